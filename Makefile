@@ -1,0 +1,59 @@
+# Axon: the entry points people type. `make` (or `make help`) lists them.
+#
+# Two commands do all set-up on a fresh machine: `make demo` runs the main job, `make test`
+# runs every test. Both install what they need first (idempotently): the rustup target for
+# guest programs and the contracts' npm toolchain.
+
+CARGO ?= cargo
+RELEASE_BIN := target/release/axon-vm
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show the targets.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: setup
+setup: ## Install what builds and tests need (rustup target, npm packages under contracts/).
+	@rustup target list --installed 2>/dev/null | grep -qx riscv32im-unknown-none-elf \
+		|| rustup target add riscv32im-unknown-none-elf
+	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+	@rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+	@$(MAKE) --no-print-directory -C contracts install
+
+.PHONY: build
+build: ## Build the host workspace (release).
+	$(CARGO) build --release --workspace
+
+.PHONY: programs
+programs: setup ## Rebuild the guest programs into fixtures/programs/ (bit for bit reproducible).
+	$(MAKE) -C program programs
+
+.PHONY: conformance
+conformance: ## Reassemble the conformance suite (needs Debian's gcc-riscv64-unknown-elf).
+	$(MAKE) -C fixtures/conformance
+
+.PHONY: fixtures
+fixtures: conformance programs ## Rebuild every committed fixture.
+
+.PHONY: test
+test: setup ## Run every test: Rust workspace, guest reproducibility, contracts.
+	$(CARGO) test --workspace --locked
+	$(MAKE) -C program check
+	$(MAKE) -C contracts test
+
+.PHONY: bench
+bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
+	$(CARGO) bench -p axon-vm --bench vm
+
+.PHONY: demo
+demo: ## Run the hello guest in the VM on this README and print its result, steps and state hash.
+	$(CARGO) build --release --locked -p axon-vm
+	$(RELEASE_BIN) run fixtures/programs/hello.elf --input README.md
+	$(RELEASE_BIN) run fixtures/programs/hello.elf --input README.md --json
+
+.PHONY: lint
+lint: setup ## rustfmt, clippy (warnings are errors), guest lint, solidity fmt.
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(MAKE) -C program lint

@@ -1,0 +1,57 @@
+//! `axon-vm`: run, hash, witness, snapshot, disassemble and check RV32IM guest programs.
+
+mod check;
+mod common;
+mod disasm;
+mod hash;
+mod run;
+mod snapshot;
+mod witness;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Axon's deterministic RV32IM fraud-proof VM.
+#[derive(Debug, Parser)]
+#[command(name = "axon-vm", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a program fast; the process exits 0 iff the guest exited 0.
+    Run(run::Args),
+    /// Print the state hash at a step.
+    Hash(hash::Args),
+    /// Print the witness of one step (pre-state, proofs, preimage part) as JSON.
+    Witness(witness::Args),
+    /// Create, inspect or resume snapshots.
+    #[command(subcommand)]
+    Snapshot(snapshot::Command),
+    /// Disassemble a program's code.
+    Disasm(disasm::Args),
+    /// Scan a program for instructions and syscalls the VM does not support.
+    Check(check::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Hash(args) => hash::run(args),
+        Command::Witness(args) => witness::run(args),
+        Command::Snapshot(command) => snapshot::run(command),
+        Command::Disasm(args) => disasm::run(args),
+        Command::Check(args) => check::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("axon-vm: error: {err}");
+            ExitCode::from(common::HOST_ERROR_EXIT)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! `axon-vm run`: execute a program fast and report how it ended.
+
+use std::process::ExitCode;
+
+use axon_vm::{Halt, OutputMode, StdHost, Vm};
+use serde_json::json;
+
+use crate::common::{hex0x, GuestArgs, Result};
+
+/// Arguments of `axon-vm run`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    guest: GuestArgs,
+    /// Stop after this many steps (the guest is then still running).
+    #[arg(long, default_value_t = u64::MAX)]
+    max_steps: u64,
+    /// Print a JSON summary on stdout; the guest's stdout and stderr are captured into it.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(args: Args) -> Result<ExitCode> {
+    let (_, mut vm, preimages) = args.guest.load()?;
+    let mode = if args.json { OutputMode::Capture } else { OutputMode::Forward };
+    let mut host = StdHost::new(preimages, mode);
+    vm.run(&mut host, args.max_steps)?;
+    report(&mut vm, &host, args.json)
+}
+
+/// Prints how the run ended (JSON on stdout, or one line on stderr) and picks the exit code:
+/// 0 iff the guest exited 0; the guest's code when it exited otherwise (1 if its low byte is
+/// 0); 1 for a fault or an unfinished run.
+pub(crate) fn report(vm: &mut Vm, host: &StdHost, json: bool) -> Result<ExitCode> {
+    let hash = vm.state_hash();
+    let cpu = vm.cpu();
+    let (status, exit_code, fault) = match cpu.halt {
+        Halt::Running => ("running", None, None),
+        Halt::Exited(code) => ("exited", Some(code), None),
+        Halt::Faulted(fault) => ("faulted", None, Some(format!("{fault:?}"))),
+    };
+    if json {
+        let summary = json!({
+            "status": status,
+            "vm_status": format!("{:?}", cpu.halt.status()).to_lowercase(),
+            "exit_code": exit_code,
+            "fault": fault,
+            "steps": cpu.step,
+            "pc": cpu.pc,
+            "registers": cpu.regs,
+            "state_hash": hex0x(&hash),
+            "stdout": String::from_utf8_lossy(&host.stdout),
+            "stderr": String::from_utf8_lossy(&host.stderr),
+        });
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        let how = match (exit_code, &fault) {
+            (Some(code), _) => format!("exited with code {code}"),
+            (None, Some(fault)) => format!("faulted ({fault}) at pc {:#010x}", cpu.pc),
+            (None, None) => format!("stopped at the step limit, pc {:#010x}", cpu.pc),
+        };
+        eprintln!("axon-vm: {how} after {} steps; state hash {}", cpu.step, hex0x(&hash));
+    }
+    Ok(match cpu.halt {
+        Halt::Exited(0) => ExitCode::SUCCESS,
+        Halt::Exited(code) => ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1).max(1)),
+        Halt::Faulted(_) | Halt::Running => ExitCode::FAILURE,
+    })
+}

@@ -1,0 +1,83 @@
+//! `axon-vm snapshot`: save the VM at a step, inspect a snapshot, resume from one.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use axon_vm::{OutputMode, StdHost, Vm};
+
+use crate::common::{hex0x, GuestArgs, LimitArgs, PreimageArgs, Result};
+
+/// `axon-vm snapshot` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum Command {
+    /// Run a program to a step and save the whole VM.
+    Create {
+        #[command(flatten)]
+        guest: GuestArgs,
+        /// The step to stop at (earlier if the guest halts).
+        #[arg(long)]
+        step: u64,
+        /// The snapshot file to write.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Verify a snapshot and print its step, pc, status and state hash.
+    Info {
+        /// The snapshot file.
+        file: PathBuf,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Resume a snapshot and run on, like `run`.
+    Resume {
+        /// The snapshot file.
+        file: PathBuf,
+        #[command(flatten)]
+        preimages: PreimageArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
+        /// Stop when the step counter reaches this value.
+        #[arg(long, default_value_t = u64::MAX)]
+        max_steps: u64,
+        /// Print a JSON summary on stdout (guest output captured into it).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Create { guest, step, out } => {
+            let (_, mut vm, preimages) = guest.load()?;
+            let mut host = StdHost::new(preimages, OutputMode::Forward);
+            vm.run(&mut host, step)?;
+            vm.save_snapshot(&out)?;
+            let hash = vm.state_hash();
+            eprintln!(
+                "axon-vm: saved step {} to {} (state hash {})",
+                vm.cpu().step,
+                out.display(),
+                hex0x(&hash)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Info { file, limits } => {
+            let mut vm = Vm::load_snapshot(&file, limits.config())?;
+            let hash = vm.state_hash();
+            let cpu = vm.cpu();
+            println!("step       {}", cpu.step);
+            println!("pc         {:#010x}", cpu.pc);
+            println!("halt       {:?}", cpu.halt);
+            println!("pages      {}", vm.memory().page_count());
+            println!("state hash {}", hex0x(&hash));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Resume { file, preimages, limits, max_steps, json } => {
+            let mut vm = Vm::load_snapshot(&file, limits.config())?;
+            let mode = if json { OutputMode::Capture } else { OutputMode::Forward };
+            let mut host = StdHost::new(preimages.store()?, mode);
+            vm.run(&mut host, max_steps)?;
+            crate::run::report(&mut vm, &host, json)
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! One step of the VM, written once, generic over where state and memory come from.
+//!
+//! [`step`] is the whole semantics of `docs/spec.md`: fetch, decode, execute, faults and
+//! syscalls. It talks to the world only through [`Machine`]: the fast path implements it over
+//! full memory with a pre-decoded instruction cache, the witness recorder wraps that to capture
+//! memory proofs, and the stateless verifier implements it over proofs alone. One function,
+//! several backends, compared on every step in the tests.
+
+use axon_abi::{errno, fd, syscall, Fault, PreimageKeyType};
+
+use crate::decode::{Instr, Op};
+use crate::error::Result;
+use crate::merkle::Hash;
+use crate::preimage::PreimagePart;
+use crate::state::{Cpu, Halt};
+
+/// The width of a data memory access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    /// One byte.
+    Byte = 1,
+    /// Two bytes, 2-aligned.
+    Half = 2,
+    /// Four bytes, 4-aligned.
+    Word = 4,
+}
+
+/// Where a step gets its state, memory and preimages from.
+///
+/// Memory methods are only called with accesses that lie inside one 32-byte leaf (aligned
+/// loads and stores, or byte ranges already clipped to a leaf).
+pub(crate) trait Machine {
+    /// Registers, pc and the other non-memory state.
+    fn cpu(&mut self) -> &mut Cpu;
+    /// The decoded instruction at the 4-aligned address `pc`.
+    fn fetch(&mut self, pc: u32) -> Result<Instr>;
+    /// Loads `width` bytes at the aligned `addr`, zero-extended.
+    fn load(&mut self, addr: u32, width: Width) -> Result<u32>;
+    /// Stores the low `width` bytes of `value` at the aligned `addr`.
+    fn store(&mut self, addr: u32, width: Width, value: u32) -> Result<()>;
+    /// Reads the bytes `[addr, addr + len)` of one leaf into the start of a word.
+    fn read_leaf_bytes(&mut self, addr: u32, len: usize) -> Result<[u8; 32]>;
+    /// Writes `bytes` at `addr`, inside one leaf.
+    fn write_leaf_bytes(&mut self, addr: u32, bytes: &[u8]) -> Result<()>;
+    /// The oracle's part of the current preimage at `offset`.
+    fn preimage_part(&mut self, key: &Hash, offset: u32) -> Result<PreimagePart>;
+    /// Hands `count` bytes at `addr` to the host on `fd` (stdout, stderr or hints). The state
+    /// does not depend on them, so they are not proven.
+    fn output(&mut self, fd: u32, addr: u32, count: u32) -> Result<()>;
+}
+
+const RA_A0: usize = 10;
+const RA_A1: usize = 11;
+const RA_A2: usize = 12;
+const RA_A7: usize = 17;
+const NEG_EBADF: u32 = errno::EBADF.wrapping_neg();
+
+/// Halts `cpu` with `fault`; pc and registers keep their pre-step values.
+#[inline]
+fn fault(cpu: &mut Cpu, fault: Fault) -> Result<()> {
+    cpu.halt = Halt::Faulted(fault);
+    Ok(())
+}
+
+/// Executes one instruction (a no-op on a halted machine).
+#[inline(always)]
+pub(crate) fn step<M: Machine>(m: &mut M) -> Result<()> {
+    if !m.cpu().halt.is_running() {
+        return Ok(());
+    }
+    let pc = m.cpu().pc;
+    let instr = m.fetch(pc & !3)?;
+    m.cpu().step += 1;
+    if pc & 3 != 0 {
+        return fault(m.cpu(), Fault::MisalignedFetch);
+    }
+    execute(m, pc, instr)
+}
+
+/// Control transfer to `target`, linking `pc + 4` into `rd` (pass 0 for none).
+#[inline(always)]
+fn jump(cpu: &mut Cpu, pc: u32, target: u32, rd: u8) -> Result<()> {
+    if target & 3 != 0 {
+        return fault(cpu, Fault::MisalignedFetch);
+    }
+    cpu.regs[rd as usize] = pc.wrapping_add(4);
+    cpu.regs[0] = 0;
+    cpu.pc = target;
+    Ok(())
+}
+
+#[inline(always)]
+fn branch(cpu: &mut Cpu, pc: u32, taken: bool, offset: u32) -> Result<()> {
+    if !taken {
+        cpu.pc = pc.wrapping_add(4);
+        return Ok(());
+    }
+    let target = pc.wrapping_add(offset);
+    if target & 3 != 0 {
+        return fault(cpu, Fault::MisalignedFetch);
+    }
+    cpu.pc = target;
+    Ok(())
+}
+
+#[inline(always)]
+fn execute<M: Machine>(m: &mut M, pc: u32, i: Instr) -> Result<()> {
+    let cpu = m.cpu();
+    let a = cpu.regs[i.rs1 as usize];
+    let b = cpu.regs[i.rs2 as usize];
+    let imm = i.imm;
+    let value = match i.op {
+        Op::Add => a.wrapping_add(b),
+        Op::Sub => a.wrapping_sub(b),
+        Op::Sll => a << (b & 31),
+        Op::Slt => ((a as i32) < (b as i32)) as u32,
+        Op::Sltu => (a < b) as u32,
+        Op::Xor => a ^ b,
+        Op::Srl => a >> (b & 31),
+        Op::Sra => ((a as i32) >> (b & 31)) as u32,
+        Op::Or => a | b,
+        Op::And => a & b,
+        Op::Mul => a.wrapping_mul(b),
+        Op::Mulh => ((i64::from(a as i32) * i64::from(b as i32)) >> 32) as u32,
+        Op::Mulhsu => ((i64::from(a as i32) * i64::from(b)) >> 32) as u32,
+        Op::Mulhu => ((u64::from(a) * u64::from(b)) >> 32) as u32,
+        Op::Div if b == 0 => u32::MAX,
+        Op::Div => (a as i32).wrapping_div(b as i32) as u32,
+        Op::Divu if b == 0 => u32::MAX,
+        Op::Divu => a / b,
+        Op::Rem if b == 0 => a,
+        Op::Rem => (a as i32).wrapping_rem(b as i32) as u32,
+        Op::Remu if b == 0 => a,
+        Op::Remu => a % b,
+        Op::Addi => a.wrapping_add(imm),
+        Op::Slti => ((a as i32) < (imm as i32)) as u32,
+        Op::Sltiu => (a < imm) as u32,
+        Op::Xori => a ^ imm,
+        Op::Ori => a | imm,
+        Op::Andi => a & imm,
+        Op::Slli => a << imm,
+        Op::Srli => a >> imm,
+        Op::Srai => ((a as i32) >> imm) as u32,
+        Op::Lui => imm,
+        Op::Auipc => pc.wrapping_add(imm),
+        Op::Beq => return branch(cpu, pc, a == b, imm),
+        Op::Bne => return branch(cpu, pc, a != b, imm),
+        Op::Blt => return branch(cpu, pc, (a as i32) < (b as i32), imm),
+        Op::Bge => return branch(cpu, pc, (a as i32) >= (b as i32), imm),
+        Op::Bltu => return branch(cpu, pc, a < b, imm),
+        Op::Bgeu => return branch(cpu, pc, a >= b, imm),
+        Op::Jal => return jump(cpu, pc, pc.wrapping_add(imm), i.rd),
+        Op::Jalr => return jump(cpu, pc, a.wrapping_add(imm) & !1, i.rd),
+        Op::Lb => m.load(a.wrapping_add(imm), Width::Byte)? as u8 as i8 as u32,
+        Op::Lbu => m.load(a.wrapping_add(imm), Width::Byte)?,
+        Op::Lh | Op::Lhu | Op::Lw => {
+            let (width, extend): (Width, fn(u32) -> u32) = match i.op {
+                Op::Lh => (Width::Half, |v| v as u16 as i16 as u32),
+                Op::Lhu => (Width::Half, |v| v),
+                _ => (Width::Word, |v| v),
+            };
+            let addr = a.wrapping_add(imm);
+            if addr & (width as u32 - 1) != 0 {
+                return fault(cpu, Fault::MisalignedLoad);
+            }
+            extend(m.load(addr, width)?)
+        }
+        Op::Sb | Op::Sh | Op::Sw => {
+            let width = match i.op {
+                Op::Sb => Width::Byte,
+                Op::Sh => Width::Half,
+                _ => Width::Word,
+            };
+            let addr = a.wrapping_add(imm);
+            if addr & (width as u32 - 1) != 0 {
+                return fault(cpu, Fault::MisalignedStore);
+            }
+            m.store(addr, width, b)?;
+            m.cpu().pc = pc.wrapping_add(4);
+            return Ok(());
+        }
+        Op::Fence => {
+            cpu.pc = pc.wrapping_add(4);
+            return Ok(());
+        }
+        Op::Ecall => return ecall(m, pc),
+        Op::Ebreak => return fault(cpu, Fault::Breakpoint),
+        Op::Illegal => return fault(cpu, Fault::IllegalInstruction),
+    };
+    let cpu = m.cpu();
+    cpu.regs[i.rd as usize] = value;
+    cpu.regs[0] = 0;
+    cpu.pc = pc.wrapping_add(4);
+    Ok(())
+}
+
+/// Bytes from `addr` to the end of its 32-byte leaf.
+#[inline]
+fn leaf_room(addr: u32) -> u32 {
+    32 - addr % 32
+}
+
+#[cold]
+fn ecall<M: Machine>(m: &mut M, pc: u32) -> Result<()> {
+    let regs = m.cpu().regs;
+    let (number, a0, a1, a2) = (regs[RA_A7], regs[RA_A0], regs[RA_A1], regs[RA_A2]);
+    let result = match number {
+        syscall::EXIT => {
+            m.cpu().halt = Halt::Exited(a0);
+            return Ok(());
+        }
+        syscall::WRITE => match a0 {
+            fd::STDOUT | fd::STDERR | fd::HINT_WRITE => {
+                m.output(a0, a1, a2)?;
+                a2
+            }
+            fd::PREIMAGE_WRITE => {
+                let n = a2.min(leaf_room(a1)) as usize;
+                let cpu_key = m.cpu().preimage_key;
+                let mut key = [0u8; 32];
+                if n > 0 {
+                    let bytes = m.read_leaf_bytes(a1, n)?;
+                    key[..32 - n].copy_from_slice(&cpu_key[n..]);
+                    key[32 - n..].copy_from_slice(&bytes[..n]);
+                } else {
+                    key = cpu_key;
+                }
+                let cpu = m.cpu();
+                cpu.preimage_key = key;
+                cpu.preimage_offset = 0;
+                n as u32
+            }
+            _ => NEG_EBADF,
+        },
+        syscall::READ => match a0 {
+            fd::PREIMAGE_READ => {
+                let key = m.cpu().preimage_key;
+                if PreimageKeyType::from_byte(key[0]).is_none() {
+                    return fault(m.cpu(), Fault::InvalidPreimageKey);
+                }
+                let offset = m.cpu().preimage_offset;
+                let part = m.preimage_part(&key, offset)?;
+                let n = a2.min(leaf_room(a1)).min(part.len);
+                if n > 0 {
+                    m.write_leaf_bytes(a1, &part.bytes[..n as usize])?;
+                }
+                let cpu = m.cpu();
+                cpu.preimage_offset = offset.wrapping_add(n);
+                n
+            }
+            _ => NEG_EBADF,
+        },
+        _ => return fault(m.cpu(), Fault::UnknownSyscall),
+    };
+    let cpu = m.cpu();
+    cpu.regs[RA_A0] = result;
+    cpu.pc = pc.wrapping_add(4);
+    Ok(())
+}

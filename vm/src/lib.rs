@@ -1,0 +1,30 @@
+#![doc = include_str!("../README.md")]
+
+pub mod check;
+pub mod checkpoint;
+pub mod decode;
+pub mod elf;
+pub mod error;
+mod exec;
+pub mod host;
+pub mod memory;
+pub mod merkle;
+pub mod preimage;
+pub mod snapshot;
+pub mod state;
+pub mod stateless;
+mod vm;
+pub mod witness;
+
+pub use axon_abi as abi;
+pub use checkpoint::{CheckpointStore, Checkpoints};
+pub use elf::Program;
+pub use error::{Error, Result};
+pub use exec::Width;
+pub use host::{Host, OutputMode, StdHost};
+pub use merkle::Hash;
+pub use preimage::{PreimagePart, PreimageStore};
+pub use state::{Cpu, EncodedState, Halt};
+pub use stateless::verify_step;
+pub use vm::{Vm, VmConfig};
+pub use witness::StepWitness;

@@ -1,0 +1,484 @@
+//! Sparse guest memory with a lazily maintained keccak Merkle tree.
+//!
+//! Fast execution must not hash, so loads and stores only touch page bytes and set a dirty bit
+//! per 32-byte leaf. The tree is brought up to date when a root or a proof is asked for: dirty
+//! pages rehash only the paths above their dirty leaves (in parallel across pages when many are
+//! dirty), then the 20 levels above the pages are rehashed along the dirty paths. Every inner
+//! node is cached, so a proof is a copy, never a computation.
+
+use rayon::prelude::*;
+
+use crate::merkle::{hash_pair, zero_hashes, Hash, Proof, DEPTH, LEAF_SHIFT};
+
+/// `log2` of the page size.
+pub const PAGE_SHIFT: u32 = 12;
+/// Bytes in one page.
+pub const PAGE_SIZE: usize = 1 << PAGE_SHIFT;
+const LEAVES_PER_PAGE: usize = PAGE_SIZE >> LEAF_SHIFT;
+/// Tree levels inside one page (128 leaves).
+const PAGE_HEIGHT: usize = (PAGE_SHIFT - LEAF_SHIFT) as usize;
+/// Tree levels above the page roots.
+const UPPER_HEIGHT: usize = DEPTH - PAGE_HEIGHT;
+const PAGE_COUNT: usize = 1 << UPPER_HEIGHT;
+/// Dirty pages from which rehashing is spread over the rayon pool.
+const PARALLEL_REHASH_MIN_PAGES: usize = 16;
+/// The default bound on touched guest memory: 1 GiB.
+pub const DEFAULT_MAX_PAGES: usize = 1 << 18;
+/// A `table` entry for an untouched page (entries are slot + 1, so the table starts zeroed).
+const NO_PAGE: u32 = 0;
+
+/// Host-side memory errors (resource limits, not guest faults).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MemoryError {
+    /// The guest touched more distinct pages than the host allows.
+    #[error("guest touched more than {max_pages} pages ({} MiB) of memory", max_pages * PAGE_SIZE >> 20)]
+    LimitExceeded {
+        /// The configured limit.
+        max_pages: usize,
+    },
+}
+
+#[derive(Clone)]
+struct Page {
+    number: u32,
+    data: Box<[u8; PAGE_SIZE]>,
+    /// The page subtree's inner nodes in heap order: `[1]` is the page root, node `i` has
+    /// children `2i` and `2i + 1`, nodes `64..128` hash pairs of leaves. `[0]` is unused.
+    nodes: Box<[Hash; LEAVES_PER_PAGE]>,
+    /// Bit `j` set: leaf `j` changed since the last rehash.
+    dirty: u128,
+}
+
+impl Page {
+    fn new(number: u32) -> Self {
+        let zero = zero_hashes();
+        let mut nodes = Box::new([[0u8; 32]; LEAVES_PER_PAGE]);
+        for (index, node) in nodes.iter_mut().enumerate().skip(1) {
+            let depth = usize::BITS - 1 - index.leading_zeros();
+            *node = zero[PAGE_HEIGHT - depth as usize];
+        }
+        Self { number, data: Box::new([0u8; PAGE_SIZE]), nodes, dirty: 0 }
+    }
+
+    #[inline]
+    fn leaf(&self, index: usize) -> &Hash {
+        let start = index << LEAF_SHIFT;
+        self.data[start..start + 32].try_into().expect("a leaf is 32 bytes")
+    }
+
+    #[inline]
+    fn mark_dirty(&mut self, offset: usize) {
+        self.dirty |= 1u128 << (offset >> LEAF_SHIFT);
+    }
+
+    /// Recomputes the inner nodes above the dirty leaves.
+    fn rehash(&mut self) {
+        let mut mask = parent_mask(self.dirty);
+        let mut width = LEAVES_PER_PAGE / 2;
+        for_each_bit(mask, |j| {
+            self.nodes[width + j] = hash_pair(self.leaf(2 * j), self.leaf(2 * j + 1));
+        });
+        while width > 1 {
+            width /= 2;
+            mask = parent_mask(mask);
+            for_each_bit(mask, |j| {
+                let node = width + j;
+                self.nodes[node] = hash_pair(&self.nodes[2 * node], &self.nodes[2 * node + 1]);
+            });
+        }
+        self.dirty = 0;
+    }
+}
+
+/// Bit `j` of the result is set when bit `2j` or `2j + 1` of `mask` is.
+fn parent_mask(mut mask: u128) -> u128 {
+    let mut parents = 0;
+    while mask != 0 {
+        parents |= 1u128 << (mask.trailing_zeros() / 2);
+        mask &= mask - 1;
+    }
+    parents
+}
+
+fn for_each_bit(mut mask: u128, mut f: impl FnMut(usize)) {
+    while mask != 0 {
+        f(mask.trailing_zeros() as usize);
+        mask &= mask - 1;
+    }
+}
+
+/// The whole 32-bit guest address space, sparse, with its Merkle tree.
+#[derive(Clone)]
+pub struct Memory {
+    /// Page number → index into `pages` plus one, or [`NO_PAGE`].
+    table: Vec<u32>,
+    pages: Vec<Page>,
+    /// `upper[h - 1][i]`: node `i` at height `h` above the page roots; all-zero bytes stand for
+    /// the empty subtree of that height.
+    upper: Vec<Vec<Hash>>,
+    /// Page numbers with dirty leaves, each listed once.
+    dirty_pages: Vec<u32>,
+    max_pages: usize,
+}
+
+impl Default for Memory {
+    fn default() -> Self {
+        Self::new(DEFAULT_MAX_PAGES)
+    }
+}
+
+impl std::fmt::Debug for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memory")
+            .field("pages", &self.pages.len())
+            .field("dirty_pages", &self.dirty_pages.len())
+            .finish()
+    }
+}
+
+impl Memory {
+    /// Empty (all-zero) memory that may grow to `max_pages` pages.
+    pub fn new(max_pages: usize) -> Self {
+        Self {
+            table: vec![NO_PAGE; PAGE_COUNT],
+            pages: Vec::new(),
+            upper: (1..=UPPER_HEIGHT).map(|h| vec![[0u8; 32]; PAGE_COUNT >> h]).collect(),
+            dirty_pages: Vec::new(),
+            max_pages,
+        }
+    }
+
+    /// How many pages have been touched.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// The touched pages as `(page number, bytes)`, in no particular order.
+    pub fn pages(&self) -> impl Iterator<Item = (u32, &[u8; PAGE_SIZE])> {
+        self.pages.iter().map(|p| (p.number, &*p.data))
+    }
+
+    #[inline]
+    fn page(&self, addr: u32) -> Option<&Page> {
+        match self.table[(addr >> PAGE_SHIFT) as usize] {
+            NO_PAGE => None,
+            slot => Some(&self.pages[slot as usize - 1]),
+        }
+    }
+
+    #[inline]
+    fn page_mut(&mut self, addr: u32) -> Result<&mut Page, MemoryError> {
+        let number = addr >> PAGE_SHIFT;
+        let mut slot = self.table[number as usize];
+        if slot == NO_PAGE {
+            slot = self.allocate(number)?;
+        }
+        let page = &mut self.pages[slot as usize - 1];
+        if page.dirty == 0 {
+            self.dirty_pages.push(number);
+        }
+        Ok(page)
+    }
+
+    #[cold]
+    fn allocate(&mut self, number: u32) -> Result<u32, MemoryError> {
+        if self.pages.len() >= self.max_pages {
+            return Err(MemoryError::LimitExceeded { max_pages: self.max_pages });
+        }
+        self.pages.push(Page::new(number));
+        let slot = self.pages.len() as u32;
+        self.table[number as usize] = slot;
+        Ok(slot)
+    }
+
+    /// Reads one byte.
+    #[inline]
+    pub fn load_u8(&self, addr: u32) -> u8 {
+        self.page(addr).map_or(0, |p| p.data[addr as usize & (PAGE_SIZE - 1)])
+    }
+
+    /// Reads a little-endian halfword; `addr` must be 2-byte aligned.
+    #[inline]
+    pub fn load_u16(&self, addr: u32) -> u16 {
+        debug_assert_eq!(addr & 1, 0);
+        self.page(addr).map_or(0, |p| {
+            let o = addr as usize & (PAGE_SIZE - 1);
+            u16::from_le_bytes([p.data[o], p.data[o + 1]])
+        })
+    }
+
+    /// Reads a little-endian word; `addr` must be 4-byte aligned.
+    #[inline]
+    pub fn load_u32(&self, addr: u32) -> u32 {
+        debug_assert_eq!(addr & 3, 0);
+        self.page(addr).map_or(0, |p| {
+            let o = addr as usize & (PAGE_SIZE - 1);
+            u32::from_le_bytes([p.data[o], p.data[o + 1], p.data[o + 2], p.data[o + 3]])
+        })
+    }
+
+    /// Writes one byte.
+    #[inline]
+    pub fn store_u8(&mut self, addr: u32, value: u8) -> Result<(), MemoryError> {
+        let page = self.page_mut(addr)?;
+        let o = addr as usize & (PAGE_SIZE - 1);
+        page.data[o] = value;
+        page.mark_dirty(o);
+        Ok(())
+    }
+
+    /// Writes a little-endian halfword; `addr` must be 2-byte aligned.
+    #[inline]
+    pub fn store_u16(&mut self, addr: u32, value: u16) -> Result<(), MemoryError> {
+        debug_assert_eq!(addr & 1, 0);
+        let page = self.page_mut(addr)?;
+        let o = addr as usize & (PAGE_SIZE - 1);
+        page.data[o..o + 2].copy_from_slice(&value.to_le_bytes());
+        page.mark_dirty(o);
+        Ok(())
+    }
+
+    /// Writes a little-endian word; `addr` must be 4-byte aligned.
+    #[inline]
+    pub fn store_u32(&mut self, addr: u32, value: u32) -> Result<(), MemoryError> {
+        debug_assert_eq!(addr & 3, 0);
+        let page = self.page_mut(addr)?;
+        let o = addr as usize & (PAGE_SIZE - 1);
+        page.data[o..o + 4].copy_from_slice(&value.to_le_bytes());
+        page.mark_dirty(o);
+        Ok(())
+    }
+
+    /// Writes `bytes` from `addr` on, wrapping at the top of the address space.
+    pub fn store_bytes(&mut self, addr: u32, bytes: &[u8]) -> Result<(), MemoryError> {
+        let mut addr = addr;
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let offset = addr as usize & (PAGE_SIZE - 1);
+            let n = rest.len().min(PAGE_SIZE - offset);
+            let page = self.page_mut(addr)?;
+            page.data[offset..offset + n].copy_from_slice(&rest[..n]);
+            let first = offset >> LEAF_SHIFT;
+            let last = (offset + n - 1) >> LEAF_SHIFT;
+            for leaf in first..=last {
+                page.dirty |= 1u128 << leaf;
+            }
+            rest = &rest[n..];
+            addr = addr.wrapping_add(n as u32);
+        }
+        Ok(())
+    }
+
+    /// Reads `len` bytes from `addr` on, wrapping at the top of the address space.
+    pub fn load_bytes(&self, addr: u32, len: usize) -> Vec<u8> {
+        (0..len).map(|i| self.load_u8(addr.wrapping_add(i as u32))).collect()
+    }
+
+    /// The 32-byte leaf holding `addr`.
+    pub fn leaf(&self, addr: u32) -> Hash {
+        self.page(addr).map_or([0u8; 32], |p| {
+            *p.leaf((addr as usize & (PAGE_SIZE - 1)) >> LEAF_SHIFT)
+        })
+    }
+
+    /// Brings every cached node up to date.
+    fn rehash(&mut self) {
+        if self.dirty_pages.is_empty() {
+            return;
+        }
+        if self.dirty_pages.len() >= PARALLEL_REHASH_MIN_PAGES {
+            self.pages.par_iter_mut().filter(|p| p.dirty != 0).for_each(Page::rehash);
+        } else {
+            for &number in &self.dirty_pages {
+                let slot = self.table[number as usize];
+                self.pages[slot as usize - 1].rehash();
+            }
+        }
+        let mut indices: Vec<u32> = std::mem::take(&mut self.dirty_pages);
+        indices.sort_unstable();
+        for height in 1..=UPPER_HEIGHT {
+            for index in indices.iter_mut() {
+                *index >>= 1;
+            }
+            indices.dedup();
+            for &index in &indices {
+                let left = self.node(height - 1, 2 * index);
+                let right = self.node(height - 1, 2 * index + 1);
+                self.upper[height - 1][index as usize] = hash_pair(&left, &right);
+            }
+        }
+        indices.clear();
+        self.dirty_pages = indices;
+    }
+
+    /// The cached node `index` at `height` levels above the page roots (0 = a page root).
+    fn node(&self, height: usize, index: u32) -> Hash {
+        let zero = zero_hashes();
+        if height == 0 {
+            return match self.table[index as usize] {
+                NO_PAGE => zero[PAGE_HEIGHT],
+                slot => self.pages[slot as usize - 1].nodes[1],
+            };
+        }
+        let node = self.upper[height - 1][index as usize];
+        if node == [0u8; 32] {
+            zero[PAGE_HEIGHT + height]
+        } else {
+            node
+        }
+    }
+
+    /// The Merkle root of all memory.
+    pub fn root(&mut self) -> Hash {
+        self.rehash();
+        self.node(UPPER_HEIGHT, 0)
+    }
+
+    /// The proof for the leaf holding `addr` against [`Memory::root`].
+    pub fn proof(&mut self, addr: u32) -> Proof {
+        self.rehash();
+        let zero = zero_hashes();
+        let mut siblings = [[0u8; 32]; DEPTH];
+        let leaf_index = (addr as usize & (PAGE_SIZE - 1)) >> LEAF_SHIFT;
+        match self.page(addr) {
+            Some(page) => {
+                siblings[0] = *page.leaf(leaf_index ^ 1);
+                let mut node = (LEAVES_PER_PAGE + leaf_index) >> 1;
+                for sibling in siblings.iter_mut().take(PAGE_HEIGHT).skip(1) {
+                    *sibling = page.nodes[node ^ 1];
+                    node >>= 1;
+                }
+            }
+            None => siblings[..PAGE_HEIGHT].copy_from_slice(&zero[..PAGE_HEIGHT]),
+        }
+        let page_number = addr >> PAGE_SHIFT;
+        for height in 0..UPPER_HEIGHT {
+            siblings[PAGE_HEIGHT + height] = self.node(height, (page_number >> height) ^ 1);
+        }
+        Proof { leaf: self.leaf(addr), siblings }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::merkle::root_of_bytes;
+
+    /// From-scratch root of a sparse memory: hashes every touched page fully, then the tree.
+    fn reference_root(memory: &Memory) -> Hash {
+        let zero = zero_hashes();
+        let mut level: std::collections::BTreeMap<u32, Hash> = memory
+            .pages()
+            .map(|(number, data)| {
+                let mut nodes: Vec<Hash> =
+                    data.chunks(32).map(|c| c.try_into().expect("32-byte chunk")).collect();
+                while nodes.len() > 1 {
+                    nodes = nodes.chunks(2).map(|p| hash_pair(&p[0], &p[1])).collect();
+                }
+                (number, nodes[0])
+            })
+            .collect();
+        for height in PAGE_HEIGHT..DEPTH {
+            let mut next = std::collections::BTreeMap::new();
+            for (&index, hash) in &level {
+                let parent = index >> 1;
+                if next.contains_key(&parent) {
+                    continue;
+                }
+                let sibling = level.get(&(index ^ 1)).copied().unwrap_or(zero[height]);
+                let pair = if index & 1 == 0 { (*hash, sibling) } else { (sibling, *hash) };
+                next.insert(parent, hash_pair(&pair.0, &pair.1));
+            }
+            level = next;
+        }
+        level.get(&0).copied().unwrap_or(zero[DEPTH])
+    }
+
+    #[test]
+    fn empty_memory_has_the_empty_root() {
+        assert_eq!(Memory::default().root(), zero_hashes()[DEPTH]);
+    }
+
+    #[test]
+    fn root_matches_root_of_bytes_for_a_prefix_image() {
+        let bytes: Vec<u8> = (0..10_000u32).map(|i| (i * 7 + 3) as u8).collect();
+        let mut memory = Memory::default();
+        memory.store_bytes(0, &bytes).unwrap();
+        assert_eq!(memory.root(), root_of_bytes(&bytes));
+    }
+
+    #[test]
+    fn page_limit_is_a_clear_error() {
+        let mut memory = Memory::new(2);
+        memory.store_u8(0, 1).unwrap();
+        memory.store_u8(0x1000, 1).unwrap();
+        assert_eq!(memory.store_u8(0x2000, 1), Err(MemoryError::LimitExceeded { max_pages: 2 }));
+    }
+
+    #[test]
+    fn writes_wrap_around_the_address_space() {
+        let mut memory = Memory::default();
+        memory.store_bytes(u32::MAX - 1, &[1, 2, 3, 4]).unwrap();
+        assert_eq!(memory.load_bytes(u32::MAX - 1, 4), vec![1, 2, 3, 4]);
+        assert_eq!(memory.load_u8(1), 4);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Store(u32, u32),
+        StoreByte(u32, u8),
+        Root,
+        Proof(u32),
+    }
+
+    fn address() -> impl Strategy<Value = u32> {
+        // Cluster addresses so pages and leaves are hit repeatedly, with some far away.
+        prop_oneof![0u32..0x4000, 0x7fff_c000u32..0x8000_0000, any::<u32>()]
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (address(), any::<u32>()).prop_map(|(a, v)| Op::Store(a & !3, v)),
+            2 => (address(), any::<u8>()).prop_map(|(a, v)| Op::StoreByte(a, v)),
+            2 => Just(Op::Root),
+            1 => address().prop_map(Op::Proof),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Asterisc shipped a stale-root bug here: interleave writes, roots and proofs, and
+        /// compare every root with a from-scratch recomputation.
+        #[test]
+        fn incremental_root_matches_recomputation(ops in prop::collection::vec(op(), 1..200)) {
+            let mut memory = Memory::default();
+            for op in ops {
+                match op {
+                    Op::Store(a, v) => memory.store_u32(a, v).unwrap(),
+                    Op::StoreByte(a, v) => memory.store_u8(a, v).unwrap(),
+                    Op::Root => prop_assert_eq!(memory.root(), reference_root(&memory)),
+                    Op::Proof(a) => {
+                        let proof = memory.proof(a);
+                        prop_assert_eq!(proof.leaf, memory.leaf(a));
+                        prop_assert_eq!(proof.root(a), reference_root(&memory));
+                    }
+                }
+            }
+            prop_assert_eq!(memory.root(), reference_root(&memory));
+        }
+    }
+
+    #[test]
+    fn many_dirty_pages_rehash_in_parallel_and_match() {
+        let mut memory = Memory::default();
+        for page in 0..64u32 {
+            memory.store_u32(page * 0x1_0000 + 4 * page, page + 1).unwrap();
+        }
+        assert_eq!(memory.root(), reference_root(&memory));
+        memory.store_u32(0x30, 9).unwrap();
+        assert_eq!(memory.root(), reference_root(&memory));
+    }
+}

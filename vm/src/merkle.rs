@@ -1,0 +1,167 @@
+//! The binary keccak-256 Merkle tree that commits to memory (and to blobs).
+//!
+//! Leaves are 32 raw bytes, inner nodes are `keccak256(left ‖ right)`, the tree has
+//! [`DEPTH`] levels, so a proof is one leaf and [`DEPTH`] siblings (see `docs/spec.md`).
+//! This module holds the pure functions; [`crate::memory::Memory`] keeps the cached tree.
+
+use std::sync::OnceLock;
+
+use axon_abi::layout::{MEMORY_PROOF_BYTES, MEMORY_TREE_DEPTH};
+use sha3::{Digest, Keccak256};
+
+/// A 32-byte keccak-256 digest or memory leaf.
+pub type Hash = [u8; 32];
+
+/// Levels between a leaf and the root.
+pub const DEPTH: usize = MEMORY_TREE_DEPTH;
+
+/// `log2` of the number of bytes in a leaf.
+pub const LEAF_SHIFT: u32 = 5;
+
+/// keccak-256 of arbitrary bytes.
+pub fn keccak256(data: &[u8]) -> Hash {
+    Keccak256::digest(data).into()
+}
+
+/// An inner node: `keccak256(left ‖ right)`.
+#[inline]
+pub fn hash_pair(left: &Hash, right: &Hash) -> Hash {
+    let mut hasher = Keccak256::new();
+    hasher.update(left);
+    hasher.update(right);
+    hasher.finalize().into()
+}
+
+/// `zero_hashes()[k]` is the root of an all-zero subtree of height `k`
+/// (`[0]` is the zero leaf, `[DEPTH]` the root of empty memory).
+pub fn zero_hashes() -> &'static [Hash; DEPTH + 1] {
+    static ZERO: OnceLock<[Hash; DEPTH + 1]> = OnceLock::new();
+    ZERO.get_or_init(|| {
+        let mut zero = [[0u8; 32]; DEPTH + 1];
+        for level in 1..=DEPTH {
+            zero[level] = hash_pair(&zero[level - 1], &zero[level - 1]);
+        }
+        zero
+    })
+}
+
+/// A memory proof: the leaf holding an address and its siblings from the bottom up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proof {
+    /// The 32 bytes of the leaf.
+    pub leaf: Hash,
+    /// `siblings[k]` is the sibling at height `k` on the path to the root.
+    pub siblings: [Hash; DEPTH],
+}
+
+impl Proof {
+    /// The root this proof implies for `leaf` placed at the leaf holding `addr`.
+    pub fn root_with_leaf(&self, addr: u32, leaf: &Hash) -> Hash {
+        let index = addr >> LEAF_SHIFT;
+        let mut node = *leaf;
+        for (level, sibling) in self.siblings.iter().enumerate() {
+            node = if (index >> level) & 1 == 1 {
+                hash_pair(sibling, &node)
+            } else {
+                hash_pair(&node, sibling)
+            };
+        }
+        node
+    }
+
+    /// The root this proof implies for the leaf holding `addr`.
+    pub fn root(&self, addr: u32) -> Hash {
+        self.root_with_leaf(addr, &self.leaf)
+    }
+
+    /// The 896-byte wire form: the leaf, then the siblings bottom-up.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(MEMORY_PROOF_BYTES);
+        self.write_to(&mut out);
+        out
+    }
+
+    /// Appends the wire form to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.leaf);
+        for sibling in &self.siblings {
+            out.extend_from_slice(sibling);
+        }
+    }
+
+    /// Parses exactly [`MEMORY_PROOF_BYTES`] bytes; `None` for any other length.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() != MEMORY_PROOF_BYTES {
+            return None;
+        }
+        let mut words = bytes.chunks_exact(32).map(|w| {
+            let mut h = [0u8; 32];
+            h.copy_from_slice(w);
+            h
+        });
+        let leaf = words.next()?;
+        let mut siblings = [[0u8; 32]; DEPTH];
+        for (slot, word) in siblings.iter_mut().zip(words) {
+            *slot = word;
+        }
+        Some(Self { leaf, siblings })
+    }
+}
+
+/// The root of the tree whose leaves are `bytes` laid out from address 0, zero-padded.
+///
+/// This is the memory root of a machine whose memory holds `bytes` at address 0; it is also
+/// the commitment of a Merkle-chunked blob. Cost: one hash per non-empty inner node.
+///
+/// # Panics
+/// If `bytes` is longer than the 4 GiB address space.
+pub fn root_of_bytes(bytes: &[u8]) -> Hash {
+    assert!((bytes.len() as u64) <= 1u64 << 32, "more bytes than the address space");
+    let zero = zero_hashes();
+    let mut level: Vec<Hash> = bytes
+        .chunks(32)
+        .map(|chunk| {
+            let mut leaf = [0u8; 32];
+            leaf[..chunk.len()].copy_from_slice(chunk);
+            leaf
+        })
+        .collect();
+    for height in 0..DEPTH {
+        if level.is_empty() {
+            return zero[DEPTH];
+        }
+        level = level
+            .chunks(2)
+            .map(|pair| hash_pair(&pair[0], pair.get(1).unwrap_or(&zero[height])))
+            .collect();
+    }
+    level.first().copied().unwrap_or(zero[DEPTH])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_root_matches_zero_chain() {
+        assert_eq!(root_of_bytes(&[]), zero_hashes()[DEPTH]);
+        assert_eq!(root_of_bytes(&[0u8; 100]), zero_hashes()[DEPTH]);
+    }
+
+    #[test]
+    fn zero_hash_of_height_one_is_keccak_of_64_zero_bytes() {
+        assert_eq!(zero_hashes()[1], keccak256(&[0u8; 64]));
+    }
+
+    #[test]
+    fn proof_wire_form_round_trips() {
+        let mut proof = Proof { leaf: [7; 32], siblings: [[0; 32]; DEPTH] };
+        for (i, s) in proof.siblings.iter_mut().enumerate() {
+            s[0] = i as u8;
+        }
+        let bytes = proof.to_bytes();
+        assert_eq!(bytes.len(), MEMORY_PROOF_BYTES);
+        assert_eq!(Proof::from_bytes(&bytes), Some(proof));
+        assert_eq!(Proof::from_bytes(&bytes[1..]), None);
+    }
+}

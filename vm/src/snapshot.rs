@@ -1,0 +1,141 @@
+//! Snapshots: the whole VM at one step, as bytes, checked on the way back in.
+//!
+//! File layout: `b"AXONSNAP"`, a little-endian `u32` format version, a little-endian `u64`
+//! body length, the body (bincode of the CPU state, the code range and every touched page in
+//! page order), and keccak-256 of the body. A wrong magic, version, length or checksum is a
+//! [`SnapshotError`]; a snapshot is never resumed on faith. The Merkle tree is not stored: it
+//! is recomputed (in parallel) on restore, which is also a check of the stored pages.
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::memory::{Memory, PAGE_SHIFT, PAGE_SIZE};
+use crate::merkle::keccak256;
+use crate::state::Cpu;
+use crate::vm::{Vm, VmConfig};
+
+const MAGIC: &[u8; 8] = b"AXONSNAP";
+/// The snapshot format version.
+pub const SNAPSHOT_VERSION: u32 = 1;
+const HEADER_BYTES: usize = MAGIC.len() + 4 + 8;
+const CHECKSUM_BYTES: usize = 32;
+
+/// Why bytes are not a usable snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    /// Shorter than the fixed header and checksum.
+    #[error("{0} bytes is too short for a snapshot")]
+    TooShort(usize),
+    /// Not a snapshot file.
+    #[error("not an Axon snapshot (bad magic)")]
+    BadMagic,
+    /// Written by another format version.
+    #[error("snapshot format version {0}, this build reads version {SNAPSHOT_VERSION}")]
+    Version(u32),
+    /// The body length does not match the file.
+    #[error("snapshot body should be {declared} bytes but {actual} are present (truncated?)")]
+    Length {
+        /// The length in the header.
+        declared: u64,
+        /// The bytes actually present.
+        actual: usize,
+    },
+    /// The checksum does not match the body.
+    #[error("snapshot checksum mismatch: the file is corrupt")]
+    Checksum,
+    /// The body does not decode.
+    #[error("snapshot body does not decode: {0}")]
+    Body(String),
+}
+
+#[derive(Serialize, Deserialize)]
+struct Body {
+    cpu: Cpu,
+    code_start: u32,
+    code_end: u32,
+    pages: Vec<PageImage>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PageImage {
+    number: u32,
+    #[serde(with = "serde_bytes")]
+    data: Vec<u8>,
+}
+
+impl Vm {
+    /// The VM as snapshot bytes.
+    pub fn snapshot(&self) -> Vec<u8> {
+        let code = self.code.range();
+        let mut pages: Vec<PageImage> = self
+            .memory
+            .pages()
+            .map(|(number, data)| PageImage { number, data: data.to_vec() })
+            .collect();
+        pages.sort_unstable_by_key(|p| p.number);
+        let body = Body { cpu: self.cpu.clone(), code_start: code.start, code_end: code.end, pages };
+        let body = bincode::serde::encode_to_vec(&body, bincode::config::standard())
+            .expect("encoding plain data into a Vec cannot fail");
+        let mut out = Vec::with_capacity(HEADER_BYTES + body.len() + CHECKSUM_BYTES);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&keccak256(&body));
+        out
+    }
+
+    /// Restores a VM from snapshot bytes, verifying them first.
+    pub fn restore(bytes: &[u8], config: VmConfig) -> Result<Self> {
+        let body = checked_body(bytes)?;
+        let (body, _): (Body, usize) =
+            bincode::serde::decode_from_slice(body, bincode::config::standard())
+                .map_err(|e| SnapshotError::Body(e.to_string()))?;
+        let mut memory = Memory::new(config.max_pages);
+        for page in &body.pages {
+            if page.data.len() != PAGE_SIZE || page.number >= 1 << (32 - PAGE_SHIFT) {
+                return Err(SnapshotError::Body(format!("malformed page {}", page.number)).into());
+            }
+            memory.store_bytes(page.number << PAGE_SHIFT, &page.data)?;
+        }
+        let code: Range<u32> = body.code_start..body.code_end;
+        Ok(Vm::from_parts(body.cpu, memory, code))
+    }
+
+    /// Writes a snapshot file.
+    pub fn save_snapshot(&self, path: &Path) -> Result<()> {
+        std::fs::write(path, self.snapshot()).map_err(|e| Error::io(path, e))
+    }
+
+    /// Reads and verifies a snapshot file.
+    pub fn load_snapshot(path: &Path, config: VmConfig) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::restore(&bytes, config)
+    }
+}
+
+fn checked_body(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
+    if bytes.len() < HEADER_BYTES + CHECKSUM_BYTES {
+        return Err(SnapshotError::TooShort(bytes.len()));
+    }
+    if &bytes[..MAGIC.len()] != MAGIC {
+        return Err(SnapshotError::BadMagic);
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != SNAPSHOT_VERSION {
+        return Err(SnapshotError::Version(version));
+    }
+    let declared = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+    let actual = bytes.len() - HEADER_BYTES - CHECKSUM_BYTES;
+    if declared != actual as u64 {
+        return Err(SnapshotError::Length { declared, actual });
+    }
+    let (body, checksum) = bytes[HEADER_BYTES..].split_at(actual);
+    if keccak256(body) != checksum {
+        return Err(SnapshotError::Checksum);
+    }
+    Ok(body)
+}

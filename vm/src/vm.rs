@@ -1,0 +1,226 @@
+//! The VM: state plus memory, run fast or stepped with witnesses.
+//!
+//! Fast execution decodes every instruction of the program's code once, at load time, into a
+//! flat table indexed by `pc` (SP1's approach); a store into that range re-decodes the word it
+//! changed, so self-modifying code stays exact. Nothing on this path hashes: memory only marks
+//! dirty leaves, and the Merkle root is computed when someone asks for it.
+
+use std::ops::Range;
+
+use crate::decode::{decode, Instr};
+use crate::elf::Program;
+use crate::error::{Error, Result};
+use crate::exec::{self, Machine, Width};
+use crate::host::Host;
+use crate::memory::{Memory, PAGE_SIZE};
+use crate::merkle::Hash;
+use crate::preimage::PreimagePart;
+use crate::state::{Cpu, EncodedState};
+
+/// Pre-decoded instructions for one address range; always equal to decoding memory.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CodeCache {
+    base: u32,
+    instrs: Vec<Instr>,
+}
+
+impl CodeCache {
+    /// Decodes `range` (rounded out to whole words) from `memory`.
+    pub(crate) fn build(range: Range<u32>, memory: &Memory) -> Self {
+        let base = range.start & !3;
+        let end = (u64::from(range.end) + 3) & !3;
+        let instrs = (u64::from(base)..end)
+            .step_by(4)
+            .map(|addr| decode(memory.load_u32(addr as u32)))
+            .collect();
+        Self { base, instrs }
+    }
+
+    /// The range the cache covers.
+    pub(crate) fn range(&self) -> Range<u32> {
+        self.base..self.base.wrapping_add(4 * self.instrs.len() as u32)
+    }
+
+    #[inline(always)]
+    fn get(&self, pc: u32) -> Option<Instr> {
+        self.instrs.get((pc.wrapping_sub(self.base) >> 2) as usize).copied()
+    }
+
+    /// Re-decodes the word at `addr` if the cache covers it.
+    #[inline(always)]
+    fn refresh(&mut self, addr: u32, memory: &Memory) {
+        let index = (addr.wrapping_sub(self.base) >> 2) as usize;
+        if let Some(slot) = self.instrs.get_mut(index) {
+            *slot = decode(memory.load_u32(addr & !3));
+        }
+    }
+}
+
+/// A loaded guest: its state, memory and decoded code.
+#[derive(Debug, Clone)]
+pub struct Vm {
+    pub(crate) cpu: Cpu,
+    pub(crate) memory: Memory,
+    pub(crate) code: CodeCache,
+}
+
+/// Options for loading a program.
+#[derive(Debug, Clone, Copy)]
+pub struct VmConfig {
+    /// The most pages of guest memory the host will back (a host limit, not a guest fault).
+    pub max_pages: usize,
+}
+
+impl Default for VmConfig {
+    fn default() -> Self {
+        Self { max_pages: crate::memory::DEFAULT_MAX_PAGES }
+    }
+}
+
+impl Vm {
+    /// Loads `program` with default limits: segments in memory, pc at the entry point.
+    pub fn new(program: &Program) -> Result<Self> {
+        Self::with_config(program, VmConfig::default())
+    }
+
+    /// Loads `program` with the given limits.
+    pub fn with_config(program: &Program, config: VmConfig) -> Result<Self> {
+        let mut memory = Memory::new(config.max_pages);
+        // Memory starts zeroed, so a segment's zero fill (bss) needs no writes.
+        for segment in &program.segments {
+            memory.store_bytes(segment.vaddr, &segment.data)?;
+        }
+        let code_range = program
+            .code
+            .iter()
+            .map(|r| r.start)
+            .min()
+            .zip(program.code.iter().map(|r| r.end).max())
+            .map_or(0..0, |(start, end)| start..end);
+        let code = CodeCache::build(code_range, &memory);
+        Ok(Self { cpu: Cpu::new(program.entry), memory, code })
+    }
+
+    /// Rebuilds a VM from its parts (used by snapshots).
+    pub(crate) fn from_parts(cpu: Cpu, memory: Memory, code_range: Range<u32>) -> Self {
+        let code = CodeCache::build(code_range, &memory);
+        Self { cpu, memory, code }
+    }
+
+    /// Registers, pc, step counter and halt status.
+    pub fn cpu(&self) -> &Cpu {
+        &self.cpu
+    }
+
+    /// Registers, pc and the rest, for tools that set up or patch a state (tests, debuggers).
+    pub fn cpu_mut(&mut self) -> &mut Cpu {
+        &mut self.cpu
+    }
+
+    /// Guest memory.
+    pub fn memory(&self) -> &Memory {
+        &self.memory
+    }
+
+    /// The state as encoded and hashed (computes the memory root).
+    pub fn encoded_state(&mut self) -> EncodedState {
+        EncodedState { cpu: self.cpu.clone(), memory_root: self.memory.root() }
+    }
+
+    /// The state hash (computes the memory root).
+    pub fn state_hash(&mut self) -> Hash {
+        self.encoded_state().hash()
+    }
+
+    /// Runs fast until the guest halts or the step counter reaches `until_step`.
+    pub fn run<H: Host>(&mut self, host: &mut H, until_step: u64) -> Result<()> {
+        let mut machine = FastMachine { vm: self, host };
+        while machine.vm.cpu.step < until_step && machine.vm.cpu.halt.is_running() {
+            exec::step(&mut machine)?;
+        }
+        Ok(())
+    }
+
+    /// Executes one instruction (a no-op when halted).
+    pub fn step<H: Host>(&mut self, host: &mut H) -> Result<()> {
+        exec::step(&mut FastMachine { vm: self, host })
+    }
+}
+
+/// [`Machine`] over a whole [`Vm`]: direct memory access and the pre-decoded code.
+pub(crate) struct FastMachine<'a, H> {
+    pub(crate) vm: &'a mut Vm,
+    pub(crate) host: &'a mut H,
+}
+
+impl<H: Host> Machine for FastMachine<'_, H> {
+    #[inline(always)]
+    fn cpu(&mut self) -> &mut Cpu {
+        &mut self.vm.cpu
+    }
+
+    #[inline(always)]
+    fn fetch(&mut self, pc: u32) -> Result<Instr> {
+        Ok(match self.vm.code.get(pc) {
+            Some(instr) => instr,
+            None => decode(self.vm.memory.load_u32(pc)),
+        })
+    }
+
+    #[inline(always)]
+    fn load(&mut self, addr: u32, width: Width) -> Result<u32> {
+        let memory = &self.vm.memory;
+        Ok(match width {
+            Width::Byte => u32::from(memory.load_u8(addr)),
+            Width::Half => u32::from(memory.load_u16(addr)),
+            Width::Word => memory.load_u32(addr),
+        })
+    }
+
+    #[inline(always)]
+    fn store(&mut self, addr: u32, width: Width, value: u32) -> Result<()> {
+        let vm = &mut *self.vm;
+        match width {
+            Width::Byte => vm.memory.store_u8(addr, value as u8)?,
+            Width::Half => vm.memory.store_u16(addr, value as u16)?,
+            Width::Word => vm.memory.store_u32(addr, value)?,
+        }
+        vm.code.refresh(addr, &vm.memory);
+        Ok(())
+    }
+
+    fn read_leaf_bytes(&mut self, addr: u32, len: usize) -> Result<[u8; 32]> {
+        let mut out = [0u8; 32];
+        let leaf = self.vm.memory.leaf(addr);
+        let at = (addr % 32) as usize;
+        out[..len].copy_from_slice(&leaf[at..at + len]);
+        Ok(out)
+    }
+
+    fn write_leaf_bytes(&mut self, addr: u32, bytes: &[u8]) -> Result<()> {
+        let vm = &mut *self.vm;
+        vm.memory.store_bytes(addr, bytes)?;
+        for offset in (0..bytes.len() as u32).step_by(4) {
+            vm.code.refresh(addr.wrapping_add(offset), &vm.memory);
+        }
+        vm.code.refresh(addr.wrapping_add(bytes.len() as u32 - 1), &vm.memory);
+        Ok(())
+    }
+
+    fn preimage_part(&mut self, key: &Hash, offset: u32) -> Result<PreimagePart> {
+        let data = self.host.preimage(key).ok_or(Error::MissingPreimage(*key))?;
+        Ok(PreimagePart::of(*key, data, offset))
+    }
+
+    fn output(&mut self, fd: u32, addr: u32, count: u32) -> Result<()> {
+        const CHUNK: u32 = PAGE_SIZE as u32;
+        let mut done = 0u32;
+        while done < count {
+            let n = (count - done).min(CHUNK);
+            let bytes = self.vm.memory.load_bytes(addr.wrapping_add(done), n as usize);
+            self.host.output(fd, &bytes);
+            done += n;
+        }
+        Ok(())
+    }
+}

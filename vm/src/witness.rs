@@ -1,0 +1,112 @@
+//! Stepping with a witness: the pre-state plus exactly the proofs one instruction needs.
+//!
+//! [`WitnessMachine`] wraps the fast machine and, the first time the step touches a leaf,
+//! copies that leaf's proof out of the cached tree before anything is written — so the
+//! proofs are against the pre-state root even when the step then stores. The layout of the
+//! proof blob is fixed by `docs/spec.md`: the fetch proof, then at most one data proof.
+
+use axon_abi::layout::MEMORY_PROOF_BYTES;
+use serde::{Deserialize, Serialize};
+
+use crate::decode::Instr;
+use crate::error::Result;
+use crate::exec::{self, Machine, Width};
+use crate::host::Host;
+use crate::merkle::{Hash, LEAF_SHIFT};
+use crate::preimage::PreimagePart;
+use crate::state::Cpu;
+use crate::vm::{FastMachine, Vm};
+
+/// Everything a stateless verifier needs to execute one step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepWitness {
+    /// The encoded pre-state (210 bytes).
+    #[serde(with = "hex::serde")]
+    pub state: Vec<u8>,
+    /// The memory proofs: fetch, then the data leaf if the step touches one (0, 896 or 1792
+    /// bytes; 0 only on a halted state).
+    #[serde(with = "hex::serde")]
+    pub proof: Vec<u8>,
+    /// The preimage part a preimage read consumed.
+    pub preimage: Option<PreimagePart>,
+}
+
+struct WitnessMachine<'a, H> {
+    inner: FastMachine<'a, H>,
+    proof: Vec<u8>,
+    data_leaf: Option<u32>,
+    preimage: Option<PreimagePart>,
+}
+
+impl<H> WitnessMachine<'_, H> {
+    /// Records the proof of the leaf holding `addr`, once per step.
+    fn touch(&mut self, addr: u32) {
+        let leaf = addr >> LEAF_SHIFT;
+        match self.data_leaf {
+            None => {
+                self.data_leaf = Some(leaf);
+                self.inner.vm.memory.proof(addr).write_to(&mut self.proof);
+            }
+            Some(previous) => debug_assert_eq!(previous, leaf, "a step touches one data leaf"),
+        }
+    }
+}
+
+impl<H: Host> Machine for WitnessMachine<'_, H> {
+    fn cpu(&mut self) -> &mut Cpu {
+        self.inner.cpu()
+    }
+
+    fn fetch(&mut self, pc: u32) -> Result<Instr> {
+        self.inner.vm.memory.proof(pc).write_to(&mut self.proof);
+        self.inner.fetch(pc)
+    }
+
+    fn load(&mut self, addr: u32, width: Width) -> Result<u32> {
+        self.touch(addr);
+        self.inner.load(addr, width)
+    }
+
+    fn store(&mut self, addr: u32, width: Width, value: u32) -> Result<()> {
+        self.touch(addr);
+        self.inner.store(addr, width, value)
+    }
+
+    fn read_leaf_bytes(&mut self, addr: u32, len: usize) -> Result<[u8; 32]> {
+        self.touch(addr);
+        self.inner.read_leaf_bytes(addr, len)
+    }
+
+    fn write_leaf_bytes(&mut self, addr: u32, bytes: &[u8]) -> Result<()> {
+        self.touch(addr);
+        self.inner.write_leaf_bytes(addr, bytes)
+    }
+
+    fn preimage_part(&mut self, key: &Hash, offset: u32) -> Result<PreimagePart> {
+        let part = self.inner.preimage_part(key, offset)?;
+        self.preimage = Some(part);
+        Ok(part)
+    }
+
+    fn output(&mut self, fd: u32, addr: u32, count: u32) -> Result<()> {
+        self.inner.output(fd, addr, count)
+    }
+}
+
+impl Vm {
+    /// Executes one step and returns its witness (the pre-state and the proofs it needed).
+    pub fn step_with_witness<H: Host>(&mut self, host: &mut H) -> Result<StepWitness> {
+        let state = self.encoded_state().encode().to_vec();
+        if !self.cpu.halt.is_running() {
+            return Ok(StepWitness { state, proof: Vec::new(), preimage: None });
+        }
+        let mut machine = WitnessMachine {
+            inner: FastMachine { vm: self, host },
+            proof: Vec::with_capacity(2 * MEMORY_PROOF_BYTES),
+            data_leaf: None,
+            preimage: None,
+        };
+        exec::step(&mut machine)?;
+        Ok(StepWitness { state, proof: machine.proof, preimage: machine.preimage })
+    }
+}
