@@ -55,11 +55,15 @@ const RA_A2: usize = 12;
 const RA_A7: usize = 17;
 const NEG_EBADF: u32 = errno::EBADF.wrapping_neg();
 
+/// What an executed instruction leaves behind: the next pc, or `None` when the VM halted
+/// (then pc keeps its pre-step value).
+pub(crate) type Next = Result<Option<u32>>;
+
 /// Halts `cpu` with `fault`; pc and registers keep their pre-step values.
 #[inline]
-fn fault(cpu: &mut Cpu, fault: Fault) -> Result<()> {
+fn fault(cpu: &mut Cpu, fault: Fault) -> Next {
     cpu.halt = Halt::Faulted(fault);
-    Ok(())
+    Ok(None)
 }
 
 /// Executes one instruction (a no-op on a halted machine).
@@ -72,42 +76,45 @@ pub(crate) fn step<M: Machine>(m: &mut M) -> Result<()> {
     let instr = m.fetch(pc & !3)?;
     m.cpu().step += 1;
     if pc & 3 != 0 {
-        return fault(m.cpu(), Fault::MisalignedFetch);
+        fault(m.cpu(), Fault::MisalignedFetch)?;
+        return Ok(());
     }
-    execute(m, pc, instr)
+    if let Some(next) = execute(m, pc, instr)? {
+        m.cpu().pc = next;
+    }
+    Ok(())
 }
 
 /// Control transfer to `target`, linking `pc + 4` into `rd` (pass 0 for none).
 #[inline(always)]
-fn jump(cpu: &mut Cpu, pc: u32, target: u32, rd: u8) -> Result<()> {
+fn jump(cpu: &mut Cpu, pc: u32, target: u32, rd: u8) -> Next {
     if target & 3 != 0 {
         return fault(cpu, Fault::MisalignedFetch);
     }
-    cpu.regs[rd as usize] = pc.wrapping_add(4);
+    cpu.regs[(rd & 31) as usize] = pc.wrapping_add(4);
     cpu.regs[0] = 0;
-    cpu.pc = target;
-    Ok(())
+    Ok(Some(target))
 }
 
 #[inline(always)]
-fn branch(cpu: &mut Cpu, pc: u32, taken: bool, offset: u32) -> Result<()> {
+fn branch(cpu: &mut Cpu, pc: u32, taken: bool, offset: u32) -> Next {
     if !taken {
-        cpu.pc = pc.wrapping_add(4);
-        return Ok(());
+        return Ok(Some(pc.wrapping_add(4)));
     }
     let target = pc.wrapping_add(offset);
     if target & 3 != 0 {
         return fault(cpu, Fault::MisalignedFetch);
     }
-    cpu.pc = target;
-    Ok(())
+    Ok(Some(target))
 }
 
+/// Executes `i`, fetched from the aligned `pc`; the step counter is the caller's business.
 #[inline(always)]
-fn execute<M: Machine>(m: &mut M, pc: u32, i: Instr) -> Result<()> {
+pub(crate) fn execute<M: Machine>(m: &mut M, pc: u32, i: Instr) -> Next {
     let cpu = m.cpu();
-    let a = cpu.regs[i.rs1 as usize];
-    let b = cpu.regs[i.rs2 as usize];
+    // Register fields are 5 bits; the mask lets the compiler drop the bounds checks.
+    let a = cpu.regs[(i.rs1 & 31) as usize];
+    let b = cpu.regs[(i.rs2 & 31) as usize];
     let imm = i.imm;
     let value = match i.op {
         Op::Add => a.wrapping_add(b),
@@ -153,45 +160,48 @@ fn execute<M: Machine>(m: &mut M, pc: u32, i: Instr) -> Result<()> {
         Op::Jalr => return jump(cpu, pc, a.wrapping_add(imm) & !1, i.rd),
         Op::Lb => m.load(a.wrapping_add(imm), Width::Byte)? as u8 as i8 as u32,
         Op::Lbu => m.load(a.wrapping_add(imm), Width::Byte)?,
-        Op::Lh | Op::Lhu | Op::Lw => {
-            let (width, extend): (Width, fn(u32) -> u32) = match i.op {
-                Op::Lh => (Width::Half, |v| v as u16 as i16 as u32),
-                Op::Lhu => (Width::Half, |v| v),
-                _ => (Width::Word, |v| v),
-            };
-            let addr = a.wrapping_add(imm);
-            if addr & (width as u32 - 1) != 0 {
-                return fault(cpu, Fault::MisalignedLoad);
-            }
-            extend(m.load(addr, width)?)
-        }
-        Op::Sb | Op::Sh | Op::Sw => {
-            let width = match i.op {
-                Op::Sb => Width::Byte,
-                Op::Sh => Width::Half,
-                _ => Width::Word,
-            };
-            let addr = a.wrapping_add(imm);
-            if addr & (width as u32 - 1) != 0 {
-                return fault(cpu, Fault::MisalignedStore);
-            }
-            m.store(addr, width, b)?;
-            m.cpu().pc = pc.wrapping_add(4);
-            return Ok(());
-        }
-        Op::Fence => {
-            cpu.pc = pc.wrapping_add(4);
-            return Ok(());
-        }
+        Op::Lh => match load_aligned(m, a.wrapping_add(imm), Width::Half)? {
+            Some(v) => v as u16 as i16 as u32,
+            None => return Ok(None),
+        },
+        Op::Lhu => match load_aligned(m, a.wrapping_add(imm), Width::Half)? {
+            Some(v) => v,
+            None => return Ok(None),
+        },
+        Op::Lw => match load_aligned(m, a.wrapping_add(imm), Width::Word)? {
+            Some(v) => v,
+            None => return Ok(None),
+        },
+        Op::Sb => return store_aligned(m, pc, a.wrapping_add(imm), Width::Byte, b),
+        Op::Sh => return store_aligned(m, pc, a.wrapping_add(imm), Width::Half, b),
+        Op::Sw => return store_aligned(m, pc, a.wrapping_add(imm), Width::Word, b),
+        Op::Fence => return Ok(Some(pc.wrapping_add(4))),
         Op::Ecall => return ecall(m, pc),
         Op::Ebreak => return fault(cpu, Fault::Breakpoint),
         Op::Illegal => return fault(cpu, Fault::IllegalInstruction),
     };
     let cpu = m.cpu();
-    cpu.regs[i.rd as usize] = value;
+    cpu.regs[(i.rd & 31) as usize] = value;
     cpu.regs[0] = 0;
-    cpu.pc = pc.wrapping_add(4);
-    Ok(())
+    Ok(Some(pc.wrapping_add(4)))
+}
+
+/// A halfword or word load; `None` when it faulted on alignment.
+#[inline(always)]
+fn load_aligned<M: Machine>(m: &mut M, addr: u32, width: Width) -> Result<Option<u32>> {
+    if addr & (width as u32 - 1) != 0 {
+        return fault(m.cpu(), Fault::MisalignedLoad);
+    }
+    m.load(addr, width).map(Some)
+}
+
+#[inline(always)]
+fn store_aligned<M: Machine>(m: &mut M, pc: u32, addr: u32, width: Width, value: u32) -> Next {
+    if addr & (width as u32 - 1) != 0 {
+        return fault(m.cpu(), Fault::MisalignedStore);
+    }
+    m.store(addr, width, value)?;
+    Ok(Some(pc.wrapping_add(4)))
 }
 
 /// Bytes from `addr` to the end of its 32-byte leaf.
@@ -201,13 +211,13 @@ fn leaf_room(addr: u32) -> u32 {
 }
 
 #[cold]
-fn ecall<M: Machine>(m: &mut M, pc: u32) -> Result<()> {
+fn ecall<M: Machine>(m: &mut M, pc: u32) -> Next {
     let regs = m.cpu().regs;
     let (number, a0, a1, a2) = (regs[RA_A7], regs[RA_A0], regs[RA_A1], regs[RA_A2]);
     let result = match number {
         syscall::EXIT => {
             m.cpu().halt = Halt::Exited(a0);
-            return Ok(());
+            return Ok(None);
         }
         syscall::WRITE => match a0 {
             fd::STDOUT | fd::STDERR | fd::HINT_WRITE => {
@@ -252,8 +262,6 @@ fn ecall<M: Machine>(m: &mut M, pc: u32) -> Result<()> {
         },
         _ => return fault(m.cpu(), Fault::UnknownSyscall),
     };
-    let cpu = m.cpu();
-    cpu.regs[RA_A0] = result;
-    cpu.pc = pc.wrapping_add(4);
-    Ok(())
+    m.cpu().regs[RA_A0] = result;
+    Ok(Some(pc.wrapping_add(4)))
 }

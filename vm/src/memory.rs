@@ -66,7 +66,7 @@ impl Page {
         self.data[start..start + 32].try_into().expect("a leaf is 32 bytes")
     }
 
-    #[inline]
+    #[inline(always)]
     fn mark_dirty(&mut self, offset: usize) {
         self.dirty |= 1u128 << (offset >> LEAF_SHIFT);
     }
@@ -158,7 +158,7 @@ impl Memory {
         self.pages.iter().map(|p| (p.number, &*p.data))
     }
 
-    #[inline]
+    #[inline(always)]
     fn page(&self, addr: u32) -> Option<&Page> {
         match self.table[(addr >> PAGE_SHIFT) as usize] {
             NO_PAGE => None,
@@ -166,7 +166,7 @@ impl Memory {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn page_mut(&mut self, addr: u32) -> Result<&mut Page, MemoryError> {
         let number = addr >> PAGE_SHIFT;
         let mut slot = self.table[number as usize];
@@ -192,33 +192,42 @@ impl Memory {
     }
 
     /// Reads one byte.
-    #[inline]
+    #[inline(always)]
     pub fn load_u8(&self, addr: u32) -> u8 {
-        self.page(addr).map_or(0, |p| p.data[addr as usize & (PAGE_SIZE - 1)])
+        match self.page(addr) {
+            Some(p) => p.data[addr as usize & (PAGE_SIZE - 1)],
+            None => 0,
+        }
     }
 
     /// Reads a little-endian halfword; `addr` must be 2-byte aligned.
-    #[inline]
+    #[inline(always)]
     pub fn load_u16(&self, addr: u32) -> u16 {
         debug_assert_eq!(addr & 1, 0);
-        self.page(addr).map_or(0, |p| {
-            let o = addr as usize & (PAGE_SIZE - 1);
-            u16::from_le_bytes([p.data[o], p.data[o + 1]])
-        })
+        match self.page(addr) {
+            Some(p) => {
+                let o = addr as usize & (PAGE_SIZE - 2);
+                u16::from_le_bytes([p.data[o], p.data[o + 1]])
+            }
+            None => 0,
+        }
     }
 
     /// Reads a little-endian word; `addr` must be 4-byte aligned.
-    #[inline]
+    #[inline(always)]
     pub fn load_u32(&self, addr: u32) -> u32 {
         debug_assert_eq!(addr & 3, 0);
-        self.page(addr).map_or(0, |p| {
-            let o = addr as usize & (PAGE_SIZE - 1);
-            u32::from_le_bytes([p.data[o], p.data[o + 1], p.data[o + 2], p.data[o + 3]])
-        })
+        match self.page(addr) {
+            Some(p) => {
+                let o = addr as usize & (PAGE_SIZE - 4);
+                u32::from_le_bytes([p.data[o], p.data[o + 1], p.data[o + 2], p.data[o + 3]])
+            }
+            None => 0,
+        }
     }
 
     /// Writes one byte.
-    #[inline]
+    #[inline(always)]
     pub fn store_u8(&mut self, addr: u32, value: u8) -> Result<(), MemoryError> {
         let page = self.page_mut(addr)?;
         let o = addr as usize & (PAGE_SIZE - 1);
@@ -228,22 +237,22 @@ impl Memory {
     }
 
     /// Writes a little-endian halfword; `addr` must be 2-byte aligned.
-    #[inline]
+    #[inline(always)]
     pub fn store_u16(&mut self, addr: u32, value: u16) -> Result<(), MemoryError> {
         debug_assert_eq!(addr & 1, 0);
         let page = self.page_mut(addr)?;
-        let o = addr as usize & (PAGE_SIZE - 1);
+        let o = addr as usize & (PAGE_SIZE - 2);
         page.data[o..o + 2].copy_from_slice(&value.to_le_bytes());
         page.mark_dirty(o);
         Ok(())
     }
 
     /// Writes a little-endian word; `addr` must be 4-byte aligned.
-    #[inline]
+    #[inline(always)]
     pub fn store_u32(&mut self, addr: u32, value: u32) -> Result<(), MemoryError> {
         debug_assert_eq!(addr & 3, 0);
         let page = self.page_mut(addr)?;
-        let o = addr as usize & (PAGE_SIZE - 1);
+        let o = addr as usize & (PAGE_SIZE - 4);
         page.data[o..o + 4].copy_from_slice(&value.to_le_bytes());
         page.mark_dirty(o);
         Ok(())

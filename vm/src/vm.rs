@@ -133,12 +133,35 @@ impl Vm {
     }
 
     /// Runs fast until the guest halts or the step counter reaches `until_step`.
+    ///
+    /// Equivalent to calling [`Vm::step`] in a loop; pc and the step counter live in locals
+    /// here, which keeps them off the critical path of the interpreter loop.
     pub fn run<H: Host>(&mut self, host: &mut H, until_step: u64) -> Result<()> {
-        let mut machine = FastMachine { vm: self, host };
-        while machine.vm.cpu.step < until_step && machine.vm.cpu.halt.is_running() {
-            exec::step(&mut machine)?;
+        if !self.cpu.halt.is_running() || self.cpu.step >= until_step {
+            return Ok(());
         }
-        Ok(())
+        if self.cpu.pc & 3 != 0 {
+            // Only a patched state gets here: let the generic step raise the fault.
+            return self.step(host);
+        }
+        let mut pc = self.cpu.pc;
+        let mut step = self.cpu.step;
+        let mut machine = FastMachine { vm: self, host };
+        let result = loop {
+            if step >= until_step {
+                break Ok(());
+            }
+            let instr = machine.fetch_aligned(pc);
+            step += 1;
+            match exec::execute(&mut machine, pc, instr) {
+                Ok(Some(next)) => pc = next,
+                Ok(None) => break Ok(()),
+                Err(err) => break Err(err),
+            }
+        };
+        self.cpu.pc = pc;
+        self.cpu.step = step;
+        result
     }
 
     /// Executes one instruction (a no-op when halted).
@@ -153,6 +176,17 @@ pub(crate) struct FastMachine<'a, H> {
     pub(crate) host: &'a mut H,
 }
 
+impl<H> FastMachine<'_, H> {
+    /// The instruction at the aligned `pc`: from the pre-decoded table, else from memory.
+    #[inline(always)]
+    fn fetch_aligned(&self, pc: u32) -> Instr {
+        match self.vm.code.get(pc) {
+            Some(instr) => instr,
+            None => decode(self.vm.memory.load_u32(pc)),
+        }
+    }
+}
+
 impl<H: Host> Machine for FastMachine<'_, H> {
     #[inline(always)]
     fn cpu(&mut self) -> &mut Cpu {
@@ -161,10 +195,7 @@ impl<H: Host> Machine for FastMachine<'_, H> {
 
     #[inline(always)]
     fn fetch(&mut self, pc: u32) -> Result<Instr> {
-        Ok(match self.vm.code.get(pc) {
-            Some(instr) => instr,
-            None => decode(self.vm.memory.load_u32(pc)),
-        })
+        Ok(self.fetch_aligned(pc))
     }
 
     #[inline(always)]

@@ -1,0 +1,217 @@
+//! Axon VM benchmarks, each printed as a ratio against its baseline measured in the same run.
+//!
+//! Workload: `fixtures/programs/bench-keccak.elf` (a Rust guest: a keccak-256 chain and
+//! 64x64 integer matrix products, ~145.5M RV32IM instructions).
+//!
+//! | group | measured | baseline | goal |
+//! |---|---|---|---|
+//! | `execute` | `Vm::run` to the end | rrs-lib's plain `InstructionExecutor` loop on the same ELF | ≥ 2.5× faster |
+//! | `roots` | `Vm::run` with a memory root every 100k steps | fast mode | ≤ 1.2× its time |
+//! | `witness` | `step_with_witness` per step (from step 10M on) | — | ≤ 2 µs, ≤ 1.4 KB |
+//! | `full_root` | root over 32 MiB of freshly written memory | one 64-byte keccak × the number of hashes | ≤ 1.2× |
+//!
+//! Run with `cargo bench -p axon-vm --bench vm` (or `make bench`); the summary comes last.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axon_vm::memory::Memory;
+use axon_vm::merkle::hash_pair;
+use axon_vm::{OutputMode, PreimageStore, Program, StdHost, Vm};
+use criterion::{black_box, BatchSize, Criterion};
+use rrs_lib::instruction_executor::{InstructionException, InstructionExecutor};
+use rrs_lib::memories::{MemorySpace, VecMemory};
+use rrs_lib::{HartState, MemAccessSize, Memory as _};
+
+const ROOT_INTERVAL: u64 = 100_000;
+const WITNESS_FROM: u64 = 10_000_000;
+const WITNESS_STEPS: u64 = 20_000;
+const FULL_ROOT_BYTES: usize = 32 << 20;
+
+fn workload() -> Program {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/programs/bench-keccak.elf");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Program::parse(&bytes).expect("bench-keccak.elf parses")
+}
+
+fn host() -> StdHost {
+    StdHost::new(PreimageStore::new(), OutputMode::Capture)
+}
+
+/// Runs the whole workload fast; returns the step count.
+fn run_axon(program: &Program) -> u64 {
+    let mut vm = Vm::new(program).expect("load");
+    vm.run(&mut host(), u64::MAX).expect("run");
+    vm.cpu().step
+}
+
+/// Runs the whole workload, computing the memory root every `interval` steps.
+fn run_axon_with_roots(program: &Program, interval: u64) -> u64 {
+    let mut vm = Vm::new(program).expect("load");
+    let mut host = host();
+    while vm.cpu().halt.is_running() {
+        let next = vm.cpu().step + interval;
+        vm.run(&mut host, next).expect("run");
+        black_box(vm.state_hash());
+    }
+    vm.cpu().step
+}
+
+/// The same workload on rrs-lib's executor: flat memories for the program with its heap and
+/// for the stack, `ecall` handled by this loop (rrs-lib does not decode it).
+fn run_rrs(program: &Program) -> u64 {
+    const LOW: u32 = 0x0001_0000;
+    const LOW_BYTES: u32 = 32 << 20;
+    const HIGH: u32 = 0x7fe0_0000;
+    const HIGH_BYTES: u32 = 0x0020_0000;
+    let mut space = MemorySpace::new();
+    space
+        .add_memory(LOW, LOW_BYTES, Box::new(VecMemory::new(vec![0; (LOW_BYTES / 4) as usize])))
+        .expect("low region");
+    space
+        .add_memory(HIGH, HIGH_BYTES, Box::new(VecMemory::new(vec![0; (HIGH_BYTES / 4) as usize])))
+        .expect("high region");
+    for segment in &program.segments {
+        for (i, byte) in segment.data.iter().enumerate() {
+            space.write_mem(segment.vaddr + i as u32, MemAccessSize::Byte, u32::from(*byte));
+        }
+    }
+    let mut hart = HartState::new();
+    hart.pc = program.entry;
+    let mut steps = 0u64;
+    loop {
+        let mut executor = InstructionExecutor { hart_state: &mut hart, mem: &mut space };
+        match executor.step() {
+            Ok(()) => steps += 1,
+            Err(InstructionException::IllegalInstruction(_, 0x0000_0073)) => {
+                steps += 1;
+                match hart.registers[17] {
+                    93 => return steps,
+                    64 => hart.registers[10] = hart.registers[12],
+                    n => panic!("syscall {n} not expected in the workload"),
+                }
+                hart.pc += 4;
+            }
+            Err(e) => panic!("rrs-lib stopped: {e:?}"),
+        }
+    }
+}
+
+/// The number of keccak calls a full rehash of `pages` contiguous fresh pages costs.
+fn full_root_hash_count(pages: u64) -> u64 {
+    let in_pages = pages * 127;
+    let mut upper = 0;
+    let mut level = pages;
+    for _ in 0..20 {
+        level = level.div_ceil(2);
+        upper += level;
+    }
+    in_pages + upper
+}
+
+fn estimate_ns(group: &str, bench: &str) -> Option<f64> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/criterion")
+        .join(group)
+        .join(bench)
+        .join("new/estimates.json");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    json["mean"]["point_estimate"].as_f64()
+}
+
+fn main() {
+    let program = workload();
+    let steps = run_axon(&program);
+    assert_eq!(run_rrs(&program), steps, "rrs-lib and Axon disagree on the step count");
+    let mut criterion = Criterion::default().configure_from_args();
+
+    {
+        let mut group = criterion.benchmark_group("execute");
+        group.sample_size(10).measurement_time(Duration::from_secs(12));
+        group.bench_function("axon", |b| b.iter(|| run_axon(black_box(&program))));
+        group.bench_function("rrs-lib", |b| b.iter(|| run_rrs(black_box(&program))));
+        group.finish();
+    }
+    {
+        let mut group = criterion.benchmark_group("roots");
+        group.sample_size(10).measurement_time(Duration::from_secs(12));
+        group.bench_function("fast", |b| b.iter(|| run_axon(black_box(&program))));
+        group.bench_function("every-100k", |b| {
+            b.iter(|| run_axon_with_roots(black_box(&program), ROOT_INTERVAL))
+        });
+        group.finish();
+    }
+
+    let mut start = Vm::new(&program).expect("load");
+    start.run(&mut host(), WITNESS_FROM).expect("run to the witness window");
+    let mut witness_bytes = 0usize;
+    {
+        let mut group = criterion.benchmark_group("witness");
+        group.sample_size(10);
+        group.bench_function("per-step-x20000", |b| {
+            b.iter_batched(
+                || (start.clone(), host()),
+                |(mut vm, mut host)| {
+                    let mut bytes = 0;
+                    for _ in 0..WITNESS_STEPS {
+                        let w = vm.step_with_witness(&mut host).expect("witness");
+                        bytes += w.state.len() + w.proof.len();
+                    }
+                    witness_bytes = bytes;
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        group.finish();
+    }
+
+    let pages = (FULL_ROOT_BYTES / 4096) as u64;
+    let hashes = full_root_hash_count(pages);
+    {
+        let image: Vec<u8> = (0..FULL_ROOT_BYTES).map(|i| (i * 31 + 7) as u8).collect();
+        let mut group = criterion.benchmark_group("full_root");
+        group.sample_size(10);
+        group.bench_function("memory-root-32MiB", |b| {
+            b.iter_batched(
+                || {
+                    let mut memory = Memory::default();
+                    memory.store_bytes(0x0010_0000, &image).expect("fits");
+                    memory
+                },
+                |mut memory| black_box(memory.root()),
+                BatchSize::PerIteration,
+            )
+        });
+        group.bench_function("sequential-keccak64-x-hash-count", |b| {
+            b.iter(|| {
+                let mut node = [7u8; 32];
+                for _ in 0..hashes {
+                    node = hash_pair(&node, black_box(&[1u8; 32]));
+                }
+                node
+            })
+        });
+        group.finish();
+    }
+    criterion.final_summary();
+
+    // The summary: ratios from criterion's own estimates of this run.
+    let get = |g: &str, b: &str| estimate_ns(g, b).unwrap_or(f64::NAN);
+    let axon = get("execute", "axon");
+    let rrs = get("execute", "rrs-lib");
+    let fast = get("roots", "fast");
+    let roots = get("roots", "every-100k");
+    let witness = get("witness", "per-step-x20000") / WITNESS_STEPS as f64;
+    let root = get("full_root", "memory-root-32MiB");
+    let keccaks = get("full_root", "sequential-keccak64-x-hash-count");
+    let mips = |ns: f64| steps as f64 / ns * 1e3;
+    println!("\n== Axon VM benchmark summary ({steps} instructions per run) ==");
+    println!("fast mode            {:8.1} MIPS   rrs-lib {:6.1} MIPS   speed-up {:5.2}x (goal >= 2.5x)",
+        mips(axon), mips(rrs), rrs / axon);
+    println!("roots every 100k     {:8.3} s      fast    {:6.3} s      ratio    {:5.2}x (goal <= 1.2x)",
+        roots / 1e9, fast / 1e9, roots / fast);
+    println!("witness every step   {:8.2} us/step, {:.0} bytes/step (goals <= 2 us, <= 1400 B)",
+        witness / 1e3, witness_bytes as f64 / WITNESS_STEPS as f64);
+    println!("full root 32 MiB     {:8.1} ms     {hashes} x keccak64 {:6.1} ms  ratio {:5.2}x (goal <= 1.2x)",
+        root / 1e6, keccaks / 1e6, root / keccaks);
+}
