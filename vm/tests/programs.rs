@@ -1,0 +1,123 @@
+//! The Rust guest programs (`fixtures/programs/`) end to end: output, exit, snapshots,
+//! checkpoints, and the three-way step check on a dense prefix of their traces.
+
+mod common;
+
+use axon_vm::{CheckpointStore, Checkpoints, Halt, Vm, VmConfig};
+
+const HELLO: &str = "fixtures/programs/hello.elf";
+const BENCH: &str = "fixtures/programs/bench-keccak.elf";
+
+#[test]
+fn hello_reads_its_input_through_the_oracle() {
+    let program = common::program(HELLO);
+    let input: Vec<u8> = (0..5000u32).map(|i| (i * 13 + 1) as u8).collect();
+    let checksum = input.iter().fold(0u32, |s, &b| s.wrapping_add(u32::from(b)));
+    let mut host = common::capturing_host(input.clone());
+    let mut vm = Vm::new(&program).expect("load");
+    vm.run(&mut host, u64::MAX).expect("run");
+    assert_eq!(vm.cpu().halt, Halt::Exited(0));
+    let stdout = String::from_utf8(host.stdout).expect("utf-8");
+    assert_eq!(
+        stdout,
+        format!("hello from axon\ninput: {} bytes, checksum {checksum:#010x}\n", input.len())
+    );
+}
+
+#[test]
+fn hello_agrees_three_ways_on_every_step() {
+    let program = common::program(HELLO);
+    let host = common::capturing_host(b"three ways, one semantics".to_vec());
+    let vm = common::three_way(&program, &host, u64::MAX);
+    assert_eq!(vm.cpu().halt, Halt::Exited(0));
+}
+
+#[test]
+fn bench_keccak_agrees_three_ways_on_its_first_100k_steps() {
+    let program = common::program(BENCH);
+    let vm = common::three_way(&program, &common::capturing_host(Vec::new()), 100_000);
+    assert_eq!(vm.cpu().step, 100_000);
+}
+
+#[test]
+fn bench_keccak_prints_the_digest_qemu_prints() {
+    // The digest qemu-riscv32 prints for the same ELF (see fixtures/programs/README.md).
+    const DIGEST: &str = "3c80aafad1159f7b43c05c6d4c637392d4f33be0d131d19e4e0950e4b6435bc6";
+    let program = common::program(BENCH);
+    let mut host = common::capturing_host(Vec::new());
+    let mut vm = Vm::new(&program).expect("load");
+    vm.run(&mut host, u64::MAX).expect("run");
+    assert_eq!(vm.cpu().halt, Halt::Exited(0));
+    let stdout = String::from_utf8(host.stdout).expect("utf-8");
+    assert!(stdout.contains(&format!("digest: {DIGEST}")), "{stdout}");
+    assert!(vm.cpu().step > 100_000_000, "the benchmark workload is >= 100M instructions");
+}
+
+#[test]
+fn snapshot_resume_matches_an_uninterrupted_run() {
+    let program = common::program(BENCH);
+    let mut host = common::capturing_host(Vec::new());
+    let mut straight = Vm::new(&program).expect("load");
+    straight.run(&mut host, 3_000_000).expect("run");
+
+    let mut first = Vm::new(&program).expect("load");
+    first.run(&mut host, 1_234_567).expect("run");
+    let bytes = first.snapshot();
+    let mut resumed = Vm::restore(&bytes, VmConfig::default()).expect("restore");
+    assert_eq!(resumed.state_hash(), first.state_hash());
+    resumed.run(&mut host, 3_000_000).expect("run on");
+    assert_eq!(resumed.state_hash(), straight.state_hash());
+}
+
+#[test]
+fn corrupt_or_truncated_snapshots_are_reported() {
+    let program = common::program(HELLO);
+    let mut vm = Vm::new(&program).expect("load");
+    vm.run(&mut common::capturing_host(Vec::new()), 100).expect("run");
+    let good = vm.snapshot();
+    let config = VmConfig::default();
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 1;
+    let mut bad_version = good.clone();
+    bad_version[8] = 9;
+    for (name, bytes) in [
+        ("truncated", &good[..good.len() - 1]),
+        ("cut short", &good[..10]),
+        ("flipped bit", &flipped[..]),
+        ("bad magic", &[b"NOTASNAP", &good[8..]].concat()[..]),
+        ("other version", &bad_version[..]),
+    ] {
+        let err = Vm::restore(bytes, config).expect_err(name);
+        assert!(matches!(err, axon_vm::Error::Snapshot(_)), "{name}: {err}");
+    }
+}
+
+#[test]
+fn checkpoints_give_the_hash_at_any_step_and_pad_after_halt() {
+    let program = common::program(HELLO);
+    let host = common::capturing_host(b"checkpoints".to_vec());
+    let mut reference = Vm::new(&program).expect("load");
+    let mut hashes = vec![reference.state_hash()];
+    while reference.cpu().halt.is_running() {
+        reference.step(&mut host.clone()).expect("step");
+        hashes.push(reference.state_hash());
+    }
+    let final_step = reference.cpu().step;
+    let dir = std::env::temp_dir().join(format!("axon-checkpoints-{}", std::process::id()));
+    for store in [CheckpointStore::Memory, CheckpointStore::Directory(dir.clone())] {
+        let mut h = host.clone();
+        let vm = Vm::new(&program).expect("load");
+        let checkpoints =
+            Checkpoints::record(vm, &mut h, 250, u64::MAX, store, VmConfig::default()).expect("record");
+        assert_eq!(checkpoints.final_step(), final_step);
+        for step in (0..final_step).step_by(97).chain([final_step - 1, final_step]) {
+            let got = checkpoints.state_hash_at(&mut h, step).expect("hash");
+            assert_eq!(got, hashes[step as usize], "step {step}");
+        }
+        // Past the end, the trace pads with the final (halted) state.
+        let padded = checkpoints.state_hash_at(&mut h, final_step + 1_000).expect("hash");
+        assert_eq!(padded, hashes[final_step as usize]);
+    }
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
