@@ -29,7 +29,8 @@ const WITNESS_STEPS: u64 = 20_000;
 const FULL_ROOT_BYTES: usize = 32 << 20;
 
 fn workload() -> Program {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/programs/bench-keccak.elf");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/programs/bench-keccak.elf");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Program::parse(&bytes).expect("bench-keccak.elf parses")
 }
@@ -206,12 +207,23 @@ fn main() {
     let keccaks = get("full_root", "sequential-keccak64-x-hash-count");
     let mips = |ns: f64| steps as f64 / ns * 1e3;
     println!("\n== Axon VM benchmark summary ({steps} instructions per run) ==");
-    println!("fast mode            {:8.1} MIPS   rrs-lib {:6.1} MIPS   speed-up {:5.2}x (goal >= 2.5x)",
-        mips(axon), mips(rrs), rrs / axon);
-    println!("roots every 100k     {:8.3} s      fast    {:6.3} s      ratio    {:5.2}x (goal <= 1.2x)",
-        roots / 1e9, fast / 1e9, roots / fast);
-    println!("witness every step   {:8.2} us/step, {:.0} bytes/step (goals <= 2 us, <= 1400 B)",
-        witness / 1e3, witness_bytes as f64 / WITNESS_STEPS as f64);
+    println!(
+        "fast mode            {:8.1} MIPS   rrs-lib {:6.1} MIPS   speed-up {:5.2}x (goal >= 2.5x)",
+        mips(axon),
+        mips(rrs),
+        rrs / axon
+    );
+    println!(
+        "roots every 100k     {:8.3} s      fast    {:6.3} s      ratio    {:5.2}x (goal <= 1.2x)",
+        roots / 1e9,
+        fast / 1e9,
+        roots / fast
+    );
+    println!(
+        "witness every step   {:8.2} us/step, {:.0} bytes/step (goals <= 2 us, <= 1400 B)",
+        witness / 1e3,
+        witness_bytes as f64 / WITNESS_STEPS as f64
+    );
     println!("full root 32 MiB     {:8.1} ms     {hashes} x keccak64 {:6.1} ms  ratio {:5.2}x (goal <= 1.2x)",
         root / 1e6, keccaks / 1e6, root / keccaks);
 }

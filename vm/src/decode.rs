@@ -8,8 +8,7 @@
 //! with what executes.
 
 use rrs_lib::instruction_formats::{
-    BType, IType, ITypeShamt, JType, RType, SType, UType, OPCODE_JALR, OPCODE_OP_IMM,
-    OPCODE_SYSTEM,
+    BType, IType, ITypeShamt, JType, RType, SType, UType, OPCODE_JALR, OPCODE_OP_IMM, OPCODE_SYSTEM,
 };
 use rrs_lib::instruction_string_outputter::InstructionStringOutputter;
 use rrs_lib::InstructionProcessor;
@@ -18,15 +17,54 @@ use rrs_lib::InstructionProcessor;
 #[allow(missing_docs)] // the RV32IM mnemonics
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
-    Add, Sub, Sll, Slt, Sltu, Xor, Srl, Sra, Or, And,
-    Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem, Remu,
-    Addi, Slti, Sltiu, Xori, Ori, Andi, Slli, Srli, Srai,
-    Lui, Auipc,
-    Beq, Bne, Blt, Bge, Bltu, Bgeu,
-    Lb, Lh, Lw, Lbu, Lhu,
-    Sb, Sh, Sw,
-    Jal, Jalr,
-    Fence, Ecall, Ebreak,
+    Add,
+    Sub,
+    Sll,
+    Slt,
+    Sltu,
+    Xor,
+    Srl,
+    Sra,
+    Or,
+    And,
+    Mul,
+    Mulh,
+    Mulhsu,
+    Mulhu,
+    Div,
+    Divu,
+    Rem,
+    Remu,
+    Addi,
+    Slti,
+    Sltiu,
+    Xori,
+    Ori,
+    Andi,
+    Slli,
+    Srli,
+    Srai,
+    Lui,
+    Auipc,
+    Beq,
+    Bne,
+    Blt,
+    Bge,
+    Bltu,
+    Bgeu,
+    Lb,
+    Lh,
+    Lw,
+    Lbu,
+    Lhu,
+    Sb,
+    Sh,
+    Sw,
+    Jal,
+    Jalr,
+    Fence,
+    Ecall,
+    Ebreak,
     /// A word that is not a valid RV32IM instruction.
     Illegal,
 }
@@ -56,10 +94,7 @@ impl Instr {
 
     /// Whether this instruction reads or writes data memory (when its address is aligned).
     pub fn accesses_memory(&self) -> bool {
-        matches!(
-            self.op,
-            Op::Lb | Op::Lh | Op::Lw | Op::Lbu | Op::Lhu | Op::Sb | Op::Sh | Op::Sw
-        )
+        matches!(self.op, Op::Lb | Op::Lh | Op::Lw | Op::Lbu | Op::Lhu | Op::Sb | Op::Sh | Op::Sw)
     }
 }
 
@@ -198,10 +233,7 @@ mod tests {
     #[test]
     fn decodes_representative_words() {
         // addi x17, x12, 123
-        assert_eq!(
-            decode(0x07b6_0893),
-            Instr { op: Op::Addi, rd: 17, rs1: 12, rs2: 0, imm: 123 }
-        );
+        assert_eq!(decode(0x07b6_0893), Instr { op: Op::Addi, rd: 17, rs1: 12, rs2: 0, imm: 123 });
         // lui x2, 0x1234b
         assert_eq!(decode(0x1234_b137).imm, 0x1234_b000);
         assert_eq!(decode(ECALL).op, Op::Ecall);

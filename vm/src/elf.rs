@@ -69,7 +69,9 @@ pub enum ElfError {
         memsz: u64,
     },
     /// A segment wraps around or lies beyond the 32-bit address space.
-    #[error("segment {index} at {vaddr:#x} with {memsz} bytes does not fit the 32-bit address space")]
+    #[error(
+        "segment {index} at {vaddr:#x} with {memsz} bytes does not fit the 32-bit address space"
+    )]
     OutOfAddressSpace {
         /// The program header's index.
         index: usize,
@@ -159,7 +161,7 @@ impl Program {
                 continue;
             }
             let start = ph.p_offset;
-            let end = start.checked_add(ph.p_filesz).unwrap_or(u64::MAX);
+            let end = start.saturating_add(ph.p_filesz);
             if end > bytes.len() as u64 {
                 return Err(ElfError::Truncated { index, start, end, file_len: bytes.len() });
             }
@@ -170,7 +172,7 @@ impl Program {
                     memsz: ph.p_memsz,
                 });
             }
-            let mem_end = ph.p_vaddr.checked_add(ph.p_memsz).unwrap_or(u64::MAX);
+            let mem_end = ph.p_vaddr.saturating_add(ph.p_memsz);
             if mem_end > 1u64 << 32 {
                 return Err(ElfError::OutOfAddressSpace {
                     index,
@@ -283,7 +285,7 @@ mod tests {
         f.extend_from_slice(&40u16.to_le_bytes()); // shentsize
         f.extend_from_slice(&0u16.to_le_bytes()); // shnum
         f.extend_from_slice(&0u16.to_le_bytes()); // shstrndx
-        // Program header (32 bytes): the whole file at 0x10000, text at 0x10054.
+                                                  // Program header (32 bytes): the whole file at 0x10000, text at 0x10054.
         let total = (84 + text.len()) as u32;
         for v in [PT_LOAD, 0, 0x10000, 0x10000, total, total + 0x100, PF_X | 4 | 2, 4] {
             f.extend_from_slice(&v.to_le_bytes());
@@ -309,7 +311,8 @@ mod tests {
 
     #[test]
     fn malformed_files_name_their_problem() {
-        let cases: Vec<(Vec<u8>, fn(&ElfError) -> bool)> = vec![
+        type Case = (Vec<u8>, fn(&ElfError) -> bool);
+        let cases: Vec<Case> = vec![
             (b"not an elf".to_vec(), |e| matches!(e, ElfError::Parse(_))),
             (tiny_elf(&[0x73])[..40].to_vec(), |e| matches!(e, ElfError::Parse(_))),
             (patched(4, &[2]), |e| matches!(e, ElfError::Not32Bit | ElfError::Parse(_))),
@@ -318,8 +321,12 @@ mod tests {
             (patched(36, &1u32.to_le_bytes()), |e| matches!(e, ElfError::Compressed)),
             (patched(36, &2u32.to_le_bytes()), |e| matches!(e, ElfError::HardFloat)),
             (patched(24, &0x10056u32.to_le_bytes()), |e| matches!(e, ElfError::MisalignedEntry(_))),
-            (patched(52, &0x6474_e551u32.to_le_bytes()), |e| matches!(e, ElfError::NoLoadableSegments)),
-            (patched(52 + 16, &0x1000u32.to_le_bytes()), |e| matches!(e, ElfError::Truncated { .. })),
+            (patched(52, &0x6474_e551u32.to_le_bytes()), |e| {
+                matches!(e, ElfError::NoLoadableSegments)
+            }),
+            (patched(52 + 16, &0x1000u32.to_le_bytes()), |e| {
+                matches!(e, ElfError::Truncated { .. })
+            }),
             (patched(52 + 20, &1u32.to_le_bytes()), |e| {
                 matches!(e, ElfError::FileSizeExceedsMemSize { .. })
             }),

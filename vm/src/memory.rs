@@ -31,7 +31,7 @@ const NO_PAGE: u32 = 0;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MemoryError {
     /// The guest touched more distinct pages than the host allows.
-    #[error("guest touched more than {max_pages} pages ({} MiB) of memory", max_pages * PAGE_SIZE >> 20)]
+    #[error("guest touched more than {max_pages} pages ({} MiB) of memory", (max_pages * PAGE_SIZE) >> 20)]
     LimitExceeded {
         /// The configured limit.
         max_pages: usize,
@@ -285,9 +285,8 @@ impl Memory {
 
     /// The 32-byte leaf holding `addr`.
     pub fn leaf(&self, addr: u32) -> Hash {
-        self.page(addr).map_or([0u8; 32], |p| {
-            *p.leaf((addr as usize & (PAGE_SIZE - 1)) >> LEAF_SHIFT)
-        })
+        self.page(addr)
+            .map_or([0u8; 32], |p| *p.leaf((addr as usize & (PAGE_SIZE - 1)) >> LEAF_SHIFT))
     }
 
     /// Brings every cached node up to date.
@@ -389,14 +388,14 @@ mod tests {
                 (number, nodes[0])
             })
             .collect();
-        for height in PAGE_HEIGHT..DEPTH {
+        for zero_sibling in &zero[PAGE_HEIGHT..DEPTH] {
             let mut next = std::collections::BTreeMap::new();
             for (&index, hash) in &level {
                 let parent = index >> 1;
                 if next.contains_key(&parent) {
                     continue;
                 }
-                let sibling = level.get(&(index ^ 1)).copied().unwrap_or(zero[height]);
+                let sibling = level.get(&(index ^ 1)).copied().unwrap_or(*zero_sibling);
                 let pair = if index & 1 == 0 { (*hash, sibling) } else { (sibling, *hash) };
                 next.insert(parent, hash_pair(&pair.0, &pair.1));
             }

@@ -40,7 +40,8 @@ impl PreimagePart {
         let prefix = (data.len() as u64).to_be_bytes();
         for (i, byte) in bytes.iter_mut().enumerate().take(len) {
             let at = offset as usize + i;
-            *byte = if at < LENGTH_PREFIX_BYTES { prefix[at] } else { data[at - LENGTH_PREFIX_BYTES] };
+            *byte =
+                if at < LENGTH_PREFIX_BYTES { prefix[at] } else { data[at - LENGTH_PREFIX_BYTES] };
         }
         Self { key, offset, bytes, len: len as u32 }
     }

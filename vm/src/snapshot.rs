@@ -76,7 +76,8 @@ impl Vm {
             .map(|(number, data)| PageImage { number, data: data.to_vec() })
             .collect();
         pages.sort_unstable_by_key(|p| p.number);
-        let body = Body { cpu: self.cpu.clone(), code_start: code.start, code_end: code.end, pages };
+        let body =
+            Body { cpu: self.cpu.clone(), code_start: code.start, code_end: code.end, pages };
         let body = bincode::serde::encode_to_vec(&body, bincode::config::standard())
             .expect("encoding plain data into a Vec cannot fail");
         let mut out = Vec::with_capacity(HEADER_BYTES + body.len() + CHECKSUM_BYTES);

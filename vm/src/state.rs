@@ -217,7 +217,8 @@ mod tests {
 
     #[test]
     fn encoding_round_trips_for_every_halt() {
-        for halt in [Halt::Running, Halt::Exited(0), Halt::Exited(42), Halt::Faulted(Fault::Breakpoint)]
+        for halt in
+            [Halt::Running, Halt::Exited(0), Halt::Exited(42), Halt::Faulted(Fault::Breakpoint)]
         {
             let mut state = sample();
             state.cpu.halt = halt;

@@ -90,7 +90,15 @@ fn snapshot_create_and_resume_finish_the_run() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("hello.snap");
     let path = file.to_str().expect("utf-8 path");
-    let created = axon_vm(&["snapshot", "create", "fixtures/programs/hello.elf", "--step", "500", "-o", path]);
+    let created = axon_vm(&[
+        "snapshot",
+        "create",
+        "fixtures/programs/hello.elf",
+        "--step",
+        "500",
+        "-o",
+        path,
+    ]);
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     let info = axon_vm(&["snapshot", "info", path]);
     assert!(String::from_utf8_lossy(&info.stdout).contains("step       500"));

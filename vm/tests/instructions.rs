@@ -40,11 +40,17 @@ fn reference(word: u32, regs: &[u32; 32], pc: u32, data: &[u8]) -> Outcome {
     let i_imm = sext(bits(word, 31, 20), 12);
     let s_imm = sext(bits(word, 31, 25) << 5 | bits(word, 11, 7), 12);
     let b_imm = sext(
-        bits(word, 31, 31) << 12 | bits(word, 7, 7) << 11 | bits(word, 30, 25) << 5 | bits(word, 11, 8) << 1,
+        bits(word, 31, 31) << 12
+            | bits(word, 7, 7) << 11
+            | bits(word, 30, 25) << 5
+            | bits(word, 11, 8) << 1,
         13,
     );
     let j_imm = sext(
-        bits(word, 31, 31) << 20 | bits(word, 19, 12) << 12 | bits(word, 20, 20) << 11 | bits(word, 30, 21) << 1,
+        bits(word, 31, 31) << 20
+            | bits(word, 19, 12) << 12
+            | bits(word, 20, 20) << 11
+            | bits(word, 30, 21) << 1,
         21,
     );
     let fault = |f: Fault| Outcome { regs: *regs, pc, data: data.to_vec(), fault: Some(f) };
@@ -189,10 +195,20 @@ fn run_vm(word: u32, regs: &[u32; 32], data: &[u8]) -> Outcome {
     let program = Program {
         entry: CODE_AT,
         segments: vec![
-            Segment { vaddr: CODE_AT, mem_size: 4, data: word.to_le_bytes().to_vec(), executable: true },
-            Segment { vaddr: DATA_AT, mem_size: data.len() as u32, data: data.to_vec(), executable: false },
+            Segment {
+                vaddr: CODE_AT,
+                mem_size: 4,
+                data: word.to_le_bytes().to_vec(),
+                executable: true,
+            },
+            Segment {
+                vaddr: DATA_AT,
+                mem_size: data.len() as u32,
+                data: data.to_vec(),
+                executable: false,
+            },
         ],
-        code: vec![CODE_AT..CODE_AT + 4],
+        code: std::iter::once(CODE_AT..CODE_AT + 4).collect(),
         symbols: Vec::new(),
     };
     let mut host = StdHost::new(PreimageStore::new(), OutputMode::Capture);

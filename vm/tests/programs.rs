@@ -109,7 +109,8 @@ fn checkpoints_give_the_hash_at_any_step_and_pad_after_halt() {
         let mut h = host.clone();
         let vm = Vm::new(&program).expect("load");
         let checkpoints =
-            Checkpoints::record(vm, &mut h, 250, u64::MAX, store, VmConfig::default()).expect("record");
+            Checkpoints::record(vm, &mut h, 250, u64::MAX, store, VmConfig::default())
+                .expect("record");
         assert_eq!(checkpoints.final_step(), final_step);
         for step in (0..final_step).step_by(97).chain([final_step - 1, final_step]) {
             let got = checkpoints.state_hash_at(&mut h, step).expect("hash");

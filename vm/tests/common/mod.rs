@@ -20,10 +20,7 @@ pub fn program(relative: &str) -> Program {
 pub fn symbol(relative: &str, name: &str) -> Option<u32> {
     let bytes = std::fs::read(repo().join(relative)).ok()?;
     let elf = goblin::elf::Elf::parse(&bytes).ok()?;
-    elf.syms
-        .iter()
-        .find(|s| elf.strtab.get_at(s.st_name) == Some(name))
-        .map(|s| s.st_value as u32)
+    elf.syms.iter().find(|s| elf.strtab.get_at(s.st_name) == Some(name)).map(|s| s.st_value as u32)
 }
 
 /// Steps `program` to its end (or `max_steps`) three ways and requires one post-state hash
