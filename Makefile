@@ -33,8 +33,12 @@ programs: setup ## Rebuild the guest programs into fixtures/programs/ (bit for b
 conformance: ## Reassemble the conformance suite (needs Debian's gcc-riscv64-unknown-elf).
 	$(MAKE) -C fixtures/conformance
 
+.PHONY: step-fixtures
+step-fixtures: ## Regenerate fixtures/steps/ (Rust step witnesses the Solidity tests replay).
+	$(CARGO) run --release --locked -p axon-vm --example step-fixtures
+
 .PHONY: fixtures
-fixtures: conformance programs ## Rebuild every committed fixture.
+fixtures: conformance programs step-fixtures ## Rebuild every committed fixture.
 
 .PHONY: test
 test: setup ## Run every test: Rust workspace, guest reproducibility, contracts.

@@ -249,11 +249,18 @@ fn ecall<M: Machine>(m: &mut M, pc: u32) -> Next {
                     return fault(m.cpu(), Fault::InvalidPreimageKey);
                 }
                 let offset = m.cpu().preimage_offset;
-                let part = m.preimage_part(&key, offset)?;
-                let n = a2.min(leaf_room(a1)).min(part.len);
-                if n > 0 {
-                    m.write_leaf_bytes(a1, &part.bytes[..n as usize])?;
-                }
+                // A zero-byte read consults no oracle: nothing can change.
+                let n = match a2 {
+                    0 => 0,
+                    _ => {
+                        let part = m.preimage_part(&key, offset)?;
+                        let n = a2.min(leaf_room(a1)).min(part.len);
+                        if n > 0 {
+                            m.write_leaf_bytes(a1, &part.bytes[..n as usize])?;
+                        }
+                        n
+                    }
+                };
                 let cpu = m.cpu();
                 cpu.preimage_offset = offset.wrapping_add(n);
                 n

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+////////////////////////////////////////////////////////////////
+//                     `LibState` errors                      //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when an encoded state is not exactly 210 bytes long.
+/// @param length The length that was given.
+error InvalidStateLength(uint256 length);
+
+/// @notice Thrown when an encoded state's layout version is not 1.
+/// @param version The version byte that was given.
+error InvalidStateVersion(uint8 version);
+
+/// @notice Thrown when an encoded state's halt kind is above 2 (faulted).
+/// @param haltKind The halt kind that was given.
+error InvalidHaltKind(uint8 haltKind);
+
+/// @notice Thrown when a running state (halt kind 0) carries a non-zero halt code.
+/// @param haltCode The halt code that was given.
+error NonZeroRunningHaltCode(uint32 haltCode);
+
+/// @notice Thrown when a faulted state (halt kind 2) carries a halt code that is no fault code.
+/// @param haltCode The halt code that was given.
+error UnknownFaultCode(uint32 haltCode);
+
+////////////////////////////////////////////////////////////////
+//                     `LibMemory` errors                     //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when a memory proof does not lead to the expected root.
+/// @param index Which proof of the proof blob failed (0: instruction fetch, 1: data).
+error InvalidMemoryProof(uint256 index);
+
+/// @notice Thrown when the proof blob has no room for the memory proof the step needs, or has
+///         more than the step uses. A step takes exactly 896 bytes (fetch only) or 1792 bytes
+///         (fetch and one data leaf).
+/// @param expected The length this step requires.
+/// @param actual The length that was given.
+error InvalidProofLength(uint256 expected, uint256 actual);
+
+////////////////////////////////////////////////////////////////
+//                       `RISCV` errors                       //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when `step`'s calldata is not the canonical ABI encoding: `stateData` must
+///         start at byte 132, `proof` right after its padding at byte 388, and nothing may
+///         follow the proof's padding.
+error InvalidCalldataLayout();
+
+////////////////////////////////////////////////////////////////
+//                   `PreimageOracle` errors                  //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when a part is read that was never loaded into the oracle.
+error PartNotFound();
+
+/// @notice Thrown when a part offset lies outside the stream `u64_be(len) ‖ data`, or a blob
+///         part offset is not a multiple of 32.
+error PartOffsetOOB();
+
+/// @notice Thrown when a load function is given a key or local identifier whose type byte is
+///         not the one that function handles.
+/// @param keyType The type byte that was given.
+error InvalidKeyType(uint8 keyType);
+
+/// @notice Thrown when local data longer than one 32-byte word is loaded.
+error InvalidLocalDataSize();
+
+/// @notice Thrown when a blob chunk's memory proof does not lead to the root in the blob key.
+error InvalidBlobProof();
+
+/// @notice Thrown when a blob chunk other than the first is loaded before the first chunk,
+///         which carries the blob's length.
+error BlobLengthUnknown();
+
+/// @notice Thrown when a blob's first chunk declares a length above 4 GiB - 8 bytes.
+error InvalidBlobLength();

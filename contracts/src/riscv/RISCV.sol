@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import { IStepper } from "src/interfaces/IStepper.sol";
+import { IPreimageOracle } from "src/interfaces/IPreimageOracle.sol";
+import { AxonABI } from "src/riscv/lib/AxonABI.sol";
+import { LibState } from "src/riscv/lib/LibState.sol";
+import { LibMemory } from "src/riscv/lib/LibMemory.sol";
+import { LibInstructions } from "src/riscv/lib/LibInstructions.sol";
+import { LibSyscalls } from "src/riscv/lib/LibSyscalls.sol";
+import {
+    InvalidCalldataLayout,
+    InvalidProofLength,
+    InvalidStateLength
+} from "src/riscv/Errors.sol";
+
+/// @title RISCV
+/// @notice The on-chain one-step verifier of the Axon VM: executes one RV32IM step exactly as
+///         docs/spec.md defines it, from the pre-state and its witness, and returns the
+///         post-state hash.
+///
+///         Witness (docs/spec.md, "Step witness"): the 210-byte pre-state and a proof blob of
+///         the memory proof for `pc`, followed — iff the step touches a data leaf (an aligned
+///         load or store, a preimage key write or read moving at least one byte) — by the
+///         memory proof of that leaf. Any other proof length reverts. A step on a halted state
+///         is a no-op that takes no proof (a non-empty one reverts).
+contract RISCV is IStepper {
+    using LibState for LibState.State;
+
+    /// @notice The semantic version of the verifier (VM spec version 1).
+    string public constant version = "1.0.0";
+
+    /// @notice Where `step`'s `stateData` starts in canonical calldata: selector, three head
+    ///         words, the length word.
+    uint256 internal constant STATE_DATA_OFFSET = 4 + 3 * 32 + 32;
+
+    /// @notice Where `step`'s `proof` starts in canonical calldata: after the state, padded to
+    ///         224 bytes, and the proof's length word.
+    uint256 internal constant PROOF_OFFSET = STATE_DATA_OFFSET + 224 + 32;
+
+    /// @notice The preimage oracle.
+    IPreimageOracle internal immutable ORACLE;
+
+    /// @param _oracle The preimage oracle the VM reads preimage parts from.
+    constructor(IPreimageOracle _oracle) {
+        ORACLE = _oracle;
+    }
+
+    /// @inheritdoc IStepper
+    function oracle() external view returns (IPreimageOracle oracle_) {
+        oracle_ = ORACLE;
+    }
+
+    /// @inheritdoc IStepper
+    function step(
+        bytes calldata _stateData,
+        bytes calldata _proof,
+        bytes32 _localContext
+    )
+        external
+        view
+        returns (bytes32 postState_)
+    {
+        _checkCalldataLayout(_stateData, _proof);
+        LibState.State memory state = LibState.decode(_stateData);
+
+        // A halted VM stays halted: the post-state is the pre-state, and it takes no proof.
+        if (state.halted()) {
+            if (_proof.length != 0) revert InvalidProofLength(0, _proof.length);
+            return state.hash();
+        }
+
+        uint256 proofs = _proof.length / LibMemory.PROOF_BYTES;
+        if (_proof.length % LibMemory.PROOF_BYTES != 0 || proofs == 0 || proofs > 2) {
+            revert InvalidProofLength(LibMemory.PROOF_BYTES, _proof.length);
+        }
+
+        // Fetch: the proof for pc is always there and always checked, even when pc is
+        // misaligned.
+        uint32 pc = state.pc;
+        bytes32 leaf = LibMemory.readLeaf(_proof, 0, pc, state.memRoot);
+        unchecked {
+            state.step += 1; // the step counter wraps at 2^64
+        }
+
+        bool touched;
+        if (pc & 3 != 0) {
+            state.fault(AxonABI.FAULT_MISALIGNED_FETCH);
+        } else {
+            uint32 insn = LibMemory.loadLE(leaf, pc & 31, 4);
+            if (LibInstructions.opcode(insn) == LibInstructions.OPCODE_SYSTEM) {
+                touched = _system(state, insn, _proof, _localContext);
+            } else {
+                touched = LibInstructions.execute(state, insn, _proof);
+            }
+        }
+
+        // The blob must hold exactly the proofs the step used.
+        uint256 expected = touched ? 2 * LibMemory.PROOF_BYTES : LibMemory.PROOF_BYTES;
+        if (_proof.length != expected) revert InvalidProofLength(expected, _proof.length);
+
+        postState_ = state.hash();
+    }
+
+    /// @notice SYSTEM: exactly ECALL (`0x00000073`) and EBREAK (`0x00100073`); any other word
+    ///         is illegal.
+    function _system(
+        LibState.State memory _state,
+        uint32 _insn,
+        bytes calldata _proof,
+        bytes32 _localContext
+    )
+        internal
+        view
+        returns (bool touched_)
+    {
+        if (_insn == 0x00000073) {
+            return LibSyscalls.handle(_state, _proof, ORACLE, _localContext);
+        }
+        if (_insn == 0x00100073) {
+            _state.fault(AxonABI.FAULT_BREAKPOINT);
+        } else {
+            _state.fault(AxonABI.FAULT_ILLEGAL_INSTRUCTION);
+        }
+        return false;
+    }
+
+    /// @notice Requires the canonical ABI layout of `step`'s calldata: a 210-byte state at
+    ///         byte 132, the proof right after its padding, nothing after the proof's padding.
+    function _checkCalldataLayout(bytes calldata _stateData, bytes calldata _proof) internal pure {
+        if (_stateData.length != AxonABI.STATE_BYTES) revert InvalidStateLength(_stateData.length);
+        uint256 stateOffset;
+        uint256 proofOffset;
+        assembly {
+            stateOffset := _stateData.offset
+            proofOffset := _proof.offset
+        }
+        // Cannot overflow: the ABI decoder bounds `_proof` by the calldata size.
+        uint256 paddedProof = (_proof.length + 31) & ~uint256(31);
+        if (
+            stateOffset != STATE_DATA_OFFSET || proofOffset != PROOF_OFFSET
+                || msg.data.length != PROOF_OFFSET + paddedProof
+        ) {
+            revert InvalidCalldataLayout();
+        }
+    }
+}
