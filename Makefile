@@ -51,10 +51,14 @@ bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
 	$(CARGO) bench -p axon-vm --bench vm
 
 .PHONY: demo
-demo: ## Run the hello guest in the VM on this README and print its result, steps and state hash.
+demo: ## Run guest programs in the VM: their output, exit status, steps and state hash.
 	$(CARGO) build --release --locked -p axon-vm
+	@echo "== hello: reads this README through the preimage oracle =="
 	$(RELEASE_BIN) run fixtures/programs/hello.elf --input README.md
-	$(RELEASE_BIN) run fixtures/programs/hello.elf --input README.md --json
+	@echo "== bench-keccak: a keccak chain and matrix products, ~145M instructions =="
+	$(RELEASE_BIN) run fixtures/programs/bench-keccak.elf
+	@echo "== the state hash after step 1000 of hello, and that step's witness size =="
+	$(RELEASE_BIN) hash fixtures/programs/hello.elf --input README.md --step 1000
 
 .PHONY: lint
 lint: setup ## rustfmt, clippy (warnings are errors), guest lint, solidity fmt.

@@ -7,7 +7,7 @@
 //! |---|---|---|---|
 //! | `execute` | `Vm::run` to the end | rrs-lib's plain `InstructionExecutor` loop on the same ELF | ≥ 2.5× faster |
 //! | `roots` | `Vm::run` with a memory root every 100k steps | fast mode | ≤ 1.2× its time |
-//! | `witness` | `step_with_witness` per step (from step 10M on) | — | ≤ 2 µs, ≤ 1.4 KB |
+//! | `witness` | `step_with_witness` per step (from step 10M on), raw and compact-encoded | — | ≤ 2 µs, ≤ 1.4 KB |
 //! | `full_root` | root over 32 MiB of freshly written memory | one 64-byte keccak × the number of hashes | ≤ 1.2× |
 //!
 //! Run with `cargo bench -p axon-vm --bench vm` (or `make bench`); the summary comes last.
@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use axon_vm::memory::Memory;
 use axon_vm::merkle::hash_pair;
-use axon_vm::{OutputMode, PreimageStore, Program, StdHost, Vm};
+use axon_vm::{OutputMode, PreimageStore, Program, StdHost, StepWitness, Vm};
 use criterion::{black_box, BatchSize, Criterion};
 use rrs_lib::instruction_executor::{InstructionException, InstructionExecutor};
 use rrs_lib::memories::{MemorySpace, VecMemory};
@@ -98,6 +98,11 @@ fn run_rrs(program: &Program) -> u64 {
     }
 }
 
+/// Steps `WITNESS_STEPS` times with witnesses; returns the bytes `size` counts.
+fn witness_window(mut vm: Vm, mut host: StdHost, size: impl Fn(&StepWitness) -> usize) -> usize {
+    (0..WITNESS_STEPS).map(|_| size(&vm.step_with_witness(&mut host).expect("witness"))).sum()
+}
+
 /// The number of keccak calls a full rehash of `pages` contiguous fresh pages costs.
 fn full_root_hash_count(pages: u64) -> u64 {
     let in_pages = pages * 127;
@@ -146,20 +151,23 @@ fn main() {
     let mut start = Vm::new(&program).expect("load");
     start.run(&mut host(), WITNESS_FROM).expect("run to the witness window");
     let mut witness_bytes = 0usize;
+    let mut compact_bytes = 0usize;
     {
         let mut group = criterion.benchmark_group("witness");
         group.sample_size(10);
         group.bench_function("per-step-x20000", |b| {
             b.iter_batched(
                 || (start.clone(), host()),
-                |(mut vm, mut host)| {
-                    let mut bytes = 0;
-                    for _ in 0..WITNESS_STEPS {
-                        let w = vm.step_with_witness(&mut host).expect("witness");
-                        bytes += w.state.len() + w.proof.len();
-                    }
-                    witness_bytes = bytes;
+                |(vm, host)| {
+                    witness_bytes = witness_window(vm, host, |w| w.state.len() + w.proof.len())
                 },
+                BatchSize::PerIteration,
+            )
+        });
+        group.bench_function("per-step-compact-x20000", |b| {
+            b.iter_batched(
+                || (start.clone(), host()),
+                |(vm, host)| compact_bytes = witness_window(vm, host, |w| w.to_compact().len()),
                 BatchSize::PerIteration,
             )
         });
@@ -203,6 +211,7 @@ fn main() {
     let fast = get("roots", "fast");
     let roots = get("roots", "every-100k");
     let witness = get("witness", "per-step-x20000") / WITNESS_STEPS as f64;
+    let compact = get("witness", "per-step-compact-x20000") / WITNESS_STEPS as f64;
     let root = get("full_root", "memory-root-32MiB");
     let keccaks = get("full_root", "sequential-keccak64-x-hash-count");
     let mips = |ns: f64| steps as f64 / ns * 1e3;
@@ -220,9 +229,14 @@ fn main() {
         roots / fast
     );
     println!(
-        "witness every step   {:8.2} us/step, {:.0} bytes/step (goals <= 2 us, <= 1400 B)",
+        "witness every step   {:8.2} us/step, {:.0} bytes/step raw (goals <= 2 us, <= 1400 B)",
         witness / 1e3,
         witness_bytes as f64 / WITNESS_STEPS as f64
+    );
+    println!(
+        "  compact encoding   {:8.2} us/step, {:.0} bytes/step",
+        compact / 1e3,
+        compact_bytes as f64 / WITNESS_STEPS as f64
     );
     println!("full root 32 MiB     {:8.1} ms     {hashes} x keccak64 {:6.1} ms  ratio {:5.2}x (goal <= 1.2x)",
         root / 1e6, keccaks / 1e6, root / keccaks);

@@ -50,6 +50,9 @@ pub enum WitnessError {
     /// The witness carries a preimage part the step did not read.
     #[error("the witness carries a preimage part the step did not read")]
     UnusedPreimagePart,
+    /// A compact witness encoding does not decode.
+    #[error("compact witness encoding: {0}")]
+    Compact(&'static str),
 }
 
 struct StatelessMachine<'w> {

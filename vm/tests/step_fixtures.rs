@@ -20,6 +20,10 @@ fn committed_step_fixtures_are_up_to_date() {
         steps += doc["steps"].as_array().map_or(0, Vec::len);
     }
     let on_disk = std::fs::read_dir(repo.join("fixtures/steps")).expect("dir").count();
-    assert_eq!(on_disk, files.len() + 1, "fixtures/steps holds exactly the generated files and its README");
+    assert_eq!(
+        on_disk,
+        files.len() + 1,
+        "fixtures/steps holds exactly the generated files and its README"
+    );
     assert!(steps > 1000, "{steps} fixture steps");
 }

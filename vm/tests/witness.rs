@@ -96,3 +96,22 @@ fn witness_json_round_trips() {
     let back: StepWitness = serde_json::from_str(&json).expect("from json");
     assert_eq!(back, w);
 }
+
+#[test]
+fn compact_encoding_round_trips_and_is_smaller() {
+    let input = std::fs::read(common::repo().join("fixtures/conformance/input/preimage_local.bin"))
+        .expect("input");
+    let mut all = witnesses("preimage_local", &input, 400);
+    all.extend(witnesses("sw", &[], 300));
+    let (mut raw, mut compact) = (0, 0);
+    for w in &all {
+        let bytes = w.to_compact();
+        assert_eq!(StepWitness::from_compact(&bytes).expect("decodes"), *w);
+        raw += w.state.len() + w.proof.len() + w.preimage.map_or(0, |_| 72);
+        compact += bytes.len();
+        for cut in [0, 1, 211, bytes.len() - 1] {
+            assert!(StepWitness::from_compact(&bytes[..cut]).is_err(), "truncated at {cut}");
+        }
+    }
+    assert!(compact * 2 < raw, "compact {compact} vs raw {raw} bytes");
+}

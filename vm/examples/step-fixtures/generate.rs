@@ -46,7 +46,7 @@ fn host(input: Vec<u8>) -> StdHost {
 }
 
 /// The selected steps of one program.
-pub fn program_steps(name: &str, program: &Program, input: Vec<u8>) -> Vec<Value> {
+fn program_steps(name: &str, program: &Program, input: Vec<u8>) -> Vec<Value> {
     let mut vm = Vm::new(program).expect("conformance program loads");
     let mut host = host(input);
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -71,7 +71,7 @@ pub fn program_steps(name: &str, program: &Program, input: Vec<u8>) -> Vec<Value
 }
 
 /// Preimage reads of every key type, from a one-instruction program.
-pub fn preimage_steps() -> Vec<Value> {
+fn preimage_steps() -> Vec<Value> {
     const CODE: u32 = 0x0001_0000;
     const BUF: u32 = 0x0002_0000;
     let data: Vec<u8> = (0..77u32).map(|i| (i * 29 + 5) as u8).collect();
@@ -81,13 +81,29 @@ pub fn preimage_steps() -> Vec<Value> {
     preimages.insert_blob(data.clone());
     let program = Program {
         entry: CODE,
-        segments: vec![Segment { vaddr: CODE, mem_size: 4, data: 0x73u32.to_le_bytes().to_vec(), executable: true }],
+        segments: vec![Segment {
+            vaddr: CODE,
+            mem_size: 4,
+            data: 0x73u32.to_le_bytes().to_vec(),
+            executable: true,
+        }],
         code: std::iter::once(CODE..CODE + 4).collect(),
         symbols: Vec::new(),
     };
     let mut steps = Vec::new();
-    for (type_name, key) in [("local", local_key(1)), ("keccak", keccak_key(&data)), ("blob", blob_key(&data))] {
-        for (offset, buf, count) in [(0, 0, 32), (0, 3, 100), (5, 0, 8), (30, 0, 32), (32, 16, 64), (80, 0, 32), (85, 0, 32), (200, 0, 4)] {
+    for (type_name, key) in
+        [("local", local_key(1)), ("keccak", keccak_key(&data)), ("blob", blob_key(&data))]
+    {
+        for (offset, buf, count) in [
+            (0, 0, 32),
+            (0, 3, 100),
+            (5, 0, 8),
+            (30, 0, 32),
+            (32, 16, 64),
+            (80, 0, 32),
+            (85, 0, 32),
+            (200, 0, 4),
+        ] {
             let mut vm = Vm::new(&program).expect("load");
             let cpu = vm.cpu_mut();
             cpu.regs[17] = syscall::READ;
@@ -106,7 +122,7 @@ pub fn preimage_steps() -> Vec<Value> {
 }
 
 /// Every fixture file: name → JSON document.
-pub fn all(repo: &Path) -> BTreeMap<String, Value> {
+pub(crate) fn all(repo: &Path) -> BTreeMap<String, Value> {
     let dir = repo.join("fixtures/conformance");
     let expected: BTreeMap<String, Value> =
         serde_json::from_slice(&std::fs::read(dir.join("expected.json")).expect("expected.json"))
@@ -115,8 +131,14 @@ pub fn all(repo: &Path) -> BTreeMap<String, Value> {
     for (name, want) in &expected {
         let bytes = std::fs::read(dir.join(format!("elf/{name}.elf"))).expect("ELF");
         let program = Program::parse(&bytes).expect("ELF parses");
-        let input = want["input"].as_str().map(|p| std::fs::read(dir.join(p)).expect("input")).unwrap_or_default();
-        files.insert(name.clone(), json!({ "version": 1, "steps": program_steps(name, &program, input) }));
+        let input = want["input"]
+            .as_str()
+            .map(|p| std::fs::read(dir.join(p)).expect("input"))
+            .unwrap_or_default();
+        files.insert(
+            name.clone(),
+            json!({ "version": 1, "steps": program_steps(name, &program, input) }),
+        );
     }
     files.insert("preimage_key_types".into(), json!({ "version": 1, "steps": preimage_steps() }));
     files

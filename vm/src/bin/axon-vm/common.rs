@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use axon_vm::abi::local;
 use axon_vm::memory::PAGE_SIZE;
-use axon_vm::{PreimageStore, Program, Vm, VmConfig};
+use axon_vm::{OutputMode, PreimageStore, Program, StdHost, Vm, VmConfig};
 
 /// Exit status for host errors (bad files, missing preimages), distinct from guest results.
 pub(crate) const HOST_ERROR_EXIT: u8 = 125;
@@ -92,6 +92,26 @@ impl GuestArgs {
         let program = load_program(&self.elf)?;
         let vm = Vm::with_config(&program, self.limits.config())?;
         Ok((program, vm, self.preimages.store()?))
+    }
+}
+
+/// A program run to a step, for the commands that look at one step.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct AtStepArgs {
+    #[command(flatten)]
+    pub(crate) guest: GuestArgs,
+    /// The step (past the end of the trace: the final state).
+    #[arg(long)]
+    pub(crate) step: u64,
+}
+
+impl AtStepArgs {
+    /// Loads the program and runs it to the step; guest output is captured, not printed.
+    pub(crate) fn run_to_step(&self) -> Result<(Vm, StdHost)> {
+        let (_, mut vm, preimages) = self.guest.load()?;
+        let mut host = StdHost::new(preimages, OutputMode::Capture);
+        vm.run(&mut host, self.step)?;
+        Ok((vm, host))
     }
 }
 

@@ -25,9 +25,9 @@ enum Command {
     /// Run a program fast; the process exits 0 iff the guest exited 0.
     Run(run::Args),
     /// Print the state hash at a step.
-    Hash(hash::Args),
+    Hash(common::AtStepArgs),
     /// Print the witness of one step (pre-state, proofs, preimage part) as JSON.
-    Witness(witness::Args),
+    Witness(common::AtStepArgs),
     /// Create, inspect or resume snapshots.
     #[command(subcommand)]
     Snapshot(snapshot::Command),

@@ -2,25 +2,14 @@
 
 use std::process::ExitCode;
 
-use axon_vm::{verify_step, OutputMode, StdHost};
+use axon_vm::verify_step;
 use serde_json::json;
 
-use crate::common::{hex0x, CliError, GuestArgs, Result};
+use crate::common::{hex0x, AtStepArgs, CliError, Result};
 
-/// Arguments of `axon-vm witness`.
-#[derive(Debug, clap::Args)]
-pub(crate) struct Args {
-    #[command(flatten)]
-    guest: GuestArgs,
-    /// The step whose witness to print: the transition from step N to N + 1.
-    #[arg(long)]
-    step: u64,
-}
-
-pub(crate) fn run(args: Args) -> Result<ExitCode> {
-    let (_, mut vm, preimages) = args.guest.load()?;
-    let mut host = StdHost::new(preimages, OutputMode::Capture);
-    vm.run(&mut host, args.step)?;
+/// Prints the witness of the transition from step N to N + 1.
+pub(crate) fn run(args: AtStepArgs) -> Result<ExitCode> {
+    let (mut vm, mut host) = args.run_to_step()?;
     let pre_state_hash = vm.state_hash();
     let witness = vm.step_with_witness(&mut host)?;
     let post_state_hash = vm.state_hash();
