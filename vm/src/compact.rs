@@ -127,7 +127,7 @@ impl StepWitness {
 
 /// The lowest level from which `b`'s siblings are all `a`'s (the paths have met below it).
 fn shared_from(a: &Proof, b: &Proof) -> usize {
-    (0..=DEPTH).find(|&k| a.siblings[k..] == b.siblings[k..]).unwrap_or(DEPTH)
+    (0..DEPTH).rev().find(|&k| a.siblings[k] != b.siblings[k]).map_or(0, |k| k + 1)
 }
 
 struct Reader<'a> {

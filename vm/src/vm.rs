@@ -147,16 +147,40 @@ impl Vm {
         let mut pc = self.cpu.pc;
         let mut step = self.cpu.step;
         let mut machine = FastMachine { vm: self, host };
-        let result = loop {
+        // Straight-line runs: inside the pre-decoded range the loop walks the table by index
+        // and checks the step budget once per run; a run ends at any non-sequential pc.
+        let result = 'run: loop {
             if step >= until_step {
                 break Ok(());
             }
-            let instr = machine.fetch_aligned(pc);
-            step += 1;
-            match exec::execute(&mut machine, pc, instr) {
-                Ok(Some(next)) => pc = next,
-                Ok(None) => break Ok(()),
-                Err(err) => break Err(err),
+            let code = &machine.vm.code;
+            let first = (pc.wrapping_sub(code.base) >> 2) as usize;
+            let budget = (until_step - step).min(code.instrs.len().saturating_sub(first) as u64);
+            if budget == 0 {
+                // Outside the pre-decoded range: one instruction from memory.
+                let instr = machine.fetch_aligned(pc);
+                step += 1;
+                match exec::execute(&mut machine, pc, instr) {
+                    Ok(Some(next)) => pc = next,
+                    Ok(None) => break Ok(()),
+                    Err(err) => break Err(err),
+                }
+                continue;
+            }
+            for index in first..first + budget as usize {
+                let instr = machine.vm.code.instrs[index];
+                step += 1;
+                match exec::execute(&mut machine, pc, instr) {
+                    Ok(Some(next)) => {
+                        let sequential = next == pc.wrapping_add(4);
+                        pc = next;
+                        if !sequential {
+                            continue 'run;
+                        }
+                    }
+                    Ok(None) => break 'run Ok(()),
+                    Err(err) => break 'run Err(err),
+                }
             }
         };
         self.cpu.pc = pc;
