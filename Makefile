@@ -40,8 +40,10 @@ step-fixtures: ## Regenerate fixtures/steps/ (Rust step witnesses the Solidity t
 .PHONY: fixtures
 fixtures: conformance programs step-fixtures ## Rebuild every committed fixture.
 
+# The contracts build first: vm/tests/evm.rs runs their build output (contracts/out/) in revm.
 .PHONY: test
 test: setup ## Run every test: Rust workspace, guest reproducibility, contracts.
+	$(MAKE) -C contracts build
 	$(CARGO) test --workspace --locked
 	$(MAKE) -C program check
 	$(MAKE) -C contracts test
