@@ -74,7 +74,8 @@ pub(crate) fn step<M: Machine>(m: &mut M) -> Result<()> {
     }
     let pc = m.cpu().pc;
     let instr = m.fetch(pc & !3)?;
-    m.cpu().step += 1;
+    let cpu = m.cpu();
+    cpu.step = cpu.step.wrapping_add(1);
     if pc & 3 != 0 {
         fault(m.cpu(), Fault::MisalignedFetch)?;
         return Ok(());

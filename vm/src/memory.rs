@@ -10,6 +10,38 @@ use rayon::prelude::*;
 
 use crate::merkle::{hash_pair, zero_hashes, Hash, Proof, DEPTH, LEAF_SHIFT};
 
+/// Nodes per chunk of an upper tree level.
+const CHUNK_NODES: usize = 256;
+
+/// One level of the tree above the pages, in chunks of [`CHUNK_NODES`] nodes allocated on
+/// first write: a VM that touches a few pages holds a few chunks, not the level's full 2^k
+/// nodes (which would cost tens of MiB per VM).
+#[derive(Clone)]
+struct Level {
+    chunks: Vec<Option<Box<[Hash; CHUNK_NODES]>>>,
+}
+
+impl Level {
+    fn new(nodes: usize) -> Self {
+        Self { chunks: vec![None; nodes.div_ceil(CHUNK_NODES)] }
+    }
+
+    /// The stored node, or `None` for an empty subtree.
+    #[inline]
+    fn get(&self, index: u32) -> Option<&Hash> {
+        let index = index as usize;
+        let node = &self.chunks[index / CHUNK_NODES].as_ref()?[index % CHUNK_NODES];
+        (*node != [0u8; 32]).then_some(node)
+    }
+
+    fn set(&mut self, index: u32, node: Hash) {
+        let index = index as usize;
+        let chunk = self.chunks[index / CHUNK_NODES]
+            .get_or_insert_with(|| Box::new([[0u8; 32]; CHUNK_NODES]));
+        chunk[index % CHUNK_NODES] = node;
+    }
+}
+
 /// `log2` of the page size.
 pub const PAGE_SHIFT: u32 = 12;
 /// Bytes in one page.
@@ -113,9 +145,9 @@ pub struct Memory {
     /// Page number → index into `pages` plus one, or [`NO_PAGE`].
     table: Vec<u32>,
     pages: Vec<Page>,
-    /// `upper[h - 1][i]`: node `i` at height `h` above the page roots; all-zero bytes stand for
-    /// the empty subtree of that height.
-    upper: Vec<Vec<Hash>>,
+    /// `upper[h - 1]`: the nodes at height `h` above the page roots; an absent or all-zero
+    /// node stands for the empty subtree of that height.
+    upper: Vec<Level>,
     /// Page numbers with dirty leaves, each listed once.
     dirty_pages: Vec<u32>,
     max_pages: usize,
@@ -142,7 +174,7 @@ impl Memory {
         Self {
             table: vec![NO_PAGE; PAGE_COUNT],
             pages: Vec::new(),
-            upper: (1..=UPPER_HEIGHT).map(|h| vec![[0u8; 32]; PAGE_COUNT >> h]).collect(),
+            upper: (1..=UPPER_HEIGHT).map(|h| Level::new(PAGE_COUNT >> h)).collect(),
             dirty_pages: Vec::new(),
             max_pages,
         }
@@ -312,7 +344,7 @@ impl Memory {
             for &index in &indices {
                 let left = self.node(height - 1, 2 * index);
                 let right = self.node(height - 1, 2 * index + 1);
-                self.upper[height - 1][index as usize] = hash_pair(&left, &right);
+                self.upper[height - 1].set(index, hash_pair(&left, &right));
             }
         }
         indices.clear();
@@ -328,12 +360,7 @@ impl Memory {
                 slot => self.pages[slot as usize - 1].nodes[1],
             };
         }
-        let node = self.upper[height - 1][index as usize];
-        if node == [0u8; 32] {
-            zero[PAGE_HEIGHT + height]
-        } else {
-            node
-        }
+        self.upper[height - 1].get(index).copied().unwrap_or(zero[PAGE_HEIGHT + height])
     }
 
     /// The Merkle root of all memory.
