@@ -126,7 +126,7 @@ fn reference(word: u32, regs: &[u32; 32], pc: u32, data: &[u8]) -> Outcome {
             };
             if taken {
                 let target = pc.wrapping_add(b_imm);
-                if target % 4 != 0 {
+                if !target.is_multiple_of(4) {
                     return fault(Fault::MisalignedFetch);
                 }
                 out.pc = target;
@@ -134,7 +134,7 @@ fn reference(word: u32, regs: &[u32; 32], pc: u32, data: &[u8]) -> Outcome {
         }
         0x6f => {
             let target = pc.wrapping_add(j_imm);
-            if target % 4 != 0 {
+            if !target.is_multiple_of(4) {
                 return fault(Fault::MisalignedFetch);
             }
             write(pc.wrapping_add(4) as u64);
@@ -142,7 +142,7 @@ fn reference(word: u32, regs: &[u32; 32], pc: u32, data: &[u8]) -> Outcome {
         }
         0x67 if funct3 == 0 => {
             let target = (regs[rs1 as usize].wrapping_add(i_imm)) & !1;
-            if target % 4 != 0 {
+            if !target.is_multiple_of(4) {
                 return fault(Fault::MisalignedFetch);
             }
             write(pc.wrapping_add(4) as u64);
@@ -156,7 +156,7 @@ fn reference(word: u32, regs: &[u32; 32], pc: u32, data: &[u8]) -> Outcome {
                 2 => 4,
                 _ => return fault(Fault::IllegalInstruction),
             };
-            if addr % size != 0 {
+            if !addr.is_multiple_of(size) {
                 return fault(Fault::MisalignedLoad);
             }
             let raw = (0..size).fold(0u64, |acc, i| acc | byte_at(addr.wrapping_add(i)) << (8 * i));
@@ -175,7 +175,7 @@ fn reference(word: u32, regs: &[u32; 32], pc: u32, data: &[u8]) -> Outcome {
                 2 => 4,
                 _ => return fault(Fault::IllegalInstruction),
             };
-            if addr % size != 0 {
+            if !addr.is_multiple_of(size) {
                 return fault(Fault::MisalignedStore);
             }
             for i in 0..size {
