@@ -7,7 +7,8 @@
 //! EVM with the preimage oracle loaded as a challenger would load it. All three post-state
 //! hashes must be equal.
 //!
-//! - every step of every conformance program and of `hello` (with a small input);
+//! - every step of every conformance program and of `hello` (with a small input), and dense
+//!   windows of `bench-keccak` (start, keccak chain, matrix products, exit);
 //! - differential fuzzing: 100,000 one-instruction states built at random from a fixed seed
 //!   (`AXON_EVM_FUZZ_SEED` and `AXON_EVM_FUZZ_CASES` override it);
 //! - truncated, extended and bit-flipped proofs revert on chain (and fail in Rust).
@@ -312,6 +313,41 @@ fn every_step_of_every_program_agrees_with_the_evm() {
     report(&checker.gas.render("evm: execution gas of RISCV.step, program steps (revm, Prague)"));
     assert!(checker.checked > 10_000, "only {} steps checked", checker.checked);
     assert!(checker.injected > 0, "the >32-byte local reads were exercised");
+}
+
+/// bench-keccak is 145.5M steps: too long to step whole through the EVM, so dense windows
+/// are checked instead — its start, inside the keccak chain, inside the matrix products, and
+/// its last steps up to and including the exit and a halted no-op.
+#[test]
+fn dense_windows_of_the_benchmark_guest_agree_with_the_evm() {
+    const WINDOW: u64 = 3_000;
+    let start = Instant::now();
+    let program = common::program("fixtures/programs/bench-keccak.elf");
+    let mut checker = Checker::new();
+    let context = program_context();
+    let mut vm = Vm::new(&program).expect("load");
+    let mut host = common::capturing_host(Vec::new());
+    let mut total = Vm::new(&program).expect("load");
+    total.run(&mut common::capturing_host(Vec::new()), u64::MAX).expect("run");
+    let last = total.cpu().step;
+    for window in [0, 10_000_000, 140_000_000, last - WINDOW + 1] {
+        vm.run(&mut host, window).expect("run to the window");
+        for _ in 0..WINDOW {
+            let halted = !vm.cpu().halt.is_running();
+            let step = vm.cpu().step;
+            checker.step(&mut vm, &mut host, &context, &|| format!("bench-keccak step {step}"));
+            if halted {
+                break;
+            }
+        }
+    }
+    assert_eq!(vm.cpu().halt, Halt::Exited(0), "the last window reaches the exit");
+    report(&format!(
+        "evm: bench-keccak: {} steps in 4 windows of {WINDOW} (of {last}) agree three ways in {:.1?}",
+        checker.checked,
+        start.elapsed()
+    ));
+    assert!(checker.checked >= 4 * WINDOW, "{} steps checked", checker.checked);
 }
 
 #[test]
