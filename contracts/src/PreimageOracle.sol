@@ -12,7 +12,8 @@ import {
     InvalidLocalDataSize,
     InvalidBlobProof,
     BlobLengthUnknown,
-    InvalidBlobLength
+    InvalidBlobLength,
+    InvalidProofLength
 } from "src/riscv/Errors.sol";
 
 /// @title PreimageOracle
@@ -136,11 +137,12 @@ contract PreimageOracle is IPreimageOracle {
         uint8 keyType = LibPreimageKey.keyType(_key);
         if (keyType != AxonABI.KEY_TYPE_BLOB) revert InvalidKeyType(keyType);
         if (_partOffset % 32 != 0 || _partOffset > type(uint32).max) revert PartOffsetOOB();
-        if (_proof.length != LibMemory.PROOF_BYTES || LibMemory.leafAt(_proof, 0) != _chunk) {
-            revert InvalidBlobProof();
-        }
+        // Exactly one compact memory proof (LibMemory), whose leaf is the chunk.
+        uint256 length = LibMemory.proofLength(_proof, 0);
+        if (_proof.length != length) revert InvalidProofLength(length, _proof.length);
+        if (LibMemory.leafAt(_proof, 0) != _chunk) revert InvalidBlobProof();
         // The key is the root with its first byte replaced by the type: compare root[1..32].
-        bytes32 root = LibMemory.computeRoot(_proof, 0, uint32(_partOffset), _chunk);
+        bytes32 root = LibMemory.rootAt(_proof, 0, uint32(_partOffset), _chunk);
         if (LibPreimageKey.typed(root, AxonABI.KEY_TYPE_BLOB) != _key) revert InvalidBlobProof();
 
         uint256 size;

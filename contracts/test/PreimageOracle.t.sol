@@ -13,7 +13,9 @@ import {
     InvalidLocalDataSize,
     InvalidBlobProof,
     BlobLengthUnknown,
-    InvalidBlobLength
+    InvalidBlobLength,
+    InvalidProofLength,
+    InvalidProofMask
 } from "src/riscv/Errors.sol";
 
 abstract contract PreimageOracle_TestInit is Test {
@@ -217,18 +219,19 @@ contract PreimageOracle_LoadBlobPart_Test is PreimageOracle_TestInit {
         vm.expectRevert(InvalidBlobProof.selector);
         oracle.loadBlobPart(key, 0, bytes32(uint256(c0) ^ 1), proof);
 
-        // A wrong sibling.
+        // A wrong sibling (chunk 1, the one sibling sent).
+        assertEq(proof.length, 36 + 32, "one sibling sent");
         bytes memory bad = bytes.concat(proof);
-        bad[100] ^= 0x01;
+        bad[36 + 5] ^= 0x01;
         vm.expectRevert(InvalidBlobProof.selector);
         oracle.loadBlobPart(key, 0, c0, bad);
 
-        // A proof of the right length for another offset.
+        // A valid proof for another offset.
         vm.expectRevert(InvalidBlobProof.selector);
         oracle.loadBlobPart(key, 0, PreimageRef.chunk(s, 32), m.proof(32));
 
-        // A truncated proof.
-        vm.expectRevert(InvalidBlobProof.selector);
+        // A proof that is all zero: its mask announces 27 siblings.
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 900, 864));
         oracle.loadBlobPart(key, 0, c0, new bytes(864));
 
         // Another blob's key: only root[1..32] is compared, and it differs.
@@ -238,9 +241,9 @@ contract PreimageOracle_LoadBlobPart_Test is PreimageOracle_TestInit {
 
     function test_loadBlobPart_misaligned_reverts() external {
         vm.expectRevert(PartOffsetOOB.selector);
-        oracle.loadBlobPart(bytes32(uint256(0x81) << 248), 4, bytes32(0), new bytes(896));
+        oracle.loadBlobPart(bytes32(uint256(0x81) << 248), 4, bytes32(0), new bytes(900));
         vm.expectRevert(PartOffsetOOB.selector);
-        oracle.loadBlobPart(bytes32(uint256(0x81) << 248), 1 << 32, bytes32(0), new bytes(896));
+        oracle.loadBlobPart(bytes32(uint256(0x81) << 248), 1 << 32, bytes32(0), new bytes(900));
     }
 
     /// @notice Chunks after the first need the length from the first.
@@ -277,5 +280,56 @@ contract PreimageOracle_LoadBlobPart_Test is PreimageOracle_TestInit {
         bytes memory proof = m.proof(0);
         vm.expectRevert(InvalidBlobLength.selector);
         oracle.loadBlobPart(key, 0, c0, proof);
+    }
+
+    /// @notice The blob proof is the same compact format as the step's: `Z[k]` siblings may
+    ///         be omitted or sent, in any mix.
+    function testFuzz_loadBlobPart_explicitZeroSiblings_succeeds(uint32 _omit) external {
+        bytes memory data = PreimageRef.randomBytes(3, 200);
+        bytes memory s = PreimageRef.stream(data);
+        SparseMemory.Mem memory m = PreimageRef.blobMemory(s);
+        bytes32 key = PreimageRef.blobKey(data);
+        oracle.loadBlobPart(key, 0, PreimageRef.chunk(s, 0), m.proof(0, _omit));
+        oracle.loadBlobPart(key, 96, PreimageRef.chunk(s, 96), m.proof(96, _omit));
+        (bytes32 dat, uint256 len) = oracle.readPreimage(key, 96);
+        assertEq(dat, PreimageRef.chunk(s, 96));
+        assertEq(len, 32);
+    }
+
+    /// @notice Exactly one compact proof: cut short, trailing bytes or a mask bit above 26
+    ///         revert.
+    function test_loadBlobPart_compactProofLength_reverts() external {
+        bytes memory data = PreimageRef.randomBytes(1, 40);
+        bytes memory s = PreimageRef.stream(data);
+        SparseMemory.Mem memory m = PreimageRef.blobMemory(s);
+        bytes32 key = PreimageRef.blobKey(data);
+        bytes32 c0 = PreimageRef.chunk(s, 0);
+        bytes memory proof = m.proof(0); // 68 bytes
+
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 68, 69));
+        oracle.loadBlobPart(key, 0, c0, bytes.concat(proof, hex"00"));
+        bytes memory two = bytes.concat(proof, m.proof(32));
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 68, two.length));
+        oracle.loadBlobPart(key, 0, c0, two);
+
+        bytes memory cut = new bytes(67);
+        for (uint256 i = 0; i < 67; i++) {
+            cut[i] = proof[i];
+        }
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 68, 67));
+        oracle.loadBlobPart(key, 0, c0, cut);
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 36, 35));
+        oracle.loadBlobPart(key, 0, c0, new bytes(35));
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 36, 0));
+        oracle.loadBlobPart(key, 0, c0, "");
+
+        bytes memory high = bytes.concat(proof);
+        high[32] |= 0x08; // bit 27
+        uint256 mask = uint32(bytes4(bytes.concat(high[32], high[33], high[34], high[35])));
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofMask.selector, mask));
+        oracle.loadBlobPart(key, 0, c0, high);
+
+        oracle.loadBlobPart(key, 0, c0, proof);
+        assertTrue(oracle.preimagePartOk(key, 0));
     }
 }

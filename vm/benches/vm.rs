@@ -7,7 +7,7 @@
 //! |---|---|---|---|
 //! | `execute` | `Vm::run` to the end | rrs-lib's plain `InstructionExecutor` loop on the same ELF | ≥ 2.5× faster |
 //! | `roots` | `Vm::run` with a memory root every 100k steps | fast mode | ≤ 1.2× its time |
-//! | `witness` | `step_with_witness` per step (from step 10M on), raw and compact-encoded | — | ≤ 2 µs, ≤ 1.4 KB |
+//! | `witness` | `step_with_witness` per step (from step 10M on), and its bytes | — | ≤ 2 µs, ≤ 1.4 KB |
 //! | `full_root` | root over 32 MiB of freshly written memory | one 64-byte keccak × the number of hashes | ≤ 1.2× |
 //!
 //! Run with `cargo bench -p axon-vm --bench vm` (or `make bench`); the summary comes last and
@@ -152,7 +152,6 @@ fn main() {
     let mut start = Vm::new(&program).expect("load");
     start.run(&mut host(), WITNESS_FROM).expect("run to the witness window");
     let mut witness_bytes = 0usize;
-    let mut compact_bytes = 0usize;
     {
         let mut group = criterion.benchmark_group("witness");
         group.sample_size(10);
@@ -162,13 +161,6 @@ fn main() {
                 |(vm, host)| {
                     witness_bytes = witness_window(vm, host, |w| w.state.len() + w.proof.len())
                 },
-                BatchSize::PerIteration,
-            )
-        });
-        group.bench_function("per-step-compact-x20000", |b| {
-            b.iter_batched(
-                || (start.clone(), host()),
-                |(vm, host)| compact_bytes = witness_window(vm, host, |w| w.to_compact().len()),
                 BatchSize::PerIteration,
             )
         });
@@ -212,7 +204,6 @@ fn main() {
     let fast = get("roots", "fast");
     let roots = get("roots", "every-100k");
     let witness = get("witness", "per-step-x20000") / WITNESS_STEPS as f64;
-    let compact = get("witness", "per-step-compact-x20000") / WITNESS_STEPS as f64;
     let root = get("full_root", "memory-root-32MiB");
     let keccaks = get("full_root", "sequential-keccak64-x-hash-count");
     let mips = |ns: f64| steps as f64 / ns * 1e3;
@@ -230,14 +221,9 @@ fn main() {
         roots / fast
     );
     println!(
-        "witness every step   {:8.2} us/step, {:.0} bytes/step raw (goals <= 2 us, <= 1400 B)",
+        "witness every step   {:8.2} us/step, {:.0} bytes/step (goals <= 2 us, <= 1400 B)",
         witness / 1e3,
         witness_bytes as f64 / WITNESS_STEPS as f64
-    );
-    println!(
-        "  compact encoding   {:8.2} us/step, {:.0} bytes/step",
-        compact / 1e3,
-        compact_bytes as f64 / WITNESS_STEPS as f64
     );
     println!("full root 32 MiB     {:8.1} ms     {hashes} x keccak64 {:6.1} ms  ratio {:5.2}x (goal <= 1.2x)",
         root / 1e6, keccaks / 1e6, root / keccaks);

@@ -2,7 +2,6 @@
 
 pub mod check;
 pub mod checkpoint;
-pub mod compact;
 pub mod decode;
 pub mod elf;
 pub mod error;

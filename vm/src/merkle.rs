@@ -7,6 +7,11 @@
 use std::sync::OnceLock;
 
 use axon_abi::layout::{MEMORY_PROOF_BYTES, MEMORY_TREE_DEPTH};
+
+/// The shortest wire-form proof: the leaf and the mask, every sibling an empty subtree.
+pub const MEMORY_PROOF_MIN_BYTES: usize = 36;
+/// The longest wire-form proof: the leaf, the mask and all 27 siblings.
+pub const MEMORY_PROOF_MAX_BYTES: usize = MEMORY_PROOF_MIN_BYTES + 32 * DEPTH;
 use sha3::{Digest, Keccak256};
 
 /// A 32-byte keccak-256 digest or memory leaf.
@@ -90,37 +95,71 @@ impl Proof {
         self.root_with_leaf(addr, &self.leaf)
     }
 
-    /// The 896-byte wire form: the leaf, then the siblings bottom-up.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// The full form: the leaf, then all 27 siblings bottom-up ([`MEMORY_PROOF_BYTES`]).
+    pub fn to_full_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(MEMORY_PROOF_BYTES);
+        out.extend_from_slice(&self.leaf);
+        for sibling in &self.siblings {
+            out.extend_from_slice(sibling);
+        }
+        out
+    }
+
+    /// The wire form (`docs/spec.md`): the leaf, a big-endian 32-bit mask whose bit `k` says
+    /// sibling `k` is the empty-subtree hash `Z[k]` and omitted, then the other siblings
+    /// bottom-up. 36 to 900 bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(MEMORY_PROOF_MAX_BYTES);
         self.write_to(&mut out);
         out
     }
 
     /// Appends the wire form to `out`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
+        let zero = zero_hashes();
+        let mask =
+            (0..DEPTH).filter(|&k| self.siblings[k] == zero[k]).fold(0u32, |mask, k| mask | 1 << k);
         out.extend_from_slice(&self.leaf);
-        for sibling in &self.siblings {
-            out.extend_from_slice(sibling);
+        out.extend_from_slice(&mask.to_be_bytes());
+        for (k, sibling) in self.siblings.iter().enumerate() {
+            if mask & (1 << k) == 0 {
+                out.extend_from_slice(sibling);
+            }
         }
     }
 
-    /// Parses exactly [`MEMORY_PROOF_BYTES`] bytes; `None` for any other length.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        if bytes.len() != MEMORY_PROOF_BYTES {
+    /// Parses one wire-form proof at the start of `bytes`; returns it and the bytes it took,
+    /// or `None` if `bytes` is too short or the mask has bits above the tree's depth.
+    pub fn read_from(bytes: &[u8]) -> Option<(Self, usize)> {
+        let leaf: Hash = bytes.get(..32)?.try_into().ok()?;
+        let mask = u32::from_be_bytes(bytes.get(32..36)?.try_into().ok()?);
+        if mask >> DEPTH != 0 {
             return None;
         }
-        let mut words = bytes.chunks_exact(32).map(|w| {
-            let mut h = [0u8; 32];
-            h.copy_from_slice(w);
-            h
-        });
-        let leaf = words.next()?;
+        let zero = zero_hashes();
+        let mut at = MEMORY_PROOF_MIN_BYTES;
         let mut siblings = [[0u8; 32]; DEPTH];
-        for (slot, word) in siblings.iter_mut().zip(words) {
-            *slot = word;
+        for (k, sibling) in siblings.iter_mut().enumerate() {
+            *sibling = if mask & (1 << k) != 0 {
+                zero[k]
+            } else {
+                let word = bytes.get(at..at + 32)?.try_into().ok()?;
+                at += 32;
+                word
+            };
         }
-        Some(Self { leaf, siblings })
+        Some((Self { leaf, siblings }, at))
+    }
+
+    /// Parses a blob of consecutive wire-form proofs (a witness's proof blob).
+    pub fn read_all(mut bytes: &[u8]) -> Option<Vec<Self>> {
+        let mut proofs = Vec::new();
+        while !bytes.is_empty() {
+            let (proof, used) = Self::read_from(bytes)?;
+            proofs.push(proof);
+            bytes = &bytes[used..];
+        }
+        Some(proofs)
     }
 }
 
@@ -184,14 +223,23 @@ mod tests {
     }
 
     #[test]
-    fn proof_wire_form_round_trips() {
-        let mut proof = Proof { leaf: [7; 32], siblings: [[0; 32]; DEPTH] };
-        for (i, s) in proof.siblings.iter_mut().enumerate() {
-            s[0] = i as u8;
-        }
+    fn proof_wire_form_round_trips_and_omits_empty_siblings() {
+        let zero = zero_hashes();
+        let mut proof = Proof { leaf: [7; 32], siblings: *zero.first_chunk().expect("27 of 28") };
+        proof.siblings[3] = [3; 32];
+        proof.siblings[26] = [26; 32];
         let bytes = proof.to_bytes();
-        assert_eq!(bytes.len(), MEMORY_PROOF_BYTES);
-        assert_eq!(Proof::from_bytes(&bytes), Some(proof));
-        assert_eq!(Proof::from_bytes(&bytes[1..]), None);
+        assert_eq!(bytes.len(), MEMORY_PROOF_MIN_BYTES + 2 * 32);
+        assert_eq!(&bytes[32..36], &(!((1u32 << 3) | (1 << 26)) & ((1 << 27) - 1)).to_be_bytes());
+        assert_eq!(Proof::read_from(&bytes), Some((proof.clone(), bytes.len())));
+        assert_eq!(Proof::read_from(&bytes[..bytes.len() - 1]), None, "truncated");
+        let mut high = bytes.clone();
+        high[32] |= 0x80;
+        assert_eq!(Proof::read_from(&high), None, "mask bits above the depth");
+        let mut two = bytes.clone();
+        two.extend_from_slice(&bytes);
+        assert_eq!(Proof::read_all(&two), Some(vec![proof.clone(), proof.clone()]));
+        assert_eq!(proof.to_full_bytes().len(), MEMORY_PROOF_BYTES);
+        assert_eq!(Proof::read_all(&two[..two.len() - 3]), None);
     }
 }

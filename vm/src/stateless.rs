@@ -6,8 +6,6 @@
 //! The step itself is the shared [`crate::exec::step`], so this differs from the fast path only
 //! in where memory comes from — which is exactly what the three-way tests compare.
 
-use axon_abi::layout::MEMORY_PROOF_BYTES;
-
 use crate::decode::{decode, Instr};
 use crate::error::Result;
 use crate::exec::{self, Machine, Width};
@@ -19,8 +17,9 @@ use crate::witness::StepWitness;
 /// Why a witness does not verify.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WitnessError {
-    /// The proof blob is shorter than the step needs.
-    #[error("proof blob has {len} bytes; the step needs a proof at byte {needed_at}")]
+    /// The proof blob ends, or holds a malformed proof (a mask bit above the tree's depth),
+    /// where the step needs a proof.
+    #[error("proof blob has {len} bytes; no well-formed proof at byte {needed_at}")]
     MissingProof {
         /// The blob's length.
         len: usize,
@@ -50,9 +49,6 @@ pub enum WitnessError {
     /// The witness carries a preimage part the step did not read.
     #[error("the witness carries a preimage part the step did not read")]
     UnusedPreimagePart,
-    /// A compact witness encoding does not decode.
-    #[error("compact witness encoding: {0}")]
-    Compact(&'static str),
 }
 
 struct StatelessMachine<'w> {
@@ -66,18 +62,15 @@ struct StatelessMachine<'w> {
 }
 
 impl StatelessMachine<'_> {
-    /// Takes the next 896-byte proof from the blob and checks it for `addr`.
+    /// Takes the next wire-form proof from the blob and checks it for `addr`.
     fn next_proof(&mut self, addr: u32) -> Result<Proof, WitnessError> {
         let start = self.used;
-        let bytes = self
-            .proof
-            .get(start..start + MEMORY_PROOF_BYTES)
+        let (proof, len) = Proof::read_from(&self.proof[start..])
             .ok_or(WitnessError::MissingProof { len: self.proof.len(), needed_at: start })?;
-        let proof = Proof::from_bytes(bytes).expect("slice has proof length");
         if proof.root(addr) != self.root {
             return Err(WitnessError::ProofMismatch { addr });
         }
-        self.used += MEMORY_PROOF_BYTES;
+        self.used += len;
         Ok(proof)
     }
 

@@ -5,14 +5,13 @@
 //! proofs are against the pre-state root even when the step then stores. The layout of the
 //! proof blob is fixed by `docs/spec.md`: the fetch proof, then at most one data proof.
 
-use axon_abi::layout::MEMORY_PROOF_BYTES;
 use serde::{Deserialize, Serialize};
 
 use crate::decode::Instr;
 use crate::error::Result;
 use crate::exec::{self, Machine, Width};
 use crate::host::Host;
-use crate::merkle::{Hash, LEAF_SHIFT};
+use crate::merkle::{Hash, LEAF_SHIFT, MEMORY_PROOF_MAX_BYTES};
 use crate::preimage::PreimagePart;
 use crate::state::Cpu;
 use crate::vm::{FastMachine, Vm};
@@ -23,8 +22,8 @@ pub struct StepWitness {
     /// The encoded pre-state (210 bytes).
     #[serde(with = "hex::serde")]
     pub state: Vec<u8>,
-    /// The memory proofs: fetch, then the data leaf if the step touches one (0, 896 or 1792
-    /// bytes; 0 only on a halted state).
+    /// The memory proofs in wire form: fetch, then the data leaf if the step touches one
+    /// (empty only on a halted state).
     #[serde(with = "hex::serde")]
     pub proof: Vec<u8>,
     /// The preimage part a preimage read consumed.
@@ -102,7 +101,7 @@ impl Vm {
         }
         let mut machine = WitnessMachine {
             inner: FastMachine { vm: self, host },
-            proof: Vec::with_capacity(2 * MEMORY_PROOF_BYTES),
+            proof: Vec::with_capacity(2 * MEMORY_PROOF_MAX_BYTES),
             data_leaf: None,
             preimage: None,
         };

@@ -26,15 +26,12 @@ use std::time::Instant;
 use axon_vm::abi::{fd, syscall, Fault, PreimageKeyType};
 use axon_vm::decode::{decode, disassemble, Op};
 use axon_vm::elf::Segment;
-use axon_vm::merkle::keccak256;
+use axon_vm::merkle::{keccak256, Proof, MEMORY_PROOF_MAX_BYTES};
 use axon_vm::preimage::{local_key, PreimageSource};
 use axon_vm::{
     verify_step, Cpu, Halt, Hash, OutputMode, PreimageStore, Program, StdHost, StepWitness, Vm,
 };
 use chain::{describe_revert, Chain, StepResult, MAX_LOCAL_DATA};
-
-/// Bytes of one memory proof.
-const PROOF_BYTES: usize = axon_vm::abi::layout::MEMORY_PROOF_BYTES;
 
 /// Writes a line to the test process's stderr, past libtest's capture of `print!`.
 fn report(text: &str) {
@@ -169,7 +166,8 @@ impl Checker {
         let mut class = class_of(&pre, word);
         if pre.halt.is_running() && matches!(vm.cpu().halt, Halt::Faulted(_)) {
             class = "fault";
-        } else if class.starts_with("ecall preimage read") && witness.proof.len() == PROOF_BYTES {
+        } else if class.starts_with("ecall preimage read") && proof_spans(&witness.proof).len() == 1
+        {
             class = "ecall preimage read moving 0 bytes";
         }
         if let Some(part) = &witness.preimage {
@@ -210,19 +208,23 @@ impl Checker {
     /// flipped in each proof (at a position drawn from `rng`).
     fn mutations_revert(&mut self, witness: &StepWitness, context: &Hash, rng: &mut Rng, at: &str) {
         let proof = &witness.proof;
+        let spans = proof_spans(proof);
         let mut bad: Vec<(String, Vec<u8>)> = Vec::new();
-        if !proof.is_empty() {
+        if let Some(last) = spans.last() {
             bad.push(("truncated by 1 byte".into(), proof[..proof.len() - 1].to_vec()));
-            bad.push(("last proof dropped".into(), proof[..proof.len() - PROOF_BYTES].to_vec()));
+            bad.push(("last proof dropped".into(), proof[..last.start].to_vec()));
         }
-        // A valid proof too many (a copy of the fetch proof; zeros after a halted state).
+        // A valid proof too many (a copy of the fetch proof; a full-length zero proof after a
+        // halted state, which takes none).
         let mut longer = proof.clone();
-        longer.extend_from_slice(&proof[..PROOF_BYTES.min(proof.len())]);
-        longer.resize(proof.len() + PROOF_BYTES, 0);
+        match spans.first() {
+            Some(first) => longer.extend_from_slice(&proof[first.clone()]),
+            None => longer.resize(MEMORY_PROOF_MAX_BYTES, 0),
+        }
         bad.push(("extra proof appended".into(), longer));
-        for start in (0..proof.len()).step_by(PROOF_BYTES) {
+        for span in &spans {
             let mut flipped = proof.clone();
-            let i = start + rng.below(PROOF_BYTES as u32) as usize;
+            let i = span.start + rng.below(span.len() as u32) as usize;
             flipped[i] ^= 1 << rng.below(8);
             bad.push((format!("bit flipped in byte {i}"), flipped));
         }
@@ -241,6 +243,18 @@ impl Checker {
 }
 
 /// A failure message's description of a step.
+/// The byte ranges of the wire-form proofs in a witness's proof blob.
+fn proof_spans(blob: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while at < blob.len() {
+        let (_, len) = Proof::read_from(&blob[at..]).expect("the VM's own proof blob parses");
+        spans.push(at..at + len);
+        at += len;
+    }
+    spans
+}
+
 fn describe(label: &str, pre: &Cpu, word: u32) -> String {
     let text = disassemble(word, pre.pc).unwrap_or_else(|| "illegal".into());
     format!("{label} (pc {:#010x}: {word:#010x} {text}, halt {:?})", pre.pc, pre.halt)

@@ -53,9 +53,12 @@ interface IPreimageOracle {
 
     /// @notice Loads one 32-byte chunk of a Merkle-chunked blob, proven against the blob root.
     /// @dev The key is `0x81 ‖ root[1..32]` with `root` the memory Merkle root of `S` laid out
-    ///      at address 0. `_proof` is an 896-byte memory proof (`LibMemory`) for address
-    ///      `_partOffset`, whose leaf must be `_chunk`. The first chunk (offset 0) carries the
-    ///      blob's length and must be loaded before any other.
+    ///      at address 0. `_proof` is exactly one compact memory proof (`LibMemory`: leaf,
+    ///      4-byte mask of omitted empty-subtree siblings, the other siblings; 36 to 900 bytes)
+    ///      for address `_partOffset`, whose leaf must be `_chunk`. A proof cut short or with
+    ///      trailing bytes reverts with `InvalidProofLength`, a mask bit above 26 with
+    ///      `InvalidProofMask`, a wrong chunk or root with `InvalidBlobProof`. The first chunk
+    ///      (offset 0) carries the blob's length and must be loaded before any other.
     /// @param _key The `0x81`-typed blob key.
     /// @param _partOffset The chunk's offset into `S`, a multiple of 32 below `len(S)`.
     /// @param _chunk The 32 bytes of `S` at `_partOffset`.

@@ -33,12 +33,18 @@ error UnknownFaultCode(uint32 haltCode);
 /// @param index Which proof of the proof blob failed (0: instruction fetch, 1: data).
 error InvalidMemoryProof(uint256 index);
 
-/// @notice Thrown when the proof blob has no room for the memory proof the step needs, or has
-///         more than the step uses. A step takes exactly 896 bytes (fetch only) or 1792 bytes
-///         (fetch and one data leaf).
-/// @param expected The length this step requires.
+/// @notice Thrown when the proof blob ends before the end of a memory proof the step needs,
+///         or does not end where the step's proofs end: a step takes exactly the fetch proof,
+///         followed by one data proof iff it touches a data leaf, each 36 to 900 bytes
+///         (36 + 32 per sibling sent).
+/// @param expected The length this step requires (for a blob cut short: the length the
+///                 proof being read needs at least).
 /// @param actual The length that was given.
 error InvalidProofLength(uint256 expected, uint256 actual);
+
+/// @notice Thrown when a memory proof's mask has a bit above 26 set (the tree has 27 levels).
+/// @param mask The mask that was given.
+error InvalidProofMask(uint256 mask);
 
 ////////////////////////////////////////////////////////////////
 //                       `RISCV` errors                       //

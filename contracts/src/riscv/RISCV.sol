@@ -22,8 +22,11 @@ import {
 ///         Witness (docs/spec.md, "Step witness"): the 210-byte pre-state and a proof blob of
 ///         the memory proof for `pc`, followed — iff the step touches a data leaf (an aligned
 ///         load or store, a preimage key write or read moving at least one byte) — by the
-///         memory proof of that leaf. Any other proof length reverts. A step on a halted state
-///         is a no-op that takes no proof (a non-empty one reverts).
+///         memory proof of that leaf. Each memory proof is compact: the leaf, a 4-byte mask
+///         of the siblings that are empty-subtree roots and left out, then the other siblings
+///         (`LibMemory`, 36 to 900 bytes). A blob cut short, with trailing bytes or with a
+///         mask bit above 26 reverts. A step on a halted state is a no-op that takes no proof
+///         (a non-empty one reverts).
 contract RISCV is IStepper {
     using LibState for LibState.State;
 
@@ -70,15 +73,11 @@ contract RISCV is IStepper {
             return state.hash();
         }
 
-        uint256 proofs = _proof.length / LibMemory.PROOF_BYTES;
-        if (_proof.length % LibMemory.PROOF_BYTES != 0 || proofs == 0 || proofs > 2) {
-            revert InvalidProofLength(LibMemory.PROOF_BYTES, _proof.length);
-        }
-
-        // Fetch: the proof for pc is always there and always checked, even when pc is
-        // misaligned.
+        // Fetch: the proof for pc, at the start of the blob, is always there and always
+        // checked, even when pc is misaligned. The data proof, if the step uses one, starts
+        // right after it.
         uint32 pc = state.pc;
-        bytes32 leaf = LibMemory.readLeaf(_proof, 0, pc, state.memRoot);
+        (bytes32 leaf,, uint256 fetchLength) = LibMemory.proveLeaf(_proof, 0, pc, state.memRoot);
         unchecked {
             state.step += 1; // the step counter wraps at 2^64
         }
@@ -95,8 +94,10 @@ contract RISCV is IStepper {
             }
         }
 
-        // The blob must hold exactly the proofs the step used.
-        uint256 expected = touched ? 2 * LibMemory.PROOF_BYTES : LibMemory.PROOF_BYTES;
+        // The blob must hold exactly the proofs the step used: nothing may trail them. (The
+        // data proof, if used, starts at `fetchLength` and was checked there.)
+        uint256 expected =
+            touched ? fetchLength + LibMemory.proofLength(_proof, fetchLength) : fetchLength;
         if (_proof.length != expected) revert InvalidProofLength(expected, _proof.length);
 
         postState_ = state.hash();
@@ -126,7 +127,8 @@ contract RISCV is IStepper {
     }
 
     /// @notice Requires the canonical ABI layout of `step`'s calldata: a 210-byte state at
-    ///         byte 132, the proof right after its padding, nothing after the proof's padding.
+    ///         byte 132, the proof (of any length; `step` checks it against the proofs it
+    ///         holds) right after the state's padding, nothing after the proof's padding.
     function _checkCalldataLayout(bytes calldata _stateData, bytes calldata _proof) internal pure {
         if (_stateData.length != AxonABI.STATE_BYTES) revert InvalidStateLength(_stateData.length);
         uint256 stateOffset;

@@ -133,13 +133,72 @@ library SparseMemory {
         return node(_m, DEPTH, 0, zeroHashes());
     }
 
-    /// @notice The 896-byte memory proof for `_addr`: its leaf, then 27 siblings bottom-up.
-    function proof(Mem memory _m, uint32 _addr) internal pure returns (bytes memory proof_) {
+    /// @notice The 27 siblings of the leaf holding `_addr`, bottom-up, from the definition.
+    function siblings(Mem memory _m, uint32 _addr)
+        internal
+        pure
+        returns (bytes32[DEPTH] memory s_)
+    {
         bytes32[DEPTH + 1] memory z = zeroHashes();
         uint256 idx = _addr >> 5;
-        proof_ = abi.encodePacked(leafOf(_m, _addr));
         for (uint256 k = 0; k < DEPTH; k++) {
-            proof_ = bytes.concat(proof_, node(_m, k, (idx >> k) ^ 1, z));
+            s_[k] = node(_m, k, (idx >> k) ^ 1, z);
+        }
+    }
+
+    /// @notice The compact memory proof for `_addr` as the Rust VM sends it: every sibling that
+    ///         is an empty-subtree root `Z[k]` omitted.
+    function proof(Mem memory _m, uint32 _addr) internal pure returns (bytes memory) {
+        return encodeProof(leafOf(_m, _addr), siblings(_m, _addr));
+    }
+
+    /// @notice The compact memory proof for `_addr` with only the `Z[k]` siblings whose bit is
+    ///         in `_omit` left out; other `Z[k]` siblings are sent explicitly.
+    function proof(Mem memory _m, uint32 _addr, uint32 _omit) internal pure returns (bytes memory) {
+        return encodeProof(leafOf(_m, _addr), siblings(_m, _addr), _omit);
+    }
+
+    /// @notice Encodes a proof with every sibling equal to `Z[k]` omitted.
+    function encodeProof(
+        bytes32 _leaf,
+        bytes32[DEPTH] memory _siblings
+    )
+        internal
+        pure
+        returns (bytes memory)
+    {
+        return encodeProof(_leaf, _siblings, type(uint32).max);
+    }
+
+    /// @notice Encodes `leaf ‖ mask ‖ siblings not omitted` where sibling `k` is omitted iff
+    ///         bit `k` of `_omit` is set and the sibling is `Z[k]`.
+    function encodeProof(
+        bytes32 _leaf,
+        bytes32[DEPTH] memory _siblings,
+        uint32 _omit
+    )
+        internal
+        pure
+        returns (bytes memory proof_)
+    {
+        bytes32[DEPTH + 1] memory z = zeroHashes();
+        uint32 mask;
+        bytes memory sent;
+        for (uint256 k = 0; k < DEPTH; k++) {
+            if ((_omit >> k) & 1 == 1 && _siblings[k] == z[k]) {
+                mask |= uint32(1 << k);
+            } else {
+                sent = bytes.concat(sent, _siblings[k]);
+            }
+        }
+        proof_ = bytes.concat(_leaf, bytes4(mask), sent);
+    }
+
+    /// @notice The byte length of a compact proof with mask `_mask`.
+    function proofLength(uint32 _mask) internal pure returns (uint256 n_) {
+        n_ = 36;
+        for (uint256 k = 0; k < DEPTH; k++) {
+            if ((_mask >> k) & 1 == 0) n_ += 32;
         }
     }
 }

@@ -15,7 +15,7 @@ import { LibPreimageKey } from "src/lib/LibPreimageKey.sol";
 ///             { "version": 1, "steps": [ {
 ///                 "name": "add",                         // for messages
 ///                 "state": "0x<210-byte pre-state>",
-///                 "proof": "0x<0, 896 or 1792 bytes>",
+///                 "proof": "0x<empty, or 1-2 compact memory proofs>",
 ///                 "local_context": "0x<32 bytes>",       // optional, default zero
 ///                 "preimage_part": "0x<32 bytes>",       // optional: the oracle's answer for
 ///                 "preimage_len": 22,                    //   (state key, state offset)

@@ -11,9 +11,13 @@ import { AxonABI } from "src/riscv/lib/AxonABI.sol";
 import { LibPreimageKey } from "src/lib/LibPreimageKey.sol";
 
 /// @title RISCV_StepGas_Test
-/// @notice Gas of one step per instruction class, on witnesses shaped like real ones: every
-///         sibling of every proof is a random hash (no zero-subtree shortcuts), the memory root
-///         and all 31 registers are random 32-bit values, so calldata is at its most expensive.
+/// @notice Gas of one step per instruction class, on witnesses shaped like real ones: the
+///         memory root and all 31 registers are random 32-bit values, and the compact memory
+///         proofs are those of a typical program's memory (`StepTestBase._tree`: code, data and
+///         heap in the first 16 MiB, the 1 MiB stack below `STACK_TOP`): every sibling whose
+///         subtree holds data is a random hash, the others are empty-subtree roots and omitted
+///         (7 of 27 for the fetch proof at `PC`, 11 for the data proof near the stack top).
+///         `test_step_gasAddDense_succeeds` is the worst case: no sibling omitted.
 ///
 ///         Only the `step` call is metered (witness building runs with metering paused), so
 ///         `.gas-snapshot` tracks the verifier. Each test also logs (`forge test -vv`) the
@@ -73,8 +77,16 @@ contract RISCV_StepGas_Test is StepTestBase {
         _measureSimple("add", RV.add(7, 5, 6));
     }
 
+    /// @notice ADD with every proof sibling a random hash (a 900-byte proof): the most
+    ///         expensive witness a step can have.
+    function test_step_gasAddDense_succeeds() external {
+        vm.pauseGasMetering();
+        Tree memory t = _tree(PC, _codeLeaf(RV.add(7, 5, 6)), STACK_DATA, bytes32(0), true);
+        _measure("add (no sibling omitted)", _randomState(t.root), t.proofA);
+    }
+
     /// @notice ADD on a state shaped like a running program's: small or zero registers, an
-    ///         address-like ra/sp/gp/s0, no preimage key (proof siblings still all random).
+    ///         address-like ra/sp/gp/s0, no preimage key.
     function test_step_gasAddTypicalState_succeeds() external {
         vm.pauseGasMetering();
         Tree memory t = _tree(PC, _codeLeaf(RV.add(7, 5, 6)), STACK_DATA, bytes32(0));

@@ -4,7 +4,7 @@ pragma solidity 0.8.37;
 import { Test } from "test/lib/Test.sol";
 import { SparseMemory } from "test/lib/SparseMemory.sol";
 import { LibMemory } from "src/riscv/lib/LibMemory.sol";
-import { InvalidMemoryProof, InvalidProofLength } from "src/riscv/Errors.sol";
+import { InvalidMemoryProof, InvalidProofLength, InvalidProofMask } from "src/riscv/Errors.sol";
 
 /// @notice Exposes `LibMemory` with calldata proofs.
 contract LibMemoryHarness {
@@ -32,6 +32,14 @@ contract LibMemoryHarness {
         returns (bytes32)
     {
         return LibMemory.computeRoot(_proof, _index, _addr, _leaf);
+    }
+
+    function proofLength(bytes calldata _proof, uint256 _offset) external pure returns (uint256) {
+        return LibMemory.proofLength(_proof, _offset);
+    }
+
+    function proofOffset(bytes calldata _proof, uint256 _index) external pure returns (uint256) {
+        return LibMemory.proofOffset(_proof, _index);
     }
 }
 
@@ -154,7 +162,9 @@ contract LibMemory_ReadLeaf_Test is LibMemory_TestInit {
         SparseMemory.Mem memory m = _mem(_seed, _addr);
         bytes memory proof = m.proof(_addr);
         bytes32 root = m.root();
-        _byte = bound(_byte, 0, 895);
+        // A byte of the leaf or of a sent sibling (not the mask).
+        _byte = bound(_byte, 0, proof.length - 5);
+        if (_byte >= 32) _byte += 4;
         proof[_byte] = bytes1(uint8(proof[_byte]) ^ uint8(1 << (_bit % 8)));
         vm.expectRevert(abi.encodeWithSelector(InvalidMemoryProof.selector, 0));
         harness.readLeaf(proof, 0, _addr, root);
@@ -189,21 +199,151 @@ contract LibMemory_ReadLeaf_Test is LibMemory_TestInit {
         SparseMemory.Mem memory m = _mem(1, 0x1000);
         bytes memory proof = m.proof(0x1000);
         bytes32 root = m.root();
-        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 1792, 896));
+        uint256 n = proof.length;
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, n + 36, n));
         harness.readLeaf(proof, 1, 0x1000, root);
-        bytes memory short = new bytes(895);
-        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 896, 895));
+        bytes memory short = new bytes(35);
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 36, 35));
+        harness.readLeaf(short, 0, 0x1000, root);
+        // A zero mask announces 27 siblings.
+        short = new bytes(899);
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 900, 899));
         harness.readLeaf(short, 0, 0x1000, root);
     }
 
     /// @notice The second proof of a blob reports index 1 when it fails.
     function test_readLeaf_badSecondProof_reverts() external {
         SparseMemory.Mem memory m = _mem(1, 0x1000);
-        bytes memory blob = bytes.concat(m.proof(0x1000), m.proof(0x2000));
+        bytes memory first = m.proof(0x1000);
+        bytes memory blob = bytes.concat(first, m.proof(0x2000));
         bytes32 root = m.root();
-        blob[896 + 100] ^= 0x01;
+        blob[first.length + 10] ^= 0x01; // its leaf
         vm.expectRevert(abi.encodeWithSelector(InvalidMemoryProof.selector, 1));
         harness.readLeaf(blob, 1, 0x2000, root);
+    }
+}
+
+contract LibMemory_Compact_Test is LibMemory_TestInit {
+    using SparseMemory for SparseMemory.Mem;
+
+    /// @notice The precomputed `Z[k]` are the empty-subtree roots of their definition.
+    function test_zeroHashes_matchDefinition_succeeds() external pure {
+        bytes32[28] memory z = LibMemory.zeroHashes();
+        bytes32 want;
+        for (uint256 k = 0; k <= 27; k++) {
+            assertEq(z[k], want, "Z[k]");
+            want = keccak256(abi.encodePacked(want, want));
+        }
+        assertEq(LibMemory.Z_1, keccak256(abi.encode(0, 0)));
+        SparseMemory.Mem memory empty;
+        assertEq(LibMemory.Z_27, SparseMemory.root(empty), "empty root");
+    }
+
+    /// @notice A proof's length is 36 bytes plus 32 per sibling sent (mask bit clear).
+    function testFuzz_proofLength_popcount_succeeds(uint32 _mask, uint256 _offset) external view {
+        _mask &= 0x7FFFFFF;
+        _offset = bound(_offset, 0, 100);
+        uint256 n = SparseMemory.proofLength(_mask);
+        bytes memory blob =
+            bytes.concat(new bytes(_offset), bytes32(0), bytes4(_mask), new bytes(n - 36));
+        assertEq(harness.proofLength(blob, _offset), n);
+        uint256 bits;
+        for (uint256 k = 0; k < 27; k++) {
+            bits += (_mask >> k) & 1;
+        }
+        assertEq(n, 36 + 32 * (27 - bits));
+    }
+
+    function test_proofLength_bounds_succeeds() external view {
+        assertEq(harness.proofLength(bytes.concat(bytes32(0), bytes4(0x07FFFFFF)), 0), 36);
+        assertEq(harness.proofLength(new bytes(900), 0), 900);
+        assertEq(LibMemory.MIN_PROOF_BYTES, 36);
+        assertEq(LibMemory.MAX_PROOF_BYTES, 900);
+    }
+
+    /// @notice Any mask bit above 26 reverts, whatever the rest of the proof.
+    function testFuzz_proofLength_highMaskBits_reverts(uint32 _mask) external {
+        vm.assume(_mask >> 27 != 0);
+        bytes memory blob = bytes.concat(bytes32(0), bytes4(_mask), new bytes(900));
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofMask.selector, _mask));
+        harness.proofLength(blob, 0);
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofMask.selector, _mask));
+        harness.readLeaf(blob, 0, 0, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofMask.selector, _mask));
+        harness.computeRoot(blob, 0, 0, bytes32(0));
+    }
+
+    /// @notice Siblings that are `Z[k]` where `_zero` has bit `k`, else random from `_seed`,
+    ///         and the root they give `_leaf` at `_addr`, by the definition.
+    function _path(
+        bytes32 _leaf,
+        uint32 _addr,
+        uint256 _seed,
+        uint32 _zero
+    )
+        internal
+        pure
+        returns (bytes32[27] memory sib_, bytes32 root_)
+    {
+        bytes32[28] memory z = SparseMemory.zeroHashes();
+        root_ = _leaf;
+        uint256 idx = _addr >> 5;
+        for (uint256 k = 0; k < 27; k++) {
+            sib_[k] = (_zero >> k) & 1 == 1 ? z[k] : keccak256(abi.encode(_seed, k));
+            root_ = (idx >> k) & 1 == 0
+                ? keccak256(abi.encodePacked(root_, sib_[k]))
+                : keccak256(abi.encodePacked(sib_[k], root_));
+        }
+    }
+
+    /// @notice Random leaf and siblings, each sibling random or `Z[k]` (omitted or sent):
+    ///         the compact encoding round-trips to the leaf and the root of the definition.
+    function testFuzz_compact_roundTrip_succeeds(
+        bytes32 _leaf,
+        uint32 _addr,
+        uint256 _seed,
+        uint32 _zero,
+        uint32 _omit
+    )
+        external
+        view
+    {
+        (bytes32[27] memory sib, bytes32 root) = _path(_leaf, _addr, _seed, _zero);
+        bytes memory proof = SparseMemory.encodeProof(_leaf, sib, _omit);
+        // Omitted: exactly the Z[k] siblings whose bit is in `_omit`.
+        assertEq(proof.length, SparseMemory.proofLength(_zero & _omit & 0x7FFFFFF), "length");
+        assertEq(harness.proofLength(proof, 0), proof.length, "proofLength");
+        assertEq(harness.readLeaf(proof, 0, _addr, root), _leaf, "readLeaf");
+        assertEq(harness.computeRoot(proof, 0, _addr, _leaf), root, "computeRoot");
+        // As the second proof of a blob, after a proof of another shape.
+        bytes memory blob =
+            bytes.concat(SparseMemory.encodeProof(bytes32(_seed), sib, ~_omit), proof);
+        assertEq(harness.proofOffset(blob, 1), blob.length - proof.length, "offset");
+        assertEq(harness.proofOffset(blob, 2), blob.length, "end");
+        assertEq(harness.readLeaf(blob, 1, _addr, root), _leaf, "readLeaf 1");
+    }
+
+    /// @notice A proof cut anywhere short of its end reverts with the length it needs.
+    function testFuzz_readLeaf_truncated_reverts(
+        uint256 _seed,
+        uint32 _addr,
+        uint256 _cut
+    )
+        external
+    {
+        SparseMemory.Mem memory m = _mem(_seed, _addr);
+        bytes memory proof = m.proof(_addr, 0); // every sibling sent: 900 bytes
+        assertEq(proof.length, 900);
+        _cut = bound(_cut, 0, 899);
+        bytes memory cut = new bytes(_cut);
+        for (uint256 i = 0; i < _cut; i++) {
+            cut[i] = proof[i];
+        }
+        bytes32 root = m.root();
+        vm.expectRevert(
+            abi.encodeWithSelector(InvalidProofLength.selector, _cut < 36 ? 36 : 900, _cut)
+        );
+        harness.readLeaf(cut, 0, _addr, root);
     }
 }
 

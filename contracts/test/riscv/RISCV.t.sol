@@ -13,6 +13,7 @@ import {
     InvalidHaltKind,
     InvalidMemoryProof,
     InvalidProofLength,
+    InvalidProofMask,
     InvalidCalldataLayout
 } from "src/riscv/Errors.sol";
 
@@ -593,8 +594,8 @@ contract RISCV_StepDecode_Test is StepTestBase {
         SparseMemory.Mem memory m = _program(RV.addi(5, 5, 1));
         LibState.State memory pre = _state(m);
         pre.pc = PC + 2;
-        bytes memory proof = _proof(pre, m);
-        proof[40] ^= 0x01;
+        bytes memory proof = m.proof(pre.pc, 0); // every sibling sent
+        proof[40] ^= 0x01; // sibling 0
         vm.expectRevert(abi.encodeWithSelector(InvalidMemoryProof.selector, 0));
         riscv.step(LibState.encode(pre), proof, LOCAL_CONTEXT);
     }
@@ -696,7 +697,8 @@ contract RISCV_StepWitness_Test is StepTestBase {
         SparseMemory.Mem memory m = _program(RV.addi(5, 5, 1));
         LibState.State memory pre = _state(m);
         bytes memory proof = _proof(pre, m, 0x20000);
-        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 896, 1792));
+        uint256 fetch = _proof(pre, m).length;
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, fetch, proof.length));
         riscv.step(LibState.encode(pre), proof, LOCAL_CONTEXT);
     }
 
@@ -705,7 +707,8 @@ contract RISCV_StepWitness_Test is StepTestBase {
         SparseMemory.Mem memory m = _program(RV.load(2, 7, 5, 1)); // misaligned LW
         LibState.State memory pre = _state(m);
         bytes memory proof = _proof(pre, m, 0x1);
-        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 896, 1792));
+        uint256 fetch = _proof(pre, m).length;
+        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, fetch, proof.length));
         riscv.step(LibState.encode(pre), proof, LOCAL_CONTEXT);
     }
 
@@ -714,16 +717,25 @@ contract RISCV_StepWitness_Test is StepTestBase {
         SparseMemory.Mem memory m = _program(RV.load(2, 7, 5, 0));
         LibState.State memory pre = _state(m);
         bytes memory proof = _proof(pre, m);
-        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 1792, 896));
+        vm.expectRevert(
+            abi.encodeWithSelector(InvalidProofLength.selector, proof.length + 36, proof.length)
+        );
         riscv.step(LibState.encode(pre), proof, LOCAL_CONTEXT);
     }
 
-    function testFuzz_step_badProofLength_reverts(uint256 _len) external {
-        _len = bound(_len, 0, 4000);
-        vm.assume(_len != 896 && _len != 1792);
+    /// @notice A blob of zero bytes: a mask of 0 announces all 27 siblings (900 bytes), and
+    ///         900 zero bytes are a proof that leads to another root.
+    function testFuzz_step_zeroBlob_reverts(uint256 _len) external {
+        _len = bound(_len, 0, 2000);
         SparseMemory.Mem memory m = _program(RV.addi(5, 5, 1));
         LibState.State memory pre = _state(m);
-        vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 896, _len));
+        if (_len < 36) {
+            vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 36, _len));
+        } else if (_len < 900) {
+            vm.expectRevert(abi.encodeWithSelector(InvalidProofLength.selector, 900, _len));
+        } else {
+            vm.expectRevert(abi.encodeWithSelector(InvalidMemoryProof.selector, 0));
+        }
         riscv.step(LibState.encode(pre), new bytes(_len), LOCAL_CONTEXT);
     }
 
@@ -742,7 +754,7 @@ contract RISCV_StepWitness_Test is StepTestBase {
         LibState.State memory pre = _state(m);
         pre.registers[5] = 0x20000;
         bytes memory proof = _proof(pre, m, 0x20000);
-        proof[896 + 31] ^= 0x01;
+        proof[_proof(pre, m).length + 31] ^= 0x01; // the data proof's leaf
         vm.expectRevert(abi.encodeWithSelector(InvalidMemoryProof.selector, 1));
         riscv.step(LibState.encode(pre), proof, LOCAL_CONTEXT);
         // A valid proof of another leaf is wrong too.
@@ -757,7 +769,9 @@ contract RISCV_StepWitness_Test is StepTestBase {
         LibState.State memory pre = _state(m);
         pre.registers[5] = 0x20000;
         bytes memory proof = _proof(pre, m, 0x20000);
-        proof[896 + 32 * 5] ^= 0x80; // a sibling
+        // The data proof's one sent sibling (the subtree holding the program).
+        assertEq(proof.length, _proof(pre, m).length + 36 + 32, "one sibling sent");
+        proof[_proof(pre, m).length + 36 + 5] ^= 0x80;
         vm.expectRevert(abi.encodeWithSelector(InvalidMemoryProof.selector, 1));
         riscv.step(LibState.encode(pre), proof, LOCAL_CONTEXT);
     }
@@ -795,11 +809,12 @@ contract RISCV_StepWitness_Test is StepTestBase {
         // The proof before the state.
         bytes memory swapped = abi.encodePacked(
             riscv.step.selector,
-            uint256(0x60 + 32 + 896),
+            uint256(0x60 + 32 + (proof.length + 31) / 32 * 32),
             uint256(0x60),
             LOCAL_CONTEXT,
             uint256(proof.length),
             proof,
+            new bytes((32 - proof.length % 32) % 32),
             uint256(210),
             state,
             new bytes(14)
@@ -811,5 +826,225 @@ contract RISCV_StepWitness_Test is StepTestBase {
         (bool ok, bytes memory ret) = address(riscv).staticcall(_calldata);
         assertFalse(ok, "non-canonical calldata accepted");
         assertEq(ret, abi.encodeWithSelector(InvalidCalldataLayout.selector));
+    }
+}
+
+/// @notice The compact memory proof format in `step`: zero-sibling elision, explicit `Z[k]`
+///         siblings, masks, and the exact parsing of the blob.
+contract RISCV_StepCompactProof_Test is StepTestBase {
+    using SparseMemory for SparseMemory.Mem;
+
+    /// @notice Where the store writes (near the stack top).
+    uint32 internal constant ADDR = 0x7FFF_FF04;
+
+    /// @notice A memory with a store `sw x6, 0(x5)` at PC, the data leaf and a few other leaves,
+    ///         so that proofs mix sent and omitted siblings.
+    function _mem() internal pure returns (SparseMemory.Mem memory m_) {
+        m_ = _memLow();
+        m_.setLeaf(0xC000_0000, keccak256("high"));
+    }
+
+    /// @notice `_mem()` without its leaf in the upper half of memory.
+    function _memLow() internal pure returns (SparseMemory.Mem memory m_) {
+        m_ = _program(RV.store(2, 6, 5, 0));
+        m_.setLeaf(ADDR, keccak256("data"));
+        m_.setLeaf(ADDR - 0x20, keccak256("neighbour"));
+        m_.setLeaf(0x0080_0000, keccak256("heap"));
+    }
+
+    /// @notice The pre-state of the store over `_m`.
+    function _pre(SparseMemory.Mem memory _m) internal pure returns (LibState.State memory pre_) {
+        pre_ = _state(_m);
+        pre_.registers[5] = ADDR;
+        pre_.registers[6] = 0xDEADBEEF;
+    }
+
+    /// @notice The post-state hash of the store over `_m`.
+    function _post(SparseMemory.Mem memory _m) internal pure returns (bytes32) {
+        LibState.State memory post = _next(_pre(_m));
+        SparseMemory.Mem memory after_ = _m.copy();
+        after_.storeWord(ADDR, 0xDEADBEEF);
+        post.memRoot = after_.root();
+        return LibState.hash(post);
+    }
+
+    /// @notice Steps the store with `_blob`, expecting a revert with `_err`.
+    function _stepReverts(bytes memory _blob, bytes memory _err) internal {
+        SparseMemory.Mem memory m = _mem();
+        vm.expectRevert(_err);
+        riscv.step(LibState.encode(_pre(m)), _blob, LOCAL_CONTEXT);
+    }
+
+    /// @notice Requires that `_blob` is rejected with one of the proof errors, for the store
+    ///         over `_m`.
+    function _assertProofRejected(
+        SparseMemory.Mem memory _m,
+        bytes memory _blob,
+        string memory _what
+    )
+        internal
+        view
+    {
+        (bool ok, bytes memory ret) = address(riscv)
+            .staticcall(
+                abi.encodeCall(riscv.step, (LibState.encode(_pre(_m)), _blob, LOCAL_CONTEXT))
+            );
+        assertFalse(ok, _what);
+        bytes4 sel = bytes4(ret);
+        assertTrue(
+            sel == InvalidProofLength.selector || sel == InvalidProofMask.selector
+                || sel == InvalidMemoryProof.selector,
+            _what
+        );
+    }
+
+    /// @notice The builders omit exactly the empty-subtree siblings, and the step accepts it.
+    function test_step_compactProof_succeeds() external view {
+        SparseMemory.Mem memory m = _mem();
+        bytes memory fetch = m.proof(PC);
+        bytes memory data = m.proof(ADDR);
+        // pc's path: the subtrees holding 0x0080_0000 (level 18), the stack (level 25) and
+        // 0xC000_0000 (level 26) are sent; the other 24 siblings are omitted.
+        assertEq(_mask(fetch), 0x7FFFFFF & ~uint32(1 << 18 | 1 << 25 | 1 << 26), "fetch mask");
+        assertEq(fetch.length, 36 + 3 * 32, "fetch length");
+        // The data path: the neighbour (level 3), the low half (level 25), the upper half.
+        assertEq(_mask(data), 0x7FFFFFF & ~uint32(1 << 3 | 1 << 25 | 1 << 26), "data mask");
+        assertEq(data.length, 36 + 3 * 32, "data length");
+        assertEq(
+            riscv.step(LibState.encode(_pre(m)), bytes.concat(fetch, data), LOCAL_CONTEXT), _post(m)
+        );
+    }
+
+    /// @notice `Z[k]` siblings may be sent explicitly with their bit clear, in any mix, in
+    ///         both proofs; the result is the same post-state (and the same written root).
+    function testFuzz_step_explicitZeroSiblings_succeeds(
+        uint32 _omitFetch,
+        uint32 _omitData
+    )
+        external
+        view
+    {
+        SparseMemory.Mem memory m = _mem();
+        bytes memory blob = bytes.concat(m.proof(PC, _omitFetch), m.proof(ADDR, _omitData));
+        assertEq(riscv.step(LibState.encode(_pre(m)), blob, LOCAL_CONTEXT), _post(m));
+    }
+
+    /// @notice A mask bit above 26 reverts, in the fetch or the data proof, even when the rest
+    ///         of the proof is valid.
+    function testFuzz_step_highMaskBits_reverts(uint8 _bit, bool _inData, uint32 _omit) external {
+        SparseMemory.Mem memory m = _mem();
+        bytes memory fetch = m.proof(PC, _omit);
+        bytes memory data = m.proof(ADDR, _omit);
+        bytes memory target = _inData ? data : fetch;
+        uint32 mask = _mask(target);
+        mask |= uint32(1) << (27 + _bit % 5);
+        for (uint256 i = 0; i < 4; i++) {
+            target[32 + i] = bytes1(uint8(mask >> (24 - 8 * i)));
+        }
+        _stepReverts(
+            bytes.concat(fetch, data), abi.encodeWithSelector(InvalidProofMask.selector, mask)
+        );
+    }
+
+    /// @notice A blob cut anywhere short of its end reverts with the length it needs.
+    function testFuzz_step_truncatedProof_reverts(uint256 _cut, uint32 _omit) external {
+        SparseMemory.Mem memory m = _mem();
+        bytes memory fetch = m.proof(PC, _omit);
+        bytes memory full = bytes.concat(fetch, m.proof(ADDR, _omit));
+        _cut = bound(_cut, 0, full.length - 1);
+        bytes memory blob = new bytes(_cut);
+        for (uint256 i = 0; i < _cut; i++) {
+            blob[i] = full[i];
+        }
+        uint256 needed = _cut < 36
+            ? 36
+            : _cut < fetch.length
+                ? fetch.length
+                : _cut < fetch.length + 36 ? fetch.length + 36 : full.length;
+        _stepReverts(blob, abi.encodeWithSelector(InvalidProofLength.selector, needed, _cut));
+    }
+
+    /// @notice Any bytes after the proofs the step uses revert, whether it uses one or two.
+    function testFuzz_step_trailingBytes_reverts(bytes memory _extra, bool _alu) external {
+        vm.assume(_extra.length > 0);
+        SparseMemory.Mem memory m = _mem();
+        LibState.State memory pre = _pre(m);
+        bytes memory proof;
+        if (_alu) {
+            m.storeWord(PC, RV.addi(5, 5, 1));
+            pre.memRoot = m.root();
+            proof = m.proof(PC);
+        } else {
+            proof = bytes.concat(m.proof(PC), m.proof(ADDR));
+        }
+        bytes memory blob = bytes.concat(proof, _extra);
+        vm.expectRevert(
+            abi.encodeWithSelector(InvalidProofLength.selector, proof.length, blob.length)
+        );
+        riscv.step(LibState.encode(pre), blob, LOCAL_CONTEXT);
+    }
+
+    /// @notice The mask of a compact proof.
+    function _mask(bytes memory _proofData) internal pure returns (uint32) {
+        return uint32(
+            bytes4(bytes.concat(_proofData[32], _proofData[33], _proofData[34], _proofData[35]))
+        );
+    }
+
+    /// @notice The data proof is read right after the fetch proof and nowhere else.
+    function test_step_dataProofWrongOffset_reverts() external view {
+        SparseMemory.Mem memory m = _mem();
+        bytes memory fetch = m.proof(PC);
+        bytes memory data = m.proof(ADDR);
+
+        // A word of padding between the proofs.
+        _assertProofRejected(m, bytes.concat(fetch, bytes32(0), data), "gap word");
+        // Less than a word.
+        _assertProofRejected(m, bytes.concat(fetch, bytes4(0), data), "gap bytes");
+        // The proofs swapped.
+        _assertProofRejected(m, bytes.concat(data, fetch), "swapped");
+        // The data proof twice, no fetch proof.
+        _assertProofRejected(m, bytes.concat(data, data), "no fetch proof");
+    }
+
+    /// @notice A fetch proof that sends `Z[26]` (its last sibling) explicitly but whose mask
+    ///         says it is omitted still verifies — the sibling is `Z[26]` either way — and ends
+    ///         32 bytes early: the data proof is then read 32 bytes before it starts, and the
+    ///         step reverts instead of using it.
+    function test_step_dataProofShiftedByFetchMask_reverts() external {
+        SparseMemory.Mem memory m = _memLow(); // pc's top sibling (the upper half) is empty
+        bytes memory fetch = m.proof(PC, ~uint32(1 << 26)); // Z[26] sent
+        bytes memory data = m.proof(ADDR);
+        assertEq(fetch.length, m.proof(PC).length + 32, "Z[26] sent");
+        uint32 mask = _mask(fetch) | uint32(1 << 26);
+        for (uint256 i = 0; i < 4; i++) {
+            fetch[32 + i] = bytes1(uint8(mask >> (24 - 8 * i)));
+        }
+        // Proof 1 is parsed from the explicit Z[26]: leaf Z[26], the mask from the data
+        // proof's first bytes.
+        _assertProofRejected(m, bytes.concat(fetch, data), "shifted");
+        // The fetch proof so changed is itself valid: as the whole blob of an ALU step it
+        // only has one trailing word.
+        m.storeWord(PC, RV.addi(5, 5, 1));
+        fetch = m.proof(PC, ~uint32(1 << 26));
+        mask = _mask(fetch) | uint32(1 << 26);
+        for (uint256 i = 0; i < 4; i++) {
+            fetch[32 + i] = bytes1(uint8(mask >> (24 - 8 * i)));
+        }
+        LibState.State memory pre = _pre(m);
+        vm.expectRevert(
+            abi.encodeWithSelector(InvalidProofLength.selector, fetch.length - 32, fetch.length)
+        );
+        riscv.step(LibState.encode(pre), fetch, LOCAL_CONTEXT);
+    }
+
+    /// @notice A compact proof does not turn a wrong witness into a post-state: flipping any
+    ///         bit of any proof byte (leaf, mask or sibling) reverts.
+    function testFuzz_step_tamperedCompactProof_reverts(uint256 _byte, uint8 _bit) external view {
+        SparseMemory.Mem memory m = _mem();
+        bytes memory blob = bytes.concat(m.proof(PC), m.proof(ADDR));
+        _byte = bound(_byte, 0, blob.length - 1);
+        blob[_byte] = bytes1(uint8(blob[_byte]) ^ uint8(1 << (_bit % 8)));
+        _assertProofRejected(m, blob, "tampered");
     }
 }

@@ -104,7 +104,7 @@ abstract contract StepTestBase is Test {
     //                          Stepping                          //
     ////////////////////////////////////////////////////////////////
 
-    /// @notice The witness of a step that touches no data leaf.
+    /// @notice The witness of a step that touches no data leaf: the compact fetch proof.
     function _proof(
         LibState.State memory _pre,
         SparseMemory.Mem memory _m
@@ -116,7 +116,8 @@ abstract contract StepTestBase is Test {
         return _m.proof(_pre.pc);
     }
 
-    /// @notice The witness of a step that touches the data leaf holding `_dataAddr`.
+    /// @notice The witness of a step that touches the data leaf holding `_dataAddr`: the
+    ///         compact fetch proof, then the compact data proof.
     function _proof(
         LibState.State memory _pre,
         SparseMemory.Mem memory _m,
@@ -217,15 +218,31 @@ abstract contract StepTestBase is Test {
     /// @notice The data address realistic witnesses use (near the stack top).
     uint32 internal constant STACK_DATA = 0x7FFF_FF00;
 
-    /// @notice A random-sibling tree holding two leaves: the result of `_tree`.
+    /// @notice A tree holding two leaves with random siblings: the result of `_tree`.
     struct Tree {
         bytes32 root;
         bytes proofA;
         bytes proofB;
     }
 
-    /// @notice Builds a tree with `_leafA` at `_a` and `_leafB` at `_b` (different leaves) and
-    ///         random siblings everywhere else; returns the root and both proofs.
+    /// @notice The leaves (32-byte) a typical program's memory occupies, as `_tree` models it:
+    ///         code, data and heap in the first 16 MiB, and the runtime's stack
+    ///         (`AxonABI.STACK_SIZE` below `AxonABI.STACK_TOP`).
+    uint256 internal constant LOW_END = (16 << 20) >> 5;
+    uint256 internal constant STACK_BEGIN = (AxonABI.STACK_TOP - AxonABI.STACK_SIZE) >> 5;
+    uint256 internal constant STACK_END = AxonABI.STACK_TOP >> 5;
+
+    /// @notice Whether the subtree `_idx` at `_level` holds a leaf of the typical layout.
+    function _occupied(uint256 _level, uint256 _idx) internal pure returns (bool) {
+        uint256 first = _idx << _level;
+        uint256 end = (_idx + 1) << _level;
+        return first < LOW_END || (first < STACK_END && end > STACK_BEGIN);
+    }
+
+    /// @notice Builds a tree with `_leafA` at `_a` and `_leafB` at `_b` (different leaves) over
+    ///         a typical program's memory layout (`_occupied`): a sibling is a random hash where
+    ///         the layout holds data and the empty-subtree root `Z[k]` (omitted from the
+    ///         compact proof) elsewhere. Returns the root and both proofs.
     function _tree(
         uint32 _a,
         bytes32 _leafA,
@@ -236,9 +253,26 @@ abstract contract StepTestBase is Test {
         pure
         returns (Tree memory t_)
     {
+        return _tree(_a, _leafA, _b, _leafB, false);
+    }
+
+    /// @notice As `_tree`, or with `_dense`, random siblings everywhere (no zero-subtree
+    ///         sibling, every proof 900 bytes: the most expensive witness).
+    function _tree(
+        uint32 _a,
+        bytes32 _leafA,
+        uint32 _b,
+        bytes32 _leafB,
+        bool _dense
+    )
+        internal
+        pure
+        returns (Tree memory t_)
+    {
         uint256 ia = _a >> 5;
         uint256 ib = _b >> 5;
         require(ia != ib, "same leaf");
+        bytes32[28] memory z = SparseMemory.zeroHashes();
         bytes32[27] memory sa;
         bytes32[27] memory sb;
         bytes32 na = _leafA;
@@ -255,7 +289,9 @@ abstract contract StepTestBase is Test {
                 joined = true;
                 continue;
             }
-            bytes32 r1 = keccak256(abi.encode("sibling a", k));
+            bytes32 r1 = _dense || _occupied(k, (ia >> k) ^ 1)
+                ? keccak256(abi.encode("sibling a", k))
+                : z[k];
             sa[k] = r1;
             na = (ia >> k) & 1 == 0
                 ? keccak256(abi.encodePacked(na, r1))
@@ -264,7 +300,9 @@ abstract contract StepTestBase is Test {
                 sb[k] = r1;
                 nb = na;
             } else {
-                bytes32 r2 = keccak256(abi.encode("sibling b", k));
+                bytes32 r2 = _dense || _occupied(k, (ib >> k) ^ 1)
+                    ? keccak256(abi.encode("sibling b", k))
+                    : z[k];
                 sb[k] = r2;
                 nb = (ib >> k) & 1 == 0
                     ? keccak256(abi.encodePacked(nb, r2))
@@ -272,8 +310,8 @@ abstract contract StepTestBase is Test {
             }
         }
         t_.root = na;
-        t_.proofA = abi.encodePacked(_leafA, sa);
-        t_.proofB = abi.encodePacked(_leafB, sb);
+        t_.proofA = SparseMemory.encodeProof(_leafA, sa);
+        t_.proofB = SparseMemory.encodeProof(_leafB, sb);
     }
 
     /// @notice A state with random registers at `PC` over `_root`.

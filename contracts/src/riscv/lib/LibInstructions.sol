@@ -322,9 +322,9 @@ library LibInstructions {
             _state.fault(AxonABI.FAULT_MISALIGNED_STORE);
             return false;
         }
-        bytes32 leaf = LibMemory.readLeaf(_proof, 1, addr, _state.memRoot);
+        (bytes32 leaf, uint256 offset,) = LibMemory.proveLeaf(_proof, 1, addr, _state.memRoot);
         leaf = LibMemory.storeLE(leaf, addr & 31, size, _state.reg(rs2(_insn)));
-        _state.memRoot = LibMemory.computeRoot(_proof, 1, addr, leaf);
+        _state.memRoot = LibMemory.rootAt(_proof, offset, addr, leaf);
         unchecked {
             _state.pc += 4;
         }

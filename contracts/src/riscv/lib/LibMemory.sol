@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { InvalidMemoryProof, InvalidProofLength } from "src/riscv/Errors.sol";
+import { InvalidMemoryProof, InvalidProofLength, InvalidProofMask } from "src/riscv/Errors.sol";
 
 /// @title LibMemory
 /// @notice Memory proofs for the binary keccak-256 Merkle tree over the 32-bit address space
@@ -12,18 +12,187 @@ import { InvalidMemoryProof, InvalidProofLength } from "src/riscv/Errors.sol";
 ///         from the most significant end of the `bytes32`. Memory is little-endian: a word at
 ///         an aligned address is the leaf's four bytes in reverse order.
 ///
-///         A proof blob is a concatenation of 896-byte memory proofs, each the leaf followed by
-///         its 27 siblings from the leaf level up to the root's children.
+///         A memory proof is compact (zero-sibling elision), 36 to 900 bytes:
+///
+///             leaf (32) ‖ mask (4, big-endian uint32) ‖ the siblings whose mask bit is clear
+///
+///         with the siblings bottom-up, 32 bytes each. Bit `k` of the mask (`k = 0`: the leaf's
+///         own sibling, `k = 26`: the root's child) set means sibling `k` is omitted and is
+///         `Z[k]`, the root of an empty subtree of height `k`. Bits 27..31 must be clear. A
+///         sibling equal to `Z[k]` may also be sent explicitly with its bit clear. A proof blob
+///         is a concatenation of such proofs, proof `i + 1` starting right after proof `i`.
 library LibMemory {
-    /// @notice Bytes in one memory proof.
-    uint256 internal constant PROOF_BYTES = 896;
+    /// @notice Levels between a leaf and the root.
+    uint256 internal constant DEPTH = 27;
+    /// @notice Bytes before a proof's siblings: the leaf and the mask.
+    uint256 internal constant PROOF_HEADER_BYTES = 36;
+    /// @notice The shortest memory proof: every sibling omitted.
+    uint256 internal constant MIN_PROOF_BYTES = PROOF_HEADER_BYTES;
+    /// @notice The longest memory proof: every sibling sent (36 + 32 * 27).
+    uint256 internal constant MAX_PROOF_BYTES = 900;
+
+    /// @notice `Z[k]`, the root of an empty subtree of height `k`: `Z[0] = 0`,
+    ///         `Z[k + 1] = keccak256(Z[k] ‖ Z[k])`. Precomputed; `Z[27]` is the empty memory's
+    ///         root. (Checked against their definition in test/riscv/LibMemory.t.sol.)
+    bytes32 internal constant Z_0 =
+        0x0000000000000000000000000000000000000000000000000000000000000000;
+    bytes32 internal constant Z_1 =
+        0xad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2405849e597ba5fb5;
+    bytes32 internal constant Z_2 =
+        0xb4c11951957c6f8f642c4af61cd6b24640fec6dc7fc607ee8206a99e92410d30;
+    bytes32 internal constant Z_3 =
+        0x21ddb9a356815c3fac1026b6dec5df3124afbadb485c9ba5a3e3398a04b7ba85;
+    bytes32 internal constant Z_4 =
+        0xe58769b32a1beaf1ea27375a44095a0d1fb664ce2dd358e7fcbfb78c26a19344;
+    bytes32 internal constant Z_5 =
+        0x0eb01ebfc9ed27500cd4dfc979272d1f0913cc9f66540d7e8005811109e1cf2d;
+    bytes32 internal constant Z_6 =
+        0x887c22bd8750d34016ac3c66b5ff102dacdd73f6b014e710b51e8022af9a1968;
+    bytes32 internal constant Z_7 =
+        0xffd70157e48063fc33c97a050f7f640233bf646cc98d9524c6b92bcf3ab56f83;
+    bytes32 internal constant Z_8 =
+        0x9867cc5f7f196b93bae1e27e6320742445d290f2263827498b54fec539f756af;
+    bytes32 internal constant Z_9 =
+        0xcefad4e508c098b9a7e1d8feb19955fb02ba9675585078710969d3440f5054e0;
+    bytes32 internal constant Z_10 =
+        0xf9dc3e7fe016e050eff260334f18a5d4fe391d82092319f5964f2e2eb7c1c3a5;
+    bytes32 internal constant Z_11 =
+        0xf8b13a49e282f609c317a833fb8d976d11517c571d1221a265d25af778ecf892;
+    bytes32 internal constant Z_12 =
+        0x3490c6ceeb450aecdc82e28293031d10c7d73bf85e57bf041a97360aa2c5d99c;
+    bytes32 internal constant Z_13 =
+        0xc1df82d9c4b87413eae2ef048f94b4d3554cea73d92b0f7af96e0271c691e2bb;
+    bytes32 internal constant Z_14 =
+        0x5c67add7c6caf302256adedf7ab114da0acfe870d449a3a489f781d659e8becc;
+    bytes32 internal constant Z_15 =
+        0xda7bce9f4e8618b6bd2f4132ce798cdc7a60e7e1460a7299e3c6342a579626d2;
+    bytes32 internal constant Z_16 =
+        0x2733e50f526ec2fa19a22b31e8ed50f23cd1fdf94c9154ed3a7609a2f1ff981f;
+    bytes32 internal constant Z_17 =
+        0xe1d3b5c807b281e4683cc6d6315cf95b9ade8641defcb32372f1c126e398ef7a;
+    bytes32 internal constant Z_18 =
+        0x5a2dce0a8a7f68bb74560f8f71837c2c2ebbcbf7fffb42ae1896f13f7c7479a0;
+    bytes32 internal constant Z_19 =
+        0xb46a28b6f55540f89444f63de0378e3d121be09e06cc9ded1c20e65876d36aa0;
+    bytes32 internal constant Z_20 =
+        0xc65e9645644786b620e2dd2ad648ddfcbf4a7e5b1a3a4ecfe7f64667a3f0b7e2;
+    bytes32 internal constant Z_21 =
+        0xf4418588ed35a2458cffeb39b93d26f18d2ab13bdce6aee58e7b99359ec2dfd9;
+    bytes32 internal constant Z_22 =
+        0x5a9c16dc00d6ef18b7933a6f8dc65ccb55667138776f7dea101070dc8796e377;
+    bytes32 internal constant Z_23 =
+        0x4df84f40ae0c8229d0d6069e5c8f39a7c299677a09d367fc7b05e3bc380ee652;
+    bytes32 internal constant Z_24 =
+        0xcdc72595f74c7b1043d0e1ffbab734648c838dfb0527d971b602bc216c9619ef;
+    bytes32 internal constant Z_25 =
+        0x0abf5ac974a1ed57f4050aa510dd9c74f508277b39d7973bb2dfccc5eeb0618d;
+    bytes32 internal constant Z_26 =
+        0xb8cd74046ff337f0a7bf2c8e03e10f642c1886798d71806ab1e888d9e5ee87d0;
+    bytes32 internal constant Z_27 =
+        0x838c5655cb21c6cb83313b5a631175dff4963772cce9108188b34ac87c81c41e;
+
+    /// @notice `Z[0..27]` as an array (for tests and off-line tools; the verifier uses the
+    ///         constants directly).
+    function zeroHashes() internal pure returns (bytes32[28] memory z_) {
+        z_ = [
+            Z_0,
+            Z_1,
+            Z_2,
+            Z_3,
+            Z_4,
+            Z_5,
+            Z_6,
+            Z_7,
+            Z_8,
+            Z_9,
+            Z_10,
+            Z_11,
+            Z_12,
+            Z_13,
+            Z_14,
+            Z_15,
+            Z_16,
+            Z_17,
+            Z_18,
+            Z_19,
+            Z_20,
+            Z_21,
+            Z_22,
+            Z_23,
+            Z_24,
+            Z_25,
+            Z_26,
+            Z_27
+        ];
+    }
+
+    /// @notice The byte length of the memory proof starting at byte `_offset` of `_proof`:
+    ///         `36 + 32 * (27 - popcount(mask))`.
+    /// @dev Reverts with `InvalidProofLength(needed, actual)` when the blob ends before the
+    ///      proof's header or its last sibling, and with `InvalidProofMask` when the mask has
+    ///      a bit above 26.
+    /// @param _proof The proof blob.
+    /// @param _offset Where the proof starts in the blob.
+    /// @return length_ The proof's length in bytes.
+    function proofLength(
+        bytes calldata _proof,
+        uint256 _offset
+    )
+        internal
+        pure
+        returns (uint256 length_)
+    {
+        uint256 available;
+        uint256 mask;
+        assembly ("memory-safe") {
+            // What is left of the blob from `_offset` (none if `_offset` is past its end).
+            available := mul(sub(_proof.length, _offset), iszero(gt(_offset, _proof.length)))
+            // Read before the bounds are checked: calldataload past the end gives zeros, and
+            // nothing read is used unless the checks below pass.
+            mask := shr(224, calldataload(add(add(_proof.offset, _offset), 32)))
+            // 36 + 32 * (27 - popcount(mask)) (SWAR popcount of 32 bits); meaningless unless
+            // mask < 2^27, checked below before it is used.
+            let n := sub(mask, and(shr(1, mask), 0x55555555))
+            n := add(and(n, 0x33333333), and(shr(2, n), 0x33333333))
+            n := and(shr(24, mul(and(add(n, shr(4, n)), 0x0F0F0F0F), 0x01010101)), 0xFF)
+            length_ := sub(900, shl(5, n))
+        }
+        if (available < PROOF_HEADER_BYTES) {
+            revert InvalidProofLength(_offset + PROOF_HEADER_BYTES, _proof.length);
+        }
+        if (mask >> DEPTH != 0) revert InvalidProofMask(mask);
+        if (available < length_) revert InvalidProofLength(_offset + length_, _proof.length);
+    }
+
+    /// @notice Where proof `_index` starts in `_proof`: the total length of proofs
+    ///         `0.._index - 1`, each checked as `proofLength` does. Also the exact blob length
+    ///         of a blob of `_index` proofs.
+    /// @param _proof The proof blob.
+    /// @param _index Which proof (0: instruction fetch, 1: data).
+    /// @return offset_ The proof's offset in the blob.
+    function proofOffset(
+        bytes calldata _proof,
+        uint256 _index
+    )
+        internal
+        pure
+        returns (uint256 offset_)
+    {
+        unchecked {
+            // Cannot overflow: each length is bounded by what is left of the blob.
+            for (uint256 i = 0; i < _index; ++i) {
+                offset_ += proofLength(_proof, offset_);
+            }
+        }
+    }
 
     /// @notice The root of the tree a memory proof leads to, for `_leaf` at `_addr`.
     /// @dev Uses the siblings of proof `_index` in `_proof` and ignores that proof's own leaf,
     ///      so the same siblings give the root before (the proven leaf) and after (a rewritten
-    ///      leaf) a write. The caller checks that the proof exists.
+    ///      leaf) a write. Reverts as `proofLength` does when the blob does not hold proof
+    ///      `_index` whole.
     /// @param _proof The proof blob.
-    /// @param _index Which 896-byte proof of the blob to use.
+    /// @param _index Which proof of the blob to use (0: instruction fetch, 1: data).
     /// @param _addr Any byte address within the leaf.
     /// @param _leaf The leaf's content.
     /// @return root_ The root.
@@ -37,41 +206,17 @@ library LibMemory {
         pure
         returns (bytes32 root_)
     {
-        assembly ("memory-safe") {
-            // p walks the 27 siblings; bit k of `path` (the leaf index) says whether the node
-            // at level k is a right child: then it is hashed as H(sibling ‖ node), else as
-            // H(node ‖ sibling). Three levels per iteration (27 = 9 x 3) to save loop overhead.
-            let p := add(_proof.offset, mul(_index, PROOF_BYTES))
-            let end := add(p, 864)
-            let path := shr(5, _addr)
-            root_ := _leaf
-            for { } lt(p, end) { } {
-                let side := shl(5, and(path, 1)) // 0x20 if a right child, else 0
-                mstore(side, root_)
-                mstore(xor(side, 0x20), calldataload(add(p, 0x20)))
-                root_ := keccak256(0, 0x40)
-
-                side := shl(4, and(path, 2))
-                mstore(side, root_)
-                mstore(xor(side, 0x20), calldataload(add(p, 0x40)))
-                root_ := keccak256(0, 0x40)
-
-                side := shl(3, and(path, 4))
-                mstore(side, root_)
-                mstore(xor(side, 0x20), calldataload(add(p, 0x60)))
-                root_ := keccak256(0, 0x40)
-
-                path := shr(3, path)
-                p := add(p, 0x60)
-            }
-        }
+        uint256 offset = _index == 0 ? 0 : proofOffset(_proof, _index);
+        proofLength(_proof, offset); // bounds and mask
+        root_ = rootAt(_proof, offset, _addr, _leaf);
     }
 
     /// @notice The leaf of proof `_index`, checked against `_root`.
-    /// @dev Reverts with `InvalidProofLength` when the blob holds no proof `_index`, and with
-    ///      `InvalidMemoryProof` when the proof does not lead to `_root`.
+    /// @dev Reverts with `InvalidProofLength` or `InvalidProofMask` when the blob does not hold
+    ///      a well-formed proof `_index` whole, and with `InvalidMemoryProof(_index)` when the
+    ///      proof does not lead to `_root`.
     /// @param _proof The proof blob.
-    /// @param _index Which 896-byte proof of the blob to use.
+    /// @param _index Which proof of the blob to use (0: instruction fetch, 1: data).
     /// @param _addr Any byte address within the leaf.
     /// @param _root The memory root the proof must lead to.
     /// @return leaf_ The proven leaf.
@@ -85,16 +230,334 @@ library LibMemory {
         pure
         returns (bytes32 leaf_)
     {
-        uint256 needed = (_index + 1) * PROOF_BYTES;
-        if (_proof.length < needed) revert InvalidProofLength(needed, _proof.length);
-        leaf_ = leafAt(_proof, _index);
-        if (computeRoot(_proof, _index, _addr, leaf_) != _root) revert InvalidMemoryProof(_index);
+        (leaf_,,) = proveLeaf(_proof, _index, _addr, _root);
     }
 
-    /// @notice The leaf of proof `_index`, unchecked. The caller checks bounds and the root.
-    function leafAt(bytes calldata _proof, uint256 _index) internal pure returns (bytes32 leaf_) {
+    /// @notice As `readLeaf`, and where proof `_index` starts in the blob and its length: a
+    ///         write gets the new root from `rootAt`, and the caller knows where the proof
+    ///         ends, without parsing the blob again.
+    /// @return leaf_ The proven leaf.
+    /// @return offset_ The proof's offset in the blob.
+    /// @return length_ The proof's length in bytes.
+    function proveLeaf(
+        bytes calldata _proof,
+        uint256 _index,
+        uint32 _addr,
+        bytes32 _root
+    )
+        internal
+        pure
+        returns (bytes32 leaf_, uint256 offset_, uint256 length_)
+    {
+        if (_index != 0) offset_ = proofOffset(_proof, _index);
+        length_ = proofLength(_proof, offset_); // bounds and mask
+        leaf_ = leafAt(_proof, offset_);
+        if (rootAt(_proof, offset_, _addr, leaf_) != _root) revert InvalidMemoryProof(_index);
+    }
+
+    /// @notice The leaf of the proof at byte `_offset` of the blob, unchecked. The caller
+    ///         checks bounds and the root.
+    function leafAt(bytes calldata _proof, uint256 _offset) internal pure returns (bytes32 leaf_) {
         assembly ("memory-safe") {
-            leaf_ := calldataload(add(_proof.offset, mul(_index, PROOF_BYTES)))
+            leaf_ := calldataload(add(_proof.offset, _offset))
+        }
+    }
+
+    /// @notice The root for `_leaf` at `_addr` from the siblings of the proof at byte
+    ///         `_offset` of `_proof` (its own leaf is ignored), unchecked: the caller has
+    ///         checked that proof with `proofLength` (`proveLeaf` and `computeRoot` do).
+    /// @dev Unrolled over the 27 levels so that each level's `Z[k]` and mask bit are
+    ///      immediates. At level `k` the sibling is `Z[k]` if mask bit `k` is set, else the next
+    ///      sent sibling; bit `k` of the leaf index (bit `k + 5` of `_addr`, moved to 0x20)
+    ///      says whether the node is a right child: then it is hashed as H(sibling ‖ node),
+    ///      else as H(node ‖ sibling).
+    function rootAt(
+        bytes calldata _proof,
+        uint256 _offset,
+        uint32 _addr,
+        bytes32 _leaf
+    )
+        internal
+        pure
+        returns (bytes32 root_)
+    {
+        assembly ("memory-safe") {
+            let start := add(_proof.offset, _offset)
+            let mask := shr(224, calldataload(add(start, 32)))
+            let p := add(start, 36)
+            let s
+            let side
+            root_ := _leaf
+            // Level 0.
+            s := Z_0
+            if iszero(and(mask, 0x1)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(_addr, 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 1.
+            s := Z_1
+            if iszero(and(mask, 0x2)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(1, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 2.
+            s := Z_2
+            if iszero(and(mask, 0x4)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(2, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 3.
+            s := Z_3
+            if iszero(and(mask, 0x8)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(3, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 4.
+            s := Z_4
+            if iszero(and(mask, 0x10)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(4, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 5.
+            s := Z_5
+            if iszero(and(mask, 0x20)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(5, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 6.
+            s := Z_6
+            if iszero(and(mask, 0x40)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(6, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 7.
+            s := Z_7
+            if iszero(and(mask, 0x80)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(7, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 8.
+            s := Z_8
+            if iszero(and(mask, 0x100)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(8, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 9.
+            s := Z_9
+            if iszero(and(mask, 0x200)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(9, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 10.
+            s := Z_10
+            if iszero(and(mask, 0x400)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(10, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 11.
+            s := Z_11
+            if iszero(and(mask, 0x800)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(11, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 12.
+            s := Z_12
+            if iszero(and(mask, 0x1000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(12, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 13.
+            s := Z_13
+            if iszero(and(mask, 0x2000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(13, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 14.
+            s := Z_14
+            if iszero(and(mask, 0x4000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(14, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 15.
+            s := Z_15
+            if iszero(and(mask, 0x8000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(15, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 16.
+            s := Z_16
+            if iszero(and(mask, 0x10000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(16, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 17.
+            s := Z_17
+            if iszero(and(mask, 0x20000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(17, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 18.
+            s := Z_18
+            if iszero(and(mask, 0x40000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(18, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 19.
+            s := Z_19
+            if iszero(and(mask, 0x80000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(19, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 20.
+            s := Z_20
+            if iszero(and(mask, 0x100000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(20, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 21.
+            s := Z_21
+            if iszero(and(mask, 0x200000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(21, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 22.
+            s := Z_22
+            if iszero(and(mask, 0x400000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(22, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 23.
+            s := Z_23
+            if iszero(and(mask, 0x800000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(23, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 24.
+            s := Z_24
+            if iszero(and(mask, 0x1000000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(24, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 25.
+            s := Z_25
+            if iszero(and(mask, 0x2000000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(25, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
+            // Level 26.
+            s := Z_26
+            if iszero(and(mask, 0x4000000)) {
+                s := calldataload(p)
+                p := add(p, 0x20)
+            }
+            side := and(shr(26, _addr), 0x20)
+            mstore(side, root_)
+            mstore(xor(side, 0x20), s)
+            root_ := keccak256(0, 0x40)
         }
     }
 

@@ -159,8 +159,8 @@ library LibSyscalls {
         if (_count < n_) n_ = _count;
         if (_partLen < n_) n_ = _partLen;
         if (n_ == 0) return 0;
-        bytes32 leaf = LibMemory.readLeaf(_proof, 1, buf, _state.memRoot);
+        (bytes32 leaf, uint256 offset,) = LibMemory.proveLeaf(_proof, 1, buf, _state.memRoot);
         leaf = LibMemory.writeBytes(leaf, buf & 31, n_, _part);
-        _state.memRoot = LibMemory.computeRoot(_proof, 1, buf, leaf);
+        _state.memRoot = LibMemory.rootAt(_proof, offset, buf, leaf);
     }
 }
