@@ -145,5 +145,20 @@ contract RISCV is IStepper {
         ) {
             revert InvalidCalldataLayout();
         }
+        // The ABI padding after the state and after the proof must be zero: no calldata byte
+        // may carry anything but the witness.
+        uint256 proofPadBits = (paddedProof - _proof.length) * 8;
+        uint256 stateLastWord = STATE_DATA_OFFSET + 192;
+        // Only read when there is padding, so the proof is non-empty and this cannot underflow.
+        uint256 proofLastWord = proofPadBits == 0 ? 0 : PROOF_OFFSET + paddedProof - 32;
+        uint256 dirty;
+        assembly {
+            // 224 - 210 = 14 padding bytes: the low 112 bits of the state's last word.
+            dirty := and(calldataload(stateLastWord), sub(shl(112, 1), 1))
+            if proofPadBits {
+                dirty := or(dirty, and(calldataload(proofLastWord), sub(shl(proofPadBits, 1), 1)))
+            }
+        }
+        if (dirty != 0) revert InvalidCalldataLayout();
     }
 }

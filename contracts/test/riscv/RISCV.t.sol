@@ -822,6 +822,25 @@ contract RISCV_StepWitness_Test is StepTestBase {
         _assertLayoutReverts(swapped);
     }
 
+    /// @notice The ABI padding after the state (14 bytes) and after the proof must be zero:
+    ///         no calldata byte may carry anything but the witness.
+    function test_step_dirtyPadding_reverts() external view {
+        SparseMemory.Mem memory m = _program(RV.addi(5, 5, 1));
+        LibState.State memory pre = _state(m);
+        bytes memory proof = _proof(pre, m);
+        bytes memory good = abi.encodeCall(riscv.step, (LibState.encode(pre), proof, LOCAL_CONTEXT));
+        uint256 stateEnd = 4 + 3 * 32 + 32 + 210;
+        for (uint256 i = stateEnd; i < stateEnd + 14; i += 13) {
+            bytes memory dirty = bytes.concat(good);
+            dirty[i] = 0x01;
+            _assertLayoutReverts(dirty);
+        }
+        assertTrue(proof.length % 32 != 0, "the proof is padded");
+        bytes memory dirtyProofPad = bytes.concat(good);
+        dirtyProofPad[dirtyProofPad.length - 1] = 0x80;
+        _assertLayoutReverts(dirtyProofPad);
+    }
+
     function _assertLayoutReverts(bytes memory _calldata) internal view {
         (bool ok, bytes memory ret) = address(riscv).staticcall(_calldata);
         assertFalse(ok, "non-canonical calldata accepted");
