@@ -59,7 +59,7 @@ demo: ## Run guest programs in the VM: their output, exit status, steps and stat
 	$(RELEASE_BIN) run fixtures/programs/hello.elf --input README.md
 	@echo "== bench-keccak: a keccak chain and matrix products, ~145M instructions =="
 	$(RELEASE_BIN) run fixtures/programs/bench-keccak.elf
-	@echo "== the state hash after step 1000 of hello, and that step's witness size =="
+	@echo "== the state hash of hello at step 1000 (what a dispute bisects over) =="
 	$(RELEASE_BIN) hash fixtures/programs/hello.elf --input README.md --step 1000
 
 .PHONY: lint
