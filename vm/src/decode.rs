@@ -91,11 +91,6 @@ impl Instr {
     const fn new(op: Op) -> Self {
         Self { op, ..Self::ILLEGAL }
     }
-
-    /// Whether this instruction reads or writes data memory (when its address is aligned).
-    pub fn accesses_memory(&self) -> bool {
-        matches!(self.op, Op::Lb | Op::Lh | Op::Lw | Op::Lbu | Op::Lhu | Op::Sb | Op::Sh | Op::Sw)
-    }
 }
 
 const ECALL: u32 = 0x0000_0073;

@@ -285,7 +285,8 @@ mod tests {
         f.extend_from_slice(&40u16.to_le_bytes()); // shentsize
         f.extend_from_slice(&0u16.to_le_bytes()); // shnum
         f.extend_from_slice(&0u16.to_le_bytes()); // shstrndx
-                                                  // Program header (32 bytes): the whole file at 0x10000, text at 0x10054.
+
+        // Program header (32 bytes): the whole file at 0x10000, text at 0x10054.
         let total = (84 + text.len()) as u32;
         for v in [PT_LOAD, 0, 0x10000, 0x10000, total, total + 0x100, PF_X | 4 | 2, 4] {
             f.extend_from_slice(&v.to_le_bytes());

@@ -123,6 +123,8 @@ fn class_of(pre: &Cpu, word: u32) -> &'static str {
 struct Checker {
     chain: Chain,
     gas: GasTable,
+    /// Whole-transaction gas of `step` per instruction class (calldata floor included).
+    tx_gas: GasTable,
     /// Steps checked against the EVM.
     checked: u64,
     /// Of those, steps reading a local datum over 32 bytes, put into the oracle's storage
@@ -137,6 +139,7 @@ impl Checker {
         Self {
             chain: Chain::deploy(),
             gas: GasTable::default(),
+            tx_gas: GasTable::default(),
             checked: 0,
             injected: 0,
             mutated: 0,
@@ -180,7 +183,7 @@ impl Checker {
             }
         }
         match self.chain.step(&witness.state, &witness.proof, context) {
-            StepResult::Post { hash, gas } => {
+            StepResult::Post { hash, gas, tx_gas } => {
                 if hash != post {
                     panic!(
                         "{}: EVM post-state {} != Rust {}\nwitness: {}",
@@ -191,6 +194,7 @@ impl Checker {
                     );
                 }
                 self.gas.record(class, gas);
+                self.tx_gas.record(class, tx_gas);
             }
             StepResult::Reverted(data) => panic!(
                 "{}: EVM reverted with {}\nwitness: {}",
@@ -325,6 +329,9 @@ fn every_step_of_every_program_agrees_with_the_evm() {
         checker.injected
     ));
     report(&checker.gas.render("evm: execution gas of RISCV.step, program steps (revm, Prague)"));
+    report(&checker.tx_gas.render(
+        "evm: whole-transaction gas of RISCV.step, program steps (revm, Prague, calldata floor)",
+    ));
     assert!(checker.checked > 10_000, "only {} steps checked", checker.checked);
     assert!(checker.injected > 0, "the >32-byte local reads were exercised");
 }

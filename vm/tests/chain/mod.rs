@@ -72,6 +72,9 @@ pub(crate) enum StepResult {
         hash: Hash,
         /// Execution gas: the transaction's gas less its intrinsic gas.
         gas: u64,
+        /// The whole transaction's gas as a receipt records it (the EIP-7623 calldata floor
+        /// applied).
+        tx_gas: u64,
     },
     /// Reverted with this data.
     Reverted(Bytes),
@@ -240,7 +243,11 @@ impl Chain {
                 let hash: Hash = bytes.as_ref().try_into().unwrap_or_else(|_| {
                     panic!("step returned {} bytes, not a bytes32", bytes.len())
                 });
-                StepResult::Post { hash, gas: gas.total_gas_spent() - intrinsic }
+                StepResult::Post {
+                    hash,
+                    gas: gas.total_gas_spent() - intrinsic,
+                    tx_gas: gas.tx_gas_used(),
+                }
             }
             (ExecutionResult::Revert { output, .. }, _) => StepResult::Reverted(output),
             (other, _) => panic!("step halted: {other:?}"),
