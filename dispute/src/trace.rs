@@ -1,0 +1,122 @@
+//! Trace providers: the honest values of every claim of a game, computed by the VM.
+//!
+//! A dispute asks for the state hash at a few dozen trace points spread over a trace of up
+//! to 2^55 steps, and for one step witness at the end. [`VmTraceProvider`] runs the program
+//! once, keeping checkpoints (in memory or as snapshot files, one directory per game), and then
+//! answers each question by replaying at most one checkpoint interval. Past the end of the
+//! trace it answers with the final state: halted traces pad with their last state, and a step
+//! on a halted state is a no-op — on chain exactly as here.
+
+use std::collections::HashMap;
+
+use axon_vm::{
+    CheckpointStore, Checkpoints, Hash, OutputMode, PreimageStore, Program, StdHost, StepWitness,
+    Vm, VmConfig,
+};
+
+use crate::error::{Error, Result};
+use crate::position::{Position, MAX_SUPPORTED_DEPTH};
+
+/// The honest side's view of a game's trace.
+pub trait TraceProvider {
+    /// The depth of the game tree: the trace has `2^max_depth` steps.
+    fn max_depth(&self) -> u8;
+
+    /// The state hash after 0 steps: the game's absolute prestate.
+    fn absolute_prestate(&mut self) -> Result<Hash>;
+
+    /// The state hash after `steps` steps (the final state past the end of the trace).
+    fn state_after(&mut self, steps: u64) -> Result<Hash>;
+
+    /// The witness of the step that starts from the state after `steps` steps.
+    fn step_witness(&mut self, steps: u64) -> Result<StepWitness>;
+
+    /// The honest claim at `position`: the state after its trace index + 1 steps.
+    fn claim_at(&mut self, position: Position) -> Result<Hash> {
+        let steps = position.trace_index(self.max_depth()) + 1;
+        self.state_after(steps)
+    }
+}
+
+/// A [`TraceProvider`] that runs a guest program in the Axon VM.
+#[derive(Debug)]
+pub struct VmTraceProvider {
+    max_depth: u8,
+    checkpoints: Checkpoints,
+    host: StdHost,
+    prestate: Hash,
+    /// State hashes already computed: a game asks for each a few times.
+    hashes: HashMap<u64, Hash>,
+}
+
+impl VmTraceProvider {
+    /// Runs `program` with `preimages` to its end (at most `2^max_depth` steps), keeping a
+    /// checkpoint every `interval` steps in `store`.
+    pub fn new(
+        program: &Program,
+        preimages: PreimageStore,
+        max_depth: u8,
+        interval: u64,
+        store: CheckpointStore,
+        config: VmConfig,
+    ) -> Result<Self> {
+        if max_depth == 0 || max_depth > MAX_SUPPORTED_DEPTH {
+            return Err(Error::InvalidGameDepth(max_depth));
+        }
+        if interval == 0 {
+            return Err(Error::ZeroCheckpointInterval);
+        }
+        let mut vm = Vm::with_config(program, config)?;
+        let prestate = vm.state_hash();
+        let mut host = StdHost::new(preimages, OutputMode::Capture);
+        let checkpoints =
+            Checkpoints::record(vm, &mut host, interval, 1 << max_depth, store, config)?;
+        Ok(Self { max_depth, checkpoints, host, prestate, hashes: HashMap::new() })
+    }
+
+    /// The step at which the program halted, or `2^max_depth` if it did not halt in the
+    /// game's trace.
+    pub fn final_step(&self) -> u64 {
+        self.checkpoints.final_step()
+    }
+
+    /// What the guest wrote to stdout during the recording run.
+    pub fn stdout(&self) -> &[u8] {
+        &self.host.stdout
+    }
+
+    /// The preimages the guest reads (a leaf step that reads one must load it on chain).
+    pub fn preimages(&self) -> &PreimageStore {
+        &self.host.preimages
+    }
+
+    fn vm_after(&mut self, steps: u64) -> Result<Vm> {
+        Ok(self.checkpoints.vm_at(&mut self.host, steps)?)
+    }
+}
+
+impl TraceProvider for VmTraceProvider {
+    fn max_depth(&self) -> u8 {
+        self.max_depth
+    }
+
+    fn absolute_prestate(&mut self) -> Result<Hash> {
+        Ok(self.prestate)
+    }
+
+    fn state_after(&mut self, steps: u64) -> Result<Hash> {
+        // Every step past the end has the final state: cache it under one key.
+        let steps = steps.min(self.final_step());
+        if let Some(hash) = self.hashes.get(&steps) {
+            return Ok(*hash);
+        }
+        let hash = self.vm_after(steps)?.state_hash();
+        self.hashes.insert(steps, hash);
+        Ok(hash)
+    }
+
+    fn step_witness(&mut self, steps: u64) -> Result<StepWitness> {
+        let mut vm = self.vm_after(steps)?;
+        Ok(vm.step_with_witness(&mut self.host)?)
+    }
+}
