@@ -23,6 +23,55 @@ pub enum Error {
     /// A checkpoint interval of zero.
     #[error("the checkpoint interval must be positive")]
     ZeroCheckpointInterval,
+    /// Forge's build output is missing or unreadable.
+    #[error("contract artifact {}: {reason}", path.display())]
+    Artifact {
+        /// The artifact file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A call or transaction reverted, with this revert data.
+    #[error("reverted: {}", crate::contracts::describe_revert(.0))]
+    Reverted(Vec<u8>),
+    /// The chain failed (transport, node or EVM error) or answered nonsense.
+    #[error("chain: {0}")]
+    Chain(String),
+    /// Time was to be moved on a chain that does not allow it.
+    #[error("this chain's time cannot be moved (only the embedded chain's and anvil's can)")]
+    CannotAdvanceTime,
+    /// The game is not one this program and input produce.
+    #[error("the game at {game} is not over this program: {reason}")]
+    WrongGame {
+        /// The game's address.
+        game: alloy::primitives::Address,
+        /// What differs.
+        reason: String,
+    },
+    /// Local data that cannot go on chain (the oracle takes at most 32 bytes per key).
+    #[error("local datum {ident} is {len} bytes; on chain a local datum holds at most 32 (pass larger inputs by keccak hash)")]
+    LocalDataTooLarge {
+        /// The local index.
+        ident: u32,
+        /// Its length.
+        len: usize,
+    },
+    /// A file the toolkit reads or writes (program, input, persisted state).
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// Persisted player state that does not parse.
+    #[error("{}: {reason}", path.display())]
+    BadState {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// The crate's result type.

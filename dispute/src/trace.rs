@@ -31,6 +31,9 @@ pub trait TraceProvider {
     /// The witness of the step that starts from the state after `steps` steps.
     fn step_witness(&mut self, steps: u64) -> Result<StepWitness>;
 
+    /// The preimages the program reads (a leaf step that reads one loads it on chain).
+    fn preimages(&self) -> &PreimageStore;
+
     /// The honest claim at `position`: the state after its trace index + 1 steps.
     fn claim_at(&mut self, position: Position) -> Result<Hash> {
         let steps = position.trace_index(self.max_depth()) + 1;
@@ -85,11 +88,6 @@ impl VmTraceProvider {
         &self.host.stdout
     }
 
-    /// The preimages the guest reads (a leaf step that reads one must load it on chain).
-    pub fn preimages(&self) -> &PreimageStore {
-        &self.host.preimages
-    }
-
     fn vm_after(&mut self, steps: u64) -> Result<Vm> {
         Ok(self.checkpoints.vm_at(&mut self.host, steps)?)
     }
@@ -118,5 +116,9 @@ impl TraceProvider for VmTraceProvider {
     fn step_witness(&mut self, steps: u64) -> Result<StepWitness> {
         let mut vm = self.vm_after(steps)?;
         Ok(vm.step_with_witness(&mut self.host)?)
+    }
+
+    fn preimages(&self) -> &PreimageStore {
+        &self.host.preimages
     }
 }

@@ -21,13 +21,24 @@ interface Vm {
     function startPrank(address msgSender) external;
     function stopPrank() external;
     function etch(address target, bytes calldata newRuntimeBytecode) external;
+    function deal(address account, uint256 newBalance) external;
     function label(address account, string calldata newLabel) external;
+    function getNonce(address account) external view returns (uint64 nonce);
+    function computeCreateAddress(address deployer, uint256 nonce) external pure returns (address);
 
     // Expectations.
     function expectRevert() external;
     function expectRevert(bytes4 revertData) external;
     function expectRevert(bytes calldata revertData) external;
     function assume(bool condition) external pure;
+    function expectEmit(
+        bool checkTopic1,
+        bool checkTopic2,
+        bool checkTopic3,
+        bool checkData,
+        address emitter
+    )
+        external;
 
     // Gas.
     function pauseGasMetering() external;

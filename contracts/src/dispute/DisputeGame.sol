@@ -1,0 +1,691 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
+import { IPlayerRegistry } from "src/dispute/interfaces/IPlayerRegistry.sol";
+import { IStepper } from "src/interfaces/IStepper.sol";
+import { IPreimageOracle } from "src/interfaces/IPreimageOracle.sol";
+import {
+    Claim,
+    ClaimData,
+    Duration,
+    GameStatus,
+    GameType,
+    Position,
+    Timestamp
+} from "src/dispute/lib/Types.sol";
+import { LibPosition } from "src/dispute/lib/LibPosition.sol";
+import "src/dispute/Errors.sol";
+
+/// @title DisputeGame
+/// @notice The bisection dispute game over an Axon VM execution trace, modelled on Optimism's
+///         `FaultDisputeGame` (docs/dispute.md has the rules and the reasons).
+///
+///         The root claim is the state hash after `2^MAX_GAME_DEPTH` steps of the program whose
+///         initial state is `ABSOLUTE_PRESTATE`, reading the local data in the extra data (a
+///         trace that halts earlier is padded with its final state: a step on a halted state is
+///         a no-op). Players bisect the trace with `attack` and `defend` moves, each bonded,
+///         until two adjacent claims sit at the maximum depth; `step` then runs the one
+///         instruction between them in the on-chain VM and counters the side it proves wrong.
+///         Each side has a chess clock of `MAX_CLOCK_DURATION`; a claim whose challenger's clock
+///         ran out can be resolved, bottom-up and in chunks. Each resolved claim's bond goes to
+///         its leftmost uncountered child's claimant, else to whoever stepped against it, else
+///         back to its claimant; credit is withdrawn `WITHDRAWAL_DELAY` after resolution.
+///
+///         One deployment is the implementation of one game type; the factory makes EIP-1167
+///         clones of it. A claim takes two fresh storage slots (the claim, and everything else
+///         packed with the claimant as a registry id) so a move stays under 100k gas.
+contract DisputeGame is IDisputeGame {
+    /// @notice One claim in storage: two slots.
+    /// @param claim The claimed state hash.
+    /// @param playerId The claimant's registry id.
+    /// @param parentIndex The index of the claim it answers (`ROOT_PARENT` for the root).
+    /// @param position Where it sits in the game tree.
+    /// @param duration The time its claimant's side had used when it was made.
+    /// @param timestamp When it was made.
+    /// @param lastChild One plus the index of its newest child (0: no child).
+    /// @param prevSibling One plus the index of the next older child of its parent (0: none).
+    struct StoredClaim {
+        Claim claim;
+        uint32 playerId;
+        uint32 parentIndex;
+        Position position;
+        Duration duration;
+        Timestamp timestamp;
+        uint32 lastChild;
+        uint32 prevSibling;
+    }
+
+    /// @notice The game's own state, in one slot.
+    /// @param status The outcome so far.
+    /// @param initialized Whether `initialize` has run.
+    /// @param claimCount How many claims the game holds.
+    /// @param createdAt When the game was created.
+    /// @param resolvedAt When the game was resolved.
+    struct Header {
+        GameStatus status;
+        bool initialized;
+        uint32 claimCount;
+        Timestamp createdAt;
+        Timestamp resolvedAt;
+    }
+
+    /// @notice Where the resolution of one claim stands: one slot, written once when the claim
+    ///         resolves in one call, once more per extra chunk otherwise.
+    /// @param resolved Whether the claim's subgame is resolved.
+    /// @param started Whether the walk over the children has begun.
+    /// @param cursor One plus the index of the next child to look at (0: done).
+    /// @param leftmostIndex The index of the leftmost uncountered child seen so far.
+    /// @param leftmostPosition Its position (the maximum `uint64` while none was seen).
+    struct ResolutionCheckpoint {
+        bool resolved;
+        bool started;
+        uint32 cursor;
+        uint32 leftmostIndex;
+        Position leftmostPosition;
+    }
+
+    /// @notice The semantic version of the game.
+    string public constant version = "1.0.0";
+
+    /// @notice The parent index of the root claim.
+    uint32 internal constant ROOT_PARENT = type(uint32).max;
+
+    /// @notice The deepest supported game: a trace of `2^55` steps, far beyond any program.
+    uint256 internal constant MAX_SUPPORTED_DEPTH = 55;
+
+    /// @notice Bytes of one local-data entry of the extra data: `uint8 size ‖ bytes32 word`.
+    uint256 internal constant LOCAL_ENTRY_BYTES = 33;
+
+    /// @notice The fixed-point unit of `BOND_GROWTH`.
+    uint256 internal constant WAD = 1e18;
+
+    /// @notice The local context of every step: the game is the caller that localizes keys,
+    ///         and one game runs one program, so no further context is needed.
+    bytes32 internal constant LOCAL_CONTEXT = bytes32(0);
+
+    /// @notice The game type this implementation plays.
+    GameType internal immutable GAME_TYPE;
+    /// @notice The state hash of the program before its first step.
+    Claim internal immutable ABSOLUTE_PRESTATE;
+    /// @notice The depth of the leaves: the root claims the state after `2^MAX_GAME_DEPTH`
+    ///         steps.
+    uint256 internal immutable MAX_GAME_DEPTH;
+    /// @notice The time each side has on its clock.
+    Duration internal immutable MAX_CLOCK_DURATION;
+    /// @notice The time a mover is guaranteed for its next move.
+    Duration internal immutable CLOCK_EXTENSION;
+    /// @notice The time a mover is guaranteed when its next move is a step.
+    Duration internal immutable LEAF_CLOCK_EXTENSION;
+    /// @notice The one-step verifier.
+    IStepper internal immutable VM;
+    /// @notice The registry of player ids (the factory).
+    IPlayerRegistry internal immutable REGISTRY;
+    /// @notice The bond of the root claim, in wei.
+    uint256 internal immutable BOND_BASE;
+    /// @notice The factor (in WAD) by which the bond grows with each level of depth.
+    uint256 internal immutable BOND_GROWTH;
+    /// @notice The time between resolution and the first withdrawal of credit.
+    Duration internal immutable WITHDRAWAL_DELAY;
+
+    /// @notice The game's own state.
+    Header internal header;
+    /// @notice The root claim, for `rootClaim()` without a second slot read.
+    Claim internal root;
+    /// @notice The local data the program reads (see `addLocalData`).
+    bytes internal localData;
+    /// @notice The claims, by index.
+    mapping(uint256 => StoredClaim) internal claims;
+    /// @notice Who countered each claim (see `ClaimData.counteredBy`).
+    mapping(uint256 => address) internal counters;
+    /// @notice Where the resolution of each claim stands.
+    mapping(uint256 => ResolutionCheckpoint) public resolutionCheckpoints;
+    /// @notice The wei each account may withdraw once the game is resolved.
+    mapping(address => uint256) public credit;
+
+    /// @notice Emitted for every move: `claim` answers the claim at `parentIndex`.
+    event Move(uint256 indexed parentIndex, Claim indexed claim, address indexed claimant);
+
+    /// @notice Emitted when `stepper` counters the leaf claim at `claimIndex`.
+    event Step(uint256 indexed claimIndex, address indexed stepper, bool isAttack);
+
+    /// @notice Emitted when the subgame rooted at `claimIndex` is resolved.
+    event ClaimResolved(uint256 indexed claimIndex, address indexed counteredBy, address payee);
+
+    /// @notice Emitted when `recipient` withdraws its credit.
+    event CreditClaimed(address indexed recipient, uint256 amount);
+
+    /// @param _gameType The game type this implementation plays.
+    /// @param _absolutePrestate The program's initial state hash.
+    /// @param _maxGameDepth The depth of the leaves (1 to 55).
+    /// @param _maxClockDuration The time on each side's clock.
+    /// @param _clockExtension The time a mover is guaranteed for its next move.
+    /// @param _leafClockExtension The time a mover is guaranteed when its next move is a step.
+    /// @param _vm The one-step verifier.
+    /// @param _registry The player registry (the factory).
+    /// @param _bondBase The root claim's bond, in wei.
+    /// @param _bondGrowth The per-level bond growth, in WAD (at least 1e18).
+    /// @param _withdrawalDelay The time between resolution and withdrawal.
+    constructor(
+        GameType _gameType,
+        Claim _absolutePrestate,
+        uint256 _maxGameDepth,
+        Duration _maxClockDuration,
+        Duration _clockExtension,
+        Duration _leafClockExtension,
+        IStepper _vm,
+        IPlayerRegistry _registry,
+        uint256 _bondBase,
+        uint256 _bondGrowth,
+        Duration _withdrawalDelay
+    ) {
+        if (_maxGameDepth == 0 || _maxGameDepth > MAX_SUPPORTED_DEPTH) {
+            revert InvalidMaxGameDepth(_maxGameDepth);
+        }
+        uint32 extension = Duration.unwrap(_clockExtension);
+        uint32 leafExtension = Duration.unwrap(_leafClockExtension);
+        if (
+            extension == 0 || extension > leafExtension
+                || leafExtension > Duration.unwrap(_maxClockDuration) / 2
+        ) revert InvalidClockExtension();
+        if (_bondBase == 0 || _bondGrowth < WAD) revert InvalidBondParameters();
+        // The deepest bond must not overflow (this bounds both the growth and the base).
+        _bondBase * _power(_bondGrowth, _maxGameDepth);
+
+        GAME_TYPE = _gameType;
+        ABSOLUTE_PRESTATE = _absolutePrestate;
+        MAX_GAME_DEPTH = _maxGameDepth;
+        MAX_CLOCK_DURATION = _maxClockDuration;
+        CLOCK_EXTENSION = _clockExtension;
+        LEAF_CLOCK_EXTENSION = _leafClockExtension;
+        VM = _vm;
+        REGISTRY = _registry;
+        BOND_BASE = _bondBase;
+        BOND_GROWTH = _bondGrowth;
+        WITHDRAWAL_DELAY = _withdrawalDelay;
+        // The implementation itself is never played.
+        header.initialized = true;
+    }
+
+    ////////////////////////////////////////////////////////////////
+    //                         Creation                           //
+    ////////////////////////////////////////////////////////////////
+
+    /// @inheritdoc IDisputeGame
+    function initialize(
+        Claim _rootClaim,
+        bytes calldata _extraData,
+        address _creator
+    )
+        external
+        payable
+    {
+        if (header.initialized || msg.sender != address(REGISTRY)) revert AlreadyInitialized();
+        uint8 rootStatus = uint8(uint256(Claim.unwrap(_rootClaim)) >> 248);
+        if (rootStatus > 3) revert InvalidRootClaimStatus(rootStatus);
+        _checkExtraData(_extraData);
+        Position rootPosition = LibPosition.wrap(0, 0);
+        uint256 bond = getRequiredBond(rootPosition);
+        if (msg.value != bond) revert IncorrectBondAmount(bond, msg.value);
+
+        header = Header({
+            status: GameStatus.IN_PROGRESS,
+            initialized: true,
+            claimCount: 1,
+            createdAt: Timestamp.wrap(uint32(block.timestamp)),
+            resolvedAt: Timestamp.wrap(0)
+        });
+        root = _rootClaim;
+        localData = _extraData;
+        claims[0] = StoredClaim({
+            claim: _rootClaim,
+            playerId: REGISTRY.register(_creator),
+            parentIndex: ROOT_PARENT,
+            position: rootPosition,
+            duration: Duration.wrap(0),
+            timestamp: Timestamp.wrap(uint32(block.timestamp)),
+            lastChild: 0,
+            prevSibling: 0
+        });
+        emit Move(ROOT_PARENT, _rootClaim, _creator);
+    }
+
+    ////////////////////////////////////////////////////////////////
+    //                          Moves                             //
+    ////////////////////////////////////////////////////////////////
+
+    /// @notice Answers the claim at `_parentIndex` with `_claim`, bonded with `msg.value`.
+    /// @param _disputed The claim at `_parentIndex`, as the mover saw it.
+    /// @param _parentIndex The index of the claim answered.
+    /// @param _claim The mover's claim: the state hash at the new position.
+    /// @param _isAttack Whether the parent is wrong (attack) or right (defend).
+    function move(
+        Claim _disputed,
+        uint256 _parentIndex,
+        Claim _claim,
+        bool _isAttack
+    )
+        public
+        payable
+    {
+        Header memory h = header;
+        if (h.status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
+        if (_parentIndex >= h.claimCount) revert InvalidClaimIndex(_parentIndex);
+        StoredClaim storage parent = claims[_parentIndex];
+        if (Claim.unwrap(parent.claim) != Claim.unwrap(_disputed)) {
+            revert InvalidDisputedClaim(parent.claim, _disputed);
+        }
+        if (!_isAttack && _parentIndex == 0) revert CannotDefendRootClaim();
+
+        Position nextPosition = parent.position.move(_isAttack);
+        uint256 nextDepth = nextPosition.depth();
+        if (nextDepth > MAX_GAME_DEPTH) revert GameDepthExceeded();
+        uint256 bond = getRequiredBond(nextPosition);
+        if (msg.value != bond) revert IncorrectBondAmount(bond, msg.value);
+
+        Duration nextDuration = _moverDuration(parent, nextDepth);
+        uint32 index = h.claimCount;
+        claims[index] = StoredClaim({
+            claim: _claim,
+            playerId: REGISTRY.register(msg.sender),
+            parentIndex: uint32(_parentIndex),
+            position: nextPosition,
+            duration: nextDuration,
+            timestamp: Timestamp.wrap(uint32(block.timestamp)),
+            lastChild: 0,
+            prevSibling: parent.lastChild
+        });
+        parent.lastChild = index + 1;
+        header.claimCount = index + 1;
+        emit Move(_parentIndex, _claim, msg.sender);
+    }
+
+    /// @notice `move` with `_isAttack` true: the claim at `_parentIndex` is wrong.
+    function attack(Claim _disputed, uint256 _parentIndex, Claim _claim) external payable {
+        move(_disputed, _parentIndex, _claim, true);
+    }
+
+    /// @notice `move` with `_isAttack` false: the claim at `_parentIndex` is right.
+    function defend(Claim _disputed, uint256 _parentIndex, Claim _claim) external payable {
+        move(_disputed, _parentIndex, _claim, false);
+    }
+
+    /// @notice Counters the leaf claim at `_claimIndex` by running one VM step on chain.
+    /// @dev An attack steps from the state before the claim (the absolute prestate at trace
+    ///      index 0, else the ancestor claim one trace index to the left) and shows the claim
+    ///      wrong; a defence steps from the claim to the ancestor one trace index to the right
+    ///      and shows that ancestor's side wrong. Which side a step proves wrong follows from
+    ///      whether the post-state claim was made by the claimant's side (an even depth
+    ///      difference): a valid step proves the post-state's side right.
+    /// @param _claimIndex The leaf claim to counter.
+    /// @param _isAttack Whether to step into the claim (attack) or out of it (defend).
+    /// @param _stateData The encoded pre-state (210 bytes).
+    /// @param _proof The step's memory proofs.
+    function step(
+        uint256 _claimIndex,
+        bool _isAttack,
+        bytes calldata _stateData,
+        bytes calldata _proof
+    )
+        external
+    {
+        Header memory h = header;
+        if (h.status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
+        if (_claimIndex >= h.claimCount) revert InvalidClaimIndex(_claimIndex);
+        StoredClaim storage leaf = claims[_claimIndex];
+        if (leaf.position.depth() != MAX_GAME_DEPTH) revert NotALeafClaim();
+        if (counters[_claimIndex] != address(0)) revert DuplicateStep();
+        if (
+            Duration.unwrap(getChallengerDuration(_claimIndex))
+                >= Duration.unwrap(MAX_CLOCK_DURATION)
+        ) {
+            revert ClockTimeExceeded();
+        }
+
+        _checkStepCounters(leaf, _isAttack, _stateData, _proof);
+        counters[_claimIndex] = msg.sender;
+        emit Step(_claimIndex, msg.sender, _isAttack);
+    }
+
+    /// @notice Loads local datum `_ident` (entry `_ident - 1` of the extra data) into the
+    ///         oracle under this game's key, for a step that reads it.
+    /// @param _ident The local index (1 for the program input).
+    /// @param _partOffset The offset into the datum's stream the step reads.
+    /// @return key_ The localized key.
+    function addLocalData(uint256 _ident, uint256 _partOffset) external returns (bytes32 key_) {
+        if (header.status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
+        bytes memory data = localData;
+        uint256 entries = data.length / LOCAL_ENTRY_BYTES;
+        if (_ident == 0 || _ident > entries) revert InvalidLocalIdent(_ident);
+        uint256 size;
+        bytes32 word;
+        assembly ("memory-safe") {
+            let entry := add(add(data, 0x20), mul(sub(_ident, 1), LOCAL_ENTRY_BYTES))
+            size := byte(0, mload(entry))
+            word := mload(add(entry, 1))
+        }
+        key_ = VM.oracle().loadLocalData(_ident, LOCAL_CONTEXT, word, size, _partOffset);
+    }
+
+    ////////////////////////////////////////////////////////////////
+    //                        Resolution                          //
+    ////////////////////////////////////////////////////////////////
+
+    /// @notice Resolves (part of) the subgame rooted at `_claimIndex`: looks at up to
+    ///         `_numToResolve` more of its children (0: all), which must be resolved already.
+    ///         When the last child is seen, the claim's bond is credited (see the contract
+    ///         notice) and the subgame is resolved.
+    function resolveClaim(uint256 _claimIndex, uint256 _numToResolve) external {
+        Header memory h = header;
+        if (h.status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
+        if (_claimIndex >= h.claimCount) revert InvalidClaimIndex(_claimIndex);
+        if (
+            Duration.unwrap(getChallengerDuration(_claimIndex))
+                < Duration.unwrap(MAX_CLOCK_DURATION)
+        ) {
+            revert ClockNotExpired();
+        }
+        ResolutionCheckpoint memory checkpoint = resolutionCheckpoints[_claimIndex];
+        if (checkpoint.resolved) revert ClaimAlreadyResolved();
+
+        StoredClaim storage subgameRoot = claims[_claimIndex];
+        if (!checkpoint.started) {
+            checkpoint = ResolutionCheckpoint({
+                resolved: false,
+                started: true,
+                cursor: subgameRoot.lastChild,
+                leftmostIndex: 0,
+                leftmostPosition: Position.wrap(type(uint64).max)
+            });
+        }
+        uint256 budget = _numToResolve == 0 ? type(uint256).max : _numToResolve;
+        while (checkpoint.cursor != 0 && budget != 0) {
+            uint32 child = checkpoint.cursor - 1;
+            if (!resolutionCheckpoints[child].resolved) revert OutOfOrderResolution();
+            StoredClaim storage childClaim = claims[child];
+            // Children are walked newest first, so on a tie the older (smaller index) wins.
+            if (
+                counters[child] == address(0)
+                    && Position.unwrap(childClaim.position)
+                        <= Position.unwrap(checkpoint.leftmostPosition)
+            ) {
+                checkpoint.leftmostPosition = childClaim.position;
+                checkpoint.leftmostIndex = child;
+            }
+            checkpoint.cursor = childClaim.prevSibling;
+            unchecked {
+                --budget;
+            }
+        }
+        if (checkpoint.cursor != 0) {
+            resolutionCheckpoints[_claimIndex] = checkpoint;
+            return;
+        }
+
+        address counteredBy = counters[_claimIndex];
+        if (Position.unwrap(checkpoint.leftmostPosition) != type(uint64).max) {
+            counteredBy = REGISTRY.playerAddress(claims[checkpoint.leftmostIndex].playerId);
+            counters[_claimIndex] = counteredBy;
+        }
+        address payee =
+            counteredBy == address(0) ? REGISTRY.playerAddress(subgameRoot.playerId) : counteredBy;
+        credit[payee] += getRequiredBond(subgameRoot.position);
+        checkpoint.resolved = true;
+        resolutionCheckpoints[_claimIndex] = checkpoint;
+        emit ClaimResolved(_claimIndex, counteredBy, payee);
+    }
+
+    /// @inheritdoc IDisputeGame
+    function resolve() external returns (GameStatus status_) {
+        if (header.status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
+        if (!resolutionCheckpoints[0].resolved) revert OutOfOrderResolution();
+        status_ = counters[0] == address(0) ? GameStatus.DEFENDER_WINS : GameStatus.CHALLENGER_WINS;
+        header.status = status_;
+        header.resolvedAt = Timestamp.wrap(uint32(block.timestamp));
+        emit Resolved(status_);
+    }
+
+    /// @notice Pays `_recipient` its credit, once the withdrawal delay has passed.
+    function claimCredit(address _recipient) external {
+        Header memory h = header;
+        if (h.status == GameStatus.IN_PROGRESS) revert GameNotInProgress();
+        uint256 availableAt =
+            uint256(Timestamp.unwrap(h.resolvedAt)) + Duration.unwrap(WITHDRAWAL_DELAY);
+        if (block.timestamp < availableAt) revert WithdrawalDelayNotPassed(availableAt);
+        uint256 amount = credit[_recipient];
+        if (amount == 0) revert NoCreditToClaim();
+        credit[_recipient] = 0;
+        (bool ok,) = _recipient.call{ value: amount }("");
+        if (!ok) revert BondTransferFailed();
+        emit CreditClaimed(_recipient, amount);
+    }
+
+    ////////////////////////////////////////////////////////////////
+    //                          Views                             //
+    ////////////////////////////////////////////////////////////////
+
+    /// @notice The bond a claim at `_position` requires: `BOND_BASE * BOND_GROWTH^depth`.
+    function getRequiredBond(Position _position) public view returns (uint256) {
+        return BOND_BASE * _power(BOND_GROWTH, _position.depth()) / WAD;
+    }
+
+    /// @notice The time the side countering the claim at `_claimIndex` has used: what its
+    ///         side had used when the claim was made plus the time since (at most the maximum).
+    function getChallengerDuration(uint256 _claimIndex) public view returns (Duration) {
+        StoredClaim storage c = claims[_claimIndex];
+        uint256 used = block.timestamp - Timestamp.unwrap(c.timestamp);
+        if (c.parentIndex != ROOT_PARENT) used += Duration.unwrap(claims[c.parentIndex].duration);
+        uint32 max = Duration.unwrap(MAX_CLOCK_DURATION);
+        return Duration.wrap(used > max ? max : uint32(used));
+    }
+
+    /// @notice The claim at `_index`.
+    function claimData(uint256 _index) external view returns (ClaimData memory data_) {
+        if (_index >= header.claimCount) revert InvalidClaimIndex(_index);
+        StoredClaim storage c = claims[_index];
+        data_ = ClaimData({
+            parentIndex: c.parentIndex,
+            counteredBy: counters[_index],
+            claimant: REGISTRY.playerAddress(c.playerId),
+            bond: getRequiredBond(c.position),
+            claim: c.claim,
+            position: c.position,
+            duration: c.duration,
+            timestamp: c.timestamp
+        });
+    }
+
+    /// @notice Whether the subgame rooted at claim `_index` is resolved.
+    function resolvedSubgames(uint256 _index) external view returns (bool) {
+        return resolutionCheckpoints[_index].resolved;
+    }
+
+    /// @notice How many claims the game holds.
+    function claimDataLen() external view returns (uint256) {
+        return header.claimCount;
+    }
+
+    /// @inheritdoc IDisputeGame
+    function status() external view returns (GameStatus) {
+        return header.status;
+    }
+
+    /// @inheritdoc IDisputeGame
+    function createdAt() external view returns (Timestamp) {
+        return header.createdAt;
+    }
+
+    /// @inheritdoc IDisputeGame
+    function resolvedAt() external view returns (Timestamp) {
+        return header.resolvedAt;
+    }
+
+    /// @inheritdoc IDisputeGame
+    function rootClaim() external view returns (Claim) {
+        return root;
+    }
+
+    /// @inheritdoc IDisputeGame
+    function extraData() external view returns (bytes memory) {
+        return localData;
+    }
+
+    /// @inheritdoc IDisputeGame
+    function gameType() external view returns (GameType) {
+        return GAME_TYPE;
+    }
+
+    /// @notice The program's initial state hash.
+    function absolutePrestate() external view returns (Claim) {
+        return ABSOLUTE_PRESTATE;
+    }
+
+    /// @notice The depth of the leaves.
+    function maxGameDepth() external view returns (uint256) {
+        return MAX_GAME_DEPTH;
+    }
+
+    /// @notice The time on each side's clock.
+    function maxClockDuration() external view returns (Duration) {
+        return MAX_CLOCK_DURATION;
+    }
+
+    /// @notice The time a mover is guaranteed for its next move.
+    function clockExtension() external view returns (Duration) {
+        return CLOCK_EXTENSION;
+    }
+
+    /// @notice The time a mover is guaranteed when its next move is a step.
+    function leafClockExtension() external view returns (Duration) {
+        return LEAF_CLOCK_EXTENSION;
+    }
+
+    /// @notice The time between resolution and withdrawal.
+    function withdrawalDelay() external view returns (Duration) {
+        return WITHDRAWAL_DELAY;
+    }
+
+    /// @notice The one-step verifier.
+    function vm() external view returns (IStepper) {
+        return VM;
+    }
+
+    /// @notice The player registry.
+    function registry() external view returns (IPlayerRegistry) {
+        return REGISTRY;
+    }
+
+    ////////////////////////////////////////////////////////////////
+    //                        Internals                           //
+    ////////////////////////////////////////////////////////////////
+
+    /// @notice The time the mover's side has used with a move against `_parent` now, with the
+    ///         clock extension applied: a side left with less than the extension for its next
+    ///         move (a step, when the new claim is one level above the leaves) gets it.
+    function _moverDuration(
+        StoredClaim storage _parent,
+        uint256 _nextDepth
+    )
+        internal
+        view
+        returns (Duration)
+    {
+        uint256 used = block.timestamp - Timestamp.unwrap(_parent.timestamp);
+        if (_parent.parentIndex != ROOT_PARENT) {
+            used += Duration.unwrap(claims[_parent.parentIndex].duration);
+        }
+        uint256 max = Duration.unwrap(MAX_CLOCK_DURATION);
+        if (used >= max) revert ClockTimeExceeded();
+        uint256 extension = Duration.unwrap(
+            _nextDepth == MAX_GAME_DEPTH - 1 ? LEAF_CLOCK_EXTENSION : CLOCK_EXTENSION
+        );
+        if (used > max - extension) used = max - extension;
+        return Duration.wrap(uint32(used));
+    }
+
+    /// @notice Runs the step against `_leaf` and reverts unless it counters the leaf.
+    function _checkStepCounters(
+        StoredClaim storage _leaf,
+        bool _isAttack,
+        bytes calldata _stateData,
+        bytes calldata _proof
+    )
+        internal
+    {
+        (Claim preState, Claim postState, uint256 postDepth) = _stepStates(_leaf, _isAttack);
+        bytes32 stateHash = keccak256(_stateData);
+        if (stateHash << 8 != Claim.unwrap(preState) << 8) {
+            revert InvalidPrestate(Claim.unwrap(preState), stateHash);
+        }
+        bool validStep = VM.step(_stateData, _proof, LOCAL_CONTEXT) == Claim.unwrap(postState);
+        bool postByClaimant = (MAX_GAME_DEPTH - postDepth) % 2 == 0;
+        if (postByClaimant == validStep) revert ValidStep();
+    }
+
+    /// @notice The pre- and post-state claims of a step against `_leaf`, and the depth of the
+    ///         post-state claim.
+    function _stepStates(
+        StoredClaim storage _leaf,
+        bool _isAttack
+    )
+        internal
+        view
+        returns (Claim preState_, Claim postState_, uint256 postDepth_)
+    {
+        uint8 maxDepth = uint8(MAX_GAME_DEPTH);
+        uint64 traceIndex = _leaf.position.traceIndex(maxDepth);
+        if (_isAttack) {
+            preState_ =
+                traceIndex == 0 ? ABSOLUTE_PRESTATE : _traceAncestor(_leaf, traceIndex - 1).claim;
+            postState_ = _leaf.claim;
+            postDepth_ = maxDepth;
+        } else {
+            preState_ = _leaf.claim;
+            StoredClaim storage post = _traceAncestor(_leaf, traceIndex + 1);
+            postState_ = post.claim;
+            postDepth_ = post.position.depth();
+        }
+    }
+
+    /// @notice The nearest ancestor of `_claim` that commits to trace index `_traceIndex`.
+    /// @dev Always found: a claim at depth `d` with trace index `t` that was made by moves
+    ///      bisects the interval `(t - 2^(MAX_GAME_DEPTH - d), t + 2^(MAX_GAME_DEPTH - d)]`,
+    ///      and both ends of that interval are ancestors of it (an attack keeps its parent's
+    ///      lower end and has the parent as its upper one, a defence the reverse), except a
+    ///      lower end of -1: the absolute prestate, which `_stepStates` takes itself.
+    function _traceAncestor(
+        StoredClaim storage _claim,
+        uint64 _traceIndex
+    )
+        internal
+        view
+        returns (StoredClaim storage ancestor_)
+    {
+        uint8 maxDepth = uint8(MAX_GAME_DEPTH);
+        ancestor_ = _claim;
+        while (ancestor_.position.traceIndex(maxDepth) != _traceIndex) {
+            ancestor_ = claims[ancestor_.parentIndex];
+        }
+    }
+
+    /// @notice `_base^_exponent` in WAD fixed point, by squaring.
+    function _power(uint256 _base, uint256 _exponent) internal pure returns (uint256 result_) {
+        result_ = WAD;
+        while (_exponent != 0) {
+            if (_exponent & 1 == 1) result_ = result_ * _base / WAD;
+            _exponent >>= 1;
+            if (_exponent != 0) _base = _base * _base / WAD;
+        }
+    }
+
+    /// @notice Reverts unless `_extraData` is canonical local data (see `InvalidExtraData`).
+    function _checkExtraData(bytes calldata _extraData) internal pure {
+        if (_extraData.length % LOCAL_ENTRY_BYTES != 0) revert InvalidExtraData();
+        for (uint256 offset = 0; offset < _extraData.length; offset += LOCAL_ENTRY_BYTES) {
+            uint256 size = uint8(_extraData[offset]);
+            if (size > 32) revert InvalidExtraData();
+            uint256 word = uint256(bytes32(_extraData[offset + 1:offset + LOCAL_ENTRY_BYTES]));
+            if (size < 32 && word << (8 * size) != 0) revert InvalidExtraData();
+        }
+    }
+}

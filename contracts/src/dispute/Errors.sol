@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import { Claim, GameType } from "src/dispute/lib/Types.sol";
+
+////////////////////////////////////////////////////////////////
+//                   `DisputeGame` errors                     //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown by the constructor when the maximum game depth is 0 or above 55.
+error InvalidMaxGameDepth(uint256 maxGameDepth);
+
+/// @notice Thrown by the constructor when the clock extensions are not
+///         `0 < clockExtension <= leafClockExtension <= maxClockDuration / 2`.
+error InvalidClockExtension();
+
+/// @notice Thrown by the constructor when a bond parameter is zero or the growth factor below 1.
+error InvalidBondParameters();
+
+/// @notice Thrown when `initialize` is called by anyone but the factory, or twice.
+error AlreadyInitialized();
+
+/// @notice Thrown when the root claim's status byte is no VM status (above 3).
+error InvalidRootClaimStatus(uint8 status);
+
+/// @notice Thrown when the extra data is not a sequence of canonical 33-byte local-data
+///         entries (`uint8 size ‖ bytes32 word`, size at most 32, the word zero past size).
+error InvalidExtraData();
+
+/// @notice Thrown when a move, step or resolution is made on a game that is already resolved.
+error GameNotInProgress();
+
+/// @notice Thrown when a claim index does not name a claim of the game.
+error InvalidClaimIndex(uint256 index);
+
+/// @notice Thrown when the claim a move disputes is not the claim at the parent index (the
+///         parent index names another claim than the mover saw).
+error InvalidDisputedClaim(Claim expected, Claim given);
+
+/// @notice Thrown when a move would defend the root claim.
+error CannotDefendRootClaim();
+
+/// @notice Thrown when a move would go below the maximum game depth.
+error GameDepthExceeded();
+
+/// @notice Thrown when a move's value is not the bond its position requires.
+error IncorrectBondAmount(uint256 required, uint256 given);
+
+/// @notice Thrown when the mover's side has no time left on its clock.
+error ClockTimeExceeded();
+
+/// @notice Thrown when `step` is called on a claim that is not at the maximum depth.
+error NotALeafClaim();
+
+/// @notice Thrown when the state data does not hash to the step's pre-state claim.
+error InvalidPrestate(bytes32 expected, bytes32 given);
+
+/// @notice Thrown when a step would not counter the claim: the VM agrees with its side.
+error ValidStep();
+
+/// @notice Thrown when a leaf claim was already countered by a step.
+error DuplicateStep();
+
+/// @notice Thrown when a claim is resolved before its challenger's clock has run out.
+error ClockNotExpired();
+
+/// @notice Thrown when a claim is resolved twice.
+error ClaimAlreadyResolved();
+
+/// @notice Thrown when a claim is resolved before all of its children, or the game before
+///         its root claim.
+error OutOfOrderResolution();
+
+/// @notice Thrown when local data is asked for an index the extra data holds no entry for.
+error InvalidLocalIdent(uint256 ident);
+
+/// @notice Thrown when credit is claimed before the withdrawal delay has passed since the game
+///         was resolved.
+error WithdrawalDelayNotPassed(uint256 availableAt);
+
+/// @notice Thrown when there is no credit to claim.
+error NoCreditToClaim();
+
+/// @notice Thrown when paying out credit fails.
+error BondTransferFailed();
+
+////////////////////////////////////////////////////////////////
+//               `DisputeGameFactory` errors                  //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when a game type has no implementation.
+error NoImplementation(GameType gameType);
+
+/// @notice Thrown when a game for the same type, root claim and extra data already exists.
+error GameAlreadyExists(bytes32 uuid);
+
+/// @notice Thrown when a caller other than the owner changes the factory.
+error NotOwner();
+
+/// @notice Thrown when the 2^32 - 2 player ids are used up.
+error TooManyPlayers();

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import { LibPosition } from "src/dispute/lib/LibPosition.sol";
+
+using LibPosition for Position global;
+
+/// @notice A claim: the VM state hash (status in the top byte) at a point of the trace.
+type Claim is bytes32;
+
+/// @notice A node of the game tree as a generalized index `2^depth + indexAtDepth`.
+type Position is uint64;
+
+/// @notice A length of time, in seconds.
+type Duration is uint32;
+
+/// @notice A point in time, in seconds since the Unix epoch.
+type Timestamp is uint32;
+
+/// @notice Which kind of game a factory creates: one per registered implementation.
+type GameType is uint32;
+
+/// @notice Where a game stands.
+enum GameStatus {
+    /// The root claim is not resolved yet.
+    IN_PROGRESS,
+    /// The root claim was countered.
+    CHALLENGER_WINS,
+    /// The root claim stood.
+    DEFENDER_WINS
+}
+
+/// @notice One claim of the game, as `claimData` returns it.
+/// @param parentIndex The index of the claim it answers (`type(uint32).max` for the root).
+/// @param counteredBy Who countered it: the `step` caller for a leaf, the claimant of its
+///        leftmost uncountered child once resolved; zero while it stands.
+/// @param claimant Who made it.
+/// @param bond The bond it carries, in wei.
+/// @param claim The claimed state hash.
+/// @param position Where it sits in the game tree.
+/// @param duration The time its claimant's side had used when it was made.
+/// @param timestamp When it was made.
+struct ClaimData {
+    uint32 parentIndex;
+    address counteredBy;
+    address claimant;
+    uint256 bond;
+    Claim claim;
+    Position position;
+    Duration duration;
+    Timestamp timestamp;
+}

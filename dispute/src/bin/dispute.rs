@@ -1,0 +1,437 @@
+//! `dispute`: play Axon's bisection dispute game from the command line.
+//!
+//! `dispute demo` plays a whole game on an embedded chain. Every other command talks to a
+//! chain over JSON-RPC (`--rpc-url`, with `--private-key` for the accounts that send):
+//! `deploy` the contracts for a program, `propose` a result, `bisect` (the challenger: play a
+//! game to the end, resuming after a restart), `status`, `list-claims`, `step` and `resolve`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use alloy::primitives::Address;
+use axon_dispute::chain::{Chain, RpcChain};
+use axon_dispute::contracts::default_artifacts_dir;
+use axon_dispute::demo::{self, DemoOptions};
+use axon_dispute::deploy::{create_game, deploy, register_game_type, GameParams};
+use axon_dispute::driver::{play, Seat};
+use axon_dispute::game::{self, hex_hash};
+use axon_dispute::lying::Lie;
+use axon_dispute::persist::PlayerRecord;
+use axon_dispute::setup::{read, TraceSpec};
+use axon_dispute::{Error, Player, Position, Result, Strategy, TraceProvider};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dispute",
+    version,
+    about = "Axon's bisection dispute game: propose, challenge, step, resolve"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The chain every command but `demo` uses.
+#[derive(Args, Debug, Clone)]
+struct ChainArgs {
+    /// The Ethereum JSON-RPC endpoint (http).
+    #[arg(long, env = "DISPUTE_RPC_URL")]
+    rpc_url: String,
+    /// A hex private key of the sending account (repeat for several).
+    #[arg(long = "private-key", env = "DISPUTE_PRIVATE_KEY", value_delimiter = ',')]
+    private_keys: Vec<String>,
+}
+
+/// The program a game is over.
+#[derive(Args, Debug, Clone)]
+struct ProgramArgs {
+    /// The guest ELF.
+    #[arg(long, default_value_os_t = default_program())]
+    program: PathBuf,
+    /// A file holding the program input (at most 32 bytes on chain).
+    #[arg(long, conflicts_with = "input_text")]
+    input: Option<PathBuf>,
+    /// The program input as text.
+    #[arg(long)]
+    input_text: Option<String>,
+    /// The game depth: the game covers 2^depth steps.
+    #[arg(long, default_value_t = 32)]
+    max_depth: u8,
+    /// Steps between trace checkpoints.
+    #[arg(long, default_value_t = 1 << 22)]
+    checkpoint_interval: u64,
+}
+
+fn default_program() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/programs/hello.elf")
+}
+
+impl ProgramArgs {
+    fn spec(&self, checkpoint_dir: Option<PathBuf>) -> Result<TraceSpec> {
+        let input = match (&self.input, &self.input_text) {
+            (Some(path), _) => read(path)?,
+            (None, Some(text)) => text.as_bytes().to_vec(),
+            (None, None) => b"axon".to_vec(),
+        };
+        Ok(TraceSpec {
+            program: self.program.clone(),
+            input,
+            max_depth: self.max_depth,
+            checkpoint_interval: self.checkpoint_interval,
+            checkpoint_dir,
+        })
+    }
+}
+
+/// A dishonest player's lie, for demonstrations and tests.
+#[derive(Args, Debug, Clone)]
+struct LieArgs {
+    /// Lie about every state from this step on.
+    #[arg(long)]
+    lie_from_step: Option<u64>,
+    /// What to lie about.
+    #[arg(long, value_enum, default_value_t = LieKind::State)]
+    lie: LieKind,
+}
+
+impl LieArgs {
+    fn lie(&self) -> Option<(u64, Lie)> {
+        self.lie_from_step.map(|from| (from, self.lie.into()))
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum LieKind {
+    /// A wrong state.
+    State,
+    /// A wrong halting status.
+    Status,
+}
+
+impl From<LieKind> for Lie {
+    fn from(kind: LieKind) -> Self {
+        match kind {
+            LieKind::State => Lie::State,
+            LieKind::Status => Lie::Status,
+        }
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum StrategyArg {
+    /// The honest-actor rules (over a lying trace with --lie-from-step).
+    Solver,
+    /// Make no move.
+    Idle,
+    /// Attack every claim of others with a wrong claim.
+    Freeloader,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Play a whole dispute on an embedded chain: a dishonest proposer against an honest
+    /// challenger over a real guest program.
+    Demo {
+        #[command(flatten)]
+        program: ProgramArgs,
+        /// The step from which the proposer lies (default: the middle of the execution).
+        #[arg(long)]
+        lie_from_step: Option<u64>,
+        /// What the proposer lies about.
+        #[arg(long, value_enum, default_value_t = LieKind::State)]
+        lie: LieKind,
+        /// Forge's build output (contracts/out).
+        #[arg(long, default_value_os_t = default_artifacts_dir())]
+        artifacts: PathBuf,
+    },
+    /// Deploy the oracle, the verifier, a factory and the game type for a program; prints
+    /// the deployment as JSON.
+    Deploy {
+        #[command(flatten)]
+        chain: ChainArgs,
+        #[command(flatten)]
+        program: ProgramArgs,
+        /// The game type to register.
+        #[arg(long, default_value_t = 1)]
+        game_type: u32,
+        /// Forge's build output (contracts/out).
+        #[arg(long, default_value_os_t = default_artifacts_dir())]
+        artifacts: PathBuf,
+        /// Seconds on each side's clock (default: Optimism's 3.5 days).
+        #[arg(long)]
+        max_clock_duration: Option<u32>,
+    },
+    /// Create a game claiming the program's result; prints the game's address.
+    Propose {
+        #[command(flatten)]
+        chain: ChainArgs,
+        #[command(flatten)]
+        program: ProgramArgs,
+        #[command(flatten)]
+        lie: LieArgs,
+        /// The factory.
+        #[arg(long)]
+        factory: Address,
+        /// The game type.
+        #[arg(long, default_value_t = 1)]
+        game_type: u32,
+    },
+    /// Play a game to the end: counter every wrong claim, step at the leaf, resolve, withdraw.
+    /// Resumes where it stopped when restarted.
+    Bisect {
+        #[command(flatten)]
+        chain: ChainArgs,
+        #[command(flatten)]
+        program: ProgramArgs,
+        #[command(flatten)]
+        lie: LieArgs,
+        /// The game.
+        #[arg(long)]
+        game: Address,
+        /// How to play (anything but `solver` is for tests).
+        #[arg(long, value_enum, default_value_t = StrategyArg::Solver)]
+        strategy: StrategyArg,
+        /// Where the player keeps its record and checkpoints (one directory per game).
+        #[arg(long, default_value = ".dispute")]
+        data_dir: PathBuf,
+        /// Seconds between polls while waiting on a chain whose time cannot be moved.
+        #[arg(long, default_value_t = 12)]
+        poll_seconds: u64,
+        /// Move the chain's time to the next deadline instead of waiting (anvil).
+        #[arg(long)]
+        warp: bool,
+    },
+    /// Print a game's status.
+    Status {
+        #[command(flatten)]
+        chain: ChainArgs,
+        /// The game.
+        #[arg(long)]
+        game: Address,
+    },
+    /// Print a game's claims.
+    ListClaims {
+        #[command(flatten)]
+        chain: ChainArgs,
+        /// The game.
+        #[arg(long)]
+        game: Address,
+    },
+    /// Counter one leaf claim with a step (the direction the trace says).
+    Step {
+        #[command(flatten)]
+        chain: ChainArgs,
+        #[command(flatten)]
+        program: ProgramArgs,
+        /// The game.
+        #[arg(long)]
+        game: Address,
+        /// The leaf claim's index.
+        #[arg(long)]
+        claim: usize,
+    },
+    /// Resolve every claim whose clock has run out, then the game if its root is resolved.
+    Resolve {
+        #[command(flatten)]
+        chain: ChainArgs,
+        /// The game.
+        #[arg(long)]
+        game: Address,
+    },
+}
+
+fn connect(args: &ChainArgs) -> Result<RpcChain> {
+    RpcChain::connect(&args.rpc_url, &args.private_keys)
+}
+
+fn sender(chain: &RpcChain) -> Result<Address> {
+    chain
+        .accounts()
+        .first()
+        .copied()
+        .ok_or_else(|| Error::Chain("this command sends transactions: pass --private-key".into()))
+}
+
+fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Demo { program, lie_from_step, lie, artifacts } => {
+            let options = DemoOptions {
+                spec: program.spec(None)?,
+                lie_from: lie_from_step,
+                lie: lie.into(),
+                artifacts,
+            };
+            demo::run(&options, &mut std::io::stdout())?;
+        }
+        Command::Deploy { chain, program, game_type, artifacts, max_clock_duration } => {
+            let mut chain = connect(&chain)?;
+            let from = sender(&chain)?;
+            let mut trace = program.spec(None)?.honest_trace()?;
+            let mut params =
+                GameParams::new(game_type, trace.absolute_prestate()?, program.max_depth);
+            if let Some(seconds) = max_clock_duration {
+                params.max_clock_duration = seconds;
+                params.clock_extension = params.clock_extension.min(seconds / 4).max(1);
+                params.leaf_clock_extension =
+                    params.leaf_clock_extension.min(seconds / 2).max(params.clock_extension);
+            }
+            let deployment = deploy(&mut chain, from, &artifacts)?;
+            let implementation =
+                register_game_type(&mut chain, from, &artifacts, &deployment, &params)?;
+            let json = serde_json::json!({
+                "oracle": deployment.oracle,
+                "riscv": deployment.riscv,
+                "factory": deployment.factory,
+                "game_type": game_type,
+                "implementation": implementation,
+                "absolute_prestate": hex_hash(&params.absolute_prestate),
+                "max_depth": params.max_depth,
+            });
+            println!("{json:#}");
+        }
+        Command::Propose { chain, program, lie, factory, game_type } => {
+            let mut chain = connect(&chain)?;
+            let from = sender(&chain)?;
+            let spec = program.spec(None)?;
+            let mut trace = spec.trace(lie.lie())?;
+            let root = trace.claim_at(Position::ROOT)?;
+            let game =
+                create_game(&mut chain, from, factory, game_type, root, &spec.extra_data()?)?;
+            println!("{game}");
+            eprintln!("claimed {} for {}", hex_hash(&root), spec.program.display());
+        }
+        Command::Bisect { chain, program, lie, game, strategy, data_dir, poll_seconds, warp } => {
+            let chain = connect(&chain)?;
+            let account = sender(&chain)?;
+            let dir = data_dir.join(format!("{game}"));
+            let spec = program.spec(Some(dir.join("checkpoints")))?;
+            let record = PlayerRecord::open_or_create(&dir, game, account, &spec)?;
+            let strategy = match strategy {
+                StrategyArg::Solver => Strategy::Solver,
+                StrategyArg::Idle => Strategy::Idle,
+                StrategyArg::Freeloader => Strategy::Freeloader,
+            };
+            let player = Player::new(account, game, strategy, spec.trace(lie.lie())?);
+            let mut seats = [Seat::new(format!("{account}"), player)];
+            eprintln!("playing game {game} as {account} ({} earlier runs)", record.runs - 1);
+            let mut chain: Box<dyn Chain> =
+                if warp { Box::new(chain) } else { Box::new(NoWarp(chain)) };
+            let summary =
+                play(chain.as_mut(), &mut seats, Duration::from_secs(poll_seconds), |_, event| {
+                    println!(
+                        "{}{}",
+                        event.what,
+                        if event.gas > 0 { format!(" [{} gas]", event.gas) } else { String::new() }
+                    );
+                })?;
+            let state = game::read(chain.as_mut(), game)?;
+            println!("game {game}: {} ({} rounds this run)", state.status, summary.rounds);
+        }
+        Command::Status { chain, game } => {
+            let mut chain = connect(&chain)?;
+            let state = game::read(&mut chain, game)?;
+            println!("game           {game}");
+            println!("status         {}", state.status);
+            println!("root claim     {}", hex_hash(&state.claims[0].value));
+            println!("prestate       {}", hex_hash(&state.absolute_prestate));
+            println!("max depth      {}", state.max_depth);
+            println!("claims         {}", state.claims.len());
+            let open = state.claims.iter().filter(|c| !state.resolved[c.index]).count();
+            println!("unresolved     {open}");
+            let next = state
+                .claims
+                .iter()
+                .filter(|c| !state.resolved[c.index])
+                .map(|c| state.challenge_deadline(c.index))
+                .min();
+            if let Some(at) = next {
+                println!("next deadline  {} ({}s from now)", at, at as i64 - state.now as i64);
+            }
+        }
+        Command::ListClaims { chain, game } => {
+            let mut chain = connect(&chain)?;
+            let state = game::read(&mut chain, game)?;
+            println!(
+                "{:>5} {:>6} {:>5} {:>14} {:<68} {:<42} countered by",
+                "index", "parent", "depth", "trace index", "claim", "claimant"
+            );
+            for c in &state.claims {
+                let parent = c.parent.map_or("-".to_string(), |p| p.to_string());
+                let countered = if c.countered_by == Address::ZERO {
+                    "-".to_string()
+                } else {
+                    c.countered_by.to_string()
+                };
+                println!(
+                    "{:>5} {:>6} {:>5} {:>14} {:<68} {:<42} {}",
+                    c.index,
+                    parent,
+                    c.position.depth(),
+                    c.position.trace_index(state.max_depth),
+                    hex_hash(&c.value),
+                    c.claimant.to_string(),
+                    countered
+                );
+            }
+        }
+        Command::Step { chain, program, game, claim } => {
+            let mut chain = connect(&chain)?;
+            let account = sender(&chain)?;
+            let mut player =
+                Player::new(account, game, Strategy::Solver, program.spec(None)?.trace(None)?);
+            let event = player.step_claim(&mut chain, claim)?;
+            println!(
+                "{}{}",
+                event.what,
+                if event.gas > 0 { format!(" [{} gas]", event.gas) } else { String::new() }
+            );
+        }
+        Command::Resolve { chain, game } => {
+            let mut chain = connect(&chain)?;
+            let account = sender(&chain)?;
+            for event in game::resolve_all(&mut chain, account, game)? {
+                println!("{} [{} gas]", event.what, event.gas);
+            }
+            println!("game {game}: {}", game::read(&mut chain, game)?.status);
+        }
+    }
+    Ok(())
+}
+
+/// A chain whose time the player must not move even though it could (`bisect` without
+/// `--warp`: a real deployment's clocks are real).
+struct NoWarp(RpcChain);
+
+impl Chain for NoWarp {
+    fn call(&mut self, to: Address, data: Vec<u8>) -> Result<Vec<u8>> {
+        self.0.call(to, data)
+    }
+    fn send(&mut self, tx: axon_dispute::chain::Tx) -> Result<axon_dispute::chain::Receipt> {
+        self.0.send(tx)
+    }
+    fn timestamp(&mut self) -> Result<u64> {
+        self.0.timestamp()
+    }
+    fn balance(&mut self, account: Address) -> Result<alloy::primitives::U256> {
+        self.0.balance(account)
+    }
+    fn advance_time(&mut self, _: u64) -> Result<()> {
+        Err(Error::CannotAdvanceTime)
+    }
+    fn can_advance_time(&self) -> bool {
+        false
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dispute: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

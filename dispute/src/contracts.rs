@@ -1,0 +1,164 @@
+//! The ABI of the contracts the toolkit talks to (`contracts/src/`), for `alloy-sol-types`,
+//! and forge's build output they are deployed from.
+
+use std::path::{Path, PathBuf};
+
+use alloy_sol_types::{sol, SolInterface};
+
+use crate::{Error, Result};
+
+sol! {
+    #![sol(all_derives)]
+
+    /// One claim of a game (`ClaimData` in `contracts/src/dispute/lib/Types.sol`).
+    struct ClaimData {
+        uint32 parentIndex;
+        address counteredBy;
+        address claimant;
+        uint256 bond;
+        bytes32 claim;
+        uint64 position;
+        uint32 duration;
+        uint32 timestamp;
+    }
+
+    /// `contracts/src/dispute/DisputeGame.sol`.
+    interface IDisputeGame {
+        function move(bytes32 disputed, uint256 parentIndex, bytes32 claim, bool isAttack) external payable;
+        function step(uint256 claimIndex, bool isAttack, bytes stateData, bytes proof) external;
+        function addLocalData(uint256 ident, uint256 partOffset) external returns (bytes32 key);
+        function resolveClaim(uint256 claimIndex, uint256 numToResolve) external;
+        function resolve() external returns (uint8 status);
+        function claimCredit(address recipient) external;
+        function getRequiredBond(uint64 position) external view returns (uint256);
+        function getChallengerDuration(uint256 claimIndex) external view returns (uint32);
+        function claimData(uint256 index) external view returns (ClaimData data);
+        function claimDataLen() external view returns (uint256);
+        function status() external view returns (uint8);
+        function createdAt() external view returns (uint32);
+        function resolvedAt() external view returns (uint32);
+        function rootClaim() external view returns (bytes32);
+        function extraData() external view returns (bytes);
+        function gameType() external view returns (uint32);
+        function absolutePrestate() external view returns (bytes32);
+        function maxGameDepth() external view returns (uint256);
+        function maxClockDuration() external view returns (uint32);
+        function withdrawalDelay() external view returns (uint32);
+        function vm() external view returns (address);
+        function registry() external view returns (address);
+        function resolvedSubgames(uint256 index) external view returns (bool);
+        function credit(address account) external view returns (uint256);
+
+        error InvalidMaxGameDepth(uint256 maxGameDepth);
+        error InvalidClockExtension();
+        error InvalidBondParameters();
+        error AlreadyInitialized();
+        error InvalidRootClaimStatus(uint8 status);
+        error InvalidExtraData();
+        error GameNotInProgress();
+        error InvalidClaimIndex(uint256 index);
+        error InvalidDisputedClaim(bytes32 expected, bytes32 given);
+        error CannotDefendRootClaim();
+        error GameDepthExceeded();
+        error IncorrectBondAmount(uint256 required, uint256 given);
+        error ClockTimeExceeded();
+        error NotALeafClaim();
+        error InvalidPrestate(bytes32 expected, bytes32 given);
+        error ValidStep();
+        error DuplicateStep();
+        error ClockNotExpired();
+        error ClaimAlreadyResolved();
+        error OutOfOrderResolution();
+        error InvalidLocalIdent(uint256 ident);
+        error WithdrawalDelayNotPassed(uint256 availableAt);
+        error NoCreditToClaim();
+        error BondTransferFailed();
+    }
+
+    /// `contracts/src/dispute/DisputeGameFactory.sol`.
+    interface IDisputeGameFactory {
+        function setImplementation(uint32 gameType, address implementation) external;
+        function create(uint32 gameType, bytes32 rootClaim, bytes extraData) external payable returns (address proxy);
+        function games(uint32 gameType, bytes32 rootClaim, bytes extraData) external view returns (address proxy, uint32 createdAt);
+        function gameCount() external view returns (uint256);
+        function gameAtIndex(uint256 index) external view returns (uint32 gameType, uint32 createdAt, address proxy);
+        function gameImpls(uint32 gameType) external view returns (address);
+        function register(address player) external returns (uint32 id);
+        function playerId(address player) external view returns (uint32);
+
+        event DisputeGameCreated(address indexed disputeProxy, uint32 indexed gameType, bytes32 indexed rootClaim);
+
+        error NoImplementation(uint32 gameType);
+        error GameAlreadyExists(bytes32 uuid);
+        error NotOwner();
+        error TooManyPlayers();
+    }
+
+    /// `contracts/src/PreimageOracle.sol`: what a challenger loads before a step.
+    interface IPreimageOracle {
+        function loadKeccak256PreimagePart(uint256 partOffset, bytes preimage) external;
+        function loadBlobPart(bytes32 key, uint256 partOffset, bytes32 chunk, bytes proof) external;
+        function preimagePartOk(bytes32 key, uint256 chunkOffset) external view returns (bool);
+
+        error PartNotFound();
+        error PartOffsetOOB();
+        error InvalidKeyType();
+        error InvalidLocalDataSize();
+        error InvalidBlobProof();
+        error BlobLengthUnknown();
+        error InvalidBlobLength();
+        error InvalidProofLength(uint256 expected, uint256 actual);
+    }
+
+    /// `contracts/src/riscv/RISCV.sol`.
+    interface IStepper {
+        function oracle() external view returns (address);
+
+        error InvalidStateLength(uint256 length);
+        error InvalidMemoryProof(uint256 index);
+        error InvalidCalldataLayout();
+    }
+}
+
+/// A readable name for revert data of any of the contracts (`0x…` when unknown).
+pub fn describe_revert(data: &[u8]) -> String {
+    if let Ok(e) = IDisputeGame::IDisputeGameErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = IDisputeGameFactory::IDisputeGameFactoryErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = IPreimageOracle::IPreimageOracleErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = IStepper::IStepperErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if data.is_empty() {
+        return "no revert data".into();
+    }
+    format!("0x{}", hex::encode(data))
+}
+
+/// Where forge writes its build output when run in `contracts/` of this repository.
+pub fn default_artifacts_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../contracts/out")
+}
+
+/// The creation bytecode of `contract` (defined in `file`) from forge's build output `dir`.
+pub fn creation_code(dir: &Path, file: &str, contract: &str) -> Result<Vec<u8>> {
+    let path = dir.join(file).join(format!("{contract}.json"));
+    let bad = |reason: String| Error::Artifact { path: path.clone(), reason };
+    let text = std::fs::read(&path)
+        .map_err(|e| bad(format!("{e} (build the contracts first: `make -C contracts build`)")))?;
+    let json: serde_json::Value =
+        serde_json::from_slice(&text).map_err(|e| bad(format!("not forge output: {e}")))?;
+    let object =
+        json["bytecode"]["object"].as_str().ok_or_else(|| bad("no bytecode.object".into()))?;
+    let code = hex::decode(object.trim_start_matches("0x"))
+        .map_err(|e| bad(format!("bytecode.object: {e}")))?;
+    if code.is_empty() {
+        return Err(bad("empty bytecode".into()));
+    }
+    Ok(code)
+}

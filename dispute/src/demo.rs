@@ -1,0 +1,141 @@
+//! `dispute demo`: a whole dispute on the embedded chain. A dishonest proposer claims a wrong
+//! result of a real guest program; an honest challenger bisects it down to the one wrong
+//! instruction, steps it on chain in the RISC-V verifier, and wins its bond.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use revm::primitives::{Address, U256};
+
+use crate::chain::{Chain, EmbeddedChain};
+use crate::deploy::{create_game, deploy, register_game_type, GameParams};
+use crate::driver::{play, Seat, Summary};
+use crate::game::{self, hex_hash, GameStatus};
+use crate::lying::Lie;
+use crate::setup::TraceSpec;
+use crate::{Player, Position, Result, Strategy, TraceProvider};
+
+/// What the demo plays.
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    /// The program and game depth.
+    pub spec: TraceSpec,
+    /// The step from which the proposer lies (`None`: the middle of the execution).
+    pub lie_from: Option<u64>,
+    /// How the proposer lies.
+    pub lie: Lie,
+    /// Forge's build output.
+    pub artifacts: PathBuf,
+}
+
+/// How the demo ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoReport {
+    /// The game's outcome.
+    pub status: GameStatus,
+    /// Rounds and chain time.
+    pub summary: Summary,
+    /// The most gas one move used.
+    pub max_move_gas: u64,
+    /// The challenger's and the proposer's balance change, in wei.
+    pub challenger_gain: i128,
+    /// See `challenger_gain`.
+    pub proposer_gain: i128,
+}
+
+const ETHER: u64 = 1_000_000_000_000_000_000;
+
+fn account(tag: u8) -> Address {
+    Address::repeat_byte(tag)
+}
+
+fn gain(after: U256, before: U256) -> i128 {
+    let (after, before) = (after.to::<u128>() as i128, before.to::<u128>() as i128);
+    after - before
+}
+
+/// Runs the demo, writing its account of the game to `out`.
+pub fn run(options: &DemoOptions, out: &mut dyn Write) -> Result<DemoReport> {
+    let (deployer, proposer, challenger) = (account(0xd0), account(0xb0), account(0xc0));
+    let mut chain = EmbeddedChain::new();
+    for who in [deployer, proposer, challenger] {
+        chain.fund(who, U256::from(1000) * U256::from(ETHER));
+    }
+    let w = |out: &mut dyn Write, text: String| {
+        let _ = writeln!(out, "{text}");
+    };
+
+    let honest_trace = options.spec.honest_trace()?;
+    let final_step = honest_trace.final_step();
+    let mut honest: Box<dyn TraceProvider> = Box::new(honest_trace);
+    let prestate = honest.absolute_prestate()?;
+    let depth = options.spec.max_depth;
+    w(
+        out,
+        format!(
+            "program {} halts after {final_step} steps; the game covers 2^{depth} steps",
+            options.spec.program.display()
+        ),
+    );
+    let deployment = deploy(&mut chain, deployer, &options.artifacts)?;
+    let params = GameParams::new(1, prestate, depth);
+    register_game_type(&mut chain, deployer, &options.artifacts, &deployment, &params)?;
+    w(
+        out,
+        format!(
+        "deployed the oracle {}, the RISC-V verifier {} and the factory {} on the embedded chain",
+        deployment.oracle, deployment.riscv, deployment.factory
+    ),
+    );
+
+    let lie_from = options.lie_from.unwrap_or(final_step / 2).max(1);
+    let mut liar = options.spec.trace(Some((lie_from, options.lie)))?;
+    let root = liar.claim_at(Position::ROOT)?;
+    w(out, format!("honest final state  {}", hex_hash(&honest.claim_at(Position::ROOT)?)));
+    w(out, format!("proposer's claim    {} (lies from step {lie_from} on)", hex_hash(&root)));
+    let extra = options.spec.extra_data()?;
+    let game =
+        create_game(&mut chain, proposer, deployment.factory, params.game_type, root, &extra)?;
+    w(out, format!("the proposer created game {game}"));
+
+    let before = (chain.balance(challenger)?, chain.balance(proposer)?);
+    let mut seats = [
+        Seat::new("proposer", Player::new(proposer, game, Strategy::Solver, liar)),
+        Seat::new("challenger", Player::new(challenger, game, Strategy::Solver, honest)),
+    ];
+    let mut max_move_gas = 0;
+    let summary = play(&mut chain, &mut seats, Duration::ZERO, |seat, event| {
+        if event.what.starts_with("attack") || event.what.starts_with("defend") {
+            max_move_gas = max_move_gas.max(event.gas);
+        }
+        let gas = if event.gas > 0 { format!(" [{} gas]", event.gas) } else { String::new() };
+        let _ = writeln!(out, "  {:<10} {}{gas}", seat.name, event.what);
+    })?;
+    let status = game::read(&mut chain, game)?.status;
+    let report = DemoReport {
+        status,
+        summary,
+        max_move_gas,
+        challenger_gain: gain(chain.balance(challenger)?, before.0),
+        proposer_gain: gain(chain.balance(proposer)?, before.1),
+    };
+    w(
+        out,
+        format!(
+            "outcome: {status} after {} rounds and {} days of chain time",
+            summary.rounds,
+            summary.elapsed / 86_400
+        ),
+    );
+    for seat in &seats {
+        w(out, format!("  {:<10} {} transactions, {} gas", seat.name, seat.transactions, seat.gas));
+    }
+    w(out, format!("  the most gas one move used: {max_move_gas}"));
+    w(out, format!(
+        "  balances: challenger {:+.4} ether, proposer {:+.4} ether (gas is free on the embedded chain)",
+        report.challenger_gain as f64 / ETHER as f64,
+        report.proposer_gain as f64 / ETHER as f64
+    ));
+    Ok(report)
+}

@@ -1,0 +1,169 @@
+//! Deploying the contracts a game needs — oracle, RISC-V verifier, factory and a game
+//! implementation for one program — and creating games.
+
+use std::path::Path;
+
+use alloy_sol_types::{SolCall, SolValue};
+use axon_vm::Hash;
+use revm::primitives::{Address, U256};
+
+use crate::chain::{Chain, Tx};
+use crate::contracts::{creation_code, IDisputeGameFactory};
+use crate::game::required_bond;
+use crate::{Error, Position, Result};
+
+/// The parameters of a game type: everything `DisputeGame`'s constructor takes but the
+/// addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GameParams {
+    /// The game type (the factory's key).
+    pub game_type: u32,
+    /// The program's initial state hash.
+    pub absolute_prestate: Hash,
+    /// The depth of the leaves: the game covers `2^max_depth` steps.
+    pub max_depth: u8,
+    /// Seconds on each side's clock.
+    pub max_clock_duration: u32,
+    /// Seconds a mover is guaranteed for its next move.
+    pub clock_extension: u32,
+    /// Seconds a mover is guaranteed when its next move is a step.
+    pub leaf_clock_extension: u32,
+    /// The root claim's bond, in wei.
+    pub bond_base: U256,
+    /// The per-level bond growth, in 1e18 fixed point.
+    pub bond_growth: U256,
+    /// Seconds between resolution and withdrawal.
+    pub withdrawal_delay: u32,
+}
+
+impl GameParams {
+    /// Optimism's production clock (3.5 days a side, 3 h extension, 6 h before a step), a
+    /// 0.01 ether root bond growing 9% a level, and a one-day withdrawal delay.
+    pub fn new(game_type: u32, absolute_prestate: Hash, max_depth: u8) -> Self {
+        Self {
+            game_type,
+            absolute_prestate,
+            max_depth,
+            max_clock_duration: 302_400,
+            clock_extension: 10_800,
+            leaf_clock_extension: 21_600,
+            bond_base: U256::from(10_000_000_000_000_000u64),
+            bond_growth: U256::from(1_090_000_000_000_000_000u64),
+            withdrawal_delay: 86_400,
+        }
+    }
+}
+
+/// Where the contracts of a deployment live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Deployment {
+    /// The preimage oracle.
+    pub oracle: Address,
+    /// The RISC-V one-step verifier.
+    pub riscv: Address,
+    /// The game factory (and player registry).
+    pub factory: Address,
+}
+
+/// Deploys `file`'s `contract` from `artifacts` with ABI-encoded constructor `args`.
+fn create(
+    chain: &mut dyn Chain,
+    from: Address,
+    artifacts: &Path,
+    file: &str,
+    contract: &str,
+    args: Vec<u8>,
+) -> Result<Address> {
+    let mut data = creation_code(artifacts, file, contract)?;
+    data.extend_from_slice(&args);
+    let receipt = chain.send(Tx { from, to: None, value: U256::ZERO, data })?;
+    receipt.created.ok_or_else(|| Error::Chain(format!("deploying {contract}: no address")))
+}
+
+/// Deploys the oracle, the verifier and a factory owned by `from`.
+pub fn deploy(chain: &mut dyn Chain, from: Address, artifacts: &Path) -> Result<Deployment> {
+    let oracle = create(chain, from, artifacts, "PreimageOracle.sol", "PreimageOracle", vec![])?;
+    let riscv = create(chain, from, artifacts, "RISCV.sol", "RISCV", oracle.abi_encode())?;
+    let factory = create(
+        chain,
+        from,
+        artifacts,
+        "DisputeGameFactory.sol",
+        "DisputeGameFactory",
+        from.abi_encode(),
+    )?;
+    Ok(Deployment { oracle, riscv, factory })
+}
+
+/// Deploys a game implementation with `params` over `deployment`'s verifier and registers
+/// it with the factory (as its owner, `from`). Returns the implementation's address.
+pub fn register_game_type(
+    chain: &mut dyn Chain,
+    from: Address,
+    artifacts: &Path,
+    deployment: &Deployment,
+    params: &GameParams,
+) -> Result<Address> {
+    let args = (
+        params.game_type,
+        alloy_sol_types::private::FixedBytes::<32>::from(params.absolute_prestate),
+        U256::from(params.max_depth),
+        params.max_clock_duration,
+        params.clock_extension,
+        params.leaf_clock_extension,
+        deployment.riscv,
+        deployment.factory,
+        params.bond_base,
+        params.bond_growth,
+        params.withdrawal_delay,
+    )
+        .abi_encode_params();
+    let implementation = create(chain, from, artifacts, "DisputeGame.sol", "DisputeGame", args)?;
+    let call =
+        IDisputeGameFactory::setImplementationCall { gameType: params.game_type, implementation };
+    chain.send(Tx {
+        from,
+        to: Some(deployment.factory),
+        value: U256::ZERO,
+        data: call.abi_encode(),
+    })?;
+    Ok(implementation)
+}
+
+/// Creates a game of `game_type` claiming `root_claim` for the program reading `extra_data`,
+/// proposed by `from`, who pays the root bond. Returns the game's address.
+pub fn create_game(
+    chain: &mut dyn Chain,
+    from: Address,
+    factory: Address,
+    game_type: u32,
+    root_claim: Hash,
+    extra_data: &[u8],
+) -> Result<Address> {
+    let implementation = {
+        let call = IDisputeGameFactory::gameImplsCall { gameType: game_type };
+        let out = chain.call(factory, call.abi_encode())?;
+        IDisputeGameFactory::gameImplsCall::abi_decode_returns(&out)
+            .map_err(|e| Error::Chain(format!("gameImpls: {e}")))?
+    };
+    if implementation == Address::ZERO {
+        return Err(Error::Chain(format!("the factory at {factory} has no game type {game_type}")));
+    }
+    let bond = required_bond(chain, implementation, Position::ROOT)?;
+    let call = IDisputeGameFactory::createCall {
+        gameType: game_type,
+        rootClaim: root_claim.into(),
+        extraData: extra_data.to_vec().into(),
+    };
+    chain.send(Tx { from, to: Some(factory), value: bond, data: call.abi_encode() })?;
+    // Games are unique per (type, root claim, extra data): the factory's index names this one.
+    let lookup = IDisputeGameFactory::gamesCall {
+        gameType: game_type,
+        rootClaim: root_claim.into(),
+        extraData: extra_data.to_vec().into(),
+    };
+    let out = chain.call(factory, lookup.abi_encode())?;
+    Ok(IDisputeGameFactory::gamesCall::abi_decode_returns(&out)
+        .map_err(|e| Error::Chain(format!("games: {e}")))?
+        .proxy)
+}

@@ -1,0 +1,269 @@
+//! A typed client of one deployed `DisputeGame`: a snapshot of its claims and clocks
+//! ([`GameState`]) and the transactions a player sends.
+
+use alloy_sol_types::SolCall;
+use axon_vm::Hash;
+use revm::primitives::{Address, U256};
+
+use crate::chain::{Chain, Receipt, Tx};
+use crate::contracts::IDisputeGame;
+use crate::{Error, Position, Result};
+
+/// The most children `resolveClaim` looks at per transaction.
+const RESOLVE_CHUNK: usize = 256;
+
+/// Something a player did, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// What was done.
+    pub what: String,
+    /// The gas the transaction used (0 for what sent none).
+    pub gas: u64,
+}
+
+/// The game's outcome, as `GameStatus` in `contracts/src/dispute/lib/Types.sol`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum GameStatus {
+    /// The root claim is not resolved.
+    InProgress,
+    /// The root claim was countered.
+    ChallengerWins,
+    /// The root claim stood.
+    DefenderWins,
+}
+
+impl GameStatus {
+    fn from_u8(value: u8) -> Result<Self> {
+        match value {
+            0 => Ok(Self::InProgress),
+            1 => Ok(Self::ChallengerWins),
+            2 => Ok(Self::DefenderWins),
+            other => Err(Error::Chain(format!("game status {other} is no GameStatus"))),
+        }
+    }
+}
+
+impl std::fmt::Display for GameStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::InProgress => "in progress",
+            Self::ChallengerWins => "challenger wins",
+            Self::DefenderWins => "defender wins",
+        })
+    }
+}
+
+/// One claim of a game.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// Its index in the game.
+    pub index: usize,
+    /// The index of the claim it answers (`None` for the root).
+    pub parent: Option<usize>,
+    /// Who countered it (zero while it stands).
+    pub countered_by: Address,
+    /// Who made it.
+    pub claimant: Address,
+    /// Its bond, in wei.
+    pub bond: U256,
+    /// The claimed state hash.
+    pub value: Hash,
+    /// Where it sits.
+    pub position: Position,
+    /// The time its claimant's side had used when it was made.
+    pub duration: u64,
+    /// When it was made.
+    pub timestamp: u64,
+}
+
+/// What a player needs to know of a game, read at one moment.
+#[derive(Debug, Clone)]
+pub struct GameState {
+    /// The game's address.
+    pub address: Address,
+    /// The outcome so far.
+    pub status: GameStatus,
+    /// Every claim, by index.
+    pub claims: Vec<Claim>,
+    /// Which claims are resolved, by index.
+    pub resolved: Vec<bool>,
+    /// The program's initial state hash.
+    pub absolute_prestate: Hash,
+    /// The local data the program reads (33-byte entries).
+    pub extra_data: Vec<u8>,
+    /// The depth of the leaves.
+    pub max_depth: u8,
+    /// The time on each side's clock.
+    pub max_clock_duration: u64,
+    /// The time between resolution and withdrawal.
+    pub withdrawal_delay: u64,
+    /// When the game was resolved (0 while in progress).
+    pub resolved_at: u64,
+    /// The chain's time when this was read.
+    pub now: u64,
+}
+
+impl GameState {
+    /// The time the side countering claim `index` has used (at most the maximum), as
+    /// `getChallengerDuration` computes it.
+    pub fn challenger_duration(&self, index: usize) -> u64 {
+        let claim = &self.claims[index];
+        let parent = claim.parent.map_or(0, |p| self.claims[p].duration);
+        (parent + self.now.saturating_sub(claim.timestamp)).min(self.max_clock_duration)
+    }
+
+    /// When the clock of the side countering claim `index` runs out.
+    pub fn challenge_deadline(&self, index: usize) -> u64 {
+        let claim = &self.claims[index];
+        let parent = claim.parent.map_or(0, |p| self.claims[p].duration);
+        claim.timestamp + self.max_clock_duration.saturating_sub(parent)
+    }
+}
+
+/// Calls the game at `game` and decodes the answer.
+fn view<C: SolCall>(chain: &mut dyn Chain, game: Address, call: C) -> Result<C::Return> {
+    let out = chain.call(game, call.abi_encode())?;
+    C::abi_decode_returns(&out).map_err(|e| Error::Chain(format!("{}: {e}", C::SIGNATURE)))
+}
+
+/// Reads the whole state of the game at `game`.
+pub fn read(chain: &mut dyn Chain, game: Address) -> Result<GameState> {
+    let count: usize = view(chain, game, IDisputeGame::claimDataLenCall {})?.to();
+    let mut claims = Vec::with_capacity(count);
+    let mut resolved = Vec::with_capacity(count);
+    for index in 0..count {
+        let d = view(chain, game, IDisputeGame::claimDataCall { index: U256::from(index) })?;
+        claims.push(Claim {
+            index,
+            parent: (d.parentIndex != u32::MAX).then_some(d.parentIndex as usize),
+            countered_by: d.counteredBy,
+            claimant: d.claimant,
+            bond: d.bond,
+            value: d.claim.0,
+            position: Position::from_raw(d.position)?,
+            duration: d.duration.into(),
+            timestamp: d.timestamp.into(),
+        });
+        resolved.push(view(
+            chain,
+            game,
+            IDisputeGame::resolvedSubgamesCall { index: U256::from(index) },
+        )?);
+    }
+    let max_depth: u64 = view(chain, game, IDisputeGame::maxGameDepthCall {})?.to();
+    Ok(GameState {
+        address: game,
+        status: GameStatus::from_u8(view(chain, game, IDisputeGame::statusCall {})?)?,
+        claims,
+        resolved,
+        absolute_prestate: view(chain, game, IDisputeGame::absolutePrestateCall {})?.0,
+        extra_data: view(chain, game, IDisputeGame::extraDataCall {})?.to_vec(),
+        max_depth: u8::try_from(max_depth).map_err(|_| Error::Chain("max depth".into()))?,
+        max_clock_duration: view(chain, game, IDisputeGame::maxClockDurationCall {})?.into(),
+        withdrawal_delay: view(chain, game, IDisputeGame::withdrawalDelayCall {})?.into(),
+        resolved_at: view(chain, game, IDisputeGame::resolvedAtCall {})?.into(),
+        now: chain.timestamp()?,
+    })
+}
+
+/// The bond a claim at `position` requires.
+pub fn required_bond(chain: &mut dyn Chain, game: Address, position: Position) -> Result<U256> {
+    view(chain, game, IDisputeGame::getRequiredBondCall { position: position.raw() })
+}
+
+/// The credit `account` may withdraw from the game.
+pub fn credit(chain: &mut dyn Chain, game: Address, account: Address) -> Result<U256> {
+    view(chain, game, IDisputeGame::creditCall { account })
+}
+
+/// Sends `call` to the game from `from` with `value`.
+pub fn send<C: SolCall>(
+    chain: &mut dyn Chain,
+    from: Address,
+    game: Address,
+    value: U256,
+    call: C,
+) -> Result<Receipt> {
+    chain.send(Tx { from, to: Some(game), value, data: call.abi_encode() })
+}
+
+/// The extra data of a game whose program reads `locals` (local index 1, 2, … in order):
+/// one `uint8 size ‖ bytes32 word` entry each.
+pub fn encode_extra_data(locals: &[&[u8]]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(33 * locals.len());
+    for (i, data) in locals.iter().enumerate() {
+        if data.len() > 32 {
+            return Err(Error::LocalDataTooLarge { ident: i as u32 + 1, len: data.len() });
+        }
+        let mut word = [0u8; 32];
+        word[..data.len()].copy_from_slice(data);
+        out.push(data.len() as u8);
+        out.extend_from_slice(&word);
+    }
+    Ok(out)
+}
+
+/// The ABI encoding of a claim hash, for logs and messages.
+pub fn hex_hash(hash: &Hash) -> String {
+    format!("0x{}", hex::encode(hash))
+}
+
+/// Resolves, from `from`, every claim of `state` that can be (children first, in chunks of
+/// children) and then the game once its root is; returns what it did and, if some claim's
+/// clock is still running, when the next one runs out.
+pub fn resolve_ready(
+    chain: &mut dyn Chain,
+    from: Address,
+    state: &GameState,
+) -> Result<(Vec<Event>, Option<u64>)> {
+    let mut events = Vec::new();
+    if state.status != GameStatus::InProgress {
+        return Ok((events, None));
+    }
+    let mut resolved = state.resolved.clone();
+    let mut children: Vec<usize> = vec![0; state.claims.len()];
+    for claim in &state.claims {
+        if let Some(parent) = claim.parent {
+            children[parent] += 1;
+        }
+    }
+    let mut next_deadline = None::<u64>;
+    // Children have higher indices than their parents: one pass from the end resolves bottom-up.
+    for claim in state.claims.iter().rev() {
+        if resolved[claim.index] {
+            continue;
+        }
+        if state.challenger_duration(claim.index) < state.max_clock_duration {
+            let at = state.challenge_deadline(claim.index);
+            next_deadline = Some(next_deadline.map_or(at, |n| n.min(at)));
+            continue;
+        }
+        let ready = state.claims.iter().all(|c| c.parent != Some(claim.index) || resolved[c.index]);
+        if !ready {
+            continue;
+        }
+        for _ in 0..children[claim.index].div_ceil(RESOLVE_CHUNK).max(1) {
+            let call = IDisputeGame::resolveClaimCall {
+                claimIndex: U256::from(claim.index),
+                numToResolve: U256::from(RESOLVE_CHUNK),
+            };
+            let receipt = send(chain, from, state.address, U256::ZERO, call)?;
+            events.push(Event {
+                what: format!("resolve claim {}", claim.index),
+                gas: receipt.gas_used,
+            });
+        }
+        resolved[claim.index] = true;
+    }
+    if resolved[0] {
+        let receipt = send(chain, from, state.address, U256::ZERO, IDisputeGame::resolveCall {})?;
+        events.push(Event { what: "resolve the game".into(), gas: receipt.gas_used });
+    }
+    Ok((events, next_deadline))
+}
+
+/// [`resolve_ready`] on the game at `game` as it is now (`dispute resolve`).
+pub fn resolve_all(chain: &mut dyn Chain, from: Address, game: Address) -> Result<Vec<Event>> {
+    let state = read(chain, game)?;
+    Ok(resolve_ready(chain, from, &state)?.0)
+}

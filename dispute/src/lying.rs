@@ -1,0 +1,76 @@
+//! Dishonest traces, for the demo and the tests: an honest trace that lies from some step on.
+//! A player with the solver's rules over a lying trace is a *consistent* liar — it defends
+//! its lie everywhere, as a real attacker would — and loses only at the one step where its
+//! lie begins, which the VM refuses.
+
+use axon_vm::{Hash, PreimageStore, StepWitness};
+
+use crate::{Result, TraceProvider};
+
+/// How a lying trace changes a state hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lie {
+    /// Some other state with the same status (a wrong computation).
+    State,
+    /// The same state with another status (claims the program ended differently).
+    Status,
+}
+
+/// An honest trace that answers falsely for every state after `from_step` or more steps.
+pub struct LyingTrace {
+    honest: Box<dyn TraceProvider>,
+    from_step: u64,
+    lie: Lie,
+}
+
+impl std::fmt::Debug for LyingTrace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LyingTrace")
+            .field("from_step", &self.from_step)
+            .field("lie", &self.lie)
+            .finish()
+    }
+}
+
+impl LyingTrace {
+    /// Lies like `lie` about every state after `from_step` or more steps of `honest`.
+    pub fn new(honest: Box<dyn TraceProvider>, from_step: u64, lie: Lie) -> Self {
+        Self { honest, from_step, lie }
+    }
+
+    fn falsify(&self, mut hash: Hash) -> Hash {
+        match self.lie {
+            Lie::State => {
+                for (i, b) in hash.iter_mut().enumerate().skip(1) {
+                    *b ^= 0xa5 ^ i as u8;
+                }
+            }
+            // Valid <-> Invalid, Panic <-> Unfinished: always another VM status.
+            Lie::Status => hash[0] ^= 1,
+        }
+        hash
+    }
+}
+
+impl TraceProvider for LyingTrace {
+    fn max_depth(&self) -> u8 {
+        self.honest.max_depth()
+    }
+
+    fn absolute_prestate(&mut self) -> Result<Hash> {
+        self.honest.absolute_prestate()
+    }
+
+    fn state_after(&mut self, steps: u64) -> Result<Hash> {
+        let hash = self.honest.state_after(steps)?;
+        Ok(if steps >= self.from_step { self.falsify(hash) } else { hash })
+    }
+
+    fn step_witness(&mut self, steps: u64) -> Result<StepWitness> {
+        self.honest.step_witness(steps)
+    }
+
+    fn preimages(&self) -> &PreimageStore {
+        self.honest.preimages()
+    }
+}

@@ -1,0 +1,125 @@
+//! Putting the preimage a leaf step reads into the on-chain oracle before the step, the way
+//! the step's key type requires: local data through the game (`addLocalData`, which takes it
+//! from the game's extra data), keccak-256 preimages whole (`loadKeccak256PreimagePart`),
+//! blob chunks with their memory proofs (`loadBlobPart`, the first chunk first: it carries the
+//! length). Chunks already loaded are skipped.
+
+use alloy_sol_types::SolCall;
+use axon_vm::abi::PreimageKeyType;
+use axon_vm::memory::Memory;
+use axon_vm::merkle::keccak256;
+use axon_vm::preimage::PreimageSource;
+use axon_vm::{Hash, PreimagePart, PreimageStore};
+use revm::primitives::{Address, U256};
+
+use crate::chain::{Chain, Tx};
+use crate::contracts::{IDisputeGame, IPreimageOracle};
+use crate::{Error, Result};
+
+/// The local key `key` localized for `game` (the caller) and the game's local context (zero),
+/// as `LibPreimageKey.localize` computes it.
+pub fn localize(key: &Hash, game: Address) -> Hash {
+    let mut preimage = [0u8; 96];
+    preimage[..32].copy_from_slice(key);
+    preimage[44..64].copy_from_slice(game.as_slice());
+    let mut out = keccak256(&preimage);
+    out[0] = PreimageKeyType::Local as u8;
+    out
+}
+
+/// Whether the oracle holds the chunk of `key`'s stream at `chunk_offset`.
+fn part_ok(chain: &mut dyn Chain, oracle: Address, key: Hash, chunk_offset: u64) -> Result<bool> {
+    let call = IPreimageOracle::preimagePartOkCall {
+        key: key.into(),
+        chunkOffset: U256::from(chunk_offset),
+    };
+    let out = chain.call(oracle, call.abi_encode())?;
+    IPreimageOracle::preimagePartOkCall::abi_decode_returns(&out)
+        .map_err(|e| Error::Chain(format!("preimagePartOk: {e}")))
+}
+
+/// Loads what the oracle needs to answer the read `part` in `game`, sending from `from`.
+/// Returns how many transactions it sent.
+pub fn load_part(
+    chain: &mut dyn Chain,
+    from: Address,
+    game: Address,
+    oracle: Address,
+    part: &PreimagePart,
+    preimages: &PreimageStore,
+) -> Result<usize> {
+    let data = preimages.preimage(&part.key).ok_or_else(|| {
+        Error::Chain(format!("the trace read key 0x{} it does not hold", hex::encode(part.key)))
+    })?;
+    let stream_len = data.len() as u64 + 8;
+    let offset = u64::from(part.offset);
+    // A read past the end needs only the length, which the first chunk carries.
+    let part_offset = if offset < stream_len { offset } else { 0 };
+    let chunk = part_offset & !31;
+    let mut sent = 0;
+    match PreimageKeyType::from_byte(part.key[0]) {
+        Some(PreimageKeyType::Local) => {
+            if !part_ok(chain, oracle, localize(&part.key, game), chunk)? {
+                let ident = U256::from_be_bytes(part.key) & U256::from(u32::MAX);
+                let call =
+                    IDisputeGame::addLocalDataCall { ident, partOffset: U256::from(part_offset) };
+                chain.send(Tx {
+                    from,
+                    to: Some(game),
+                    value: U256::ZERO,
+                    data: call.abi_encode(),
+                })?;
+                sent += 1;
+            }
+        }
+        Some(PreimageKeyType::Keccak256) => {
+            if !part_ok(chain, oracle, part.key, chunk)? {
+                let call = IPreimageOracle::loadKeccak256PreimagePartCall {
+                    partOffset: U256::from(part_offset),
+                    preimage: data.to_vec().into(),
+                };
+                chain.send(Tx {
+                    from,
+                    to: Some(oracle),
+                    value: U256::ZERO,
+                    data: call.abi_encode(),
+                })?;
+                sent += 1;
+            }
+        }
+        Some(PreimageKeyType::Blob) => {
+            let mut stream = (data.len() as u64).to_be_bytes().to_vec();
+            stream.extend_from_slice(data);
+            let mut tree = Memory::default();
+            tree.store_bytes(0, &stream)
+                .map_err(|e| Error::Chain(format!("a blob that does not fit memory: {e}")))?;
+            let mut chunks = vec![0];
+            if chunk != 0 {
+                chunks.push(chunk);
+            }
+            for at in chunks {
+                if part_ok(chain, oracle, part.key, at)? {
+                    continue;
+                }
+                let proof = tree.proof(at as u32);
+                let call = IPreimageOracle::loadBlobPartCall {
+                    key: part.key.into(),
+                    partOffset: U256::from(at),
+                    chunk: proof.leaf.into(),
+                    proof: proof.to_bytes().into(),
+                };
+                chain.send(Tx {
+                    from,
+                    to: Some(oracle),
+                    value: U256::ZERO,
+                    data: call.abi_encode(),
+                })?;
+                sent += 1;
+            }
+        }
+        None => {
+            return Err(Error::Chain(format!("no oracle load for key type {:#04x}", part.key[0])))
+        }
+    }
+    Ok(sent)
+}

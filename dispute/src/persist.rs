@@ -1,0 +1,83 @@
+//! A player's record on disk, `<data-dir>/<game>/player.json`, beside its checkpoints: which
+//! game, account, program and input it plays, and how often it was started. A restarted
+//! `dispute bisect` checks that it is asked to play the same game with the same program —
+//! carrying on a game over another program would counter honest claims — and resumes from
+//! the chain, which holds every move made.
+
+use std::path::{Path, PathBuf};
+
+use axon_vm::merkle::keccak256;
+use revm::primitives::Address;
+use serde::{Deserialize, Serialize};
+
+use crate::setup::{read, TraceSpec};
+use crate::{Error, Result};
+
+/// The record (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerRecord {
+    /// The game.
+    pub game: Address,
+    /// The account playing it.
+    pub account: Address,
+    /// keccak-256 of the program ELF, hex.
+    pub program_hash: String,
+    /// The program input, hex.
+    pub input: String,
+    /// The game depth.
+    pub max_depth: u8,
+    /// How many times a player was started on this record (this run included).
+    pub runs: u64,
+}
+
+impl PlayerRecord {
+    /// Reads the record in `dir` and checks it matches, or creates it; counts this run.
+    pub fn open_or_create(
+        dir: &Path,
+        game: Address,
+        account: Address,
+        spec: &TraceSpec,
+    ) -> Result<Self> {
+        let path = dir.join("player.json");
+        let fresh = Self {
+            game,
+            account,
+            program_hash: hex::encode(keccak256(&read(&spec.program)?)),
+            input: hex::encode(&spec.input),
+            max_depth: spec.max_depth,
+            runs: 1,
+        };
+        let record = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let old: Self = serde_json::from_slice(&bytes)
+                    .map_err(|e| Error::BadState { path: path.clone(), reason: e.to_string() })?;
+                let same = Self { runs: old.runs, ..fresh.clone() };
+                if old != same {
+                    return Err(Error::BadState {
+                        path,
+                        reason: "it records another game, account, program, input or depth; \
+                                 use another --data-dir or remove it"
+                            .into(),
+                    });
+                }
+                Self { runs: old.runs + 1, ..old }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => fresh,
+            Err(source) => return Err(Error::Io { path, source }),
+        };
+        record.write(&path)?;
+        Ok(record)
+    }
+
+    fn write(&self, path: &Path) -> Result<()> {
+        let io = |source| Error::Io { path: PathBuf::from(path), source };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        // Written to a temporary file and renamed, so a kill mid-write leaves the old record.
+        let tmp = path.with_extension("json.tmp");
+        let text = serde_json::to_string_pretty(self).expect("a record serializes");
+        std::fs::write(&tmp, text).map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)
+    }
+}

@@ -1,0 +1,317 @@
+//! A player of one game: reads the game, acts by its strategy, resolves what can be resolved
+//! and withdraws its credit. [`Player::tick`] does one round of that and says what it is
+//! waiting for; drivers (the CLI's `bisect`, the demo, the tests) call it until it is done.
+//!
+//! A player holds no state the chain does not: every tick re-reads the game and re-derives its
+//! moves, so a player killed mid-game and started again (with the same trace, whose
+//! checkpoints it keeps on disk) carries on where it stopped.
+
+use alloy_sol_types::SolCall;
+use revm::primitives::{Address, U256};
+
+use crate::chain::Chain;
+use crate::contracts::{IDisputeGame, IDisputeGameFactory};
+use crate::game::{self, Event, GameState, GameStatus};
+use crate::oracle::load_part;
+use crate::solver::{next_actions, Action};
+use crate::{Error, Result, TraceProvider};
+
+/// How a player plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// The op-challenger rules over its trace ([`crate::solver`]): honest with an honest
+    /// trace, a consistent liar with a lying one.
+    Solver,
+    /// Makes no move (it still resolves and withdraws).
+    Idle,
+    /// Attacks every claim of others once with a wrong claim, hoping to be paid the bond of
+    /// a claim someone else counters.
+    Freeloader,
+}
+
+/// What a tick ended with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// It sent transactions.
+    Acted(Vec<Event>),
+    /// Nothing to do until the chain's time reaches this (a clock or the withdrawal delay).
+    WaitUntil(u64),
+    /// Nothing to do until another player moves.
+    Idle,
+    /// The game is resolved and the player's credit withdrawn.
+    Done,
+}
+
+/// A player of the game at `game` as `account`.
+pub struct Player {
+    /// Its account.
+    pub account: Address,
+    /// The game.
+    pub game: Address,
+    /// How it plays.
+    pub strategy: Strategy,
+    trace: Box<dyn TraceProvider>,
+    oracle: Option<Address>,
+    registered: bool,
+}
+
+impl std::fmt::Debug for Player {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Player")
+            .field("account", &self.account)
+            .field("game", &self.game)
+            .field("strategy", &self.strategy)
+            .finish()
+    }
+}
+
+impl Player {
+    /// A player with `trace` (the program and input the game is over, honest or not).
+    pub fn new(
+        account: Address,
+        game: Address,
+        strategy: Strategy,
+        trace: Box<dyn TraceProvider>,
+    ) -> Self {
+        Self { account, game, strategy, trace, oracle: None, registered: false }
+    }
+
+    /// Checks that the game is over the trace's program: same absolute prestate and depth.
+    pub fn check_game(&mut self, state: &GameState) -> Result<()> {
+        let prestate = self.trace.absolute_prestate()?;
+        if state.absolute_prestate != prestate {
+            return Err(Error::WrongGame {
+                game: self.game,
+                reason: format!(
+                    "its absolute prestate is {}, this program's is {}",
+                    game::hex_hash(&state.absolute_prestate),
+                    game::hex_hash(&prestate)
+                ),
+            });
+        }
+        if state.max_depth != self.trace.max_depth() {
+            return Err(Error::WrongGame {
+                game: self.game,
+                reason: format!(
+                    "its depth is {}, the trace's {}",
+                    state.max_depth,
+                    self.trace.max_depth()
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// One round: read the game, make its moves and steps, else resolve, else withdraw.
+    pub fn tick(&mut self, chain: &mut dyn Chain) -> Result<Progress> {
+        let state = game::read(chain, self.game)?;
+        self.check_game(&state)?;
+        if state.status != GameStatus::InProgress {
+            return self.withdraw(chain, &state);
+        }
+        let mut events = Vec::new();
+        let actions = self.actions(&state)?;
+        if !actions.is_empty() {
+            events.extend(self.register(chain)?);
+        }
+        for action in actions {
+            if let Some(event) = self.perform(chain, &state, &action)? {
+                events.push(event);
+            }
+        }
+        if !events.is_empty() {
+            return Ok(Progress::Acted(events));
+        }
+        let (events, next_deadline) = game::resolve_ready(chain, self.account, &state)?;
+        Ok(match next_deadline {
+            _ if !events.is_empty() => Progress::Acted(events),
+            Some(at) => Progress::WaitUntil(at),
+            None => Progress::Idle,
+        })
+    }
+
+    /// Counters leaf claim `index` with a step in the direction the trace says (`dispute
+    /// step`).
+    pub fn step_claim(&mut self, chain: &mut dyn Chain, index: usize) -> Result<Event> {
+        let state = game::read(chain, self.game)?;
+        self.check_game(&state)?;
+        let claim = state.claims.get(index).ok_or_else(|| {
+            Error::Chain(format!("the game has {} claims, no claim {index}", state.claims.len()))
+        })?;
+        let attack = self.trace.claim_at(claim.position)? != claim.value;
+        let trace_index = claim.position.trace_index(state.max_depth);
+        let action = Action::Step {
+            claim: index,
+            attack,
+            pre_steps: if attack { trace_index } else { trace_index + 1 },
+        };
+        self.perform(chain, &state, &action)?
+            .ok_or_else(|| Error::Chain(format!("claim {index}'s clock has run out")))
+    }
+
+    fn actions(&mut self, state: &GameState) -> Result<Vec<Action>> {
+        match self.strategy {
+            Strategy::Solver => next_actions(state, self.trace.as_mut(), self.account),
+            Strategy::Idle => Ok(Vec::new()),
+            Strategy::Freeloader => Ok(freeloads(state, self.account)),
+        }
+    }
+
+    /// Sends `action`; a move or step the game refuses (a clock ran out, the opponent's
+    /// witness is wrong) is logged, not fatal.
+    fn perform(
+        &mut self,
+        chain: &mut dyn Chain,
+        state: &GameState,
+        action: &Action,
+    ) -> Result<Option<Event>> {
+        let (what, result) = match *action {
+            Action::Move { parent, disputed, claim, attack, position } => {
+                if state.challenger_duration(parent) >= state.max_clock_duration {
+                    return Ok(None);
+                }
+                let bond = game::required_bond(chain, self.game, position)?;
+                let call = IDisputeGame::moveCall {
+                    disputed: disputed.into(),
+                    parentIndex: U256::from(parent),
+                    claim: claim.into(),
+                    isAttack: attack,
+                };
+                let what = format!(
+                    "{} claim {parent} with {} at depth {}",
+                    if attack { "attack" } else { "defend" },
+                    short(&claim),
+                    position.depth()
+                );
+                (what, game::send(chain, self.account, self.game, bond, call))
+            }
+            Action::Step { claim, attack, pre_steps } => {
+                if state.challenger_duration(claim) >= state.max_clock_duration {
+                    return Ok(None);
+                }
+                let witness = self.trace.step_witness(pre_steps)?;
+                let mut loads = 0;
+                if let Some(part) = &witness.preimage {
+                    let oracle = self.oracle(chain)?;
+                    loads = load_part(
+                        chain,
+                        self.account,
+                        self.game,
+                        oracle,
+                        part,
+                        self.trace.preimages(),
+                    )?;
+                }
+                let call = IDisputeGame::stepCall {
+                    claimIndex: U256::from(claim),
+                    isAttack: attack,
+                    stateData: witness.state.into(),
+                    proof: witness.proof.into(),
+                };
+                let what = format!(
+                    "step {} claim {claim} from trace step {pre_steps}{}",
+                    if attack { "into" } else { "out of" },
+                    if loads > 0 {
+                        format!(" ({loads} oracle load(s) first)")
+                    } else {
+                        String::new()
+                    }
+                );
+                (what, game::send(chain, self.account, self.game, U256::ZERO, call))
+            }
+        };
+        match result {
+            Ok(receipt) => Ok(Some(Event { what, gas: receipt.gas_used })),
+            Err(Error::Reverted(data)) => Ok(Some(Event {
+                what: format!("{what}: refused, {}", crate::contracts::describe_revert(&data)),
+                gas: 0,
+            })),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Registers the account with the game's player registry if it has no id yet: a one-time
+    /// transaction per account (for every game of the factory), which keeps it out of the
+    /// account's first move.
+    fn register(&mut self, chain: &mut dyn Chain) -> Result<Option<Event>> {
+        if self.registered {
+            return Ok(None);
+        }
+        let out = chain.call(self.game, IDisputeGame::registryCall {}.abi_encode())?;
+        let registry = IDisputeGame::registryCall::abi_decode_returns(&out)
+            .map_err(|e| Error::Chain(e.to_string()))?;
+        let out = chain.call(
+            registry,
+            IDisputeGameFactory::playerIdCall { player: self.account }.abi_encode(),
+        )?;
+        let id = IDisputeGameFactory::playerIdCall::abi_decode_returns(&out)
+            .map_err(|e| Error::Chain(e.to_string()))?;
+        self.registered = true;
+        if id != 0 {
+            return Ok(None);
+        }
+        let call = IDisputeGameFactory::registerCall { player: self.account };
+        let receipt = game::send(chain, self.account, registry, U256::ZERO, call)?;
+        Ok(Some(Event { what: "register with the player registry".into(), gas: receipt.gas_used }))
+    }
+
+    fn oracle(&mut self, chain: &mut dyn Chain) -> Result<Address> {
+        if let Some(oracle) = self.oracle {
+            return Ok(oracle);
+        }
+        let vm = {
+            let out = chain.call(self.game, IDisputeGame::vmCall {}.abi_encode())?;
+            IDisputeGame::vmCall::abi_decode_returns(&out)
+                .map_err(|e| Error::Chain(e.to_string()))?
+        };
+        let out = chain.call(vm, crate::contracts::IStepper::oracleCall {}.abi_encode())?;
+        let oracle = crate::contracts::IStepper::oracleCall::abi_decode_returns(&out)
+            .map_err(|e| Error::Chain(e.to_string()))?;
+        self.oracle = Some(oracle);
+        Ok(oracle)
+    }
+
+    /// Withdraws the player's credit once the delay has passed.
+    fn withdraw(&mut self, chain: &mut dyn Chain, state: &GameState) -> Result<Progress> {
+        let credit = game::credit(chain, self.game, self.account)?;
+        if credit.is_zero() {
+            return Ok(Progress::Done);
+        }
+        let available = state.resolved_at + state.withdrawal_delay;
+        if state.now < available {
+            return Ok(Progress::WaitUntil(available));
+        }
+        let call = IDisputeGame::claimCreditCall { recipient: self.account };
+        let receipt = game::send(chain, self.account, self.game, U256::ZERO, call)?;
+        Ok(Progress::Acted(vec![Event {
+            what: format!("withdraw {} wei of credit", credit),
+            gas: receipt.gas_used,
+        }]))
+    }
+}
+
+/// A freeloader's moves: one wrong attack on every claim of others it has not attacked yet.
+fn freeloads(state: &GameState, me: Address) -> Vec<Action> {
+    state
+        .claims
+        .iter()
+        .filter(|c| c.claimant != me && c.position.depth() < state.max_depth)
+        .filter(|c| !state.claims.iter().any(|k| k.parent == Some(c.index) && k.claimant == me))
+        .map(|c| {
+            let mut claim = c.value;
+            claim[31] ^= 0x5a;
+            Action::Move {
+                parent: c.index,
+                disputed: c.value,
+                claim,
+                attack: true,
+                position: c.position.attack(),
+            }
+        })
+        .collect()
+}
+
+/// The first bytes of a hash, for one-line logs.
+fn short(hash: &axon_vm::Hash) -> String {
+    format!("0x{}…", hex::encode(&hash[..4]))
+}
