@@ -101,8 +101,8 @@ pub fn run(options: &DemoOptions, out: &mut dyn Write) -> Result<DemoReport> {
 
     let before = (chain.balance(challenger)?, chain.balance(proposer)?);
     let mut seats = [
-        Seat::new("proposer", Player::new(proposer, game, Strategy::Solver, liar)),
-        Seat::new("challenger", Player::new(challenger, game, Strategy::Solver, honest)),
+        Seat::new("proposer", Player::new(proposer, game, Strategy::Solver, liar, extra.clone())),
+        Seat::new("challenger", Player::new(challenger, game, Strategy::Solver, honest, extra)),
     ];
     let mut max_move_gas = 0;
     let summary = play(&mut chain, &mut seats, Duration::ZERO, |seat, event| {

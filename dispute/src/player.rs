@@ -6,6 +6,8 @@
 //! moves, so a player killed mid-game and started again (with the same trace, whose
 //! checkpoints it keeps on disk) carries on where it stopped.
 
+use std::collections::HashSet;
+
 use alloy_sol_types::SolCall;
 use revm::primitives::{Address, U256};
 
@@ -51,8 +53,11 @@ pub struct Player {
     /// How it plays.
     pub strategy: Strategy,
     trace: Box<dyn TraceProvider>,
+    extra_data: Vec<u8>,
     oracle: Option<Address>,
     registered: bool,
+    /// Actions the game refused: not tried again (a liar's step fails the same way twice).
+    refused: HashSet<Action>,
 }
 
 impl std::fmt::Debug for Player {
@@ -66,18 +71,40 @@ impl std::fmt::Debug for Player {
 }
 
 impl Player {
-    /// A player with `trace` (the program and input the game is over, honest or not).
+    /// A player with `trace` (honest or not) of the program reading the local data
+    /// `extra_data` (the game's extra data encoding, see [`game::encode_extra_data`]).
     pub fn new(
         account: Address,
         game: Address,
         strategy: Strategy,
         trace: Box<dyn TraceProvider>,
+        extra_data: Vec<u8>,
     ) -> Self {
-        Self { account, game, strategy, trace, oracle: None, registered: false }
+        Self {
+            account,
+            game,
+            strategy,
+            trace,
+            extra_data,
+            oracle: None,
+            registered: false,
+            refused: HashSet::new(),
+        }
     }
 
-    /// Checks that the game is over the trace's program: same absolute prestate and depth.
+    /// Checks that the game is over the trace's program and input: same absolute prestate,
+    /// depth and extra data.
     pub fn check_game(&mut self, state: &GameState) -> Result<()> {
+        if state.extra_data != self.extra_data {
+            return Err(Error::WrongGame {
+                game: self.game,
+                reason: format!(
+                    "its local data is 0x{}, this input's is 0x{}",
+                    hex::encode(&state.extra_data),
+                    hex::encode(&self.extra_data)
+                ),
+            });
+        }
         let prestate = self.trace.absolute_prestate()?;
         if state.absolute_prestate != prestate {
             return Err(Error::WrongGame {
@@ -110,7 +137,8 @@ impl Player {
             return self.withdraw(chain, &state);
         }
         let mut events = Vec::new();
-        let actions = self.actions(&state)?;
+        let mut actions = self.actions(&state)?;
+        actions.retain(|a| !self.refused.contains(a));
         if !actions.is_empty() {
             events.extend(self.register(chain)?);
         }
@@ -222,10 +250,13 @@ impl Player {
         };
         match result {
             Ok(receipt) => Ok(Some(Event { what, gas: receipt.gas_used })),
-            Err(Error::Reverted(data)) => Ok(Some(Event {
-                what: format!("{what}: refused, {}", crate::contracts::describe_revert(&data)),
-                gas: 0,
-            })),
+            Err(Error::Reverted(data)) => {
+                self.refused.insert(action.clone());
+                Ok(Some(Event {
+                    what: format!("{what}: refused, {}", crate::contracts::describe_revert(&data)),
+                    gas: 0,
+                }))
+            }
             Err(e) => Err(e),
         }
     }
@@ -290,12 +321,17 @@ impl Player {
     }
 }
 
-/// A freeloader's moves: one wrong attack on every claim of others it has not attacked yet.
+/// How deep a freeloader plays: its wrong attacks go on the claims of the top levels only,
+/// where a stolen bond would come from.
+const FREELOAD_DEPTH: u8 = 3;
+
+/// A freeloader's moves: one wrong attack on every claim of others in the top
+/// [`FREELOAD_DEPTH`] levels that it has not attacked yet.
 fn freeloads(state: &GameState, me: Address) -> Vec<Action> {
     state
         .claims
         .iter()
-        .filter(|c| c.claimant != me && c.position.depth() < state.max_depth)
+        .filter(|c| c.claimant != me && c.position.depth() < FREELOAD_DEPTH.min(state.max_depth))
         .filter(|c| !state.claims.iter().any(|k| k.parent == Some(c.index) && k.claimant == me))
         .map(|c| {
             let mut claim = c.value;

@@ -27,7 +27,7 @@ use crate::game::GameState;
 use crate::{Position, Result, TraceProvider};
 
 /// One thing to do in a game.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Answer claim `parent` with `claim` at `position`.
     Move {

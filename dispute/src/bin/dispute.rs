@@ -313,7 +313,8 @@ fn run(command: Command) -> Result<()> {
                 StrategyArg::Idle => Strategy::Idle,
                 StrategyArg::Freeloader => Strategy::Freeloader,
             };
-            let player = Player::new(account, game, strategy, spec.trace(lie.lie())?);
+            let player =
+                Player::new(account, game, strategy, spec.trace(lie.lie())?, spec.extra_data()?);
             let mut seats = [Seat::new(format!("{account}"), player)];
             eprintln!("playing game {game} as {account} ({} earlier runs)", record.runs - 1);
             let mut chain: Box<dyn Chain> =
@@ -379,8 +380,9 @@ fn run(command: Command) -> Result<()> {
         Command::Step { chain, program, game, claim } => {
             let mut chain = connect(&chain)?;
             let account = sender(&chain)?;
+            let spec = program.spec(None)?;
             let mut player =
-                Player::new(account, game, Strategy::Solver, program.spec(None)?.trace(None)?);
+                Player::new(account, game, Strategy::Solver, spec.trace(None)?, spec.extra_data()?);
             let event = player.step_claim(&mut chain, claim)?;
             println!(
                 "{}{}",
