@@ -247,19 +247,33 @@ pub fn resolve_ready(
                 claimIndex: U256::from(claim.index),
                 numToResolve: U256::from(RESOLVE_CHUNK),
             };
-            let receipt = send(chain, from, state.address, U256::ZERO, call)?;
-            events.push(Event {
-                what: format!("resolve claim {}", claim.index),
-                gas: receipt.gas_used,
-            });
+            match raced(send(chain, from, state.address, U256::ZERO, call))? {
+                Some(receipt) => events.push(Event {
+                    what: format!("resolve claim {}", claim.index),
+                    gas: receipt.gas_used,
+                }),
+                None => break,
+            }
         }
         resolved[claim.index] = true;
     }
     if resolved[0] {
-        let receipt = send(chain, from, state.address, U256::ZERO, IDisputeGame::resolveCall {})?;
-        events.push(Event { what: "resolve the game".into(), gas: receipt.gas_used });
+        let call = IDisputeGame::resolveCall {};
+        if let Some(receipt) = raced(send(chain, from, state.address, U256::ZERO, call))? {
+            events.push(Event { what: "resolve the game".into(), gas: receipt.gas_used });
+        }
     }
     Ok((events, next_deadline))
+}
+
+/// A resolution transaction's receipt, or `None` if it reverted: anyone may resolve, so
+/// another player got there first (the next read of the game shows it).
+fn raced(result: Result<Receipt>) -> Result<Option<Receipt>> {
+    match result {
+        Ok(receipt) => Ok(Some(receipt)),
+        Err(Error::Reverted(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// [`resolve_ready`] on the game at `game` as it is now (`dispute resolve`).

@@ -14,8 +14,8 @@
 
 use crate::error::{Error, Result};
 
-/// The deepest game tree supported: traces of up to 2^55 steps. Positions then fit in 56
-/// bits, which the on-chain claim storage relies on.
+/// The deepest game tree supported: traces of up to 2^55 steps (`DisputeGame`'s
+/// `MAX_SUPPORTED_DEPTH`), far beyond any program.
 pub const MAX_SUPPORTED_DEPTH: u8 = 55;
 
 /// A node of the game tree (generalized index; never 0).

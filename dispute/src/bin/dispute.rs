@@ -159,9 +159,13 @@ enum Command {
         /// Forge's build output (contracts/out).
         #[arg(long, default_value_os_t = default_artifacts_dir())]
         artifacts: PathBuf,
-        /// Seconds on each side's clock (default: Optimism's 3.5 days).
-        #[arg(long)]
+        /// Seconds on each side's clock (default: Optimism's 3.5 days; at least 4). The
+        /// extensions shrink with it: at most a quarter and a half of it.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(4..))]
         max_clock_duration: Option<u32>,
+        /// Seconds between a game's resolution and the withdrawal of its bonds.
+        #[arg(long, default_value_t = 86_400)]
+        withdrawal_delay: u32,
     },
     /// Create a game claiming the program's result; prints the game's address.
     Propose {
@@ -265,7 +269,14 @@ fn run(command: Command) -> Result<()> {
             };
             demo::run(&options, &mut std::io::stdout())?;
         }
-        Command::Deploy { chain, program, game_type, artifacts, max_clock_duration } => {
+        Command::Deploy {
+            chain,
+            program,
+            game_type,
+            artifacts,
+            max_clock_duration,
+            withdrawal_delay,
+        } => {
             let mut chain = connect(&chain)?;
             let from = sender(&chain)?;
             let mut trace = program.spec(None)?.honest_trace()?;
@@ -277,6 +288,7 @@ fn run(command: Command) -> Result<()> {
                 params.leaf_clock_extension =
                     params.leaf_clock_extension.min(seconds / 2).max(params.clock_extension);
             }
+            params.withdrawal_delay = withdrawal_delay;
             let deployment = deploy(&mut chain, from, &artifacts)?;
             let implementation =
                 register_game_type(&mut chain, from, &artifacts, &deployment, &params)?;

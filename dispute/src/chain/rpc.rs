@@ -20,6 +20,8 @@ use crate::{Error, Result};
 const ATTEMPTS: u32 = 6;
 /// The wait before the first retry; it doubles with each retry.
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+/// The wait between polls for a receipt.
+const RECEIPT_POLL: Duration = Duration::from_millis(100);
 
 /// A JSON-RPC chain with local signers (see the module docs).
 pub struct RpcChain {
@@ -76,7 +78,15 @@ impl RpcChain {
                 None => wallet = Some(EthereumWallet::new(signer)),
             }
         }
-        let builder = ProviderBuilder::new();
+        // The node's pending nonce before every transaction, not a locally cached counter: a
+        // transaction whose gas estimation reverts (another player resolved first) would
+        // otherwise burn a nonce and leave every later one queued behind the gap, and a
+        // restarted player must continue after its dead predecessor's pending transactions.
+        let builder = ProviderBuilder::new()
+            .disable_recommended_fillers()
+            .with_gas_estimation()
+            .with_simple_nonce_management()
+            .fetch_chain_id();
         let provider = match wallet {
             Some(wallet) => builder.wallet(wallet).connect_http(parsed).erased(),
             None => builder.connect_http(parsed).erased(),
@@ -146,18 +156,25 @@ impl Chain for RpcChain {
             Some(to) => request.with_to(to),
             None => request.into_create(),
         };
-        // Not retried as a whole: a resent transaction could land twice. Gas estimation (where
-        // reverts surface) and the receipt poll are the parts that fail in transport.
-        let receipt = self.block_on_retry("eth_sendTransaction", |p| {
-            let request = request.clone();
-            async move {
-                p.send_transaction(request)
-                    .await?
-                    .get_receipt()
-                    .await
-                    .map_err(RpcError::local_usage)
+        // Sent once: a resent transaction could land twice (a second bonded claim). Only the
+        // receipt poll, which cannot change anything, is retried.
+        let pending =
+            self.runtime.block_on(self.provider.send_transaction(request)).map_err(|e| {
+                match revert_data(&e) {
+                    Some(data) => Error::Reverted(data),
+                    None => Error::Chain(format!("eth_sendTransaction at {}: {e}", self.url)),
+                }
+            })?;
+        let hash = *pending.tx_hash();
+        let receipt = loop {
+            let receipt = self.block_on_retry("eth_getTransactionReceipt", |p| async move {
+                p.get_transaction_receipt(hash).await
+            })?;
+            match receipt {
+                Some(receipt) => break receipt,
+                None => std::thread::sleep(RECEIPT_POLL),
             }
-        })?;
+        };
         if !receipt.status() {
             return Err(Error::Reverted(Vec::new()));
         }

@@ -1,0 +1,284 @@
+//! Games on a real JSON-RPC node: anvil (npm `@foundry-rs/anvil`, installed by `make setup`)
+//! on loopback. One game is played by the library over [`RpcChain`] with anvil's time travel;
+//! one is played by the `dispute` binary itself — `deploy`, `propose`, two `bisect`
+//! processes in real time — with the honest challenger killed mid-game and restarted.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use axon_dispute::chain::{Chain, RpcChain};
+use axon_dispute::contracts::default_artifacts_dir;
+use axon_dispute::deploy::{create_game, deploy, register_game_type, GameParams};
+use axon_dispute::driver::{play, Seat};
+use axon_dispute::game::{self, GameStatus};
+use axon_dispute::lying::Lie;
+use axon_dispute::setup::TraceSpec;
+use axon_dispute::{Player, Position, Strategy, TraceProvider};
+
+/// anvil's first four development accounts (its well-known test mnemonic).
+const KEYS: [&str; 4] = [
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+];
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A running anvil, killed on drop.
+struct Anvil {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Anvil {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn anvil() -> Anvil {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let tool = repo().join("contracts/tools/foundry");
+    let child = Command::new(&tool)
+        .args(["anvil", "--host", "127.0.0.1", "--port", &port.to_string(), "--silent"])
+        // A block a second, like a real chain: time passes (and clocks run out) between
+        // transactions, which is what a player that waits for a deadline polls for.
+        .args(["--hardfork", "prague", "--block-time", "1"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e} (run `make setup` to install anvil)", tool.display()));
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "anvil did not start on port {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Anvil { child, url }
+}
+
+fn hello(depth: u8) -> TraceSpec {
+    TraceSpec {
+        program: repo().join("fixtures/programs/hello.elf"),
+        input: b"axon".to_vec(),
+        max_depth: depth,
+        checkpoint_interval: 512,
+        checkpoint_dir: None,
+    }
+}
+
+#[test]
+fn the_library_plays_a_whole_game_on_anvil() {
+    let node = anvil();
+    let keys: Vec<String> = KEYS.iter().map(|k| k.to_string()).collect();
+    let mut chain = RpcChain::connect(&node.url, &keys).expect("connect");
+    assert!(chain.can_advance_time(), "anvil moves time");
+    let [deployer, proposer, challenger, idle] = [0, 1, 2, 3].map(|i| chain.accounts()[i]);
+    let artifacts = default_artifacts_dir();
+    let spec = hello(16);
+    let deployment = deploy(&mut chain, deployer, &artifacts).unwrap();
+    let params = GameParams::new(1, spec.honest_trace().unwrap().absolute_prestate().unwrap(), 16);
+    register_game_type(&mut chain, deployer, &artifacts, &deployment, &params).unwrap();
+    let extra = spec.extra_data().unwrap();
+
+    // A single wrong step deep in the trace, defended consistently by the proposer.
+    let lie = Some((2000, Lie::State));
+    let root = spec.trace(lie).unwrap().claim_at(Position::ROOT).unwrap();
+    let game = create_game(&mut chain, proposer, deployment.factory, 1, root, &extra).unwrap();
+    let mut seats = [
+        Seat::new(
+            "proposer",
+            Player::new(proposer, game, Strategy::Solver, spec.trace(lie).unwrap(), extra.clone()),
+        ),
+        Seat::new(
+            "challenger",
+            Player::new(
+                challenger,
+                game,
+                Strategy::Solver,
+                spec.trace(None).unwrap(),
+                extra.clone(),
+            ),
+        ),
+    ];
+    let mut max_move = 0;
+    play(&mut chain, &mut seats, Duration::from_millis(100), |_, e| {
+        if e.what.starts_with("attack") || e.what.starts_with("defend") {
+            max_move = max_move.max(e.gas);
+        }
+    })
+    .unwrap();
+    assert_eq!(game::read(&mut chain, game).unwrap().status, GameStatus::ChallengerWins);
+    assert!(max_move > 0 && max_move <= 100_000, "a move used {max_move} gas on anvil");
+    assert!(chain.balance(game).unwrap().is_zero(), "every bond paid out");
+
+    // An idle opponent: the honest challenger wins on time.
+    let lie = Some((10, Lie::Status));
+    let root = spec.trace(lie).unwrap().claim_at(Position::ROOT).unwrap();
+    let game = create_game(&mut chain, idle, deployment.factory, 1, root, &extra).unwrap();
+    let mut seats = [
+        Seat::new(
+            "idle",
+            Player::new(idle, game, Strategy::Idle, spec.trace(lie).unwrap(), extra.clone()),
+        ),
+        Seat::new(
+            "challenger",
+            Player::new(challenger, game, Strategy::Solver, spec.trace(None).unwrap(), extra),
+        ),
+    ];
+    play(&mut chain, &mut seats, Duration::from_millis(100), |_, _| {}).unwrap();
+    assert_eq!(game::read(&mut chain, game).unwrap().status, GameStatus::ChallengerWins);
+}
+
+fn dispute(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dispute"));
+    command.args(args);
+    command
+}
+
+/// Runs `dispute` to completion and returns its stdout; panics with its stderr on failure.
+fn run(args: &[&str]) -> String {
+    let out = dispute(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "dispute {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Starts `dispute bisect`, sending each stdout line to the returned channel.
+fn bisect(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
+    let mut child = dispute(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// Lines from `rx` until one satisfies `done`, within `limit`.
+fn lines_until(
+    rx: &mpsc::Receiver<String>,
+    limit: Duration,
+    done: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let deadline = Instant::now() + limit;
+    let mut lines = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                let stop = done(&line);
+                lines.push(line);
+                if stop {
+                    return lines;
+                }
+            }
+            Err(_) => panic!("gave up waiting; got {lines:#?}"),
+        }
+    }
+}
+
+fn data_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("axon-anvil-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn player_runs(dir: &Path, game: &str) -> u64 {
+    let text = std::fs::read_to_string(dir.join(game).join("player.json")).unwrap();
+    serde_json::from_str::<serde_json::Value>(&text).unwrap()["runs"].as_u64().unwrap()
+}
+
+#[test]
+fn the_cli_challenger_survives_a_restart_and_wins_on_anvil() {
+    let node = anvil();
+    let url = node.url.as_str();
+    let deployment = run(&[
+        "deploy",
+        "--rpc-url",
+        url,
+        "--private-key",
+        KEYS[0],
+        "--max-depth",
+        "12",
+        "--max-clock-duration",
+        "40",
+        "--withdrawal-delay",
+        "2",
+    ]);
+    let deployment: serde_json::Value = serde_json::from_str(&deployment).unwrap();
+    let factory = deployment["factory"].as_str().unwrap().to_owned();
+    let game = run(&[
+        "propose",
+        "--rpc-url",
+        url,
+        "--private-key",
+        KEYS[1],
+        "--max-depth",
+        "12",
+        "--factory",
+        &factory,
+        "--lie-from-step",
+        "1700",
+    ]);
+    let game = game.trim().to_owned();
+
+    let (liar_dir, honest_dir) = (data_dir("liar"), data_dir("honest"));
+    let (liar_dir_s, honest_dir_s) = (liar_dir.to_str().unwrap(), honest_dir.to_str().unwrap());
+    let common = ["--rpc-url", url, "--max-depth", "12", "--game", &game, "--poll-seconds", "1"];
+    let liar_args: Vec<&str> = ["bisect"]
+        .iter()
+        .copied()
+        .chain(common)
+        .chain(["--private-key", KEYS[1], "--lie-from-step", "1700", "--data-dir", liar_dir_s])
+        .collect();
+    let honest_args: Vec<&str> = ["bisect"]
+        .iter()
+        .copied()
+        .chain(common)
+        .chain(["--private-key", KEYS[2], "--data-dir", honest_dir_s])
+        .collect();
+    let (mut liar, _liar_lines) = bisect(&liar_args);
+
+    // The challenger makes two moves, then is killed without warning.
+    let (mut honest, lines) = bisect(&honest_args);
+    let moves = |l: &str| l.starts_with("attack") || l.starts_with("defend");
+    let first = lines_until(&lines, Duration::from_secs(60), |l| moves(l));
+    lines_until(&lines, Duration::from_secs(60), |l| moves(l));
+    honest.kill().unwrap();
+    honest.wait().unwrap();
+    assert!(first.iter().any(|l| moves(l)), "{first:?}");
+
+    // Restarted, it picks the game up from the chain and plays it to the end.
+    let (mut honest, lines) = bisect(&honest_args);
+    let rest =
+        lines_until(&lines, Duration::from_secs(240), |l| l.starts_with(&format!("game {game}")));
+    assert!(honest.wait().unwrap().success());
+    let last = rest.last().unwrap();
+    assert!(last.contains("challenger wins"), "{rest:#?}");
+    assert!(rest.iter().any(|l| l.starts_with("step")), "the challenger stepped: {rest:#?}");
+    assert!(rest.iter().any(|l| l.starts_with("withdraw")), "and withdrew: {rest:#?}");
+    assert_eq!(player_runs(&honest_dir, &game), 2, "the record counts the restart");
+    assert!(liar.wait().unwrap().success(), "the liar plays to the end too");
+
+    let status = run(&["status", "--rpc-url", url, "--game", &game]);
+    assert!(status.contains("challenger wins"), "{status}");
+    let claims = run(&["list-claims", "--rpc-url", url, "--game", &game]);
+    assert_eq!(claims.lines().count(), 1 + 13, "a header and one claim per level: {claims}");
+    let _ = std::fs::remove_dir_all(liar_dir);
+    let _ = std::fs::remove_dir_all(honest_dir);
+}
