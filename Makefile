@@ -5,7 +5,6 @@
 # guest programs and the contracts' npm toolchain.
 
 CARGO ?= cargo
-RELEASE_BIN := target/release/axon-vm
 
 .DEFAULT_GOAL := help
 
@@ -53,14 +52,11 @@ bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
 	$(CARGO) bench -p axon-vm --bench vm
 
 .PHONY: demo
-demo: ## Run guest programs in the VM: their output, exit status, steps and state hash.
-	$(CARGO) build --release --locked -p axon-vm
-	@echo "== hello: reads this README through the preimage oracle =="
-	$(RELEASE_BIN) run fixtures/programs/hello.elf --input README.md
-	@echo "== bench-keccak: a keccak chain and matrix products, ~145M instructions =="
-	$(RELEASE_BIN) run fixtures/programs/bench-keccak.elf
-	@echo "== the state hash of hello at step 1000 (what a dispute bisects over) =="
-	$(RELEASE_BIN) hash fixtures/programs/hello.elf --input README.md --step 1000
+demo: setup ## A whole dispute on an embedded chain: a dishonest proposer loses to the honest challenger.
+	$(MAKE) -C contracts build
+	$(CARGO) build --release --locked -p axon-dispute --bin dispute
+	@echo "== a dispute over hello.elf (input \"axon\") in a game of 2^40 steps =="
+	target/release/dispute demo --max-depth 40
 
 .PHONY: lint
 lint: setup ## rustfmt, clippy (warnings are errors), guest lint, solidity fmt.

@@ -61,6 +61,7 @@ sol! {
         error CannotDefendRootClaim();
         error GameDepthExceeded();
         error IncorrectBondAmount(uint256 required, uint256 given);
+        error TooManyClaims();
         error ClockTimeExceeded();
         error NotALeafClaim();
         error InvalidPrestate(bytes32 expected, bytes32 given);

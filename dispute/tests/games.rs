@@ -41,7 +41,6 @@ fn hello() -> TraceSpec {
 struct Arena {
     chain: EmbeddedChain,
     deployment: Deployment,
-    params: GameParams,
 }
 
 fn arena() -> Arena {
@@ -53,7 +52,7 @@ fn arena() -> Arena {
     let prestate = hello().honest_trace().unwrap().absolute_prestate().unwrap();
     let params = GameParams::new(1, prestate, DEPTH);
     register_game_type(&mut chain, deployer, &artifacts, &deployment, &params).expect("register");
-    Arena { chain, deployment, params }
+    Arena { chain, deployment }
 }
 
 /// A player's account, funded.

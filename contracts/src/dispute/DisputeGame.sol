@@ -36,24 +36,28 @@ import "src/dispute/Errors.sol";
 ///         clones of it. A claim takes two fresh storage slots (the claim, and everything else
 ///         packed with the claimant as a registry id) so a move stays under 100k gas.
 contract DisputeGame is IDisputeGame {
-    /// @notice One claim in storage: two slots.
+    /// @notice One claim in storage: two slots. Holding both sides' clocks makes a move read
+    ///         only its parent: the mover's time is the parent's `parentDuration` plus the
+    ///         time since the parent.
     /// @param claim The claimed state hash.
     /// @param playerId The claimant's registry id.
     /// @param parentIndex The index of the claim it answers (`ROOT_PARENT` for the root).
-    /// @param position Where it sits in the game tree.
+    /// @param position Where it sits in the game tree (a `Position`: below 2^56 at depth 55).
     /// @param duration The time its claimant's side had used when it was made.
+    /// @param parentDuration The time the other side had used then (its parent's `duration`).
     /// @param timestamp When it was made.
     /// @param lastChild One plus the index of its newest child (0: no child).
     /// @param prevSibling One plus the index of the next older child of its parent (0: none).
     struct StoredClaim {
         Claim claim;
         uint32 playerId;
-        uint32 parentIndex;
-        Position position;
+        uint24 parentIndex;
+        uint56 position;
         Duration duration;
+        Duration parentDuration;
         Timestamp timestamp;
-        uint32 lastChild;
-        uint32 prevSibling;
+        uint24 lastChild;
+        uint24 prevSibling;
     }
 
     /// @notice The game's own state, in one slot.
@@ -89,7 +93,11 @@ contract DisputeGame is IDisputeGame {
     string public constant version = "1.0.0";
 
     /// @notice The parent index of the root claim.
-    uint32 internal constant ROOT_PARENT = type(uint32).max;
+    uint24 internal constant ROOT_PARENT = type(uint24).max;
+
+    /// @notice The most claims a game holds: claim indices are 24 bits (`ROOT_PARENT` excluded),
+    ///         which at 100k gas a claim is far more than any block range can carry.
+    uint256 internal constant MAX_CLAIMS = type(uint24).max - 1;
 
     /// @notice The deepest supported game: a trace of `2^55` steps, far beyond any program.
     uint256 internal constant MAX_SUPPORTED_DEPTH = 55;
@@ -241,13 +249,14 @@ contract DisputeGame is IDisputeGame {
             claim: _rootClaim,
             playerId: REGISTRY.register(_creator),
             parentIndex: ROOT_PARENT,
-            position: rootPosition,
+            position: uint56(Position.unwrap(rootPosition)),
             duration: Duration.wrap(0),
+            parentDuration: Duration.wrap(0),
             timestamp: Timestamp.wrap(uint32(block.timestamp)),
             lastChild: 0,
             prevSibling: 0
         });
-        emit Move(ROOT_PARENT, _rootClaim, _creator);
+        emit Move(type(uint32).max, _rootClaim, _creator);
     }
 
     ////////////////////////////////////////////////////////////////
@@ -277,7 +286,7 @@ contract DisputeGame is IDisputeGame {
         }
         if (!_isAttack && _parentIndex == 0) revert CannotDefendRootClaim();
 
-        Position nextPosition = parent.position.move(_isAttack);
+        Position nextPosition = _position(parent).move(_isAttack);
         uint256 nextDepth = nextPosition.depth();
         if (nextDepth > MAX_GAME_DEPTH) revert GameDepthExceeded();
         uint256 bond = getRequiredBond(nextPosition);
@@ -285,17 +294,19 @@ contract DisputeGame is IDisputeGame {
 
         Duration nextDuration = _moverDuration(parent, nextDepth);
         uint32 index = h.claimCount;
+        if (index >= MAX_CLAIMS) revert TooManyClaims();
         claims[index] = StoredClaim({
             claim: _claim,
             playerId: REGISTRY.register(msg.sender),
-            parentIndex: uint32(_parentIndex),
-            position: nextPosition,
+            parentIndex: uint24(_parentIndex),
+            position: uint56(Position.unwrap(nextPosition)),
             duration: nextDuration,
+            parentDuration: parent.duration,
             timestamp: Timestamp.wrap(uint32(block.timestamp)),
             lastChild: 0,
             prevSibling: parent.lastChild
         });
-        parent.lastChild = index + 1;
+        parent.lastChild = uint24(index + 1);
         header.claimCount = index + 1;
         emit Move(_parentIndex, _claim, msg.sender);
     }
@@ -333,7 +344,7 @@ contract DisputeGame is IDisputeGame {
         if (h.status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
         if (_claimIndex >= h.claimCount) revert InvalidClaimIndex(_claimIndex);
         StoredClaim storage leaf = claims[_claimIndex];
-        if (leaf.position.depth() != MAX_GAME_DEPTH) revert NotALeafClaim();
+        if (_position(leaf).depth() != MAX_GAME_DEPTH) revert NotALeafClaim();
         if (counters[_claimIndex] != address(0)) revert DuplicateStep();
         if (
             Duration.unwrap(getChallengerDuration(_claimIndex))
@@ -406,10 +417,9 @@ contract DisputeGame is IDisputeGame {
             // Children are walked newest first, so on a tie the older (smaller index) wins.
             if (
                 counters[child] == address(0)
-                    && Position.unwrap(childClaim.position)
-                        <= Position.unwrap(checkpoint.leftmostPosition)
+                    && childClaim.position <= Position.unwrap(checkpoint.leftmostPosition)
             ) {
-                checkpoint.leftmostPosition = childClaim.position;
+                checkpoint.leftmostPosition = _position(childClaim);
                 checkpoint.leftmostIndex = child;
             }
             checkpoint.cursor = childClaim.prevSibling;
@@ -429,7 +439,7 @@ contract DisputeGame is IDisputeGame {
         }
         address payee =
             counteredBy == address(0) ? REGISTRY.playerAddress(subgameRoot.playerId) : counteredBy;
-        credit[payee] += getRequiredBond(subgameRoot.position);
+        credit[payee] += getRequiredBond(_position(subgameRoot));
         checkpoint.resolved = true;
         resolutionCheckpoints[_claimIndex] = checkpoint;
         emit ClaimResolved(_claimIndex, counteredBy, payee);
@@ -473,8 +483,8 @@ contract DisputeGame is IDisputeGame {
     ///         side had used when the claim was made plus the time since (at most the maximum).
     function getChallengerDuration(uint256 _claimIndex) public view returns (Duration) {
         StoredClaim storage c = claims[_claimIndex];
-        uint256 used = block.timestamp - Timestamp.unwrap(c.timestamp);
-        if (c.parentIndex != ROOT_PARENT) used += Duration.unwrap(claims[c.parentIndex].duration);
+        uint256 used =
+            Duration.unwrap(c.parentDuration) + (block.timestamp - Timestamp.unwrap(c.timestamp));
         uint32 max = Duration.unwrap(MAX_CLOCK_DURATION);
         return Duration.wrap(used > max ? max : uint32(used));
     }
@@ -484,12 +494,12 @@ contract DisputeGame is IDisputeGame {
         if (_index >= header.claimCount) revert InvalidClaimIndex(_index);
         StoredClaim storage c = claims[_index];
         data_ = ClaimData({
-            parentIndex: c.parentIndex,
+            parentIndex: c.parentIndex == ROOT_PARENT ? type(uint32).max : c.parentIndex,
             counteredBy: counters[_index],
             claimant: REGISTRY.playerAddress(c.playerId),
-            bond: getRequiredBond(c.position),
+            bond: getRequiredBond(_position(c)),
             claim: c.claim,
-            position: c.position,
+            position: _position(c),
             duration: c.duration,
             timestamp: c.timestamp
         });
@@ -590,10 +600,8 @@ contract DisputeGame is IDisputeGame {
         view
         returns (Duration)
     {
-        uint256 used = block.timestamp - Timestamp.unwrap(_parent.timestamp);
-        if (_parent.parentIndex != ROOT_PARENT) {
-            used += Duration.unwrap(claims[_parent.parentIndex].duration);
-        }
+        uint256 used = Duration.unwrap(_parent.parentDuration)
+            + (block.timestamp - Timestamp.unwrap(_parent.timestamp));
         uint256 max = Duration.unwrap(MAX_CLOCK_DURATION);
         if (used >= max) revert ClockTimeExceeded();
         uint256 extension = Duration.unwrap(
@@ -633,7 +641,7 @@ contract DisputeGame is IDisputeGame {
         returns (Claim preState_, Claim postState_, uint256 postDepth_)
     {
         uint8 maxDepth = uint8(MAX_GAME_DEPTH);
-        uint64 traceIndex = _leaf.position.traceIndex(maxDepth);
+        uint64 traceIndex = _position(_leaf).traceIndex(maxDepth);
         if (_isAttack) {
             preState_ =
                 traceIndex == 0 ? ABSOLUTE_PRESTATE : _traceAncestor(_leaf, traceIndex - 1).claim;
@@ -643,7 +651,7 @@ contract DisputeGame is IDisputeGame {
             preState_ = _leaf.claim;
             StoredClaim storage post = _traceAncestor(_leaf, traceIndex + 1);
             postState_ = post.claim;
-            postDepth_ = post.position.depth();
+            postDepth_ = _position(post).depth();
         }
     }
 
@@ -663,9 +671,14 @@ contract DisputeGame is IDisputeGame {
     {
         uint8 maxDepth = uint8(MAX_GAME_DEPTH);
         ancestor_ = _claim;
-        while (ancestor_.position.traceIndex(maxDepth) != _traceIndex) {
+        while (_position(ancestor_).traceIndex(maxDepth) != _traceIndex) {
             ancestor_ = claims[ancestor_.parentIndex];
         }
+    }
+
+    /// @notice Where `_claim` sits.
+    function _position(StoredClaim storage _claim) internal view returns (Position) {
+        return Position.wrap(uint64(_claim.position));
     }
 
     /// @notice `_base^_exponent` in WAD fixed point, by squaring.

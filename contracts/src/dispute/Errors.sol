@@ -46,6 +46,9 @@ error GameDepthExceeded();
 /// @notice Thrown when a move's value is not the bond its position requires.
 error IncorrectBondAmount(uint256 required, uint256 given);
 
+/// @notice Thrown when a move would add a claim beyond the most a game holds (2^24 - 2).
+error TooManyClaims();
+
 /// @notice Thrown when the mover's side has no time left on its clock.
 error ClockTimeExceeded();
 
