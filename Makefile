@@ -36,8 +36,12 @@ conformance: ## Reassemble the conformance suite (needs Debian's gcc-riscv64-unk
 step-fixtures: ## Regenerate fixtures/steps/ (Rust step witnesses the Solidity tests replay).
 	$(CARGO) run --release --locked -p axon-vm --example step-fixtures
 
+.PHONY: game-fixture
+game-fixture: ## Regenerate fixtures/dispute/ (a real trace the Solidity game test plays).
+	$(CARGO) run --release --locked -p axon-dispute --example game-fixture
+
 .PHONY: fixtures
-fixtures: conformance programs step-fixtures ## Rebuild every committed fixture.
+fixtures: conformance programs step-fixtures game-fixture ## Rebuild every committed fixture.
 
 # The contracts build first: vm/tests/evm.rs runs their build output (contracts/out/) in revm.
 .PHONY: test

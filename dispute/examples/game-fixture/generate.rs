@@ -1,16 +1,7 @@
-//! Writes `fixtures/dispute/hello.json`: a real trace for the Solidity game's integration test
-//! (`contracts/test/dispute/DisputeGameRISCV.t.sol`), which plays games over it against the
-//! real RISC-V verifier.
-//!
-//! `cargo run --release -p axon-dispute --example game-fixture` (or `make fixtures`).
-//!
-//! The trace is `hello.elf` reading the input `axon`, cut at the smallest game depth (at least
-//! 4) whose `2^depth` steps include the program's first preimage read. The file holds every
-//! state hash of the trace and the step witnesses of three steps a test steps on: the first,
-//! the first preimage read (which needs the input loaded as local data through the game) and
-//! the last.
+//! The game fixture's contents (see `main.rs`), shared with the test that keeps the committed
+//! file up to date (`dispute/tests/fixtures.rs`).
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use axon_vm::abi::local;
 use axon_vm::{OutputMode, PreimageStore, Program, StdHost, StepWitness, Vm};
@@ -33,8 +24,8 @@ fn witness_json(step: u64, witness: &StepWitness) -> Value {
     })
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+/// The document of `fixtures/dispute/hello.json` (see `main.rs`).
+pub(crate) fn hello(repo: &Path) -> Result<Value, Box<dyn std::error::Error>> {
     let program = Program::parse(&std::fs::read(repo.join("fixtures/programs/hello.elf"))?)?;
     let mut preimages = PreimageStore::new();
     preimages.insert_local(local::INPUT, INPUT.to_vec());
@@ -80,9 +71,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "hashes": hashes.iter().map(|h| format!("0x{}", hex::encode(h))).collect::<Vec<_>>(),
         "witnesses": witnesses,
     });
-    let out = repo.join("fixtures/dispute");
-    std::fs::create_dir_all(&out)?;
-    std::fs::write(out.join("hello.json"), serde_json::to_string_pretty(&doc)? + "\n")?;
-    println!("wrote a {}-step trace (depth {depth}, first read at step {read_step})", 1 << depth);
-    Ok(())
+    Ok(doc)
 }
