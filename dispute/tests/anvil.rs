@@ -1,6 +1,6 @@
 //! Games on a real JSON-RPC node: anvil (npm `@foundry-rs/anvil`, installed by `make setup`)
-//! on loopback. One game is played by the library over [`RpcChain`] with anvil's time travel;
-//! one is played by the `dispute` binary itself — `deploy`, `propose`, two `bisect`
+//! on loopback. The library plays a game against each dishonest strategy over [`RpcChain`]
+//! with anvil's time travel; one game is played by the `dispute` binary itself — `deploy`, `propose`, two `bisect`
 //! processes in real time — with the honest challenger killed mid-game and restarted.
 
 use std::io::{BufRead, BufReader};
@@ -19,12 +19,15 @@ use axon_dispute::lying::Lie;
 use axon_dispute::setup::TraceSpec;
 use axon_dispute::{Player, Position, Strategy, TraceProvider};
 
-/// anvil's first four development accounts (its well-known test mnemonic).
-const KEYS: [&str; 4] = [
+/// anvil's first seven development accounts (its well-known test mnemonic).
+const KEYS: [&str; 7] = [
     "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
     "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
     "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
     "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+    "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+    "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+    "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
 ];
 
 fn repo() -> PathBuf {
@@ -44,14 +47,19 @@ impl Drop for Anvil {
     }
 }
 
-fn anvil() -> Anvil {
+/// Starts anvil on a free loopback port: mining a block per transaction, or every
+/// `block_time` seconds like a real chain (time then passes between transactions, which is
+/// what a player that waits for a deadline without moving time polls for).
+fn anvil(block_time: Option<u32>) -> Anvil {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let tool = repo().join("contracts/tools/foundry");
-    let child = Command::new(&tool)
-        .args(["anvil", "--host", "127.0.0.1", "--port", &port.to_string(), "--silent"])
-        // A block a second, like a real chain: time passes (and clocks run out) between
-        // transactions, which is what a player that waits for a deadline polls for.
-        .args(["--hardfork", "prague", "--block-time", "1"])
+    let mut command = Command::new(&tool);
+    command.args(["anvil", "--host", "127.0.0.1", "--port", &port.to_string(), "--silent"]);
+    command.args(["--hardfork", "prague"]);
+    if let Some(seconds) = block_time {
+        command.args(["--block-time", &seconds.to_string()]);
+    }
+    let child = command
         .stdout(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("{}: {e} (run `make setup` to install anvil)", tool.display()));
@@ -74,67 +82,84 @@ fn hello(depth: u8) -> TraceSpec {
     }
 }
 
+/// A dishonest player in a library game: its strategy and the lie its trace tells.
+type Role = (Strategy, Option<(u64, Lie)>);
+
+/// A game the library plays on anvil: the proposer's role, the other dishonest players', and
+/// the honest challenger last.
+struct Scenario {
+    name: &'static str,
+    proposer: Role,
+    others: Vec<Role>,
+}
+
 #[test]
-fn the_library_plays_a_whole_game_on_anvil() {
-    let node = anvil();
+fn the_library_beats_every_dishonest_strategy_on_anvil() {
+    let node = anvil(None);
     let keys: Vec<String> = KEYS.iter().map(|k| k.to_string()).collect();
     let mut chain = RpcChain::connect(&node.url, &keys).expect("connect");
     assert!(chain.can_advance_time(), "anvil moves time");
-    let [deployer, proposer, challenger, idle] = [0, 1, 2, 3].map(|i| chain.accounts()[i]);
+    let accounts = chain.accounts().to_vec();
+    let (deployer, challenger) = (accounts[0], accounts[1]);
     let artifacts = default_artifacts_dir();
-    let spec = hello(16);
+    let spec = hello(12);
     let deployment = deploy(&mut chain, deployer, &artifacts).unwrap();
-    let params = GameParams::new(1, spec.honest_trace().unwrap().absolute_prestate().unwrap(), 16);
+    let params = GameParams::new(1, spec.honest_trace().unwrap().absolute_prestate().unwrap(), 12);
     register_game_type(&mut chain, deployer, &artifacts, &deployment, &params).unwrap();
     let extra = spec.extra_data().unwrap();
 
-    // A single wrong step deep in the trace, defended consistently by the proposer.
-    let lie = Some((2000, Lie::State));
-    let root = spec.trace(lie).unwrap().claim_at(Position::ROOT).unwrap();
-    let game = create_game(&mut chain, proposer, deployment.factory, 1, root, &extra).unwrap();
-    let mut seats = [
-        Seat::new(
-            "proposer",
-            Player::new(proposer, game, Strategy::Solver, spec.trace(lie).unwrap(), extra.clone()),
-        ),
-        Seat::new(
-            "challenger",
-            Player::new(
-                challenger,
-                game,
-                Strategy::Solver,
-                spec.trace(None).unwrap(),
-                extra.clone(),
-            ),
-        ),
+    let solver = |from, lie| (Strategy::Solver, Some((from, lie)));
+    let scenarios = [
+        Scenario { name: "wrong final state", proposer: solver(3049, Lie::State), others: vec![] },
+        Scenario { name: "one wrong step", proposer: solver(2000, Lie::State), others: vec![] },
+        Scenario { name: "wrong status", proposer: solver(3049, Lie::Status), others: vec![] },
+        Scenario {
+            name: "idle proposer",
+            proposer: (Strategy::Idle, Some((10, Lie::State))),
+            others: vec![],
+        },
+        Scenario {
+            name: "freeloader",
+            proposer: solver(800, Lie::State),
+            others: vec![(Strategy::Freeloader, None)],
+        },
+        Scenario {
+            name: "several dishonest claimants",
+            proposer: solver(1200, Lie::State),
+            others: vec![
+                solver(40, Lie::State),
+                solver(2900, Lie::State),
+                solver(3049, Lie::Status),
+            ],
+        },
     ];
-    let mut max_move = 0;
-    play(&mut chain, &mut seats, Duration::from_millis(100), |_, e| {
-        if e.what.starts_with("attack") || e.what.starts_with("defend") {
-            max_move = max_move.max(e.gas);
+    for scenario in scenarios {
+        let proposer = accounts[2];
+        let root = spec.trace(scenario.proposer.1).unwrap().claim_at(Position::ROOT).unwrap();
+        let game = create_game(&mut chain, proposer, deployment.factory, 1, root, &extra).unwrap();
+        let player = |who, (strategy, lie): Role| {
+            Player::new(who, game, strategy, spec.trace(lie).unwrap(), extra.clone())
+        };
+        let mut seats = vec![Seat::new("proposer", player(proposer, scenario.proposer))];
+        for (i, role) in scenario.others.iter().enumerate() {
+            seats.push(Seat::new(format!("player {i}"), player(accounts[3 + i], *role)));
         }
-    })
-    .unwrap();
-    assert_eq!(game::read(&mut chain, game).unwrap().status, GameStatus::ChallengerWins);
-    assert!(max_move > 0 && max_move <= 100_000, "a move used {max_move} gas on anvil");
-    assert!(chain.balance(game).unwrap().is_zero(), "every bond paid out");
-
-    // An idle opponent: the honest challenger wins on time.
-    let lie = Some((10, Lie::Status));
-    let root = spec.trace(lie).unwrap().claim_at(Position::ROOT).unwrap();
-    let game = create_game(&mut chain, idle, deployment.factory, 1, root, &extra).unwrap();
-    let mut seats = [
-        Seat::new(
-            "idle",
-            Player::new(idle, game, Strategy::Idle, spec.trace(lie).unwrap(), extra.clone()),
-        ),
-        Seat::new(
-            "challenger",
-            Player::new(challenger, game, Strategy::Solver, spec.trace(None).unwrap(), extra),
-        ),
-    ];
-    play(&mut chain, &mut seats, Duration::from_millis(100), |_, _| {}).unwrap();
-    assert_eq!(game::read(&mut chain, game).unwrap().status, GameStatus::ChallengerWins);
+        seats.push(Seat::new("challenger", player(challenger, (Strategy::Solver, None))));
+        let mut max_move = 0;
+        play(&mut chain, &mut seats, Duration::from_millis(100), |_, e| {
+            if e.what.starts_with("attack") || e.what.starts_with("defend") {
+                max_move = max_move.max(e.gas);
+            }
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", scenario.name));
+        let state = game::read(&mut chain, game).unwrap();
+        assert_eq!(state.status, GameStatus::ChallengerWins, "{}", scenario.name);
+        for claim in state.claims.iter().filter(|c| c.claimant == challenger) {
+            assert!(claim.countered_by.is_zero(), "{}: honest claim countered", scenario.name);
+        }
+        assert!(max_move <= 100_000, "{}: a move used {max_move} gas on anvil", scenario.name);
+        assert!(chain.balance(game).unwrap().is_zero(), "{}: every bond paid out", scenario.name);
+    }
 }
 
 fn dispute(args: &[&str]) -> Command {
@@ -205,7 +230,7 @@ fn player_runs(dir: &Path, game: &str) -> u64 {
 
 #[test]
 fn the_cli_challenger_survives_a_restart_and_wins_on_anvil() {
-    let node = anvil();
+    let node = anvil(Some(1));
     let url = node.url.as_str();
     let deployment = run(&[
         "deploy",

@@ -144,8 +144,9 @@ contract DisputeGame is IDisputeGame {
     bytes internal localData;
     /// @notice The claims, by index.
     mapping(uint256 => StoredClaim) internal claims;
-    /// @notice Who countered each claim (see `ClaimData.counteredBy`).
-    mapping(uint256 => address) internal counters;
+    /// @notice Who stepped against each leaf claim. A claim with children is countered by its
+    ///         leftmost uncountered child, which its resolution checkpoint records.
+    mapping(uint256 => address) internal steppers;
     /// @notice Where the resolution of each claim stands.
     mapping(uint256 => ResolutionCheckpoint) public resolutionCheckpoints;
     /// @notice The wei each account may withdraw once the game is resolved.
@@ -345,7 +346,7 @@ contract DisputeGame is IDisputeGame {
         if (_claimIndex >= h.claimCount) revert InvalidClaimIndex(_claimIndex);
         StoredClaim storage leaf = claims[_claimIndex];
         if (_position(leaf).depth() != MAX_GAME_DEPTH) revert NotALeafClaim();
-        if (counters[_claimIndex] != address(0)) revert DuplicateStep();
+        if (steppers[_claimIndex] != address(0)) revert DuplicateStep();
         if (
             Duration.unwrap(getChallengerDuration(_claimIndex))
                 >= Duration.unwrap(MAX_CLOCK_DURATION)
@@ -354,7 +355,7 @@ contract DisputeGame is IDisputeGame {
         }
 
         _checkStepCounters(leaf, _isAttack, _stateData, _proof);
-        counters[_claimIndex] = msg.sender;
+        steppers[_claimIndex] = msg.sender;
         emit Step(_claimIndex, msg.sender, _isAttack);
     }
 
@@ -412,11 +413,12 @@ contract DisputeGame is IDisputeGame {
         uint256 budget = _numToResolve == 0 ? type(uint256).max : _numToResolve;
         while (checkpoint.cursor != 0 && budget != 0) {
             uint32 child = checkpoint.cursor - 1;
-            if (!resolutionCheckpoints[child].resolved) revert OutOfOrderResolution();
+            ResolutionCheckpoint memory childCheckpoint = resolutionCheckpoints[child];
+            if (!childCheckpoint.resolved) revert OutOfOrderResolution();
             StoredClaim storage childClaim = claims[child];
             // Children are walked newest first, so on a tie the older (smaller index) wins.
             if (
-                counters[child] == address(0)
+                !_countered(child, childCheckpoint)
                     && childClaim.position <= Position.unwrap(checkpoint.leftmostPosition)
             ) {
                 checkpoint.leftmostPosition = _position(childClaim);
@@ -432,15 +434,11 @@ contract DisputeGame is IDisputeGame {
             return;
         }
 
-        address counteredBy = counters[_claimIndex];
-        if (Position.unwrap(checkpoint.leftmostPosition) != type(uint64).max) {
-            counteredBy = REGISTRY.playerAddress(claims[checkpoint.leftmostIndex].playerId);
-            counters[_claimIndex] = counteredBy;
-        }
+        checkpoint.resolved = true;
+        address counteredBy = _counteredBy(_claimIndex, checkpoint);
         address payee =
             counteredBy == address(0) ? REGISTRY.playerAddress(subgameRoot.playerId) : counteredBy;
         credit[payee] += getRequiredBond(_position(subgameRoot));
-        checkpoint.resolved = true;
         resolutionCheckpoints[_claimIndex] = checkpoint;
         emit ClaimResolved(_claimIndex, counteredBy, payee);
     }
@@ -449,7 +447,9 @@ contract DisputeGame is IDisputeGame {
     function resolve() external returns (GameStatus status_) {
         if (header.status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
         if (!resolutionCheckpoints[0].resolved) revert OutOfOrderResolution();
-        status_ = counters[0] == address(0) ? GameStatus.DEFENDER_WINS : GameStatus.CHALLENGER_WINS;
+        status_ = _countered(0, resolutionCheckpoints[0])
+            ? GameStatus.CHALLENGER_WINS
+            : GameStatus.DEFENDER_WINS;
         header.status = status_;
         header.resolvedAt = Timestamp.wrap(uint32(block.timestamp));
         emit Resolved(status_);
@@ -495,7 +495,7 @@ contract DisputeGame is IDisputeGame {
         StoredClaim storage c = claims[_index];
         data_ = ClaimData({
             parentIndex: c.parentIndex == ROOT_PARENT ? type(uint32).max : c.parentIndex,
-            counteredBy: counters[_index],
+            counteredBy: _counteredBy(_index, resolutionCheckpoints[_index]),
             claimant: REGISTRY.playerAddress(c.playerId),
             bond: getRequiredBond(_position(c)),
             claim: c.claim,
@@ -674,6 +674,42 @@ contract DisputeGame is IDisputeGame {
         while (_position(ancestor_).traceIndex(maxDepth) != _traceIndex) {
             ancestor_ = claims[ancestor_.parentIndex];
         }
+    }
+
+    /// @notice Whether claim `_index` (with resolution checkpoint `_checkpoint`) is countered:
+    ///         stepped against, or resolved with an uncountered child.
+    function _countered(
+        uint256 _index,
+        ResolutionCheckpoint memory _checkpoint
+    )
+        internal
+        view
+        returns (bool)
+    {
+        return steppers[_index] != address(0)
+            || (_checkpoint.resolved
+                && Position.unwrap(_checkpoint.leftmostPosition) != type(uint64).max);
+    }
+
+    /// @notice Who countered claim `_index` (zero while it stands): the step caller, or the
+    ///         claimant of the leftmost uncountered child once resolved.
+    function _counteredBy(
+        uint256 _index,
+        ResolutionCheckpoint memory _checkpoint
+    )
+        internal
+        view
+        returns (address)
+    {
+        address stepper = steppers[_index];
+        if (stepper != address(0)) return stepper;
+        if (
+            !_checkpoint.resolved
+                || Position.unwrap(_checkpoint.leftmostPosition) == type(uint64).max
+        ) {
+            return address(0);
+        }
+        return REGISTRY.playerAddress(claims[_checkpoint.leftmostIndex].playerId);
     }
 
     /// @notice Where `_claim` sits.
