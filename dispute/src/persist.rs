@@ -81,3 +81,43 @@ impl PlayerRecord {
         std::fs::rename(&tmp, path).map_err(io)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(input: &[u8]) -> TraceSpec {
+        TraceSpec {
+            program: PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../fixtures/programs/hello.elf"),
+            input: input.to_vec(),
+            max_depth: 12,
+            checkpoint_interval: 1024,
+            checkpoint_dir: None,
+        }
+    }
+
+    #[test]
+    fn a_record_counts_runs_and_refuses_another_input() {
+        let dir = std::env::temp_dir().join(format!("axon-record-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (game, account) = (Address::repeat_byte(1), Address::repeat_byte(2));
+        assert_eq!(
+            PlayerRecord::open_or_create(&dir, game, account, &spec(b"axon")).unwrap().runs,
+            1
+        );
+        assert_eq!(
+            PlayerRecord::open_or_create(&dir, game, account, &spec(b"axon")).unwrap().runs,
+            2
+        );
+        let other = PlayerRecord::open_or_create(&dir, game, account, &spec(b"other"));
+        assert!(matches!(other, Err(Error::BadState { .. })), "{other:?}");
+        let other =
+            PlayerRecord::open_or_create(&dir, game, Address::repeat_byte(3), &spec(b"axon"));
+        assert!(matches!(other, Err(Error::BadState { .. })), "{other:?}");
+        std::fs::write(dir.join("player.json"), "{ not json").unwrap();
+        let broken = PlayerRecord::open_or_create(&dir, game, account, &spec(b"axon"));
+        assert!(matches!(broken, Err(Error::BadState { .. })), "{broken:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
