@@ -1,6 +1,7 @@
-//! `dispute demo`: a whole dispute on the embedded chain. A dishonest proposer claims a wrong
-//! result of a real guest program; an honest challenger bisects it down to the one wrong
-//! instruction, steps it on chain in the RISC-V verifier, and wins its bond.
+//! `dispute demo`: a whole dispute, on the embedded chain unless a node is given. A dishonest
+//! proposer claims a wrong result of a real guest program; an honest challenger bisects it
+//! down to the one wrong instruction, steps it on chain in the RISC-V verifier, and wins its
+//! bond.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -44,6 +45,9 @@ pub struct DemoReport {
     pub proposer_gain: i128,
 }
 
+/// The wait between rounds on a chain whose time cannot be moved (a real node's blocks).
+const POLL: Duration = Duration::from_secs(2);
+
 const ETHER: u64 = 1_000_000_000_000_000_000;
 
 fn account(tag: u8) -> Address {
@@ -55,13 +59,39 @@ fn gain(after: U256, before: U256) -> i128 {
     after - before
 }
 
-/// Runs the demo, writing its account of the game to `out`.
+/// The demo's accounts on a chain: who deploys, proposes and challenges.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoAccounts {
+    /// Deploys the contracts.
+    pub deployer: Address,
+    /// Proposes the wrong result.
+    pub proposer: Address,
+    /// Challenges it.
+    pub challenger: Address,
+}
+
+/// Runs the demo on a fresh embedded chain, writing its account of the game to `out`.
 pub fn run(options: &DemoOptions, out: &mut dyn Write) -> Result<DemoReport> {
-    let (deployer, proposer, challenger) = (account(0xd0), account(0xb0), account(0xc0));
+    let accounts = DemoAccounts {
+        deployer: account(0xd0),
+        proposer: account(0xb0),
+        challenger: account(0xc0),
+    };
     let mut chain = EmbeddedChain::new();
-    for who in [deployer, proposer, challenger] {
+    for who in [accounts.deployer, accounts.proposer, accounts.challenger] {
         chain.fund(who, U256::from(1000) * U256::from(ETHER));
     }
+    run_on(&mut chain, accounts, options, out)
+}
+
+/// Runs the demo on `chain` (a fresh embedded chain, or a node the accounts can sign for).
+pub fn run_on(
+    chain: &mut dyn Chain,
+    accounts: DemoAccounts,
+    options: &DemoOptions,
+    out: &mut dyn Write,
+) -> Result<DemoReport> {
+    let DemoAccounts { deployer, proposer, challenger } = accounts;
     let w = |out: &mut dyn Write, text: String| {
         let _ = writeln!(out, "{text}");
     };
@@ -78,9 +108,9 @@ pub fn run(options: &DemoOptions, out: &mut dyn Write) -> Result<DemoReport> {
             options.spec.program.display()
         ),
     );
-    let deployment = deploy(&mut chain, deployer, &options.artifacts)?;
+    let deployment = deploy(chain, deployer, &options.artifacts)?;
     let params = GameParams::new(1, prestate, depth);
-    register_game_type(&mut chain, deployer, &options.artifacts, &deployment, &params)?;
+    register_game_type(chain, deployer, &options.artifacts, &deployment, &params)?;
     w(
         out,
         format!(
@@ -95,24 +125,23 @@ pub fn run(options: &DemoOptions, out: &mut dyn Write) -> Result<DemoReport> {
     w(out, format!("honest final state  {}", hex_hash(&honest.claim_at(Position::ROOT)?)));
     w(out, format!("proposer's claim    {} (lies from step {lie_from} on)", hex_hash(&root)));
     let extra = options.spec.extra_data()?;
-    let game =
-        create_game(&mut chain, proposer, deployment.factory, params.game_type, root, &extra)?;
+    let before = (chain.balance(challenger)?, chain.balance(proposer)?);
+    let game = create_game(chain, proposer, deployment.factory, params.game_type, root, &extra)?;
     w(out, format!("the proposer created game {game}"));
 
-    let before = (chain.balance(challenger)?, chain.balance(proposer)?);
     let mut seats = [
         Seat::new("proposer", Player::new(proposer, game, Strategy::Solver, liar, extra.clone())),
         Seat::new("challenger", Player::new(challenger, game, Strategy::Solver, honest, extra)),
     ];
     let mut max_move_gas = 0;
-    let summary = play(&mut chain, &mut seats, Duration::ZERO, |seat, event| {
+    let summary = play(chain, &mut seats, POLL, |seat, event| {
         if event.what.starts_with("attack") || event.what.starts_with("defend") {
             max_move_gas = max_move_gas.max(event.gas);
         }
         let gas = if event.gas > 0 { format!(" [{} gas]", event.gas) } else { String::new() };
         let _ = writeln!(out, "  {:<10} {}{gas}", seat.name, event.what);
     })?;
-    let status = game::read(&mut chain, game)?.status;
+    let status = game::read(chain, game)?.status;
     let report = DemoReport {
         status,
         summary,
@@ -133,7 +162,7 @@ pub fn run(options: &DemoOptions, out: &mut dyn Write) -> Result<DemoReport> {
     }
     w(out, format!("  the most gas one move used: {max_move_gas}"));
     w(out, format!(
-        "  balances: challenger {:+.4} ether, proposer {:+.4} ether (gas is free on the embedded chain)",
+        "  balances: challenger {:+.4} ether, proposer {:+.4} ether (bonds, less gas where gas is priced)",
         report.challenger_gain as f64 / ETHER as f64,
         report.proposer_gain as f64 / ETHER as f64
     ));

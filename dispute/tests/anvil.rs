@@ -307,3 +307,12 @@ fn the_cli_challenger_survives_a_restart_and_wins_on_anvil() {
     let _ = std::fs::remove_dir_all(liar_dir);
     let _ = std::fs::remove_dir_all(honest_dir);
 }
+
+#[test]
+fn the_demo_plays_on_anvil_too() {
+    let node = anvil(None);
+    let keys = KEYS[..3].join(",");
+    let out = run(&["demo", "--rpc-url", &node.url, "--private-key", &keys, "--max-depth", "12"]);
+    assert!(out.contains("outcome: challenger wins"), "{out}");
+    assert!(out.contains("step out of claim") || out.contains("step into claim"), "{out}");
+}

@@ -282,3 +282,21 @@ fn a_player_refuses_a_game_over_another_program_or_input() {
         }
     }
 }
+
+#[test]
+fn the_demo_ends_with_the_challenger_winning_the_proposers_bonds() {
+    let options = axon_dispute::demo::DemoOptions {
+        spec: spec("hello.elf", INPUT, None),
+        lie_from: None,
+        lie: Lie::State,
+        artifacts: default_artifacts_dir(),
+    };
+    let mut out = Vec::new();
+    let report = axon_dispute::demo::run(&options, &mut out).expect("the demo runs");
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(report.status, GameStatus::ChallengerWins, "{text}");
+    assert!(report.challenger_gain > 0 && report.proposer_gain < 0, "{report:?}");
+    assert_eq!(report.challenger_gain + report.proposer_gain, 0, "bonds only change hands");
+    assert!(report.max_move_gas > 0 && report.max_move_gas <= 100_000, "{report:?}");
+    assert!(text.contains("lies from step 1524"), "the lie starts mid-execution: {text}");
+}

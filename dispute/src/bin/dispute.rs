@@ -131,9 +131,16 @@ enum StrategyArg {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Play a whole dispute on an embedded chain: a dishonest proposer against an honest
-    /// challenger over a real guest program.
+    /// Play a whole dispute on an embedded chain (or on the node at --rpc-url, with three
+    /// --private-key accounts: deployer, proposer, challenger): a dishonest proposer against
+    /// an honest challenger over a real guest program.
     Demo {
+        /// A JSON-RPC node to play on instead of the embedded chain.
+        #[arg(long, env = "DISPUTE_RPC_URL")]
+        rpc_url: Option<String>,
+        /// The deployer's, proposer's and challenger's keys, with --rpc-url.
+        #[arg(long = "private-key", env = "DISPUTE_PRIVATE_KEY", value_delimiter = ',')]
+        private_keys: Vec<String>,
         #[command(flatten)]
         program: ProgramArgs,
         /// The step from which the proposer lies (default: the middle of the execution).
@@ -260,14 +267,26 @@ fn sender(chain: &RpcChain) -> Result<Address> {
 
 fn run(command: Command) -> Result<()> {
     match command {
-        Command::Demo { program, lie_from_step, lie, artifacts } => {
+        Command::Demo { rpc_url, private_keys, program, lie_from_step, lie, artifacts } => {
             let options = DemoOptions {
                 spec: program.spec(None)?,
                 lie_from: lie_from_step,
                 lie: lie.into(),
                 artifacts,
             };
-            demo::run(&options, &mut std::io::stdout())?;
+            match rpc_url {
+                None => demo::run(&options, &mut std::io::stdout())?,
+                Some(url) => {
+                    let mut chain = RpcChain::connect(&url, &private_keys)?;
+                    let [deployer, proposer, challenger] = chain.accounts()[..] else {
+                        return Err(Error::Chain(
+                            "a demo on a node needs three --private-key accounts".into(),
+                        ));
+                    };
+                    let accounts = demo::DemoAccounts { deployer, proposer, challenger };
+                    demo::run_on(&mut chain, accounts, &options, &mut std::io::stdout())?
+                }
+            };
         }
         Command::Deploy {
             chain,
