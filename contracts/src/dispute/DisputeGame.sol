@@ -287,7 +287,7 @@ contract DisputeGame is IDisputeGame {
         }
         if (!_isAttack && _parentIndex == 0) revert CannotDefendRootClaim();
 
-        Position nextPosition = _position(parent).move(_isAttack);
+        Position nextPosition = _positionOf(parent).move(_isAttack);
         uint256 nextDepth = nextPosition.depth();
         if (nextDepth > MAX_GAME_DEPTH) revert GameDepthExceeded();
         uint256 bond = getRequiredBond(nextPosition);
@@ -345,7 +345,7 @@ contract DisputeGame is IDisputeGame {
         if (h.status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
         if (_claimIndex >= h.claimCount) revert InvalidClaimIndex(_claimIndex);
         StoredClaim storage leaf = claims[_claimIndex];
-        if (_position(leaf).depth() != MAX_GAME_DEPTH) revert NotALeafClaim();
+        if (_positionOf(leaf).depth() != MAX_GAME_DEPTH) revert NotALeafClaim();
         if (steppers[_claimIndex] != address(0)) revert DuplicateStep();
         if (
             Duration.unwrap(getChallengerDuration(_claimIndex))
@@ -421,7 +421,7 @@ contract DisputeGame is IDisputeGame {
                 !_countered(child, childCheckpoint)
                     && childClaim.position <= Position.unwrap(checkpoint.leftmostPosition)
             ) {
-                checkpoint.leftmostPosition = _position(childClaim);
+                checkpoint.leftmostPosition = _positionOf(childClaim);
                 checkpoint.leftmostIndex = child;
             }
             checkpoint.cursor = childClaim.prevSibling;
@@ -438,7 +438,7 @@ contract DisputeGame is IDisputeGame {
         address counteredBy = _counteredBy(_claimIndex, checkpoint);
         address payee =
             counteredBy == address(0) ? REGISTRY.playerAddress(subgameRoot.playerId) : counteredBy;
-        credit[payee] += getRequiredBond(_position(subgameRoot));
+        credit[payee] += getRequiredBond(_positionOf(subgameRoot));
         resolutionCheckpoints[_claimIndex] = checkpoint;
         emit ClaimResolved(_claimIndex, counteredBy, payee);
     }
@@ -497,9 +497,9 @@ contract DisputeGame is IDisputeGame {
             parentIndex: c.parentIndex == ROOT_PARENT ? type(uint32).max : c.parentIndex,
             counteredBy: _counteredBy(_index, resolutionCheckpoints[_index]),
             claimant: REGISTRY.playerAddress(c.playerId),
-            bond: getRequiredBond(_position(c)),
+            bond: getRequiredBond(_positionOf(c)),
             claim: c.claim,
-            position: _position(c),
+            position: _positionOf(c),
             duration: c.duration,
             timestamp: c.timestamp
         });
@@ -641,7 +641,7 @@ contract DisputeGame is IDisputeGame {
         returns (Claim preState_, Claim postState_, uint256 postDepth_)
     {
         uint8 maxDepth = uint8(MAX_GAME_DEPTH);
-        uint64 traceIndex = _position(_leaf).traceIndex(maxDepth);
+        uint64 traceIndex = _positionOf(_leaf).traceIndex(maxDepth);
         if (_isAttack) {
             preState_ =
                 traceIndex == 0 ? ABSOLUTE_PRESTATE : _traceAncestor(_leaf, traceIndex - 1).claim;
@@ -651,7 +651,7 @@ contract DisputeGame is IDisputeGame {
             preState_ = _leaf.claim;
             StoredClaim storage post = _traceAncestor(_leaf, traceIndex + 1);
             postState_ = post.claim;
-            postDepth_ = _position(post).depth();
+            postDepth_ = _positionOf(post).depth();
         }
     }
 
@@ -671,7 +671,7 @@ contract DisputeGame is IDisputeGame {
     {
         uint8 maxDepth = uint8(MAX_GAME_DEPTH);
         ancestor_ = _claim;
-        while (_position(ancestor_).traceIndex(maxDepth) != _traceIndex) {
+        while (_positionOf(ancestor_).traceIndex(maxDepth) != _traceIndex) {
             ancestor_ = claims[ancestor_.parentIndex];
         }
     }
@@ -713,7 +713,7 @@ contract DisputeGame is IDisputeGame {
     }
 
     /// @notice Where `_claim` sits.
-    function _position(StoredClaim storage _claim) internal view returns (Position) {
+    function _positionOf(StoredClaim storage _claim) internal view returns (Position) {
         return Position.wrap(uint64(_claim.position));
     }
 
