@@ -34,11 +34,14 @@ pub struct GameParams {
     pub bond_growth: U256,
     /// Seconds between resolution and withdrawal.
     pub withdrawal_delay: u32,
+    /// How many local data the program reads: the entries of every game's extra data.
+    pub local_entries: u8,
 }
 
 impl GameParams {
     /// Optimism's production clock (3.5 days a side, 3 h extension, 6 h before a step), a
-    /// 0.01 ether root bond growing 9% a level, and a one-day withdrawal delay.
+    /// 0.01 ether root bond growing 9% a level, a one-day withdrawal delay, and one local
+    /// datum (the program input).
     pub fn new(game_type: u32, absolute_prestate: Hash, max_depth: u8) -> Self {
         Self {
             game_type,
@@ -50,6 +53,7 @@ impl GameParams {
             bond_base: U256::from(10_000_000_000_000_000u64),
             bond_growth: U256::from(1_090_000_000_000_000_000u64),
             withdrawal_delay: 86_400,
+            local_entries: 1,
         }
     }
 }
@@ -116,6 +120,7 @@ pub fn register_game_type(
         params.bond_base,
         params.bond_growth,
         params.withdrawal_delay,
+        U256::from(params.local_entries),
     )
         .abi_encode_params();
     let implementation = create(chain, from, artifacts, "DisputeGame.sol", "DisputeGame", args)?;

@@ -135,6 +135,10 @@ contract DisputeGame is IDisputeGame {
     uint256 internal immutable BOND_GROWTH;
     /// @notice The time between resolution and the first withdrawal of credit.
     Duration internal immutable WITHDRAWAL_DELAY;
+    /// @notice How many local data the program reads (local indices 1 to this): a game's
+    ///         extra data holds exactly one entry for each, so every local read of the trace
+    ///         can be loaded on chain and one input has exactly one encoding.
+    uint256 internal immutable LOCAL_ENTRIES;
 
     /// @notice The game's own state.
     Header internal header;
@@ -175,6 +179,7 @@ contract DisputeGame is IDisputeGame {
     /// @param _bondBase The root claim's bond, in wei.
     /// @param _bondGrowth The per-level bond growth, in WAD (at least 1e18).
     /// @param _withdrawalDelay The time between resolution and withdrawal.
+    /// @param _localEntries How many local data the program reads.
     constructor(
         GameType _gameType,
         Claim _absolutePrestate,
@@ -186,7 +191,8 @@ contract DisputeGame is IDisputeGame {
         IPlayerRegistry _registry,
         uint256 _bondBase,
         uint256 _bondGrowth,
-        Duration _withdrawalDelay
+        Duration _withdrawalDelay,
+        uint256 _localEntries
     ) {
         if (_maxGameDepth == 0 || _maxGameDepth > MAX_SUPPORTED_DEPTH) {
             revert InvalidMaxGameDepth(_maxGameDepth);
@@ -212,6 +218,7 @@ contract DisputeGame is IDisputeGame {
         BOND_BASE = _bondBase;
         BOND_GROWTH = _bondGrowth;
         WITHDRAWAL_DELAY = _withdrawalDelay;
+        LOCAL_ENTRIES = _localEntries;
         // The implementation itself is never played.
         header.initialized = true;
     }
@@ -366,15 +373,21 @@ contract DisputeGame is IDisputeGame {
     /// @return key_ The localized key.
     function addLocalData(uint256 _ident, uint256 _partOffset) external returns (bytes32 key_) {
         if (header.status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
-        bytes memory data = localData;
-        uint256 entries = data.length / LOCAL_ENTRY_BYTES;
-        if (_ident == 0 || _ident > entries) revert InvalidLocalIdent(_ident);
+        if (_ident == 0 || _ident > LOCAL_ENTRIES) revert InvalidLocalIdent(_ident);
+        // Reads the entry's (at most two) storage slots, not the whole extra data: entries are
+        // 33 bytes, so any non-empty extra data is in Solidity's long `bytes` layout, its
+        // content from slot `keccak256(localData.slot)` on.
         uint256 size;
         bytes32 word;
-        assembly ("memory-safe") {
-            let entry := add(add(data, 0x20), mul(sub(_ident, 1), LOCAL_ENTRY_BYTES))
-            size := byte(0, mload(entry))
-            word := mload(add(entry, 1))
+        assembly {
+            let start := mul(sub(_ident, 1), LOCAL_ENTRY_BYTES)
+            let offset := mod(start, 32)
+            mstore(0, localData.slot)
+            let slot := add(keccak256(0, 32), div(start, 32))
+            let first := sload(slot)
+            let second := sload(add(slot, 1))
+            size := byte(offset, first)
+            word := or(shl(mul(8, add(offset, 1)), first), shr(mul(8, sub(31, offset)), second))
         }
         key_ = VM.oracle().loadLocalData(_ident, LOCAL_CONTEXT, word, size, _partOffset);
     }
@@ -575,6 +588,11 @@ contract DisputeGame is IDisputeGame {
         return WITHDRAWAL_DELAY;
     }
 
+    /// @notice How many local data the program reads (entries of the extra data).
+    function localEntries() external view returns (uint256) {
+        return LOCAL_ENTRIES;
+    }
+
     /// @notice The one-step verifier.
     function vm() external view returns (IStepper) {
         return VM;
@@ -728,8 +746,8 @@ contract DisputeGame is IDisputeGame {
     }
 
     /// @notice Reverts unless `_extraData` is canonical local data (see `InvalidExtraData`).
-    function _checkExtraData(bytes calldata _extraData) internal pure {
-        if (_extraData.length % LOCAL_ENTRY_BYTES != 0) revert InvalidExtraData();
+    function _checkExtraData(bytes calldata _extraData) internal view {
+        if (_extraData.length != LOCAL_ENTRIES * LOCAL_ENTRY_BYTES) revert InvalidExtraData();
         for (uint256 offset = 0; offset < _extraData.length; offset += LOCAL_ENTRY_BYTES) {
             uint256 size = uint8(_extraData[offset]);
             if (size > 32) revert InvalidExtraData();

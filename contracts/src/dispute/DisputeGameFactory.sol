@@ -34,8 +34,6 @@ contract DisputeGameFactory is IPlayerRegistry {
     mapping(bytes32 => IDisputeGame) internal gamesByUUID;
     /// @notice Every game created, in order.
     GameRecord[] internal gameList;
-    /// @notice Which games this factory created, for the registry's caller check.
-    mapping(address => bool) public isGame;
 
     /// @inheritdoc IPlayerRegistry
     mapping(address => uint32) public playerId;
@@ -81,7 +79,6 @@ contract DisputeGameFactory is IPlayerRegistry {
 
         proxy_ = IDisputeGame(_clone(address(impl)));
         gamesByUUID[uuid] = proxy_;
-        isGame[address(proxy_)] = true;
         gameList.push(
             GameRecord({ game: proxy_, createdAt: Timestamp.wrap(uint32(block.timestamp)) })
         );

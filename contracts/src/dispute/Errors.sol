@@ -23,8 +23,9 @@ error AlreadyInitialized();
 /// @notice Thrown when the root claim's status byte is no VM status (above 3).
 error InvalidRootClaimStatus(uint8 status);
 
-/// @notice Thrown when the extra data is not a sequence of canonical 33-byte local-data
-///         entries (`uint8 size ‖ bytes32 word`, size at most 32, the word zero past size).
+/// @notice Thrown when the extra data is not one canonical 33-byte local-data entry
+///         (`uint8 size ‖ bytes32 word`, size at most 32, the word zero past size) for each
+///         local datum the program reads.
 error InvalidExtraData();
 
 /// @notice Thrown when a move, step or resolution is made on a game that is already resolved.

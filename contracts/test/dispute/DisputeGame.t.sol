@@ -59,7 +59,8 @@ contract DisputeGame_Init_Test is DisputeGameTestBase {
             factory,
             _base,
             _growth,
-            WITHDRAWAL_DELAY
+            WITHDRAWAL_DELAY,
+            0
         );
     }
 
@@ -178,11 +179,14 @@ contract DisputeGame_Init_Test is DisputeGameTestBase {
         assertEq(uint256(uint8(uint256(Claim.unwrap(game.rootClaim())) >> 248)), 3);
     }
 
-    /// @notice Extra data of a length not a multiple of 33, a size above 32, or non-zero bytes
-    ///         past the size (in any entry) is rejected.
+    /// @notice Extra data that is not exactly one entry per local datum (none, a stray byte,
+    ///         a second entry), a size above 32, or non-zero bytes past the size is rejected.
     function test_initialize_invalidExtraData_reverts() external {
+        _useLocalEntries(1);
         bytes32 word = bytes32(bytes4("axon"));
-        bytes[] memory bad = new bytes[](6);
+        bytes[] memory bad = new bytes[](8);
+        bad[6] = "";
+        bad[7] = abi.encodePacked(_entry(4, word), _entry(0, 0));
         bad[0] = new bytes(32);
         bad[1] = abi.encodePacked(_entry(4, word), uint8(0));
         bad[2] = _entry(33, word);
@@ -198,13 +202,17 @@ contract DisputeGame_Init_Test is DisputeGameTestBase {
         }
     }
 
-    /// @notice Canonical extra data is accepted and kept: no entry, size 0, sizes 4 and 32.
+    /// @notice Canonical extra data is accepted and kept: sizes 0, 4 and 32 for a program
+    ///         reading three local data, nothing for one reading none.
     function test_initialize_extraData_succeeds() external {
+        _useLocalEntries(3);
         bytes memory data = abi.encodePacked(
             _entry(0, 0), _entry(4, bytes32(bytes4("axon"))), _entry(32, bytes32(type(uint256).max))
         );
         _create(Claim.wrap(0), data);
         assertEq(game.extraData(), data);
+        assertEq(game.localEntries(), 3);
+        _useLocalEntries(0);
         _create(Claim.wrap(0), "");
         assertEq(game.extraData(), "");
     }
@@ -250,6 +258,7 @@ contract DisputeGame_Init_Test is DisputeGameTestBase {
 
     /// @notice A second game with the same type, root claim and extra data is rejected.
     function test_create_gameAlreadyExists_reverts() external {
+        _useLocalEntries(1);
         bytes memory data = _entry(4, bytes32(bytes4("axon")));
         _create(Claim.wrap(bytes32(uint256(1))), data);
         bytes32 uuid = factory.getGameUUID(GAME_TYPE, Claim.wrap(bytes32(uint256(1))), data);
@@ -261,9 +270,10 @@ contract DisputeGame_Init_Test is DisputeGameTestBase {
 
     /// @notice Different extra data makes a different game; the factory lists both in order.
     function test_create_listsGames_succeeds() external {
+        _useLocalEntries(1);
         Claim rootClaim = Claim.wrap(bytes32(uint256(1)));
         bytes memory data = _entry(4, bytes32(bytes4("axon")));
-        DisputeGame first = _create(rootClaim, "");
+        DisputeGame first = _create(rootClaim, _entry(4, bytes32(bytes4("axom"))));
         uint256 t0 = block.timestamp;
         vm.warp(t0 + 100);
         DisputeGame second = _create(rootClaim, data);
@@ -275,15 +285,14 @@ contract DisputeGame_Init_Test is DisputeGameTestBase {
         assertEq(uint256(GameType.unwrap(gameType)), uint256(GameType.unwrap(GAME_TYPE)));
         (,, proxy) = factory.gameAtIndex(0);
         assertEq(address(proxy), address(first));
-        (proxy, createdAt) = factory.games(GAME_TYPE, rootClaim, "");
+        (proxy, createdAt) = factory.games(GAME_TYPE, rootClaim, _entry(4, bytes32(bytes4("axom"))));
         assertEq(address(proxy), address(first));
         assertEq(uint256(Timestamp.unwrap(createdAt)), t0);
         (proxy, createdAt) = factory.games(GAME_TYPE, rootClaim, data);
         assertEq(address(proxy), address(second));
-        (proxy, createdAt) = factory.games(GAME_TYPE, Claim.wrap(bytes32(uint256(2))), "");
+        (proxy, createdAt) = factory.games(GAME_TYPE, Claim.wrap(bytes32(uint256(2))), data);
         assertEq(address(proxy), address(0));
         assertEq(uint256(Timestamp.unwrap(createdAt)), 0);
-        assertTrue(factory.isGame(address(first)) && factory.isGame(address(second)), "isGame");
         assertEq(second.extraData(), data);
     }
 
@@ -937,6 +946,7 @@ contract DisputeGame_LocalData_Test is DisputeGameTestBase {
 
     function setUp() public override {
         super.setUp();
+        _useLocalEntries(2);
         _create(Claim.wrap(0), abi.encodePacked(uint8(4), bytes32(bytes4("axon")), uint8(32), WORD));
     }
 

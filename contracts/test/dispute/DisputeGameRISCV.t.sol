@@ -56,7 +56,8 @@ contract DisputeGame_RISCV_Test is DisputeActors {
             factory,
             BOND_BASE,
             BOND_GROWTH,
-            WITHDRAWAL_DELAY
+            WITHDRAWAL_DELAY,
+            1
         );
         factory.setImplementation(RISCV_TYPE, IDisputeGame(address(riscvImpl)));
         playType = RISCV_TYPE;

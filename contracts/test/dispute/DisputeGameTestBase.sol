@@ -50,6 +50,18 @@ abstract contract DisputeGameTestBase is Test {
         factory.setImplementation(GAME_TYPE, IDisputeGame(address(impl)));
     }
 
+    /// @notice How many local-data entries the current game type takes (the alphabet trace
+    ///         reads none; tests of local data switch with `_useLocalEntries`).
+    uint256 internal localEntries;
+
+    /// @notice Makes `GAME_TYPE` a fresh implementation whose games take `_entries` local-data
+    ///         entries.
+    function _useLocalEntries(uint256 _entries) internal {
+        localEntries = _entries;
+        impl = _newImpl(IStepper(address(alphabet)), MAX_DEPTH);
+        factory.setImplementation(GAME_TYPE, IDisputeGame(address(impl)));
+    }
+
     /// @notice A game implementation with the test parameters over `_vm` at `_maxDepth`.
     function _newImpl(IStepper _vm, uint256 _maxDepth) internal returns (DisputeGame) {
         return new DisputeGame(
@@ -63,7 +75,8 @@ abstract contract DisputeGameTestBase is Test {
             factory,
             BOND_BASE,
             BOND_GROWTH,
-            WITHDRAWAL_DELAY
+            WITHDRAWAL_DELAY,
+            localEntries
         );
     }
 
