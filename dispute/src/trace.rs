@@ -54,7 +54,9 @@ pub struct VmTraceProvider {
 
 impl VmTraceProvider {
     /// Runs `program` with `preimages` to its end (at most `2^max_depth` steps), keeping a
-    /// checkpoint every `interval` steps in `store`.
+    /// checkpoint every `interval` steps in `store` — or, when `store` is a directory holding
+    /// a complete recording of the same program, interval and length (a restarted player),
+    /// opens it without running the program.
     pub fn new(
         program: &Program,
         preimages: PreimageStore,
@@ -83,7 +85,8 @@ impl VmTraceProvider {
         self.checkpoints.final_step()
     }
 
-    /// What the guest wrote to stdout during the recording run.
+    /// What the guest wrote to stdout during the recording run (nothing when the checkpoints
+    /// were reused).
     pub fn stdout(&self) -> &[u8] {
         &self.host.stdout
     }

@@ -234,15 +234,13 @@ fn several_dishonest_claimants_at_once_all_lose() {
 fn a_restarted_challenger_resumes_from_its_checkpoints_and_wins() {
     let dir = std::env::temp_dir().join(format!("axon-restart-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
+    // A player over checkpoints in `dir`, and whether it ran the program to make them.
     let restarted = |dir: &PathBuf, challenger, game| {
         let spec = spec("hello.elf", INPUT, Some(dir.join("checkpoints")));
-        Player::new(
-            challenger,
-            game,
-            Strategy::Solver,
-            spec.trace(None).unwrap(),
-            spec.extra_data().unwrap(),
-        )
+        let trace = spec.honest_trace().unwrap();
+        let ran = !trace.stdout().is_empty();
+        let extra = spec.extra_data().unwrap();
+        (ran, Player::new(challenger, game, Strategy::Solver, Box::new(trace), extra))
     };
     let mut arena = arena();
     let lie = Some((1000, Lie::State));
@@ -250,15 +248,17 @@ fn a_restarted_challenger_resumes_from_its_checkpoints_and_wins() {
     let game = propose(&mut arena, proposer, lie);
     let mut liar = player(proposer, game, Strategy::Solver, lie);
     // A few rounds, then the challenger "crashes": a new player, a new trace from disk.
-    let mut first = restarted(&dir, challenger, game);
+    let (ran, mut first) = restarted(&dir, challenger, game);
+    assert!(ran, "the first start runs the program");
     for _ in 0..4 {
         first.tick(&mut arena.chain).unwrap();
         liar.tick(&mut arena.chain).unwrap();
     }
     drop(first);
     assert!(dir.join("checkpoints").read_dir().unwrap().count() > 1, "checkpoints on disk");
-    let mut seats =
-        [Seat::new("proposer", liar), Seat::new("challenger", restarted(&dir, challenger, game))];
+    let (ran, again) = restarted(&dir, challenger, game);
+    assert!(!ran, "the restart reuses the checkpoints on disk");
+    let mut seats = [Seat::new("proposer", liar), Seat::new("challenger", again)];
     assert_eq!(finish(&mut arena, game, &mut seats).0, GameStatus::ChallengerWins);
     std::fs::remove_dir_all(&dir).unwrap();
 }

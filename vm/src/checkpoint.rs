@@ -5,6 +5,12 @@
 //! a directory), and then answers "the VM at step N" by restoring the nearest checkpoint at or
 //! before N and running at most `interval - 1` steps. Past the end of the trace the answer is
 //! the final, halted state: halted traces pad with their last state.
+//!
+//! A directory of checkpoints ends with a manifest ([`MANIFEST`]), written last, that names
+//! the initial state, the interval, the step limit and every checkpoint:
+//! [`Checkpoints::record`] opens such a directory instead of running the program again (a
+//! restarted challenger), and records afresh when the manifest is missing (a run killed
+//! mid-recording) or describes another recording.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,6 +29,9 @@ pub enum CheckpointStore {
     Directory(PathBuf),
 }
 
+/// The file that completes a checkpoint directory.
+pub const MANIFEST: &str = "checkpoints.manifest";
+
 /// Snapshots of one execution every `interval` steps.
 #[derive(Debug)]
 pub struct Checkpoints {
@@ -36,7 +45,9 @@ pub struct Checkpoints {
 
 impl Checkpoints {
     /// Runs `vm` to its end (or `max_steps`), keeping a checkpoint every `interval` steps,
-    /// at the start, and at the last step.
+    /// at the start, and at the last step — unless `store` is a directory that holds a
+    /// complete recording of the same execution (same initial state, interval and step
+    /// limit): that is opened, and neither `vm` nor `host` runs.
     ///
     /// # Panics
     /// If `interval` is zero.
@@ -49,8 +60,18 @@ impl Checkpoints {
         config: VmConfig,
     ) -> Result<Self> {
         assert!(interval > 0, "checkpoint interval must be positive");
+        let header = manifest_header(&mut vm, interval, max_steps);
         if let CheckpointStore::Directory(dir) = &store {
+            if let Some((final_step, steps)) = read_manifest(dir, &header) {
+                let taken = steps.into_iter().map(|step| (step, Vec::new())).collect();
+                return Ok(Self { interval, store, config, taken, final_step });
+            }
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            // An older manifest would describe files this recording overwrites.
+            let old = dir.join(MANIFEST);
+            if old.exists() {
+                std::fs::remove_file(&old).map_err(|e| Error::io(&old, e))?;
+            }
         }
         let mut this =
             Self { interval, store, config, taken: BTreeMap::new(), final_step: vm.cpu.step };
@@ -64,13 +85,27 @@ impl Checkpoints {
             vm.run(host, next.min(max_steps))?;
         }
         this.final_step = vm.cpu.step;
+        if let CheckpointStore::Directory(dir) = &this.store {
+            this.write_manifest(dir, &header)?;
+        }
         Ok(this)
+    }
+
+    /// Writes the manifest of a directory recording (after its last snapshot), through a
+    /// temporary file so that a kill leaves no manifest rather than half of one.
+    fn write_manifest(&self, dir: &std::path::Path, header: &str) -> Result<()> {
+        let steps: Vec<String> = self.taken.keys().map(u64::to_string).collect();
+        let text = format!("{header}final {}\nsteps {}\n", self.final_step, steps.join(","));
+        let tmp = dir.join(format!("{MANIFEST}.tmp"));
+        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+        let path = dir.join(MANIFEST);
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
     }
 
     fn path(&self, step: u64) -> Option<PathBuf> {
         match &self.store {
             CheckpointStore::Memory => None,
-            CheckpointStore::Directory(dir) => Some(dir.join(format!("step-{step}.snap"))),
+            CheckpointStore::Directory(dir) => Some(snapshot_file(dir, step)),
         }
     }
 
@@ -125,4 +160,37 @@ impl Checkpoints {
     pub fn state_hash_at<H: Host>(&self, host: &mut H, step: u64) -> Result<Hash> {
         Ok(self.vm_at(host, step)?.state_hash())
     }
+}
+
+/// The lines of a manifest that identify a recording: the initial state hash (which fixes
+/// the program; its input is the caller's to keep per directory), interval and step limit.
+fn manifest_header(vm: &mut Vm, interval: u64, max_steps: u64) -> String {
+    format!(
+        "axon-checkpoints 1\ninitial {}\ninterval {interval}\nmax_steps {max_steps}\n",
+        hex::encode(vm.state_hash())
+    )
+}
+
+/// The final step and checkpoint steps of the recording in `dir`, if its manifest starts
+/// with `header` and every snapshot it names is there.
+fn read_manifest(dir: &std::path::Path, header: &str) -> Option<(u64, Vec<u64>)> {
+    let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    let rest = text.strip_prefix(header)?;
+    let mut lines = rest.lines();
+    let final_step = lines.next()?.strip_prefix("final ")?.parse().ok()?;
+    let steps: Vec<u64> = lines
+        .next()?
+        .strip_prefix("steps ")?
+        .split(',')
+        .map(str::parse)
+        .collect::<std::result::Result<_, _>>()
+        .ok()?;
+    let complete =
+        !steps.is_empty() && steps.iter().all(|&step| snapshot_file(dir, step).is_file());
+    complete.then_some((final_step, steps))
+}
+
+/// The snapshot file of the checkpoint at `step` in `dir`.
+fn snapshot_file(dir: &std::path::Path, step: u64) -> PathBuf {
+    dir.join(format!("step-{step}.snap"))
 }

@@ -122,3 +122,38 @@ fn checkpoints_give_the_hash_at_any_step_and_pad_after_halt() {
     }
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+#[test]
+fn a_complete_checkpoint_directory_is_reused_and_anything_else_recorded_afresh() {
+    let program = common::program(HELLO);
+    let host = common::capturing_host(b"checkpoints".to_vec());
+    let dir = std::env::temp_dir().join(format!("axon-reuse-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let open = |interval: u64| {
+        let mut h = host.clone();
+        let vm = Vm::new(&program).expect("load");
+        let store = CheckpointStore::Directory(dir.clone());
+        let checkpoints =
+            Checkpoints::record(vm, &mut h, interval, u64::MAX, store, VmConfig::default())
+                .expect("record or reuse");
+        let (before, after) = (h.stdout.len(), checkpoints.state_hash_at(&mut h, 1234).unwrap());
+        (checkpoints, before, after)
+    };
+    let (first, printed, hash) = open(250);
+    assert!(printed > 0, "the first run records (the guest printed)");
+    let (again, printed_again, hash_again) = open(250);
+    assert_eq!(printed_again, 0, "the second run reuses: the program did not run");
+    assert_eq!(
+        (again.final_step(), again.len(), hash_again),
+        (first.final_step(), first.len(), hash)
+    );
+    // Another interval is another recording; a missing snapshot or manifest forces one too.
+    let (other, printed, _) = open(300);
+    assert!(printed > 0 && other.len() != first.len(), "a new interval records again");
+    std::fs::remove_file(dir.join("step-300.snap")).unwrap();
+    assert!(open(300).1 > 0, "a missing snapshot records again");
+    std::fs::remove_file(dir.join(axon_vm::checkpoint::MANIFEST)).unwrap();
+    assert!(open(300).1 > 0, "a missing manifest records again");
+    assert_eq!(open(300).1, 0, "and then reuses");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
