@@ -12,7 +12,7 @@ use revm::primitives::{Address, U256};
 use crate::chain::{Chain, EmbeddedChain};
 use crate::deploy::{create_game, deploy, register_game_type, GameParams};
 use crate::driver::{play, Seat, Summary};
-use crate::game::{self, hex_hash, GameStatus};
+use crate::game::{self, hex_hash, EventKind, GameStatus};
 use crate::lying::Lie;
 use crate::setup::TraceSpec;
 use crate::{Player, Position, Result, Strategy, TraceProvider};
@@ -135,11 +135,10 @@ pub fn run_on(
     ];
     let mut max_move_gas = 0;
     let summary = play(chain, &mut seats, POLL, |seat, event| {
-        if event.what.starts_with("attack") || event.what.starts_with("defend") {
+        if event.kind == EventKind::Move {
             max_move_gas = max_move_gas.max(event.gas);
         }
-        let gas = if event.gas > 0 { format!(" [{} gas]", event.gas) } else { String::new() };
-        let _ = writeln!(out, "  {:<10} {}{gas}", seat.name, event.what);
+        let _ = writeln!(out, "  {:<10} {event}", seat.name);
     })?;
     let status = game::read(chain, game)?.status;
     let report = DemoReport {

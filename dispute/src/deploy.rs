@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use alloy_sol_types::{SolCall, SolValue};
+use alloy_sol_types::SolValue;
 use axon_vm::Hash;
 use revm::primitives::{Address, U256};
 
-use crate::chain::{Chain, Tx};
+use crate::chain::{send, view, Chain, Tx};
 use crate::contracts::{creation_code, IDisputeGameFactory};
 use crate::game::required_bond;
 use crate::{Error, Position, Result};
@@ -126,12 +126,7 @@ pub fn register_game_type(
     let implementation = create(chain, from, artifacts, "DisputeGame.sol", "DisputeGame", args)?;
     let call =
         IDisputeGameFactory::setImplementationCall { gameType: params.game_type, implementation };
-    chain.send(Tx {
-        from,
-        to: Some(deployment.factory),
-        value: U256::ZERO,
-        data: call.abi_encode(),
-    })?;
+    send(chain, from, deployment.factory, U256::ZERO, call)?;
     Ok(implementation)
 }
 
@@ -145,12 +140,8 @@ pub fn create_game(
     root_claim: Hash,
     extra_data: &[u8],
 ) -> Result<Address> {
-    let implementation = {
-        let call = IDisputeGameFactory::gameImplsCall { gameType: game_type };
-        let out = chain.call(factory, call.abi_encode())?;
-        IDisputeGameFactory::gameImplsCall::abi_decode_returns(&out)
-            .map_err(|e| Error::Chain(format!("gameImpls: {e}")))?
-    };
+    let implementation =
+        view(chain, factory, IDisputeGameFactory::gameImplsCall { gameType: game_type })?;
     if implementation == Address::ZERO {
         return Err(Error::Chain(format!("the factory at {factory} has no game type {game_type}")));
     }
@@ -160,15 +151,12 @@ pub fn create_game(
         rootClaim: root_claim.into(),
         extraData: extra_data.to_vec().into(),
     };
-    chain.send(Tx { from, to: Some(factory), value: bond, data: call.abi_encode() })?;
+    send(chain, from, factory, bond, call)?;
     // Games are unique per (type, root claim, extra data): the factory's index names this one.
     let lookup = IDisputeGameFactory::gamesCall {
         gameType: game_type,
         rootClaim: root_claim.into(),
         extraData: extra_data.to_vec().into(),
     };
-    let out = chain.call(factory, lookup.abi_encode())?;
-    Ok(IDisputeGameFactory::gamesCall::abi_decode_returns(&out)
-        .map_err(|e| Error::Chain(format!("games: {e}")))?
-        .proxy)
+    Ok(view(chain, factory, lookup)?.proxy)
 }

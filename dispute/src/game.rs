@@ -1,24 +1,52 @@
 //! A typed client of one deployed `DisputeGame`: a snapshot of its claims and clocks
 //! ([`GameState`]) and the transactions a player sends.
 
-use alloy_sol_types::SolCall;
 use axon_vm::Hash;
 use revm::primitives::{Address, U256};
 
-use crate::chain::{Chain, Receipt, Tx};
+use crate::chain::{send, view, Chain, Receipt};
 use crate::contracts::IDisputeGame;
 use crate::{Error, Position, Result};
 
 /// The most children `resolveClaim` looks at per transaction.
 const RESOLVE_CHUNK: usize = 256;
 
+/// The kinds of thing a player does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// Registered with the player registry.
+    Register,
+    /// An attack or a defence.
+    Move,
+    /// A step at a leaf (with its oracle loads).
+    Step,
+    /// A move or step the game refused (no transaction landed).
+    Refused,
+    /// A claim's or the game's resolution.
+    Resolve,
+    /// A withdrawal of credit.
+    Withdraw,
+}
+
 /// Something a player did, for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
-    /// What was done.
+    /// What kind of thing it was.
+    pub kind: EventKind,
+    /// What was done, in words.
     pub what: String,
     /// The gas the transaction used (0 for what sent none).
     pub gas: u64,
+}
+
+impl std::fmt::Display for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.what)?;
+        if self.gas > 0 {
+            write!(f, " [{} gas]", self.gas)?;
+        }
+        Ok(())
+    }
 }
 
 /// The game's outcome, as `GameStatus` in `contracts/src/dispute/lib/Types.sol`.
@@ -120,12 +148,6 @@ impl GameState {
     }
 }
 
-/// Calls the game at `game` and decodes the answer.
-fn view<C: SolCall>(chain: &mut dyn Chain, game: Address, call: C) -> Result<C::Return> {
-    let out = chain.call(game, call.abi_encode())?;
-    C::abi_decode_returns(&out).map_err(|e| Error::Chain(format!("{}: {e}", C::SIGNATURE)))
-}
-
 /// Reads the whole state of the game at `game`.
 pub fn read(chain: &mut dyn Chain, game: Address) -> Result<GameState> {
     let count: usize = view(chain, game, IDisputeGame::claimDataLenCall {})?.to();
@@ -176,17 +198,6 @@ pub fn credit(chain: &mut dyn Chain, game: Address, account: Address) -> Result<
     view(chain, game, IDisputeGame::creditCall { account })
 }
 
-/// Sends `call` to the game from `from` with `value`.
-pub fn send<C: SolCall>(
-    chain: &mut dyn Chain,
-    from: Address,
-    game: Address,
-    value: U256,
-    call: C,
-) -> Result<Receipt> {
-    chain.send(Tx { from, to: Some(game), value, data: call.abi_encode() })
-}
-
 /// The extra data of a game whose program reads `locals` (local index 1, 2, … in order):
 /// one `uint8 size ‖ bytes32 word` entry each.
 pub fn encode_extra_data(locals: &[&[u8]]) -> Result<Vec<u8>> {
@@ -221,10 +232,13 @@ pub fn resolve_ready(
         return Ok((events, None));
     }
     let mut resolved = state.resolved.clone();
-    let mut children: Vec<usize> = vec![0; state.claims.len()];
+    // Per claim: its children, and those of them not resolved yet.
+    let mut children = vec![0usize; state.claims.len()];
+    let mut unresolved = vec![0usize; state.claims.len()];
     for claim in &state.claims {
         if let Some(parent) = claim.parent {
             children[parent] += 1;
+            unresolved[parent] += usize::from(!resolved[claim.index]);
         }
     }
     let mut next_deadline = None::<u64>;
@@ -238,8 +252,7 @@ pub fn resolve_ready(
             next_deadline = Some(next_deadline.map_or(at, |n| n.min(at)));
             continue;
         }
-        let ready = state.claims.iter().all(|c| c.parent != Some(claim.index) || resolved[c.index]);
-        if !ready {
+        if unresolved[claim.index] != 0 {
             continue;
         }
         for _ in 0..children[claim.index].div_ceil(RESOLVE_CHUNK).max(1) {
@@ -249,6 +262,7 @@ pub fn resolve_ready(
             };
             match raced(send(chain, from, state.address, U256::ZERO, call))? {
                 Some(receipt) => events.push(Event {
+                    kind: EventKind::Resolve,
                     what: format!("resolve claim {}", claim.index),
                     gas: receipt.gas_used,
                 }),
@@ -256,11 +270,18 @@ pub fn resolve_ready(
             }
         }
         resolved[claim.index] = true;
+        if let Some(parent) = claim.parent {
+            unresolved[parent] -= 1;
+        }
     }
     if resolved[0] {
         let call = IDisputeGame::resolveCall {};
         if let Some(receipt) = raced(send(chain, from, state.address, U256::ZERO, call))? {
-            events.push(Event { what: "resolve the game".into(), gas: receipt.gas_used });
+            events.push(Event {
+                kind: EventKind::Resolve,
+                what: "resolve the game".into(),
+                gas: receipt.gas_used,
+            });
         }
     }
     Ok((events, next_deadline))

@@ -4,7 +4,6 @@
 //! blob chunks with their memory proofs (`loadBlobPart`, the first chunk first: it carries the
 //! length). Chunks already loaded are skipped.
 
-use alloy_sol_types::SolCall;
 use axon_vm::abi::PreimageKeyType;
 use axon_vm::memory::Memory;
 use axon_vm::merkle::keccak256;
@@ -12,7 +11,7 @@ use axon_vm::preimage::PreimageSource;
 use axon_vm::{Hash, PreimagePart, PreimageStore};
 use revm::primitives::{Address, U256};
 
-use crate::chain::{Chain, Tx};
+use crate::chain::{send, view, Chain};
 use crate::contracts::{IDisputeGame, IPreimageOracle};
 use crate::{Error, Result};
 
@@ -33,9 +32,7 @@ fn part_ok(chain: &mut dyn Chain, oracle: Address, key: Hash, chunk_offset: u64)
         key: key.into(),
         chunkOffset: U256::from(chunk_offset),
     };
-    let out = chain.call(oracle, call.abi_encode())?;
-    IPreimageOracle::preimagePartOkCall::abi_decode_returns(&out)
-        .map_err(|e| Error::Chain(format!("preimagePartOk: {e}")))
+    view(chain, oracle, call)
 }
 
 /// Loads what the oracle needs to answer the read `part` in `game`, sending from `from`.
@@ -63,12 +60,7 @@ pub fn load_part(
                 let ident = U256::from_be_bytes(part.key) & U256::from(u32::MAX);
                 let call =
                     IDisputeGame::addLocalDataCall { ident, partOffset: U256::from(part_offset) };
-                chain.send(Tx {
-                    from,
-                    to: Some(game),
-                    value: U256::ZERO,
-                    data: call.abi_encode(),
-                })?;
+                send(chain, from, game, U256::ZERO, call)?;
                 sent += 1;
             }
         }
@@ -78,12 +70,7 @@ pub fn load_part(
                     partOffset: U256::from(part_offset),
                     preimage: data.to_vec().into(),
                 };
-                chain.send(Tx {
-                    from,
-                    to: Some(oracle),
-                    value: U256::ZERO,
-                    data: call.abi_encode(),
-                })?;
+                send(chain, from, oracle, U256::ZERO, call)?;
                 sent += 1;
             }
         }
@@ -108,12 +95,7 @@ pub fn load_part(
                     chunk: proof.leaf.into(),
                     proof: proof.to_bytes().into(),
                 };
-                chain.send(Tx {
-                    from,
-                    to: Some(oracle),
-                    value: U256::ZERO,
-                    data: call.abi_encode(),
-                })?;
+                send(chain, from, oracle, U256::ZERO, call)?;
                 sent += 1;
             }
         }

@@ -8,12 +8,11 @@
 
 use std::collections::HashSet;
 
-use alloy_sol_types::SolCall;
 use revm::primitives::{Address, U256};
 
-use crate::chain::Chain;
-use crate::contracts::{IDisputeGame, IDisputeGameFactory};
-use crate::game::{self, Event, GameState, GameStatus};
+use crate::chain::{send, view, Chain};
+use crate::contracts::{IDisputeGame, IDisputeGameFactory, IStepper};
+use crate::game::{self, Event, EventKind, GameState, GameStatus};
 use crate::oracle::load_part;
 use crate::solver::{next_actions, Action};
 use crate::{Error, Result, TraceProvider};
@@ -193,7 +192,7 @@ impl Player {
         state: &GameState,
         action: &Action,
     ) -> Result<Option<Event>> {
-        let (what, result) = match *action {
+        let (kind, what, result) = match *action {
             Action::Move { parent, disputed, claim, attack, position } => {
                 if state.challenger_duration(parent) >= state.max_clock_duration {
                     return Ok(None);
@@ -211,7 +210,7 @@ impl Player {
                     short(&claim),
                     position.depth()
                 );
-                (what, game::send(chain, self.account, self.game, bond, call))
+                (EventKind::Move, what, send(chain, self.account, self.game, bond, call))
             }
             Action::Step { claim, attack, pre_steps } => {
                 if state.challenger_duration(claim) >= state.max_clock_duration {
@@ -245,14 +244,15 @@ impl Player {
                         String::new()
                     }
                 );
-                (what, game::send(chain, self.account, self.game, U256::ZERO, call))
+                (EventKind::Step, what, send(chain, self.account, self.game, U256::ZERO, call))
             }
         };
         match result {
-            Ok(receipt) => Ok(Some(Event { what, gas: receipt.gas_used })),
+            Ok(receipt) => Ok(Some(Event { kind, what, gas: receipt.gas_used })),
             Err(Error::Reverted(data)) => {
                 self.refused.insert(action.clone());
                 Ok(Some(Event {
+                    kind: EventKind::Refused,
                     what: format!("{what}: refused, {}", crate::contracts::describe_revert(&data)),
                     gas: 0,
                 }))
@@ -268,36 +268,27 @@ impl Player {
         if self.registered {
             return Ok(None);
         }
-        let out = chain.call(self.game, IDisputeGame::registryCall {}.abi_encode())?;
-        let registry = IDisputeGame::registryCall::abi_decode_returns(&out)
-            .map_err(|e| Error::Chain(e.to_string()))?;
-        let out = chain.call(
-            registry,
-            IDisputeGameFactory::playerIdCall { player: self.account }.abi_encode(),
-        )?;
-        let id = IDisputeGameFactory::playerIdCall::abi_decode_returns(&out)
-            .map_err(|e| Error::Chain(e.to_string()))?;
+        let registry = view(chain, self.game, IDisputeGame::registryCall {})?;
+        let id = view(chain, registry, IDisputeGameFactory::playerIdCall { player: self.account })?;
         self.registered = true;
         if id != 0 {
             return Ok(None);
         }
         let call = IDisputeGameFactory::registerCall { player: self.account };
-        let receipt = game::send(chain, self.account, registry, U256::ZERO, call)?;
-        Ok(Some(Event { what: "register with the player registry".into(), gas: receipt.gas_used }))
+        let receipt = send(chain, self.account, registry, U256::ZERO, call)?;
+        Ok(Some(Event {
+            kind: EventKind::Register,
+            what: "register with the player registry".into(),
+            gas: receipt.gas_used,
+        }))
     }
 
     fn oracle(&mut self, chain: &mut dyn Chain) -> Result<Address> {
         if let Some(oracle) = self.oracle {
             return Ok(oracle);
         }
-        let vm = {
-            let out = chain.call(self.game, IDisputeGame::vmCall {}.abi_encode())?;
-            IDisputeGame::vmCall::abi_decode_returns(&out)
-                .map_err(|e| Error::Chain(e.to_string()))?
-        };
-        let out = chain.call(vm, crate::contracts::IStepper::oracleCall {}.abi_encode())?;
-        let oracle = crate::contracts::IStepper::oracleCall::abi_decode_returns(&out)
-            .map_err(|e| Error::Chain(e.to_string()))?;
+        let vm = view(chain, self.game, IDisputeGame::vmCall {})?;
+        let oracle = view(chain, vm, IStepper::oracleCall {})?;
         self.oracle = Some(oracle);
         Ok(oracle)
     }
@@ -314,11 +305,12 @@ impl Player {
         }
         let call = IDisputeGame::claimCreditCall { recipient: self.account };
         // Anyone may claim the credit for us: a revert means it is paid already.
-        let receipt = match game::send(chain, self.account, self.game, U256::ZERO, call) {
+        let receipt = match send(chain, self.account, self.game, U256::ZERO, call) {
             Err(Error::Reverted(_)) => return Ok(Progress::Idle),
             other => other?,
         };
         Ok(Progress::Acted(vec![Event {
+            kind: EventKind::Withdraw,
             what: format!("withdraw {} wei of credit", credit),
             gas: receipt.gas_used,
         }]))

@@ -14,7 +14,7 @@ use axon_dispute::chain::{Chain, RpcChain};
 use axon_dispute::contracts::default_artifacts_dir;
 use axon_dispute::deploy::{create_game, deploy, register_game_type, GameParams};
 use axon_dispute::driver::{play, Seat};
-use axon_dispute::game::{self, GameStatus};
+use axon_dispute::game::{self, EventKind, GameStatus};
 use axon_dispute::lying::Lie;
 use axon_dispute::setup::TraceSpec;
 use axon_dispute::{Player, Position, Strategy, TraceProvider};
@@ -147,7 +147,7 @@ fn the_library_beats_every_dishonest_strategy_on_anvil() {
         seats.push(Seat::new("challenger", player(challenger, (Strategy::Solver, None))));
         let mut max_move = 0;
         play(&mut chain, &mut seats, Duration::from_millis(100), |_, e| {
-            if e.what.starts_with("attack") || e.what.starts_with("defend") {
+            if e.kind == EventKind::Move {
                 max_move = max_move.max(e.gas);
             }
         })

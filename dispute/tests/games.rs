@@ -10,7 +10,7 @@ use axon_dispute::chain::{Address, Chain, EmbeddedChain, U256};
 use axon_dispute::contracts::default_artifacts_dir;
 use axon_dispute::deploy::{create_game, deploy, register_game_type, Deployment, GameParams};
 use axon_dispute::driver::{play, Seat};
-use axon_dispute::game::{self, GameStatus};
+use axon_dispute::game::{self, EventKind, GameStatus};
 use axon_dispute::lying::Lie;
 use axon_dispute::setup::TraceSpec;
 use axon_dispute::{Error, Player, Position, Strategy, TraceProvider};
@@ -83,7 +83,7 @@ fn player(account: Address, game: Address, strategy: Strategy, lie: Option<(u64,
 fn finish(arena: &mut Arena, game: Address, seats: &mut [Seat]) -> (GameStatus, u64) {
     let mut max_move = 0;
     play(&mut arena.chain, seats, Duration::ZERO, |_, event| {
-        if event.what.starts_with("attack") || event.what.starts_with("defend") {
+        if event.kind == EventKind::Move {
             max_move = max_move.max(event.gas);
         }
     })

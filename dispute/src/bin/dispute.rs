@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use alloy::primitives::Address;
-use axon_dispute::chain::{Chain, RpcChain};
+use axon_dispute::chain::RpcChain;
 use axon_dispute::contracts::default_artifacts_dir;
 use axon_dispute::demo::{self, DemoOptions};
 use axon_dispute::deploy::{create_game, deploy, register_game_type, GameParams};
@@ -348,17 +348,12 @@ fn run(command: Command) -> Result<()> {
                 Player::new(account, game, strategy, spec.trace(lie.lie())?, spec.extra_data()?);
             let mut seats = [Seat::new(format!("{account}"), player)];
             eprintln!("playing game {game} as {account} ({} earlier runs)", record.runs - 1);
-            let mut chain: Box<dyn Chain> =
-                if warp { Box::new(chain) } else { Box::new(NoWarp(chain)) };
-            let summary =
-                play(chain.as_mut(), &mut seats, Duration::from_secs(poll_seconds), |_, event| {
-                    println!(
-                        "{}{}",
-                        event.what,
-                        if event.gas > 0 { format!(" [{} gas]", event.gas) } else { String::new() }
-                    );
-                })?;
-            let state = game::read(chain.as_mut(), game)?;
+            // Without --warp a real deployment's clocks are real, even on a node that could
+            // move them.
+            let mut chain = if warp { chain } else { chain.without_time_travel() };
+            let poll = Duration::from_secs(poll_seconds);
+            let summary = play(&mut chain, &mut seats, poll, |_, event| println!("{event}"))?;
+            let state = game::read(&mut chain, game)?;
             println!("game {game}: {} ({} rounds this run)", state.status, summary.rounds);
         }
         Command::Status { chain, game } => {
@@ -415,47 +410,18 @@ fn run(command: Command) -> Result<()> {
             let mut player =
                 Player::new(account, game, Strategy::Solver, spec.trace(None)?, spec.extra_data()?);
             let event = player.step_claim(&mut chain, claim)?;
-            println!(
-                "{}{}",
-                event.what,
-                if event.gas > 0 { format!(" [{} gas]", event.gas) } else { String::new() }
-            );
+            println!("{event}");
         }
         Command::Resolve { chain, game } => {
             let mut chain = connect(&chain)?;
             let account = sender(&chain)?;
             for event in game::resolve_all(&mut chain, account, game)? {
-                println!("{} [{} gas]", event.what, event.gas);
+                println!("{event}");
             }
             println!("game {game}: {}", game::read(&mut chain, game)?.status);
         }
     }
     Ok(())
-}
-
-/// A chain whose time the player must not move even though it could (`bisect` without
-/// `--warp`: a real deployment's clocks are real).
-struct NoWarp(RpcChain);
-
-impl Chain for NoWarp {
-    fn call(&mut self, to: Address, data: Vec<u8>) -> Result<Vec<u8>> {
-        self.0.call(to, data)
-    }
-    fn send(&mut self, tx: axon_dispute::chain::Tx) -> Result<axon_dispute::chain::Receipt> {
-        self.0.send(tx)
-    }
-    fn timestamp(&mut self) -> Result<u64> {
-        self.0.timestamp()
-    }
-    fn balance(&mut self, account: Address) -> Result<alloy::primitives::U256> {
-        self.0.balance(account)
-    }
-    fn advance_time(&mut self, _: u64) -> Result<()> {
-        Err(Error::CannotAdvanceTime)
-    }
-    fn can_advance_time(&self) -> bool {
-        false
-    }
 }
 
 fn main() -> ExitCode {

@@ -11,7 +11,6 @@ use revm::handler::{EthFrame, EthPrecompiles};
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, TxKind, U256};
-use revm::state::AccountInfo;
 use revm::{Database, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext};
 
 use super::{Chain, Receipt, Tx};
@@ -68,7 +67,7 @@ impl EmbeddedChain {
         let db = self.evm.ctx.db_mut();
         let mut info = db.basic(account).ok().flatten().unwrap_or_default();
         info.balance = wei;
-        db.insert_account_info(account, AccountInfo { ..info });
+        db.insert_account_info(account, info);
     }
 
     fn nonce(&mut self, account: Address) -> u64 {

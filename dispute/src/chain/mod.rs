@@ -12,7 +12,9 @@ pub use embedded::EmbeddedChain;
 pub use revm::primitives::{Address, U256};
 pub use rpc::RpcChain;
 
-use crate::Result;
+use alloy_sol_types::SolCall;
+
+use crate::{Error, Result};
 
 /// A transaction to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,4 +59,21 @@ pub trait Chain {
 
     /// Whether [`Chain::advance_time`] works: a player then skips waiting for clocks.
     fn can_advance_time(&self) -> bool;
+}
+
+/// Calls `call` on the contract at `to` (read-only) and decodes its answer.
+pub fn view<C: SolCall>(chain: &mut dyn Chain, to: Address, call: C) -> Result<C::Return> {
+    let out = chain.call(to, call.abi_encode())?;
+    C::abi_decode_returns(&out).map_err(|e| Error::Chain(format!("{}: {e}", C::SIGNATURE)))
+}
+
+/// Sends `call` to the contract at `to` from `from` with `value` wei.
+pub fn send<C: SolCall>(
+    chain: &mut dyn Chain,
+    from: Address,
+    to: Address,
+    value: U256,
+    call: C,
+) -> Result<Receipt> {
+    chain.send(Tx { from, to: Some(to), value, data: call.abi_encode() })
 }

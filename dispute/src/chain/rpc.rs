@@ -106,6 +106,12 @@ impl RpcChain {
         Ok(chain)
     }
 
+    /// This chain with time travel turned off: players wait for the node's own clock.
+    pub fn without_time_travel(mut self) -> Self {
+        self.time_travel = false;
+        self
+    }
+
     /// The accounts this chain signs for, in the order their keys were given.
     pub fn accounts(&self) -> &[Address] {
         &self.accounts
