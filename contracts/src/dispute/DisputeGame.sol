@@ -102,6 +102,10 @@ contract DisputeGame is IDisputeGame {
     /// @notice The deepest supported game: a trace of `2^55` steps, far beyond any program.
     uint256 internal constant MAX_SUPPORTED_DEPTH = 55;
 
+    /// @notice The leftmost position of a resolution that has seen no uncountered child: above
+    ///         every real position (those are below 2^56).
+    Position internal constant NO_POSITION = Position.wrap(type(uint64).max);
+
     /// @notice Bytes of one local-data entry of the extra data: `uint8 size ‖ bytes32 word`.
     uint256 internal constant LOCAL_ENTRY_BYTES = 33;
 
@@ -420,7 +424,7 @@ contract DisputeGame is IDisputeGame {
                 started: true,
                 cursor: subgameRoot.lastChild,
                 leftmostIndex: 0,
-                leftmostPosition: Position.wrap(type(uint64).max)
+                leftmostPosition: NO_POSITION
             });
         }
         uint256 budget = _numToResolve == 0 ? type(uint256).max : _numToResolve;
@@ -704,9 +708,17 @@ contract DisputeGame is IDisputeGame {
         view
         returns (bool)
     {
-        return steppers[_index] != address(0)
-            || (_checkpoint.resolved
-                && Position.unwrap(_checkpoint.leftmostPosition) != type(uint64).max);
+        return steppers[_index] != address(0) || _hasUncounteredChild(_checkpoint);
+    }
+
+    /// @notice Whether a claim resolved with an uncountered child (which counters it).
+    function _hasUncounteredChild(ResolutionCheckpoint memory _checkpoint)
+        internal
+        pure
+        returns (bool)
+    {
+        return _checkpoint.resolved
+            && Position.unwrap(_checkpoint.leftmostPosition) != Position.unwrap(NO_POSITION);
     }
 
     /// @notice Who countered claim `_index` (zero while it stands): the step caller, or the
@@ -721,12 +733,7 @@ contract DisputeGame is IDisputeGame {
     {
         address stepper = steppers[_index];
         if (stepper != address(0)) return stepper;
-        if (
-            !_checkpoint.resolved
-                || Position.unwrap(_checkpoint.leftmostPosition) == type(uint64).max
-        ) {
-            return address(0);
-        }
+        if (!_hasUncounteredChild(_checkpoint)) return address(0);
         return REGISTRY.playerAddress(claims[_checkpoint.leftmostIndex].playerId);
     }
 
