@@ -304,9 +304,12 @@ impl Player {
             return Ok(Progress::WaitUntil(available));
         }
         let call = IDisputeGame::claimCreditCall { recipient: self.account };
-        // Anyone may claim the credit for us: a revert means it is paid already.
+        // Anyone may claim the credit for us: a revert is fine if it is paid already, and an
+        // error otherwise (the payment itself failed).
         let receipt = match send(chain, self.account, self.game, U256::ZERO, call) {
-            Err(Error::Reverted(_)) => return Ok(Progress::Idle),
+            Err(Error::Reverted(_)) if game::credit(chain, self.game, self.account)?.is_zero() => {
+                return Ok(Progress::Done);
+            }
             other => other?,
         };
         Ok(Progress::Acted(vec![Event {

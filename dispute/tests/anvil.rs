@@ -282,11 +282,10 @@ fn the_cli_challenger_survives_a_restart_and_wins_on_anvil() {
     // The challenger makes two moves, then is killed without warning.
     let (mut honest, lines) = bisect(&honest_args);
     let moves = |l: &str| l.starts_with("attack") || l.starts_with("defend");
-    let first = lines_until(&lines, Duration::from_secs(60), |l| moves(l));
+    lines_until(&lines, Duration::from_secs(60), |l| moves(l));
     lines_until(&lines, Duration::from_secs(60), |l| moves(l));
     honest.kill().unwrap();
     honest.wait().unwrap();
-    assert!(first.iter().any(|l| moves(l)), "{first:?}");
 
     // Restarted, it picks the game up from the chain and plays it to the end.
     let (mut honest, lines) = bisect(&honest_args);
