@@ -149,6 +149,11 @@ pub mod memory {
     pub const STACK_SIZE: u32 = 0x0010_0000;
     /// The highest address the heap may reach (exclusive): the bottom of the stack.
     pub const HEAP_END: u32 = STACK_TOP - STACK_SIZE;
+    /// One 32-byte memory leaf, just below [`PROGRAM_BASE`], where a program that produces an
+    /// output (the `inference` guest) stores `keccak256(output)` before it exits: the final
+    /// state hash then commits to the output through the memory root, provable on-chain with
+    /// one memory proof.
+    pub const OUTPUT_COMMITMENT: u32 = PROGRAM_BASE - 32;
 }
 
 /// Sizes of the memory Merkle tree and of the state encoding.

@@ -1,0 +1,122 @@
+//! The `inference` guest against the engine run natively: the same output bytes, the same
+//! commitment in the final state, and the same per-operator output commitments.
+
+use std::path::PathBuf;
+
+use axon_ml::model::Request;
+use axon_ml::{Model, Output, Probe};
+use axon_vm::abi::{local, memory::OUTPUT_COMMITMENT};
+use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
+use sha3::{Digest, Keccak256};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Records what the guest's hint probe writes: `op- <name> <keccak>` per operator.
+#[derive(Default)]
+struct Commitments(Vec<String>);
+
+impl Probe for Commitments {
+    fn end(&mut self, op: &'static str, output: Output<'_>) {
+        let mut hasher = Keccak256::new();
+        output.for_each_chunk(|bytes| hasher.update(bytes));
+        self.0.push(format!("op- {op} {}", hex::encode(hasher.finalize())));
+    }
+}
+
+/// Runs one request natively and in the VM and checks they agree; returns the output.
+fn agree(model: &[u8], input: &[u8], output_size: usize) -> Vec<u8> {
+    let mut store = PreimageStore::new();
+    let key = store.insert_blob(model.to_vec());
+    let request = Request { model: key, output_size, input }.encode();
+    store.insert_local(local::INPUT, request);
+
+    let mut native = Commitments::default();
+    let expected = Model::parse(model).unwrap().infer(input, output_size, &mut native).unwrap();
+
+    let elf = std::fs::read(repo().join("fixtures/programs/inference.elf")).unwrap();
+    let mut vm = Vm::new(&Program::parse(&elf).unwrap()).unwrap();
+    let mut host = StdHost::new(store, OutputMode::Capture);
+    vm.run(&mut host, u64::MAX).unwrap();
+    assert_eq!(vm.cpu().halt, Halt::Exited(0), "stderr: {}", String::from_utf8_lossy(&host.stderr));
+    assert_eq!(host.stdout, expected);
+    let commitment = vm.memory().load_bytes(OUTPUT_COMMITMENT, 32);
+    assert_eq!(commitment, Keccak256::digest(&expected).to_vec());
+    let hints = String::from_utf8(host.hints).unwrap();
+    let ends: Vec<&str> = hints.lines().filter(|l| l.starts_with("op- ")).collect();
+    assert_eq!(ends, native.0.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(hints.lines().filter(|l| l.starts_with("op+ ")).count(), ends.len());
+    eprintln!("{} bytes out, {} operators, {} steps", expected.len(), ends.len(), vm.cpu().step);
+    expected
+}
+
+#[test]
+fn tiny_llama_decodes_the_same_tokens_in_the_vm() {
+    let model = std::fs::read(repo().join("fixtures/models/tiny-llama.bin")).unwrap();
+    agree(&model, &[], 4 * 16);
+}
+
+#[test]
+fn stories260k_decodes_the_same_tokens_in_the_vm() {
+    let path = repo().join("../shared/models/stories260K.bin");
+    let Ok(model) = std::fs::read(&path) else {
+        eprintln!(
+            "skipped: {} is absent (shared test data, not in the repository)",
+            path.display()
+        );
+        return;
+    };
+    agree(&model, &[], 4 * 12);
+}
+
+#[test]
+fn digits_classifier_gives_the_same_logits_in_the_vm() {
+    let model = std::fs::read(repo().join("fixtures/models/digits.axml")).unwrap();
+    let tests: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("fixtures/models/digits-test.json")).unwrap(),
+    )
+    .unwrap();
+    for sample in tests["samples"].as_array().unwrap().iter().take(5) {
+        let input: Vec<u8> = sample["input"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap() as i8 as u8)
+            .collect();
+        let logits: Vec<u8> = sample["logits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap() as i8 as u8)
+            .collect();
+        assert_eq!(agree(&model, &input, 10), logits);
+    }
+}
+
+#[test]
+fn a_bad_request_is_a_provable_invalid_exit() {
+    let model = std::fs::read(repo().join("fixtures/models/digits.axml")).unwrap();
+    let mut store = PreimageStore::new();
+    let key = store.insert_blob(model);
+    // Ask for 11 bytes of a 10-logit model; then for a model that is not there.
+    for (key, size) in [(key, 11), ([0x81; 32], 10)] {
+        let mut store = store.clone();
+        store.insert_local(
+            local::INPUT,
+            Request { model: key, output_size: size, input: &[0; 64] }.encode(),
+        );
+        let elf = std::fs::read(repo().join("fixtures/programs/inference.elf")).unwrap();
+        let mut vm = Vm::new(&Program::parse(&elf).unwrap()).unwrap();
+        let mut host = StdHost::new(store, OutputMode::Capture);
+        let result = vm.run(&mut host, u64::MAX);
+        if size == 11 {
+            result.unwrap();
+            assert_eq!(vm.cpu().halt, Halt::Exited(1));
+            assert!(String::from_utf8_lossy(&host.stderr).contains("output size mismatch"));
+        } else {
+            // A model the host does not have cannot be proven: a host error, not a state.
+            assert!(result.is_err());
+        }
+    }
+}
