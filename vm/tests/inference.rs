@@ -78,20 +78,14 @@ fn digits_classifier_gives_the_same_logits_in_the_vm() {
     )
     .unwrap();
     for sample in tests["samples"].as_array().unwrap().iter().take(5) {
-        let input: Vec<u8> = sample["input"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_i64().unwrap() as i8 as u8)
-            .collect();
-        let logits: Vec<u8> = sample["logits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_i64().unwrap() as i8 as u8)
-            .collect();
+        let (input, logits) = (int8_bytes(&sample["input"]), int8_bytes(&sample["logits"]));
         assert_eq!(agree(&model, &input, 10), logits);
     }
+}
+
+/// A JSON array of int8 values as their bytes.
+fn int8_bytes(values: &serde_json::Value) -> Vec<u8> {
+    values.as_array().unwrap().iter().map(|v| v.as_i64().unwrap() as i8 as u8).collect()
 }
 
 #[test]

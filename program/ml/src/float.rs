@@ -31,6 +31,13 @@ pub fn matmul(out: &mut [f32], x: &[f32], w: &[f32]) {
     }
 }
 
+/// The residual connection: `x[i] += d[i]`.
+pub fn add_assign(x: &mut [f32], d: &[f32]) {
+    for (v, &e) in x.iter_mut().zip(d) {
+        *v += e;
+    }
+}
+
 /// RMSNorm: `out[i] = weight[i] · (x[i] / sqrt(mean(x²) + eps))`, as llama2.c computes it.
 pub fn rmsnorm(out: &mut [f32], x: &[f32], weight: &[f32], eps: f32) {
     let mut ss = dot(x, x);

@@ -354,9 +354,7 @@ impl<'a> Session<'a> {
 
             probe.begin("matmul");
             float::matmul(&mut self.xb2, &self.xb, &layer.wo);
-            for (x, &d) in self.x.iter_mut().zip(&self.xb2) {
-                *x += d;
-            }
+            float::add_assign(&mut self.x, &self.xb2);
             finish(probe, "matmul", &mut self.x);
 
             probe.begin("rmsnorm");
@@ -370,9 +368,7 @@ impl<'a> Session<'a> {
                 *h = float::silu(*h) * g;
             }
             float::matmul(&mut self.xb, &self.hb, &layer.w2);
-            for (x, &d) in self.x.iter_mut().zip(&self.xb) {
-                *x += d;
-            }
+            float::add_assign(&mut self.x, &self.xb);
             finish(probe, "swiglu", &mut self.x);
         }
         probe.begin("rmsnorm");
