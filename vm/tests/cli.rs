@@ -129,3 +129,111 @@ fn disasm_lists_symbols_and_instructions() {
     assert!(text.contains("<_start>:"), "symbols are shown");
     assert!(text.contains("ecall"));
 }
+
+/// `profile --format json` on the digits classifier, with the folded stacks and the flamegraph
+/// written to `dir`.
+fn profile_digits(dir: &std::path::Path) -> serde_json::Value {
+    let request = dir.join("request.bin").display().to_string();
+    let input = dir.join("digit.bin");
+    std::fs::write(&input, [0x80u8; 64]).expect("write the input");
+    let made = axon_vm(&[
+        "request",
+        "--model",
+        "fixtures/models/digits.axml",
+        "--output-size",
+        "10",
+        "--input",
+        &input.display().to_string(),
+        "--out",
+        &request,
+    ]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let (folded, svg) = (dir.join("digits.folded"), dir.join("digits.svg"));
+    let out = axon_vm(&[
+        "profile",
+        "fixtures/programs/inference.elf",
+        "--input",
+        &request,
+        "--blob",
+        "fixtures/models/digits.axml",
+        "--format",
+        "json",
+        "--folded",
+        &folded.display().to_string(),
+        "--flamegraph",
+        &svg.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+fn sum(rows: &serde_json::Value, field: &str) -> u64 {
+    rows.as_array().expect("rows").iter().map(|r| r[field].as_u64().expect("a count")).sum()
+}
+
+#[test]
+fn profile_accounts_for_every_step_by_function_operator_and_stack() {
+    let dir = std::env::temp_dir().join(format!("axon-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let json = profile_digits(&dir);
+    let steps = json["run"]["steps"].as_u64().expect("steps");
+    assert_eq!(json["run"]["exit_code"], 0);
+    assert_eq!(sum(&json["functions"], "exclusive"), steps);
+    let operators = &json["operators"];
+    let outside = json["outside_operators"].as_u64().expect("outside");
+    assert_eq!(sum(operators, "exclusive") + outside, steps);
+    let names: Vec<&str> =
+        operators.as_array().expect("rows").iter().filter_map(|r| r["name"].as_str()).collect();
+    for op in ["conv2d", "maxpool2d", "dense"] {
+        assert!(names.contains(&op), "{op} in {names:?}");
+    }
+    let conv = operators.as_array().expect("rows").iter().find(|r| r["name"] == "conv2d");
+    assert_eq!(conv.map(|r| r["calls"].clone()), Some(1.into()));
+    let main =
+        json["functions"].as_array().expect("rows").iter().find(|r| r["name"] == "__axon_main");
+    let main_inclusive = main.and_then(|r| r["inclusive"].as_u64()).expect("__axon_main");
+    assert!(main_inclusive > steps * 99 / 100, "main holds the run: {main_inclusive} of {steps}");
+
+    let folded = std::fs::read_to_string(dir.join("digits.folded")).expect("folded stacks");
+    let folded_steps: u64 = folded
+        .lines()
+        .map(|l| l.rsplit_once(' ').and_then(|(_, n)| n.parse::<u64>().ok()).expect("count"))
+        .sum();
+    assert_eq!(folded_steps, steps);
+    assert!(folded.contains(";__axon_main;axon_ml::int8::conv2d "), "{folded}");
+    let svg = std::fs::read_to_string(dir.join("digits.svg")).expect("flamegraph");
+    assert!(svg.contains("<svg") && svg.contains("conv2d"), "an SVG flamegraph");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn profile_csv_has_one_row_per_function_and_operator() {
+    let out = axon_vm(&["profile", "fixtures/programs/hello.elf", "--format", "csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("kind,name,calls,exclusive,inclusive"));
+    assert!(lines.any(|l| l.starts_with("function,__axon_main,1,")), "{text}");
+}
+
+#[test]
+fn trace_shows_a_window_disassembled_with_register_writes() {
+    let out =
+        axon_vm(&["trace", "fixtures/programs/hello.elf", "--count", "3", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rows = rows.as_array().expect("rows");
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["step"], 0);
+    assert_eq!(rows[0]["function"], "_start+0x0");
+    assert!(rows.iter().all(|r| !r["instruction"].as_str().unwrap_or("").is_empty()));
+    assert!(rows.iter().any(|r| r["writes"].as_str().unwrap_or("").contains('=')));
+
+    let late = axon_vm(&["trace", "fixtures/programs/hello.elf", "--from", "1000", "--count", "2"]);
+    let text = String::from_utf8_lossy(&late.stdout);
+    assert_eq!(text.lines().count(), 2);
+    assert!(text.lines().next().unwrap_or("").trim_start().starts_with("1000 "), "{text}");
+    let past_end = axon_vm(&["trace", "fixtures/programs/hello.elf", "--from", "99999999"]);
+    assert!(past_end.status.success());
+    assert!(past_end.stdout.is_empty());
+}

@@ -24,6 +24,20 @@ pub(crate) enum CliError {
     /// Writing JSON failed.
     #[error("cannot encode JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// Writing CSV failed.
+    #[error("cannot write CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// How a report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Tables for people.
+    Text,
+    /// One JSON document.
+    Json,
+    /// One CSV table with a header row.
+    Csv,
 }
 
 pub(crate) type Result<T, E = CliError> = std::result::Result<T, E>;

@@ -1,11 +1,15 @@
-//! `axon-vm`: run, hash, witness, snapshot, disassemble and check RV32IM guest programs.
+//! `axon-vm`: run, hash, witness, snapshot, disassemble, check, profile and trace RV32IM guest
+//! programs, and write `inference` requests.
 
 mod check;
 mod common;
 mod disasm;
 mod hash;
+mod profile;
+mod request;
 mod run;
 mod snapshot;
+mod trace;
 mod witness;
 
 use std::process::ExitCode;
@@ -35,6 +39,12 @@ enum Command {
     Disasm(disasm::Args),
     /// Scan a program for instructions and syscalls the VM does not support.
     Check(check::Args),
+    /// Count instructions per function, per ML operator and per call stack (flamegraphs).
+    Profile(profile::Args),
+    /// Write the program input of the `inference` guest for a model and an input.
+    Request(request::Args),
+    /// Print a window of the instruction trace, disassembled, with the register each writes.
+    Trace(trace::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +56,9 @@ fn main() -> ExitCode {
         Command::Snapshot(command) => snapshot::run(command),
         Command::Disasm(args) => disasm::run(args),
         Command::Check(args) => check::run(args),
+        Command::Profile(args) => profile::run(args),
+        Command::Request(args) => request::run(args),
+        Command::Trace(args) => trace::run(args),
     };
     match result {
         Ok(code) => code,
