@@ -35,10 +35,7 @@ fn agree(model: &[u8], input: &[u8], output_size: usize) -> Vec<u8> {
     let mut native = Commitments::default();
     let expected = Model::parse(model).unwrap().infer(input, output_size, &mut native).unwrap();
 
-    let elf = std::fs::read(repo().join("fixtures/programs/inference.elf")).unwrap();
-    let mut vm = Vm::new(&Program::parse(&elf).unwrap()).unwrap();
-    let mut host = StdHost::new(store, OutputMode::Capture);
-    vm.run(&mut host, u64::MAX).unwrap();
+    let (vm, host) = run_guest(store).unwrap();
     assert_eq!(vm.cpu().halt, Halt::Exited(0), "stderr: {}", String::from_utf8_lossy(&host.stderr));
     assert_eq!(host.stdout, expected);
     let commitment = vm.memory().load_bytes(OUTPUT_COMMITMENT, 32);
@@ -88,29 +85,36 @@ fn int8_bytes(values: &serde_json::Value) -> Vec<u8> {
     values.as_array().unwrap().iter().map(|v| v.as_i64().unwrap() as i8 as u8).collect()
 }
 
-#[test]
-fn a_bad_request_is_a_provable_invalid_exit() {
+/// Runs the `inference` guest to its end on `store`.
+fn run_guest(store: PreimageStore) -> Result<(Vm, StdHost), axon_vm::Error> {
+    let elf = std::fs::read(repo().join("fixtures/programs/inference.elf")).unwrap();
+    let mut vm = Vm::new(&Program::parse(&elf).unwrap()).unwrap();
+    let mut host = StdHost::new(store, OutputMode::Capture);
+    vm.run(&mut host, u64::MAX)?;
+    Ok((vm, host))
+}
+
+/// A store with the digits model and a request for `output_size` bytes of the model at `key`
+/// (the digits model's own key when `None`).
+fn digits_request(key: Option<[u8; 32]>, output_size: usize) -> PreimageStore {
     let model = std::fs::read(repo().join("fixtures/models/digits.axml")).unwrap();
     let mut store = PreimageStore::new();
-    let key = store.insert_blob(model);
-    // Ask for 11 bytes of a 10-logit model; then for a model that is not there.
-    for (key, size) in [(key, 11), ([0x81; 32], 10)] {
-        let mut store = store.clone();
-        store.insert_local(
-            local::INPUT,
-            Request { model: key, output_size: size, input: &[0; 64] }.encode(),
-        );
-        let elf = std::fs::read(repo().join("fixtures/programs/inference.elf")).unwrap();
-        let mut vm = Vm::new(&Program::parse(&elf).unwrap()).unwrap();
-        let mut host = StdHost::new(store, OutputMode::Capture);
-        let result = vm.run(&mut host, u64::MAX);
-        if size == 11 {
-            result.unwrap();
-            assert_eq!(vm.cpu().halt, Halt::Exited(1));
-            assert!(String::from_utf8_lossy(&host.stderr).contains("output size mismatch"));
-        } else {
-            // A model the host does not have cannot be proven: a host error, not a state.
-            assert!(result.is_err());
-        }
-    }
+    let digits = store.insert_blob(model);
+    let request = Request { model: key.unwrap_or(digits), output_size, input: &[0; 64] };
+    store.insert_local(local::INPUT, request.encode());
+    store
+}
+
+#[test]
+fn a_wrong_output_size_is_a_provable_invalid_exit() {
+    let (vm, host) = run_guest(digits_request(None, 11)).unwrap();
+    assert_eq!(vm.cpu().halt, Halt::Exited(1));
+    assert!(String::from_utf8_lossy(&host.stderr).contains("output size mismatch"));
+}
+
+#[test]
+fn a_model_the_host_lacks_is_a_host_error_not_a_state() {
+    // Such a step cannot be proven, so the run stops instead of reaching a state.
+    let missing = run_guest(digits_request(Some([0x81; 32]), 10));
+    assert!(matches!(missing, Err(axon_vm::Error::MissingPreimage(_))), "{missing:?}");
 }

@@ -251,6 +251,21 @@ impl Sequential {
         self.input_shape
     }
 
+    /// The multiply-accumulates of one inference, per layer: `(operator name, MACs)` in layer
+    /// order (pooling has none). The denominator of the VM's instructions-per-MAC figure.
+    pub fn macs(&self) -> Vec<(&'static str, u64)> {
+        let macs = |layer: &Layer| match layer {
+            Layer::Dense { dense, .. } => (dense.inputs() * dense.outputs()) as u64,
+            Layer::Conv { shape, .. } => {
+                let [ho, wo, cout] = shape.output().unwrap_or([0; 3]);
+                let [_, kh, kw] = shape.kernel;
+                (ho * wo * cout * kh * kw * shape.input[2]) as u64
+            }
+            Layer::MaxPool { .. } => 0,
+        };
+        self.layers.iter().map(|layer| (layer.name(), macs(layer))).collect()
+    }
+
     /// The number of int8 values the model outputs.
     pub fn output_len(&self) -> usize {
         self.output_len
@@ -277,7 +292,8 @@ impl Sequential {
                 Layer::Conv { shape: conv, weights, bias, rq } => {
                     let [ho, wo, c] = conv.output().unwrap_or([0; 3]);
                     let mut out = vec![0; ho * wo * c];
-                    int8::conv2d(conv, &x, zp, weights, bias, rq, &mut out);
+                    // `zp` passed `check_zero_point`: it is an int8 value.
+                    int8::conv2d(conv, &x, zp as i8, weights, bias, rq, &mut out);
                     shape = [ho, wo, c];
                     zp = rq.zero_point();
                     out

@@ -95,11 +95,15 @@ impl ConvShape {
 }
 
 /// conv2d with weights `[Cout, KH, KW, Cin]`, bias `[Cout]`; taps outside the input add 0.
-/// `out` is `[Ho, Wo, Cout]` (see [`ConvShape::output`]).
+/// `out` is `[Ho, Wo, Cout]` (see [`ConvShape::output`]); `zp_in` is the input's zero point.
+///
+/// The input is first padded with its zero point, so a padded tap adds `(zp − zp)·w = 0` and
+/// each output pixel's receptive field (its patch) is one [`dot`] per output channel; `Σ (x − zp)·w = Σ x·w − zp·Σ w` holds exactly
+/// in wrapping i32 arithmetic, so this equals the direct sum over the valid taps bit for bit.
 pub fn conv2d(
     shape: &ConvShape,
     x: &[i8],
-    zp_in: i32,
+    zp_in: i8,
     weights: &[i8],
     bias: &[i32],
     rq: &Requantize,
@@ -108,30 +112,38 @@ pub fn conv2d(
     let [h, w, cin] = shape.input;
     let [cout, kh, kw] = shape.kernel;
     let Some([ho, wo, _]) = shape.output() else { return };
-    let pad = shape.padding as isize;
+    let pad = shape.padding;
+    let padded_w = w + 2 * pad;
+    let mut padded = alloc::vec![zp_in; (h + 2 * pad) * padded_w * cin];
+    for (y, row) in x.chunks_exact(w * cin).take(h).enumerate() {
+        let at = ((y + pad) * padded_w + pad) * cin;
+        padded[at..at + row.len()].copy_from_slice(row);
+    }
+    let row_len = kw * cin;
+    let patch_len = kh * row_len;
+    let zp = i32::from(zp_in);
+    let bases: alloc::vec::Vec<i32> = weights
+        .chunks_exact(patch_len)
+        .zip(bias)
+        .map(|(kernel, &b)| {
+            let sum = kernel.iter().map(|&v| i32::from(v)).fold(0, i32::wrapping_add);
+            b.wrapping_sub(zp.wrapping_mul(sum))
+        })
+        .collect();
+    // One output pixel's receptive field, shared by all output channels.
+    let mut patch = alloc::vec![0i8; patch_len];
     for oy in 0..ho {
         for ox in 0..wo {
-            for o in 0..cout {
-                let mut acc = bias[o];
-                for i in 0..kh {
-                    let y = (oy * shape.stride + i) as isize - pad;
-                    if y < 0 || y >= h as isize {
-                        continue;
-                    }
-                    for j in 0..kw {
-                        let xx = (ox * shape.stride + j) as isize - pad;
-                        if xx < 0 || xx >= w as isize {
-                            continue;
-                        }
-                        let at = (y as usize * w + xx as usize) * cin;
-                        let tap = ((o * kh + i) * kw + j) * cin;
-                        for c in 0..cin {
-                            let v = i32::from(x[at + c]) - zp_in;
-                            acc = acc.wrapping_add(v * i32::from(weights[tap + c]));
-                        }
-                    }
-                }
-                out[(oy * wo + ox) * cout + o] = rq.apply(acc);
+            let origin = (oy * shape.stride * padded_w + ox * shape.stride) * cin;
+            for (i, row) in patch.chunks_exact_mut(row_len).enumerate() {
+                let at = origin + i * padded_w * cin;
+                row.copy_from_slice(&padded[at..at + row_len]);
+            }
+            let pixel = &mut out[(oy * wo + ox) * cout..][..cout];
+            for ((o, kernel), &base) in
+                pixel.iter_mut().zip(weights.chunks_exact(patch_len)).zip(&bases)
+            {
+                *o = rq.apply(base.wrapping_add(dot(&patch, kernel)));
             }
         }
     }

@@ -42,3 +42,12 @@ fn truncated_or_corrupt_models_are_errors() {
     let model = Sequential::parse(&bytes).unwrap();
     assert!(matches!(model.run(&[0; 63], &mut NoProbe), Err(Error::InvalidInput(_))));
 }
+
+#[test]
+fn multiply_accumulates_follow_the_layer_shapes() {
+    let model = Sequential::parse(&common::fixture("digits.axml")).unwrap();
+    // conv 3x3 1->8 over 8x8 (padding 1), maxpool, dense 128->32, dense 32->10.
+    let expected =
+        [("conv2d", 8 * 8 * 8 * 9), ("maxpool2d", 0), ("dense", 128 * 32), ("dense", 32 * 10)];
+    assert_eq!(model.macs(), expected);
+}

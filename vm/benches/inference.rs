@@ -1,0 +1,189 @@
+//! Inference benchmarks: the `inference` guest in the VM against the same engine run natively,
+//! and the VM's instructions per multiply-accumulate in the int8 kernels.
+//!
+//! | measured | how |
+//! |---|---|
+//! | instructions per MAC | steps whose pc lies in `axon_ml::int8::Dense::run` (`conv2d`) during one digits inference, over the layers' MACs (`Sequential::macs`); `Dense::run` calls nothing; `conv2d` calls `memcpy` for its patches, which this leaves out (`axon-vm profile` shows its inclusive count) |
+//! | wall time per inference | `Vm::run` of the whole guest (request parsing, model parsing, inference, per-operator commitments) against `Model::parse` + `Model::infer` natively with the same keccak commitments |
+//!
+//! Models: `fixtures/models/digits.axml` (one classification), `tiny-llama.bin` (16 greedy
+//! tokens) and, when the shared test data is present, stories260K (12 tokens). Run with
+//! `cargo bench -p axon-vm --bench inference` (or `make bench`); the summary comes last.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axon_ml::axml::Sequential;
+use axon_ml::model::Request;
+use axon_ml::{Model, Output, Probe};
+use axon_vm::abi::local;
+use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
+use criterion::{black_box, Criterion};
+use sha3::{Digest, Keccak256};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// One model and the request the benchmarks run it on.
+struct Workload {
+    name: &'static str,
+    model: Vec<u8>,
+    input: Vec<u8>,
+    output_size: usize,
+}
+
+impl Workload {
+    fn store(&self) -> PreimageStore {
+        let mut store = PreimageStore::new();
+        let key = store.insert_blob(self.model.clone());
+        let request = Request { model: key, output_size: self.output_size, input: &self.input };
+        store.insert_local(local::INPUT, request.encode());
+        store
+    }
+
+    /// The whole guest in the VM; returns the step count.
+    fn run_vm(&self, program: &Program, store: &PreimageStore) -> u64 {
+        let mut vm = Vm::new(program).expect("load");
+        let mut host = StdHost::new(store.clone(), OutputMode::Capture);
+        vm.run(&mut host, u64::MAX).expect("run");
+        assert_eq!(vm.cpu().halt, Halt::Exited(0), "{}", String::from_utf8_lossy(&host.stderr));
+        vm.cpu().step
+    }
+
+    /// The same work natively: parse, infer, and commit to every operator's output.
+    fn run_native(&self) -> Vec<u8> {
+        let model = Model::parse(&self.model).expect("model parses");
+        model.infer(&self.input, self.output_size, &mut KeccakCommitments).expect("infers")
+    }
+}
+
+/// What the guest's hint probe computes: keccak-256 of every operator output.
+struct KeccakCommitments;
+
+impl Probe for KeccakCommitments {
+    fn end(&mut self, _op: &'static str, output: Output<'_>) {
+        let mut hasher = Keccak256::new();
+        output.for_each_chunk(|bytes| hasher.update(bytes));
+        black_box(hasher.finalize());
+    }
+}
+
+fn workloads() -> Vec<Workload> {
+    let read =
+        |path: PathBuf| std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let digits = read(repo().join("fixtures/models/digits.axml"));
+    let tests: serde_json::Value =
+        serde_json::from_slice(&read(repo().join("fixtures/models/digits-test.json")))
+            .expect("digits-test.json");
+    let input = tests["samples"][0]["input"]
+        .as_array()
+        .expect("samples")
+        .iter()
+        .map(|v| v.as_i64().expect("int8") as i8 as u8)
+        .collect();
+    let mut all = vec![
+        Workload { name: "digits", model: digits, input, output_size: 10 },
+        Workload {
+            name: "tiny-llama-16",
+            model: read(repo().join("fixtures/models/tiny-llama.bin")),
+            input: Vec::new(),
+            output_size: 4 * 16,
+        },
+    ];
+    match std::fs::read(repo().join("../shared/models/stories260K.bin")) {
+        Ok(model) => all.push(Workload {
+            name: "stories260K-12",
+            model,
+            input: Vec::new(),
+            output_size: 4 * 12,
+        }),
+        Err(_) => eprintln!("stories260K skipped: ../shared/models/stories260K.bin is absent"),
+    }
+    all
+}
+
+/// Steps of one run whose pc lies in each of the functions named `names` (demangled).
+fn steps_in(program: &Program, store: &PreimageStore, names: &[&str]) -> Vec<u64> {
+    let ranges: Vec<std::ops::Range<u32>> = names
+        .iter()
+        .map(|name| {
+            let symbol = program
+                .symbols
+                .iter()
+                .find(|s| format!("{:#}", rustc_demangle::demangle(&s.name)) == *name)
+                .unwrap_or_else(|| panic!("no symbol {name} in inference.elf"));
+            symbol.addr..symbol.addr + symbol.size
+        })
+        .collect();
+    let mut counts = vec![0; names.len()];
+    let mut vm = Vm::new(program).expect("load");
+    let mut host = StdHost::new(store.clone(), OutputMode::Capture);
+    while vm.cpu().halt.is_running() {
+        let pc = vm.cpu().pc;
+        if let Some(i) = ranges.iter().position(|r| r.contains(&pc)) {
+            counts[i] += 1;
+        }
+        vm.step(&mut host).expect("step");
+    }
+    counts
+}
+
+fn estimate_ns(group: &str, bench: &str) -> Option<f64> {
+    let path = repo().join("target/criterion").join(group).join(bench).join("new/estimates.json");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+fn main() {
+    let elf = std::fs::read(repo().join("fixtures/programs/inference.elf")).expect("inference.elf");
+    let program = Program::parse(&elf).expect("inference.elf parses");
+    let workloads = workloads();
+
+    // Instructions per MAC of the int8 kernels, from one digits run.
+    let digits = &workloads[0];
+    let store = digits.store();
+    let kernel_steps =
+        steps_in(&program, &store, &["axon_ml::int8::Dense::run", "axon_ml::int8::conv2d"]);
+    let model = Sequential::parse(&digits.model).expect("digits parses");
+    let macs_of =
+        |op: &str| model.macs().iter().filter(|(name, _)| *name == op).map(|(_, m)| m).sum::<u64>();
+    let (dense_macs, conv_macs) = (macs_of("dense"), macs_of("conv2d"));
+
+    let mut criterion = Criterion::default().configure_from_args();
+    let mut steps = Vec::new();
+    for workload in &workloads {
+        let store = workload.store();
+        steps.push(workload.run_vm(&program, &store));
+        let mut group = criterion.benchmark_group(workload.name);
+        group.sample_size(10).measurement_time(Duration::from_secs(10));
+        group.bench_function("vm", |b| b.iter(|| workload.run_vm(black_box(&program), &store)));
+        group.bench_function("native", |b| b.iter(|| workload.run_native()));
+        group.finish();
+    }
+    criterion.final_summary();
+
+    println!("\n== Axon inference benchmark summary ==");
+    println!(
+        "int8 dense   {:6.2} VM instructions per MAC ({} instructions, {dense_macs} MACs; goal < 8)",
+        kernel_steps[0] as f64 / dense_macs as f64,
+        kernel_steps[0]
+    );
+    println!(
+        "int8 conv2d  {:6.2} VM instructions per MAC ({} instructions, {conv_macs} MACs)",
+        kernel_steps[1] as f64 / conv_macs as f64,
+        kernel_steps[1]
+    );
+    for (workload, steps) in workloads.iter().zip(steps) {
+        let vm = estimate_ns(workload.name, "vm").unwrap_or(f64::NAN);
+        let native = estimate_ns(workload.name, "native").unwrap_or(f64::NAN);
+        println!(
+            "{:<15} {steps:>11} steps   VM {:>10.3} ms ({:5.1} MIPS)   native {:>9.3} ms   VM/native {:6.1}x",
+            workload.name,
+            vm / 1e6,
+            steps as f64 / vm * 1e3,
+            native / 1e6,
+            vm / native
+        );
+    }
+}
