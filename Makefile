@@ -13,9 +13,8 @@ help: ## Show the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: setup
-setup: ## Install what builds and tests need (rustup target, npm packages under contracts/).
-	@rustup target list --installed 2>/dev/null | grep -qx riscv32im-unknown-none-elf \
-		|| rustup target add riscv32im-unknown-none-elf
+setup: ## Install what builds and tests need (rust-src for the guests, npm packages under contracts/).
+	@$(MAKE) --no-print-directory -C program setup
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 	@rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 	@$(MAKE) --no-print-directory -C contracts install

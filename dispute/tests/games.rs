@@ -298,5 +298,13 @@ fn the_demo_ends_with_the_challenger_winning_the_proposers_bonds() {
     assert!(report.challenger_gain > 0 && report.proposer_gain < 0, "{report:?}");
     assert_eq!(report.challenger_gain + report.proposer_gain, 0, "bonds only change hands");
     assert!(report.max_move_gas > 0 && report.max_move_gas <= 100_000, "{report:?}");
-    assert!(text.contains("lies from step 1524"), "the lie starts mid-execution: {text}");
+    // By default the lie starts halfway through the execution.
+    let halt: u64 = text
+        .split("halts after ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the demo names the halting step");
+    let lie = format!("lies from step {} on", halt / 2);
+    assert!(text.contains(&lie), "the lie starts mid-execution ({lie}): {text}");
 }

@@ -7,6 +7,7 @@ use axon_vm::{CheckpointStore, Checkpoints, Halt, Vm, VmConfig};
 
 const HELLO: &str = "fixtures/programs/hello.elf";
 const BENCH: &str = "fixtures/programs/bench-keccak.elf";
+const ATOMICS: &str = "fixtures/programs/atomics.elf";
 
 #[test]
 fn hello_reads_its_input_through_the_oracle() {
@@ -22,6 +23,19 @@ fn hello_reads_its_input_through_the_oracle() {
         stdout,
         format!("hello from axon\ninput: {} bytes, checksum {checksum:#010x}\n", input.len())
     );
+}
+
+#[test]
+fn atomics_lowered_to_runtime_libcalls_behave_like_plain_arithmetic() {
+    let program = common::program(ATOMICS);
+    let libcalls =
+        ["__sync_val_compare_and_swap_4", "__sync_fetch_and_max_4", "__atomic_fetch_add_8"];
+    for name in libcalls {
+        assert!(program.symbols.iter().any(|s| s.name == name), "the guest calls {name}");
+    }
+    let host = common::capturing_host(Vec::new());
+    let vm = common::three_way(&program, &host, u64::MAX);
+    assert_eq!(vm.cpu().halt, Halt::Exited(0), "a mismatch panics with exit code 101");
 }
 
 #[test]

@@ -5,6 +5,7 @@ extern crate alloc;
 
 pub use axon_abi as abi;
 
+pub mod atomic;
 mod heap;
 pub mod io;
 pub mod oracle;
