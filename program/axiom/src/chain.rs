@@ -36,3 +36,38 @@ pub fn verify_chain<H: AsRef<[u8]>>(headers: &[H], anchor: B256) -> Result<Vec<B
     }
     Ok(decoded)
 }
+
+/// Follows `parentHash` links back from the block whose hash is `anchor` to the first block
+/// of its 1024-block group, fetching each header by its hash with `fetch` (in the guest: the
+/// preimage oracle's keccak keys, which bind each header to its hash, so nothing is
+/// re-hashed). Returns the headers oldest first: the chain behind a [`GroupClaim`] of the
+/// anchor's group, with `numFinal` reaching the anchor.
+///
+/// [`GroupClaim`]: crate::group::GroupClaim
+pub fn walk_back_to_group_start(
+    anchor: B256,
+    mut fetch: impl FnMut(&B256) -> Vec<u8>,
+) -> Result<Vec<BlockHeader>> {
+    let mut chain = Vec::new();
+    let mut hash = anchor;
+    loop {
+        let header = BlockHeader::from_preimage(&fetch(&hash), hash, chain.len())?;
+        if let Some(child) = chain.last() {
+            let child: &BlockHeader = child;
+            if header.number().checked_add(1) != Some(child.number()) {
+                return Err(Error::NotConsecutive {
+                    previous: header.number(),
+                    found: child.number(),
+                });
+            }
+        }
+        let at_group_start = header.number() % crate::group::GROUP_SIZE == 0;
+        hash = header.header.parent_hash;
+        chain.push(header);
+        if at_group_start {
+            break;
+        }
+    }
+    chain.reverse();
+    Ok(chain)
+}

@@ -23,6 +23,18 @@ pub const GROUP_SIZE: u64 = 1 << TREE_DEPTH;
 /// A Merkle path: the sibling at each level, leaf level first.
 pub type MerkleProof = [B256; TREE_DEPTH];
 
+alloy_sol_types::sol! {
+    /// A [`GroupClaim`] as the contracts and the header-chain guest's output encode it:
+    /// `abi.encode(start, prevHash, root, numFinal)`.
+    #[derive(Debug, PartialEq, Eq)]
+    struct GroupClaimAbi {
+        uint32 start;
+        bytes32 prevHash;
+        bytes32 root;
+        uint32 numFinal;
+    }
+}
+
 /// What an update claims about one group: the inputs of `historicalRoots[start]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupClaim {
@@ -58,6 +70,18 @@ impl GroupClaim {
         })
     }
 
+    /// `abi.encode(start, prevHash, root, numFinal)`: 128 bytes.
+    pub fn abi_encode(&self) -> Vec<u8> {
+        use alloy_sol_types::SolValue;
+        GroupClaimAbi {
+            start: self.start,
+            prevHash: self.prev_hash,
+            root: self.root,
+            numFinal: self.num_final,
+        }
+        .abi_encode()
+    }
+
     /// The value V0 stores in `historicalRoots[start]`.
     pub fn historical_root(&self) -> B256 {
         let mut packed = [0u8; 68];
@@ -69,12 +93,21 @@ impl GroupClaim {
 }
 
 /// The Merkle root of a group whose first `hashes.len()` (≤ 1024) block hashes are `hashes`.
+///
+/// Only the filled part is hashed: past it, each level's nodes are the zero-subtree hash of
+/// that level, so a recent group with few final blocks costs a few hashes, not 1023.
 pub fn root(hashes: &[B256]) -> B256 {
-    let mut level = leaves(hashes);
-    while level.len() > 1 {
-        level = level.chunks_exact(2).map(|pair| hash_pair(&pair[0], &pair[1])).collect();
+    let mut level: Vec<B256> = hashes.iter().take(GROUP_SIZE as usize).copied().collect();
+    // The hash of an empty subtree whose root is at the current level.
+    let mut zero = B256::ZERO;
+    for _ in 0..TREE_DEPTH {
+        level = level
+            .chunks(2)
+            .map(|pair| hash_pair(&pair[0], pair.get(1).unwrap_or(&zero)))
+            .collect();
+        zero = hash_pair(&zero, &zero);
     }
-    level[0]
+    level.first().copied().unwrap_or(zero)
 }
 
 /// The Merkle path of leaf `index` in the group of `hashes` (as in [`root`]).

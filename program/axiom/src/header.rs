@@ -23,13 +23,19 @@ pub struct BlockHeader {
 impl BlockHeader {
     /// Decodes the raw RLP header `raw`, the `index`-th of its input (for error messages).
     pub fn decode(raw: &[u8], index: usize) -> Result<Self> {
+        Self::from_preimage(raw, keccak256(raw), index)
+    }
+
+    /// Decodes `raw`, taking `hash` as its keccak-256 without hashing: only for bytes the
+    /// preimage oracle returned for that hash's key, which binds them to it.
+    pub fn from_preimage(raw: &[u8], hash: B256, index: usize) -> Result<Self> {
         let mut rest = raw;
         let header =
             Header::decode(&mut rest).map_err(|source| Error::HeaderRlp { index, source })?;
         if !rest.is_empty() {
             return Err(Error::TrailingBytes { index, extra: rest.len() });
         }
-        Ok(Self { hash: keccak256(raw), header })
+        Ok(Self { hash, header })
     }
 
     /// The block number.

@@ -11,6 +11,7 @@
 //! - [`group`]: V0's block-hash groups: the depth-10 Merkle root, `historicalRoots` values and
 //!   `BlockHashWitness` Merkle proofs.
 //! - [`storage`]: `eth_getProof` account and storage proofs, inclusion and exclusion.
+//! - [`synthetic`]: made-up but valid header chains of every fork's form.
 #![no_std]
 
 extern crate alloc;
@@ -20,5 +21,6 @@ pub mod error;
 pub mod group;
 pub mod header;
 pub mod storage;
+pub mod synthetic;
 
 pub use error::{Error, Result};

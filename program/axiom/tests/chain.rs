@@ -7,8 +7,8 @@ use alloy_consensus::Header;
 use alloy_primitives::{keccak256, B256};
 use axon_axiom::chain::verify_chain;
 use axon_axiom::header::BlockHeader;
+use axon_axiom::synthetic::{chain as synthetic_chain, header_of, FORKS};
 use axon_axiom::Error;
-use common::{header_of, synthetic_chain, FORKS};
 
 fn mainnet_headers() -> Option<Vec<Vec<u8>>> {
     let json = common::shared("mainnet-headers-15663128-15663134.json")?;

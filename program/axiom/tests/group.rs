@@ -7,8 +7,6 @@ use axon_axiom::chain::verify_chain;
 use axon_axiom::group::{self, GroupClaim, GROUP_SIZE, TREE_DEPTH};
 use axon_axiom::Error;
 
-mod common;
-
 /// The root of `leaves` (a power of two of them) by recursion over halves.
 fn recursive_root(leaves: &[B256]) -> B256 {
     if leaves.len() == 1 {
@@ -75,7 +73,7 @@ fn every_merkle_path_leads_to_the_root_and_no_other_leaf_does() {
 
 #[test]
 fn a_group_claim_from_a_chain_packs_like_v0() {
-    let headers = common::synthetic_chain(2048, 300, B256::repeat_byte(0x77));
+    let headers = axon_axiom::synthetic::chain(2048, 300, B256::repeat_byte(0x77));
     let anchor = keccak256(headers.last().expect("headers"));
     let chain = verify_chain(&headers, anchor).expect("valid");
     let claim = GroupClaim::from_chain(&chain).expect("a group prefix");
@@ -92,11 +90,36 @@ fn a_group_claim_from_a_chain_packs_like_v0() {
 
 #[test]
 fn chains_that_are_not_group_prefixes_are_refused() {
-    let headers = common::synthetic_chain(2049, 10, B256::ZERO);
+    let headers = axon_axiom::synthetic::chain(2049, 10, B256::ZERO);
     let chain = verify_chain(&headers, keccak256(headers.last().expect("h"))).expect("valid");
     assert!(matches!(GroupClaim::from_chain(&chain), Err(Error::Group(_))));
-    let headers = common::synthetic_chain(1024, 1025, B256::ZERO);
+    let headers = axon_axiom::synthetic::chain(1024, 1025, B256::ZERO);
     let chain = verify_chain(&headers, keccak256(headers.last().expect("h"))).expect("valid");
     assert!(matches!(GroupClaim::from_chain(&chain), Err(Error::Group(_))));
     assert_eq!(GroupClaim::from_chain(&[]), Err(Error::EmptyChain));
+}
+
+#[test]
+fn walking_back_from_an_anchor_finds_its_group() {
+    use std::collections::HashMap;
+    let headers = axon_axiom::synthetic::chain(1000, 1100, B256::repeat_byte(0x55));
+    let by_hash: HashMap<B256, Vec<u8>> =
+        headers.iter().map(|h| (keccak256(h), h.clone())).collect();
+    let fetch = |hash: &B256| by_hash.get(hash).cloned().unwrap_or_default();
+    let hash_of = |number: u64| keccak256(&headers[(number - 1000) as usize]);
+    let slice = |from: u64, to: u64| &headers[(from - 1000) as usize..=(to - 1000) as usize];
+    for (anchor, first, num_final) in [(2047, 1024, 1024), (1030, 1024, 7), (1024, 1024, 1)] {
+        let walked = axon_axiom::chain::walk_back_to_group_start(hash_of(anchor), fetch)
+            .expect("the group's headers are all there");
+        let checked = verify_chain(slice(first, anchor), hash_of(anchor)).expect("valid");
+        assert_eq!(walked, checked, "anchor {anchor}");
+        let claim = GroupClaim::from_chain(&walked).expect("a group prefix");
+        assert_eq!((claim.start, claim.num_final), (first as u32, num_final), "anchor {anchor}");
+        assert_eq!(claim.prev_hash, hash_of(first - 1));
+        assert_eq!(claim.abi_encode().len(), 128);
+        assert_eq!(&claim.abi_encode()[28..32], &claim.start.to_be_bytes());
+    }
+    // Block 1000's parent is not there: the walk from 1020 back to 0 runs out of headers.
+    let missing = axon_axiom::chain::walk_back_to_group_start(hash_of(1020), fetch);
+    assert!(matches!(missing, Err(Error::HeaderRlp { index: 21, .. })), "{missing:?}");
 }

@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 
 use axon_ml::model::Request;
 use axon_ml::{Model, Output, Probe};
-use axon_runtime::abi::{local::INPUT, memory::OUTPUT_COMMITMENT, PreimageKeyType};
+use axon_runtime::abi::{local::INPUT, PreimageKeyType};
 use axon_runtime::oracle::{hint, read_preimage, PreimageKey};
 use axon_runtime::{entry, eprintln, exit, io};
 use tiny_keccak::{Hasher, Keccak};
@@ -75,11 +75,7 @@ impl core::fmt::Display for Error {
 
 /// Stores `keccak256(output)` in the output-commitment leaf.
 fn commit(output: &[u8]) {
-    let digest = keccak(|h| h.update(output));
-    let leaf = OUTPUT_COMMITMENT as usize as *mut [u8; 32];
-    // SAFETY: the runtime's memory map reserves this leaf below the program for the output
-    // commitment; nothing else uses it, and it is 32-byte aligned.
-    unsafe { leaf.write_volatile(digest) };
+    axon_runtime::commitment::commit(&keccak(|h| h.update(output)));
 }
 
 fn keccak(feed: impl FnOnce(&mut Keccak)) -> [u8; 32] {

@@ -6,6 +6,7 @@ extern crate alloc;
 pub use axon_abi as abi;
 
 pub mod atomic;
+pub mod commitment;
 mod heap;
 pub mod io;
 pub mod oracle;
