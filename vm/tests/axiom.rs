@@ -1,12 +1,19 @@
-//! The Optimistic Axiom header-chain guest in the VM against `axon-axiom` on the host: the same
-//! V0 group claim from the same headers, committed in the final state, and provable exits for
-//! bad input.
+//! The Optimistic Axiom guests in the VM against `axon-axiom` on the host: the same V0 group
+//! claim from the same headers, the same storage attestation from the same mainnet proofs,
+//! each committed in the final state, and provable exits for bad input.
 
 use std::path::PathBuf;
 
-use alloy_primitives::{keccak256, B256};
+use alloy_consensus::Header;
+use alloy_primitives::{keccak256, B256, U256};
+use alloy_rpc_types_eth::EIP1186AccountProofResponse;
+use alloy_sol_types::SolValue;
+use alloy_trie::TrieAccount;
+use axon_axiom::attest::StorageClaim;
 use axon_axiom::chain::verify_chain;
 use axon_axiom::group::GroupClaim;
+use axon_axiom::header::BlockHeader;
+use axon_axiom::storage::{AccountClaim, SlotClaim};
 use axon_axiom::synthetic;
 use axon_vm::abi::{local, memory::OUTPUT_COMMITMENT};
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
@@ -31,9 +38,13 @@ fn store(headers: &[Vec<u8>], input: &[u8]) -> PreimageStore {
 }
 
 fn run(store: PreimageStore) -> Result<(Vm, StdHost), axon_vm::Error> {
-    let elf =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/programs/header-chain.elf");
-    let program = Program::parse(&std::fs::read(elf).expect("header-chain.elf")).expect("parses");
+    run_program("header-chain.elf", store)
+}
+
+/// Runs the guest `fixtures/programs/<elf>` to its end on `store`.
+fn run_program(elf: &str, store: PreimageStore) -> Result<(Vm, StdHost), axon_vm::Error> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/programs").join(elf);
+    let program = Program::parse(&std::fs::read(path).expect("the ELF")).expect("parses");
     let mut vm = Vm::new(&program).expect("load");
     let mut host = StdHost::new(store, OutputMode::Capture);
     vm.run(&mut host, u64::MAX)?;
@@ -95,4 +106,75 @@ fn a_header_the_host_lacks_is_a_host_error() {
     headers.remove(1028 - FIRST as usize);
     let missing = run(store(&headers, anchor.as_slice()));
     assert!(matches!(missing, Err(axon_vm::Error::MissingPreimage(_))), "{:?}", missing.err());
+}
+
+/// The shared mainnet file `name` (`../shared/ethereum/`), or `None` with a note.
+fn shared(name: &str) -> Option<serde_json::Value> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/ethereum").join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(serde_json::from_slice(&bytes).expect("JSON")),
+        Err(_) => {
+            eprintln!(
+                "skipped: {} is absent (shared test data, not in the repository)",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// A block's raw header and an `eth_getProof` response as the storage-proof guest's claim.
+fn storage_claim(block: &str, proof: &str) -> Option<(Vec<u8>, StorageClaim)> {
+    let header: Header = serde_json::from_value(shared(block)?).expect("header fields");
+    let response: EIP1186AccountProofResponse =
+        serde_json::from_value(shared(proof)?).expect("an eth_getProof response");
+    let account = TrieAccount {
+        nonce: response.nonce,
+        balance: response.balance,
+        storage_root: response.storage_hash,
+        code_hash: response.code_hash,
+    };
+    let slots = response
+        .storage_proof
+        .iter()
+        .map(|s| SlotClaim { slot: s.key.as_b256(), value: s.value, proof: s.proof.clone() })
+        .collect();
+    let claim = AccountClaim {
+        address: response.address,
+        account: Some(account),
+        proof: response.account_proof,
+        slots,
+    };
+    Some((alloy_rlp::encode(&header), StorageClaim::new(header.hash_slow(), &claim)))
+}
+
+fn run_storage_proof(raw_header: &[u8], claim: &StorageClaim) -> (Vm, StdHost) {
+    let mut store = PreimageStore::new();
+    store.insert_keccak(raw_header.to_vec());
+    store.insert_local(local::INPUT, claim.abi_encode());
+    run_program("storage-proof.elf", store).expect("runs")
+}
+
+#[test]
+fn mainnet_storage_proofs_attest_in_the_vm_as_on_the_host() {
+    for (block, proof) in [
+        ("mainnet-block-21925176.json", "mainnet-proof-21925176-deposit-contract.json"),
+        ("mainnet-block-16329190.json", "mainnet-proof-16329190-cryptopunks-slot0-absent.json"),
+    ] {
+        let Some((raw, claim)) = storage_claim(block, proof) else { return };
+        let header = BlockHeader::decode(&raw, 0).expect("decodes");
+        let expected = claim.attest(&header).expect("holds on the host").encode();
+        let (vm, host) = run_storage_proof(&raw, &claim);
+        assert_eq!(vm.cpu().halt, Halt::Exited(0), "{}", String::from_utf8_lossy(&host.stderr));
+        assert_eq!(host.stdout, expected, "{proof}");
+        let commitment = vm.memory().load_bytes(OUTPUT_COMMITMENT, 32);
+        assert_eq!(commitment, keccak256(&host.stdout).to_vec());
+        eprintln!("{proof}: attested in {} steps", vm.cpu().step);
+
+        let mut lie = claim.clone();
+        lie.slots[0].value += U256::from(1);
+        let (vm, host) = run_storage_proof(&raw, &lie);
+        assert_eq!(vm.cpu().halt, Halt::Exited(1), "a wrong value is a provable invalid exit");
+        assert!(String::from_utf8_lossy(&host.stderr).contains("slot"), "{proof}");
+    }
 }

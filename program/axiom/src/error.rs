@@ -53,6 +53,9 @@ pub enum Error {
         /// The child's number.
         found: u64,
     },
+    /// A guest's input is malformed.
+    #[error("invalid input: {0}")]
+    InvalidInput(&'static str),
     /// A chain does not fit V0's group rules.
     #[error("not a V0 block-hash group: {0}")]
     Group(&'static str),

@@ -101,10 +101,8 @@ pub fn root(hashes: &[B256]) -> B256 {
     // The hash of an empty subtree whose root is at the current level.
     let mut zero = B256::ZERO;
     for _ in 0..TREE_DEPTH {
-        level = level
-            .chunks(2)
-            .map(|pair| hash_pair(&pair[0], pair.get(1).unwrap_or(&zero)))
-            .collect();
+        level =
+            level.chunks(2).map(|pair| hash_pair(&pair[0], pair.get(1).unwrap_or(&zero))).collect();
         zero = hash_pair(&zero, &zero);
     }
     level.first().copied().unwrap_or(zero)

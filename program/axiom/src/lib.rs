@@ -11,11 +11,13 @@
 //! - [`group`]: V0's block-hash groups: the depth-10 Merkle root, `historicalRoots` values and
 //!   `BlockHashWitness` Merkle proofs.
 //! - [`storage`]: `eth_getProof` account and storage proofs, inclusion and exclusion.
+//! - [`attest`]: the storage-proof guest's ABI input (a claim) and output (an attestation).
 //! - [`synthetic`]: made-up but valid header chains of every fork's form.
 #![no_std]
 
 extern crate alloc;
 
+pub mod attest;
 pub mod chain;
 pub mod error;
 pub mod group;

@@ -146,3 +146,40 @@ fn an_empty_state_proves_every_account_absent() {
     exists.account = Some(TrieAccount::default());
     assert!(exists.verify(alloy_trie::EMPTY_ROOT_HASH).is_err());
 }
+
+#[test]
+fn a_storage_claim_round_trips_and_attests_against_its_header() {
+    use alloy_consensus::Header;
+    use axon_axiom::attest::{slot_attestation_key, StorageClaim};
+    use axon_axiom::header::BlockHeader;
+
+    let Some((_, claim)) = claim(CANCUN_BLOCK, DEPOSIT) else { return };
+    let Some(block) = common::shared(CANCUN_BLOCK) else { return };
+    let header: Header = serde_json::from_value(block).expect("header fields");
+    let header = BlockHeader::decode(&alloy_rlp::encode(&header), 0).expect("decodes");
+
+    let input = StorageClaim::new(header.hash, &claim);
+    let encoded = alloy_sol_types::SolValue::abi_encode(&input);
+    let decoded = StorageClaim::decode(&encoded).expect("decodes");
+    assert_eq!(decoded.account_claim(), claim);
+    let attestation = decoded.attest(&header).expect("the mainnet proof holds");
+    assert_eq!(u64::from(attestation.blockNumber), header.number());
+    assert_eq!(attestation.slots.len(), 1);
+    assert_eq!(attestation.slots[0].value, claim.slots[0].value);
+
+    // V0's key: 4 + 20 + 32 + 32 packed bytes.
+    let slot = &attestation.slots[0];
+    let mut packed = attestation.blockNumber.to_be_bytes().to_vec();
+    packed.extend_from_slice(attestation.account.as_slice());
+    packed.extend_from_slice(slot.slot.as_slice());
+    packed.extend_from_slice(&slot.value.to_be_bytes::<32>());
+    assert_eq!(
+        slot_attestation_key(attestation.blockNumber, attestation.account, slot.slot, slot.value),
+        alloy_primitives::keccak256(packed)
+    );
+
+    let mut other_block = input.clone();
+    other_block.blockHash = B256::repeat_byte(3);
+    assert!(matches!(other_block.attest(&header), Err(Error::AnchorMismatch { .. })));
+    assert!(matches!(StorageClaim::decode(&encoded[..100]), Err(Error::InvalidInput(_))));
+}
