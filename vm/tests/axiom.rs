@@ -178,3 +178,32 @@ fn mainnet_storage_proofs_attest_in_the_vm_as_on_the_host() {
         assert!(String::from_utf8_lossy(&host.stderr).contains("slot"), "{proof}");
     }
 }
+
+#[test]
+fn slot_statistics_agree_with_the_host() {
+    use alloy_primitives::Address;
+    use axon_axiom::compute::{stats, AttestedSlot};
+    // A year of daily values of one slot.
+    let items: Vec<AttestedSlot> = (0..365u32)
+        .map(|day| AttestedSlot {
+            blockNumber: 19_000_000 + day * 7200,
+            account: Address::repeat_byte(0xd0),
+            slot: B256::ZERO,
+            value: U256::from(1_000_000 + u64::from(day * 7919 % 10_007)),
+        })
+        .collect();
+    let expected = stats(&items).expect("stats").abi_encode();
+    let mut store = PreimageStore::new();
+    store.insert_local(local::INPUT, items.abi_encode());
+    let (vm, host) = run_program("slot-stats.elf", store).expect("runs");
+    assert_eq!(vm.cpu().halt, Halt::Exited(0), "{}", String::from_utf8_lossy(&host.stderr));
+    assert_eq!(host.stdout, expected);
+    assert_eq!(vm.memory().load_bytes(OUTPUT_COMMITMENT, 32), keccak256(&host.stdout).to_vec());
+    eprintln!("slot-stats over {} items: {} steps", items.len(), vm.cpu().step);
+
+    let mut empty = PreimageStore::new();
+    empty.insert_local(local::INPUT, Vec::<AttestedSlot>::new().abi_encode());
+    let (vm, host) = run_program("slot-stats.elf", empty).expect("runs");
+    assert_eq!(vm.cpu().halt, Halt::Exited(1));
+    assert!(String::from_utf8_lossy(&host.stderr).contains("no attested slots"));
+}

@@ -12,6 +12,7 @@
 //!   `BlockHashWitness` Merkle proofs.
 //! - [`storage`]: `eth_getProof` account and storage proofs, inclusion and exclusion.
 //! - [`attest`]: the storage-proof guest's ABI input (a claim) and output (an attestation).
+//! - [`compute`]: count, sum, min and max over attested slots (the `slot-stats` guest).
 //! - [`synthetic`]: made-up but valid header chains of every fork's form.
 #![no_std]
 
@@ -19,6 +20,7 @@ extern crate alloc;
 
 pub mod attest;
 pub mod chain;
+pub mod compute;
 pub mod error;
 pub mod group;
 pub mod header;
