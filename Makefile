@@ -54,6 +54,7 @@ test: setup ## Run every test: Rust workspace, guest reproducibility, contracts.
 bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
 	$(CARGO) bench -p axon-vm --bench vm
 	$(CARGO) bench -p axon-vm --bench inference
+	$(CARGO) bench -p axon-vm --bench axiom
 
 .PHONY: demo
 demo: setup ## A whole dispute on an embedded chain: a dishonest proposer loses to the honest challenger.
