@@ -110,7 +110,8 @@ fn storage_workload() -> Option<Workload> {
     let claim = StorageClaim::new(header.hash_slow(), &claim);
     let mut store = PreimageStore::new();
     store.insert_keccak(raw.clone());
-    store.insert_local(local::INPUT, claim.abi_encode());
+    store.insert_local(local::INPUT, keccak256(claim.abi_encode()).to_vec());
+    store.insert_keccak(claim.abi_encode());
     let native = Box::new(move || {
         let header = BlockHeader::decode(&raw, 0).expect("decodes");
         claim.attest(&header).expect("holds").encode()
@@ -128,7 +129,8 @@ fn stats_workload() -> Workload {
         })
         .collect();
     let mut store = PreimageStore::new();
-    store.insert_local(local::INPUT, items.abi_encode());
+    store.insert_local(local::INPUT, keccak256(items.abi_encode()).to_vec());
+    store.insert_keccak(items.abi_encode());
     let native = Box::new(move || stats(&items).expect("stats").abi_encode());
     Workload::new("slot-stats-365", "slot-stats.elf", store, native)
 }

@@ -151,8 +151,15 @@ fn storage_claim(block: &str, proof: &str) -> Option<(Vec<u8>, StorageClaim)> {
 fn run_storage_proof(raw_header: &[u8], claim: &StorageClaim) -> (Vm, StdHost) {
     let mut store = PreimageStore::new();
     store.insert_keccak(raw_header.to_vec());
-    store.insert_local(local::INPUT, claim.abi_encode());
+    store_hashed_input(&mut store, claim.abi_encode());
     run_program("storage-proof.elf", store).expect("runs")
+}
+
+/// Makes `input` the program input the way the hashed-input guests read it: its keccak-256 as
+/// local key 1, the bytes under their keccak key.
+fn store_hashed_input(store: &mut PreimageStore, input: Vec<u8>) {
+    store.insert_local(local::INPUT, keccak256(&input).to_vec());
+    store.insert_keccak(input);
 }
 
 #[test]
@@ -194,7 +201,7 @@ fn slot_statistics_agree_with_the_host() {
         .collect();
     let expected = stats(&items).expect("stats").abi_encode();
     let mut store = PreimageStore::new();
-    store.insert_local(local::INPUT, items.abi_encode());
+    store_hashed_input(&mut store, items.abi_encode());
     let (vm, host) = run_program("slot-stats.elf", store).expect("runs");
     assert_eq!(vm.cpu().halt, Halt::Exited(0), "{}", String::from_utf8_lossy(&host.stderr));
     assert_eq!(host.stdout, expected);
@@ -202,8 +209,17 @@ fn slot_statistics_agree_with_the_host() {
     eprintln!("slot-stats over {} items: {} steps", items.len(), vm.cpu().step);
 
     let mut empty = PreimageStore::new();
-    empty.insert_local(local::INPUT, Vec::<AttestedSlot>::new().abi_encode());
+    store_hashed_input(&mut empty, Vec::<AttestedSlot>::new().abi_encode());
     let (vm, host) = run_program("slot-stats.elf", empty).expect("runs");
     assert_eq!(vm.cpu().halt, Halt::Exited(1));
     assert!(String::from_utf8_lossy(&host.stderr).contains("no attested slots"));
+
+    // The items themselves as the local input: not a hash.
+    for elf in ["slot-stats.elf", "storage-proof.elf"] {
+        let mut unhashed = PreimageStore::new();
+        unhashed.insert_local(local::INPUT, items.abi_encode());
+        let (vm, host) = run_program(elf, unhashed).expect("runs");
+        assert_eq!(vm.cpu().halt, Halt::Exited(1), "{elf}");
+        assert!(String::from_utf8_lossy(&host.stderr).contains("32-byte keccak-256 hash"), "{elf}");
+    }
 }

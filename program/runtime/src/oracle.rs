@@ -213,3 +213,13 @@ pub fn hint(mut hint: &[u8]) {
         }
     }
 }
+
+/// The program input read through its hash: local key 1 ([`axon_abi::local::INPUT`]) holds
+/// the keccak-256 of the real input, which is read by that keccak key. This is how a guest
+/// takes input of any length while a game's local data stays one word. `None` if the local
+/// input is not 32 bytes.
+pub fn read_hashed_input() -> Option<alloc::vec::Vec<u8>> {
+    let local = read_preimage(&PreimageKey::local(axon_abi::local::INPUT)).read_to_end();
+    let hash = <[u8; 32]>::try_from(local.as_slice()).ok()?;
+    Some(read_preimage(&PreimageKey::keccak256(hash)).read_to_end())
+}

@@ -1,7 +1,7 @@
 //! The slot-stats guest: verified compute over attested slots (`axon_axiom::compute`).
 //!
-//! The program input (local key 1) is an ABI-encoded `AttestedSlot[]` (block number, account,
-//! slot, value). The guest writes the ABI-encoded `SlotStats` (the keccak of the items' V0
+//! The program input (local key 1) is the keccak-256 of an ABI-encoded `AttestedSlot[]` (block
+//! number, account, slot, value), read by that keccak key. The guest writes the ABI-encoded `SlotStats` (the keccak of the items' V0
 //! attestation keys, count, sum, min, max) to stdout and its keccak-256 to the output
 //! commitment. An empty list, an overflowing sum or a malformed input exits 1 with the reason.
 #![no_std]
@@ -10,15 +10,17 @@
 use alloy_primitives::keccak256;
 use alloy_sol_types::SolValue;
 use axon_axiom::compute::{decode_items, stats};
-use axon_runtime::abi::local::INPUT;
-use axon_runtime::oracle::{read_preimage, PreimageKey};
+use axon_runtime::oracle::read_hashed_input;
 use axon_runtime::{commitment, entry, eprintln, exit, io};
 
 entry!(main);
 
 fn main() {
-    let input = read_preimage(&PreimageKey::local(INPUT)).read_to_end();
-    match decode_items(&input).and_then(|items| stats(&items)) {
+    let Some(items) = read_hashed_input() else {
+        eprintln!("slot-stats: the program input must be a 32-byte keccak-256 hash");
+        exit(1);
+    };
+    match decode_items(&items).and_then(|items| stats(&items)) {
         Ok(stats) => {
             let output = stats.abi_encode();
             commitment::commit(&keccak256(&output).0);
