@@ -315,3 +315,57 @@ fn the_demo_plays_on_anvil_too() {
     assert!(out.contains("outcome: challenger wins"), "{out}");
     assert!(out.contains("step out of claim") || out.contains("step into claim"), "{out}");
 }
+
+/// Optimistic Axiom's inputs from a real node: anvil's headers and `eth_getProof` responses
+/// give the same claims in the VM guests as the host checks, and `dispute axiom` prints them.
+#[test]
+fn axiom_claims_from_a_real_node_match_the_host_checks() {
+    use alloy::primitives::{keccak256, Address, B256};
+    use axon_axiom::chain::verify_chain;
+    use axon_axiom::group::GroupClaim;
+    use axon_axiom::header::BlockHeader;
+    use axon_dispute::axiom;
+    use axon_vm::Halt;
+
+    let anvil = anvil(None);
+    let mined = Command::new(repo().join("contracts/tools/foundry"))
+        .args(["cast", "rpc", "anvil_mine", "0x406", "--rpc-url", &anvil.url])
+        .output()
+        .expect("cast runs");
+    assert!(mined.status.success(), "{}", String::from_utf8_lossy(&mined.stderr));
+    let node = axiom::Node::connect(&anvil.url).expect("connects");
+    let elf = |name: &str| repo().join("fixtures/programs").join(name);
+
+    let headers = node.group_headers(1029).expect("headers");
+    assert_eq!(headers.len(), 6, "blocks 1024..=1029");
+    let anchor = keccak256(headers.last().expect("headers"));
+    let chain = verify_chain(&headers, anchor).expect("anvil's headers chain");
+    let claim = GroupClaim::from_chain(&chain).expect("a group prefix");
+    let run =
+        axiom::run_guest(&elf("header-chain.elf"), axiom::header_chain_store(&headers).unwrap())
+            .expect("runs");
+    assert_eq!(run.halt, Halt::Exited(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(run.stdout, claim.abi_encode());
+
+    let funded: Address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".parse().unwrap();
+    for address in [funded, Address::repeat_byte(0x42)] {
+        let (raw, claim) = node.storage_claim(1029, address, vec![B256::ZERO]).expect("a proof");
+        assert_eq!(claim.exists, address == funded);
+        let header = BlockHeader::decode(&raw, 0).expect("decodes");
+        let expected = claim.attest(&header).expect("the node's proof holds").encode();
+        let run =
+            axiom::run_guest(&elf("storage-proof.elf"), axiom::storage_proof_store(&raw, &claim))
+                .expect("runs");
+        assert_eq!(run.halt, Halt::Exited(0), "{}", String::from_utf8_lossy(&run.stderr));
+        assert_eq!(run.stdout, expected, "{address}");
+    }
+
+    let out = Command::new(env!("CARGO_BIN_EXE_dispute"))
+        .args(["axiom", "group", "--rpc-url", &anvil.url, "--block", "1029"])
+        .output()
+        .expect("dispute runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["status"], "valid");
+    assert_eq!(report["output"], format!("0x{}", hex::encode(claim.abi_encode())));
+}

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use alloy::primitives::Address;
+use axon_dispute::axiom;
 use axon_dispute::chain::RpcChain;
 use axon_dispute::contracts::default_artifacts_dir;
 use axon_dispute::demo::{self, DemoOptions};
@@ -65,7 +66,7 @@ struct ProgramArgs {
 }
 
 fn default_program() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/programs/hello.elf")
+    fixture_program("hello.elf")
 }
 
 impl ProgramArgs {
@@ -127,6 +128,47 @@ enum StrategyArg {
     Idle,
     /// Attack every claim of others with a wrong claim.
     Freeloader,
+}
+
+/// Optimistic Axiom commands.
+#[derive(Subcommand, Debug)]
+enum AxiomCommand {
+    /// Fetch the headers of a block's 1024-block group from a node, run the header-chain
+    /// guest on them and print the V0 group claim (start, prevHash, root, numFinal) as JSON.
+    Group {
+        /// The Ethereum JSON-RPC endpoint (http).
+        #[arg(long, env = "DISPUTE_RPC_URL")]
+        rpc_url: String,
+        /// The anchor block: the group runs from its group's first block to it.
+        #[arg(long)]
+        block: u64,
+        /// The header-chain guest.
+        #[arg(long, default_value_os_t = fixture_program("header-chain.elf"))]
+        program: PathBuf,
+    },
+    /// Fetch an account's and slots' proofs at a block from a node (`eth_getProof`), run the
+    /// storage-proof guest on them and print the attestation as JSON.
+    Attest {
+        /// The Ethereum JSON-RPC endpoint (http).
+        #[arg(long, env = "DISPUTE_RPC_URL")]
+        rpc_url: String,
+        /// The block.
+        #[arg(long)]
+        block: u64,
+        /// The account.
+        #[arg(long)]
+        address: Address,
+        /// A storage slot (repeatable).
+        #[arg(long = "slot")]
+        slots: Vec<alloy::primitives::B256>,
+        /// The storage-proof guest.
+        #[arg(long, default_value_os_t = fixture_program("storage-proof.elf"))]
+        program: PathBuf,
+    },
+}
+
+fn fixture_program(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/programs").join(name)
 }
 
 #[derive(Subcommand, Debug)]
@@ -222,6 +264,10 @@ enum Command {
         #[arg(long)]
         game: Address,
     },
+    /// Optimistic Axiom: build block-hash group and storage claims from a node and run their
+    /// guests.
+    #[command(subcommand)]
+    Axiom(AxiomCommand),
     /// Print a game's claims.
     ListClaims {
         #[command(flatten)]
@@ -376,6 +422,22 @@ fn run(command: Command) -> Result<()> {
             if let Some(at) = next {
                 println!("next deadline  {} ({}s from now)", at, at as i64 - state.now as i64);
             }
+        }
+        Command::Axiom(AxiomCommand::Group { rpc_url, block, program }) => {
+            let node = axiom::Node::connect(&rpc_url)?;
+            let report = axiom::group_report(&node, block, &program)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).map_err(|e| Error::Chain(e.to_string()))?
+            );
+        }
+        Command::Axiom(AxiomCommand::Attest { rpc_url, block, address, slots, program }) => {
+            let node = axiom::Node::connect(&rpc_url)?;
+            let report = axiom::attest_report(&node, block, address, slots, &program)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).map_err(|e| Error::Chain(e.to_string()))?
+            );
         }
         Command::ListClaims { chain, game } => {
             let mut chain = connect(&chain)?;

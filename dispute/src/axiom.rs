@@ -1,0 +1,197 @@
+//! Optimistic Axiom claims from Ethereum data, and the Axiom guests run on them.
+//!
+//! A claim starts from data any node serves: the raw headers of a block range
+//! (`eth_getBlockByNumber`) for a block-hash group, and a block header plus an `eth_getProof`
+//! response for a storage attestation. This module fetches them over JSON-RPC (or takes them
+//! from files), builds the guests' inputs, and runs `header-chain` or `storage-proof` in the
+//! VM, giving the result a claim would state and the final state a dispute would bisect to.
+
+use std::future::IntoFuture;
+use std::path::Path;
+
+use alloy::eips::BlockNumberOrTag;
+use alloy::primitives::{keccak256, Address, B256};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::rpc::types::EIP1186AccountProofResponse;
+use alloy_consensus::Header;
+use alloy_trie::TrieAccount;
+use axon_axiom::attest::StorageClaim;
+use axon_axiom::group::GROUP_SIZE;
+use axon_axiom::storage::{AccountClaim, SlotClaim};
+use axon_vm::abi::local;
+use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
+
+use crate::{Error, Result};
+
+/// The claim an `eth_getProof` response makes about the block whose header is `header`: an
+/// account that is empty in the response (no nonce, balance, code or storage) is claimed
+/// absent, and the proof must then show its absence.
+pub fn storage_claim(header: &Header, response: EIP1186AccountProofResponse) -> StorageClaim {
+    let account = (!response.is_empty()).then_some(TrieAccount {
+        nonce: response.nonce,
+        balance: response.balance,
+        storage_root: response.storage_hash,
+        code_hash: response.code_hash,
+    });
+    let slots = response
+        .storage_proof
+        .iter()
+        .map(|s| SlotClaim { slot: s.key.as_b256(), value: s.value, proof: s.proof.clone() })
+        .collect();
+    let claim =
+        AccountClaim { address: response.address, account, proof: response.account_proof, slots };
+    StorageClaim::new(header.hash_slow(), &claim)
+}
+
+/// A read-only JSON-RPC connection.
+pub struct Node {
+    runtime: tokio::runtime::Runtime,
+    provider: DynProvider,
+}
+
+impl Node {
+    /// Connects to the node at `url` (http).
+    pub fn connect(url: &str) -> Result<Self> {
+        let parsed = url.parse().map_err(|e| Error::Chain(format!("{url}: {e}")))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Chain(format!("async runtime: {e}")))?;
+        let provider = ProviderBuilder::new().connect_http(parsed).erased();
+        Ok(Self { runtime, provider })
+    }
+
+    /// The header of block `number`.
+    pub fn header(&self, number: u64) -> Result<Header> {
+        let block = self
+            .runtime
+            .block_on(
+                self.provider.get_block_by_number(BlockNumberOrTag::Number(number)).into_future(),
+            )
+            .map_err(|e| Error::Chain(format!("eth_getBlockByNumber {number}: {e}")))?
+            .ok_or_else(|| Error::Chain(format!("the node has no block {number}")))?;
+        Ok(block.header.inner)
+    }
+
+    /// The raw headers from the first block of `anchor`'s 1024-block group to `anchor`.
+    pub fn group_headers(&self, anchor: u64) -> Result<Vec<Vec<u8>>> {
+        let start = anchor - anchor % GROUP_SIZE;
+        (start..=anchor).map(|n| Ok(alloy_rlp::encode(self.header(n)?))).collect()
+    }
+
+    /// The storage claim for `address` and `slots` at block `number`, with its raw header.
+    pub fn storage_claim(
+        &self,
+        number: u64,
+        address: Address,
+        slots: Vec<B256>,
+    ) -> Result<(Vec<u8>, StorageClaim)> {
+        let header = self.header(number)?;
+        let request = self.provider.get_proof(address, slots).number(number);
+        let response = self
+            .runtime
+            .block_on(request.into_future())
+            .map_err(|e| Error::Chain(format!("eth_getProof {address} at {number}: {e}")))?;
+        Ok((alloy_rlp::encode(&header), storage_claim(&header, response)))
+    }
+}
+
+/// How a guest run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuestRun {
+    /// The halt status.
+    pub halt: Halt,
+    /// The steps executed.
+    pub steps: u64,
+    /// The final state's hash: what a claim of this run would state.
+    pub state_hash: B256,
+    /// The guest's stdout (its result).
+    pub stdout: Vec<u8>,
+    /// The guest's stderr (the reason of a failure).
+    pub stderr: Vec<u8>,
+}
+
+/// Runs the guest `elf` to its end on `store`.
+pub fn run_guest(elf: &Path, store: PreimageStore) -> Result<GuestRun> {
+    let bytes = std::fs::read(elf).map_err(|e| axon_vm::Error::io(elf, e))?;
+    let program = Program::parse(&bytes).map_err(axon_vm::Error::from)?;
+    let mut vm = Vm::new(&program)?;
+    let mut host = StdHost::new(store, OutputMode::Capture);
+    vm.run(&mut host, u64::MAX)?;
+    Ok(GuestRun {
+        halt: vm.cpu().halt,
+        steps: vm.cpu().step,
+        state_hash: B256::from(vm.state_hash()),
+        stdout: host.stdout,
+        stderr: host.stderr,
+    })
+}
+
+/// The header-chain guest's preimages: every header by its keccak key, and the hash of the
+/// last one (the anchor) as the program input.
+pub fn header_chain_store(headers: &[Vec<u8>]) -> Result<PreimageStore> {
+    let last = headers.last().ok_or_else(|| Error::Chain("no headers".into()))?;
+    let mut store = PreimageStore::new();
+    store.insert_local(local::INPUT, keccak256(last).to_vec());
+    for header in headers {
+        store.insert_keccak(header.clone());
+    }
+    Ok(store)
+}
+
+/// The storage-proof guest's preimages: the header by its keccak key, and the claim passed by
+/// hash (its keccak-256 as the program input, the bytes under their keccak key).
+pub fn storage_proof_store(raw_header: &[u8], claim: &StorageClaim) -> PreimageStore {
+    use alloy::sol_types::SolValue;
+    let input = claim.abi_encode();
+    let mut store = PreimageStore::new();
+    store.insert_keccak(raw_header.to_vec());
+    store.insert_local(local::INPUT, keccak256(&input).to_vec());
+    store.insert_keccak(input);
+    store
+}
+
+/// The JSON report of a guest run whose output decodes as `T` (`output` in the report).
+fn report<T: std::fmt::Debug>(
+    run: &GuestRun,
+    decode: impl Fn(&[u8]) -> Option<T>,
+) -> serde_json::Value {
+    let status = match run.halt {
+        Halt::Exited(0) => "valid".to_string(),
+        Halt::Exited(code) => format!("invalid (exit code {code})"),
+        Halt::Faulted(fault) => format!("faulted ({fault:?})"),
+        Halt::Running => "running".to_string(),
+    };
+    serde_json::json!({
+        "status": status,
+        "steps": run.steps,
+        "state_hash": run.state_hash.to_string(),
+        "output": format!("0x{}", hex::encode(&run.stdout)),
+        "decoded": decode(&run.stdout).map(|v| format!("{v:?}")),
+        "stderr": String::from_utf8_lossy(&run.stderr),
+    })
+}
+
+/// Fetches the headers of block `anchor`'s group from `node`, runs the header-chain guest
+/// `elf` on them and reports the group claim it makes.
+pub fn group_report(node: &Node, anchor: u64, elf: &Path) -> Result<serde_json::Value> {
+    use alloy::sol_types::SolValue;
+    let headers = node.group_headers(anchor)?;
+    let run = run_guest(elf, header_chain_store(&headers)?)?;
+    Ok(report(&run, |out| axon_axiom::group::GroupClaimAbi::abi_decode(out).ok()))
+}
+
+/// Fetches the storage claim for `address` and `slots` at block `number` from `node`, runs
+/// the storage-proof guest `elf` on it and reports the attestation.
+pub fn attest_report(
+    node: &Node,
+    number: u64,
+    address: Address,
+    slots: Vec<B256>,
+    elf: &Path,
+) -> Result<serde_json::Value> {
+    use alloy::sol_types::SolValue;
+    let (raw_header, claim) = node.storage_claim(number, address, slots)?;
+    let run = run_guest(elf, storage_proof_store(&raw_header, &claim))?;
+    Ok(report(&run, |out| axon_axiom::attest::StorageAttestation::abi_decode(out).ok()))
+}
