@@ -111,7 +111,7 @@ fn steps_in(program: &Program, store: &PreimageStore, names: &[&str]) -> Vec<u64
             let symbol = program
                 .symbols
                 .iter()
-                .find(|s| format!("{:#}", rustc_demangle::demangle(&s.name)) == *name)
+                .find(|s| s.demangled() == *name)
                 .unwrap_or_else(|| panic!("no symbol {name} in inference.elf"));
             symbol.addr..symbol.addr + symbol.size
         })

@@ -114,6 +114,14 @@ pub struct Symbol {
     pub size: u32,
 }
 
+impl Symbol {
+    /// The name demangled (Rust's legacy and v0 schemes; without the hash suffix), or as it
+    /// is when it is not a mangled Rust name.
+    pub fn demangled(&self) -> String {
+        format!("{:#}", rustc_demangle::demangle(&self.name))
+    }
+}
+
 /// A loadable program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
@@ -308,6 +316,16 @@ mod tests {
         let mut elf = tiny_elf(&[0x0000_0073]);
         elf[at..at + bytes.len()].copy_from_slice(bytes);
         elf
+    }
+
+    #[test]
+    fn rust_symbols_are_demangled_and_others_kept() {
+        let symbol = |name: &str| Symbol { name: name.into(), addr: 0, size: 4 };
+        let v0 = symbol("_RNvNtCsaYX3pV31lwC_12axon_runtime5start10axon_start");
+        assert_eq!(v0.demangled(), "axon_runtime::start::axon_start");
+        let legacy = symbol("_ZN4core3fmt5write17h0123456789abcdefE");
+        assert_eq!(legacy.demangled(), "core::fmt::write");
+        assert_eq!(symbol("_start").demangled(), "_start");
     }
 
     #[test]

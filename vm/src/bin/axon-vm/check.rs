@@ -20,7 +20,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let mut errors = 0usize;
     for (addr, finding) in &findings {
         let location = match program.symbol_at(*addr) {
-            Some(symbol) => format!("{addr:#010x} <{}+{:#x}>", symbol.name, addr - symbol.addr),
+            Some(symbol) => {
+                format!("{addr:#010x} <{}+{:#x}>", symbol.demangled(), addr - symbol.addr)
+            }
             None => format!("{addr:#010x}"),
         };
         let text = match finding {

@@ -23,7 +23,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             let addr = addr as u32;
             if let Some(symbol) = program.symbols.iter().find(|s| s.addr == addr) {
                 // A closed pipe (e.g. `| head`) ends the listing; it is not an error.
-                if writeln!(out, "\n{:08x} <{}>:", addr, symbol.name).is_err() {
+                if writeln!(out, "\n{:08x} <{}>:", addr, symbol.demangled()).is_err() {
                     return Ok(ExitCode::SUCCESS);
                 }
             }

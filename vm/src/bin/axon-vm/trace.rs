@@ -73,7 +73,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
 /// `name+0xoffset` of the (demangled) function symbol containing `pc`.
 fn function_at(program: &Program, pc: u32) -> String {
     program.symbol_at(pc).map_or_else(String::new, |symbol| {
-        format!("{:#}+{:#x}", rustc_demangle::demangle(&symbol.name), pc - symbol.addr)
+        format!("{}+{:#x}", symbol.demangled(), pc - symbol.addr)
     })
 }
 

@@ -44,7 +44,7 @@ impl CodeMap {
                 covered = true;
             }
             if covered {
-                names.push(format!("{:#}", rustc_demangle::demangle(&symbol.name)));
+                names.push(symbol.demangled());
             }
         }
         Self { names, base, by_pc }
