@@ -175,9 +175,14 @@ fn report<T: std::fmt::Debug>(
 /// Fetches the headers of block `anchor`'s group from `node`, runs the header-chain guest
 /// `elf` on them and reports the group claim it makes.
 pub fn group_report(node: &Node, anchor: u64, elf: &Path) -> Result<serde_json::Value> {
+    group_report_from_headers(&node.group_headers(anchor)?, elf)
+}
+
+/// Runs the header-chain guest `elf` on `headers` (raw RLP, oldest first, the last one the
+/// anchor) and reports the group claim it makes.
+pub fn group_report_from_headers(headers: &[Vec<u8>], elf: &Path) -> Result<serde_json::Value> {
     use alloy::sol_types::SolValue;
-    let headers = node.group_headers(anchor)?;
-    let run = run_guest(elf, header_chain_store(&headers)?)?;
+    let run = run_guest(elf, header_chain_store(headers)?)?;
     Ok(report(&run, |out| axon_axiom::group::GroupClaimAbi::abi_decode(out).ok()))
 }
 
@@ -190,8 +195,39 @@ pub fn attest_report(
     slots: Vec<B256>,
     elf: &Path,
 ) -> Result<serde_json::Value> {
-    use alloy::sol_types::SolValue;
     let (raw_header, claim) = node.storage_claim(number, address, slots)?;
-    let run = run_guest(elf, storage_proof_store(&raw_header, &claim))?;
+    attest_report_from_claim(&raw_header, &claim, elf)
+}
+
+/// Runs the storage-proof guest `elf` on `claim` about the block whose raw header is
+/// `raw_header` and reports the attestation.
+pub fn attest_report_from_claim(
+    raw_header: &[u8],
+    claim: &StorageClaim,
+    elf: &Path,
+) -> Result<serde_json::Value> {
+    use alloy::sol_types::SolValue;
+    let run = run_guest(elf, storage_proof_store(raw_header, claim))?;
     Ok(report(&run, |out| axon_axiom::attest::StorageAttestation::abi_decode(out).ok()))
+}
+
+/// Raw headers from a JSON file: an array of hex strings (oldest first).
+pub fn read_headers(path: &Path) -> Result<Vec<Vec<u8>>> {
+    let hex: Vec<alloy::primitives::Bytes> = read_json(path)?;
+    Ok(hex.into_iter().map(|h| h.to_vec()).collect())
+}
+
+/// A storage claim from an `eth_getBlockByNumber` result and an `eth_getProof` result saved
+/// as JSON files, with the block's raw header.
+pub fn read_storage_claim(block: &Path, proof: &Path) -> Result<(Vec<u8>, StorageClaim)> {
+    let header: alloy::rpc::types::Header = read_json(block)?;
+    let response: EIP1186AccountProofResponse = read_json(proof)?;
+    let claim = storage_claim(&header.inner, response);
+    Ok((alloy_rlp::encode(&header.inner), claim))
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let bytes = std::fs::read(path).map_err(|e| axon_vm::Error::io(path, e))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::BadState { path: path.to_path_buf(), reason: format!("JSON: {e}") })
 }

@@ -133,38 +133,85 @@ enum StrategyArg {
 /// Optimistic Axiom commands.
 #[derive(Subcommand, Debug)]
 enum AxiomCommand {
-    /// Fetch the headers of a block's 1024-block group from a node, run the header-chain
-    /// guest on them and print the V0 group claim (start, prevHash, root, numFinal) as JSON.
+    /// Run the header-chain guest on the headers of a block's 1024-block group, from a node
+    /// (--rpc-url, --block) or a file (--headers), and print the V0 group claim (start,
+    /// prevHash, root, numFinal) as JSON.
     Group {
         /// The Ethereum JSON-RPC endpoint (http).
-        #[arg(long, env = "DISPUTE_RPC_URL")]
-        rpc_url: String,
+        #[arg(
+            long,
+            env = "DISPUTE_RPC_URL",
+            required_unless_present = "headers",
+            requires = "block"
+        )]
+        rpc_url: Option<String>,
         /// The anchor block: the group runs from its group's first block to it.
         #[arg(long)]
-        block: u64,
+        block: Option<u64>,
+        /// A JSON array of hex raw headers, oldest first, from a group's first block to the
+        /// anchor (instead of a node).
+        #[arg(long, conflicts_with = "rpc_url")]
+        headers: Option<PathBuf>,
         /// The header-chain guest.
         #[arg(long, default_value_os_t = fixture_program("header-chain.elf"))]
         program: PathBuf,
     },
-    /// Fetch an account's and slots' proofs at a block from a node (`eth_getProof`), run the
-    /// storage-proof guest on them and print the attestation as JSON.
+    /// Run the storage-proof guest on an account's and slots' proofs at a block, from a node
+    /// (--rpc-url, --block, --address, --slot) or files (--block-file, --proof-file), and
+    /// print the attestation as JSON.
     Attest {
         /// The Ethereum JSON-RPC endpoint (http).
-        #[arg(long, env = "DISPUTE_RPC_URL")]
-        rpc_url: String,
+        #[arg(long, env = "DISPUTE_RPC_URL", required_unless_present = "proof_file", requires_all = ["block", "address"])]
+        rpc_url: Option<String>,
         /// The block.
         #[arg(long)]
-        block: u64,
+        block: Option<u64>,
         /// The account.
         #[arg(long)]
-        address: Address,
+        address: Option<Address>,
         /// A storage slot (repeatable).
         #[arg(long = "slot")]
         slots: Vec<alloy::primitives::B256>,
+        /// An `eth_getBlockByNumber` result saved as JSON (instead of a node).
+        #[arg(long, conflicts_with = "rpc_url", requires = "proof_file")]
+        block_file: Option<PathBuf>,
+        /// An `eth_getProof` result saved as JSON, for the block of --block-file.
+        #[arg(long, conflicts_with = "rpc_url", requires = "block_file")]
+        proof_file: Option<PathBuf>,
         /// The storage-proof guest.
         #[arg(long, default_value_os_t = fixture_program("storage-proof.elf"))]
         program: PathBuf,
     },
+}
+
+/// Runs an `axiom` command's guest on its data (from a node or files) and reports the result.
+fn axiom_report(command: AxiomCommand) -> Result<serde_json::Value> {
+    match command {
+        AxiomCommand::Group { headers: Some(path), program, .. } => {
+            axiom::group_report_from_headers(&axiom::read_headers(&path)?, &program)
+        }
+        AxiomCommand::Group { rpc_url: Some(url), block: Some(block), program, .. } => {
+            axiom::group_report(&axiom::Node::connect(&url)?, block, &program)
+        }
+        AxiomCommand::Attest {
+            block_file: Some(block), proof_file: Some(proof), program, ..
+        } => {
+            let (raw_header, claim) = axiom::read_storage_claim(&block, &proof)?;
+            axiom::attest_report_from_claim(&raw_header, &claim, &program)
+        }
+        AxiomCommand::Attest {
+            rpc_url: Some(url),
+            block: Some(block),
+            address: Some(address),
+            slots,
+            program,
+            ..
+        } => axiom::attest_report(&axiom::Node::connect(&url)?, block, address, slots, &program),
+        // clap's `requires` rules make every other combination a usage error.
+        AxiomCommand::Group { .. } | AxiomCommand::Attest { .. } => {
+            Err(Error::Chain("give a node (--rpc-url with the block) or the data files".into()))
+        }
+    }
 }
 
 fn fixture_program(name: &str) -> PathBuf {
@@ -423,21 +470,11 @@ fn run(command: Command) -> Result<()> {
                 println!("next deadline  {} ({}s from now)", at, at as i64 - state.now as i64);
             }
         }
-        Command::Axiom(AxiomCommand::Group { rpc_url, block, program }) => {
-            let node = axiom::Node::connect(&rpc_url)?;
-            let report = axiom::group_report(&node, block, &program)?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).map_err(|e| Error::Chain(e.to_string()))?
-            );
-        }
-        Command::Axiom(AxiomCommand::Attest { rpc_url, block, address, slots, program }) => {
-            let node = axiom::Node::connect(&rpc_url)?;
-            let report = axiom::attest_report(&node, block, address, slots, &program)?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).map_err(|e| Error::Chain(e.to_string()))?
-            );
+        Command::Axiom(command) => {
+            let report = axiom_report(command)?;
+            let text =
+                serde_json::to_string_pretty(&report).map_err(|e| Error::Chain(e.to_string()))?;
+            println!("{text}");
         }
         Command::ListClaims { chain, game } => {
             let mut chain = connect(&chain)?;
