@@ -14,33 +14,18 @@ use alloy::primitives::{keccak256, Address, B256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::types::EIP1186AccountProofResponse;
 use alloy_consensus::Header;
-use alloy_trie::TrieAccount;
 use axon_axiom::attest::StorageClaim;
 use axon_axiom::group::GROUP_SIZE;
-use axon_axiom::storage::{AccountClaim, SlotClaim};
+use axon_axiom::storage::AccountClaim;
 use axon_vm::abi::local;
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
 
 use crate::{Error, Result};
 
-/// The claim an `eth_getProof` response makes about the block whose header is `header`: an
-/// account that is empty in the response (no nonce, balance, code or storage) is claimed
-/// absent, and the proof must then show its absence.
+/// The claim an `eth_getProof` response makes about the block whose header is `header` (see
+/// `AccountClaim`'s `From` impl: an empty account is claimed absent).
 pub fn storage_claim(header: &Header, response: EIP1186AccountProofResponse) -> StorageClaim {
-    let account = (!response.is_empty()).then_some(TrieAccount {
-        nonce: response.nonce,
-        balance: response.balance,
-        storage_root: response.storage_hash,
-        code_hash: response.code_hash,
-    });
-    let slots = response
-        .storage_proof
-        .iter()
-        .map(|s| SlotClaim { slot: s.key.as_b256(), value: s.value, proof: s.proof.clone() })
-        .collect();
-    let claim =
-        AccountClaim { address: response.address, account, proof: response.account_proof, slots };
-    StorageClaim::new(header.hash_slow(), &claim)
+    StorageClaim::new(header.hash_slow(), &AccountClaim::from(response))
 }
 
 /// A read-only JSON-RPC connection.

@@ -9,28 +9,25 @@
 //!
 //! Run with `cargo bench -p axon-vm --bench axiom` (or `make bench`); the summary comes last.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Duration;
 
 use alloy_consensus::Header;
 use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_rpc_types_eth::EIP1186AccountProofResponse;
 use alloy_sol_types::SolValue;
-use alloy_trie::TrieAccount;
 use axon_axiom::attest::StorageClaim;
 use axon_axiom::chain::verify_chain;
 use axon_axiom::compute::{stats, AttestedSlot};
 use axon_axiom::group::GroupClaim;
 use axon_axiom::header::BlockHeader;
-use axon_axiom::storage::{AccountClaim, SlotClaim};
+use axon_axiom::storage::AccountClaim;
 use axon_axiom::synthetic;
 use axon_vm::abi::local;
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
+use common::repo;
 use criterion::{black_box, Criterion};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// A guest, what it reads, and the same check natively.
 struct Workload {
@@ -91,21 +88,7 @@ fn storage_workload() -> Option<Workload> {
     let header: Header = serde_json::from_value(block).expect("header fields");
     let response: EIP1186AccountProofResponse =
         serde_json::from_value(proof).expect("eth_getProof");
-    let claim = AccountClaim {
-        address: response.address,
-        account: Some(TrieAccount {
-            nonce: response.nonce,
-            balance: response.balance,
-            storage_root: response.storage_hash,
-            code_hash: response.code_hash,
-        }),
-        proof: response.account_proof,
-        slots: response
-            .storage_proof
-            .iter()
-            .map(|s| SlotClaim { slot: s.key.as_b256(), value: s.value, proof: s.proof.clone() })
-            .collect(),
-    };
+    let claim = AccountClaim::from(response);
     let raw = alloy_rlp::encode(&header);
     let claim = StorageClaim::new(header.hash_slow(), &claim);
     let mut store = PreimageStore::new();
@@ -135,12 +118,6 @@ fn stats_workload() -> Workload {
     Workload::new("slot-stats-365", "slot-stats.elf", store, native)
 }
 
-fn estimate_ns(group: &str, bench: &str) -> Option<f64> {
-    let path = repo().join("target/criterion").join(group).join(bench).join("new/estimates.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
-
 fn main() {
     let workloads: Vec<Workload> =
         [Some(group_workload()), storage_workload(), Some(stats_workload())]
@@ -161,15 +138,6 @@ fn main() {
 
     println!("\n== Optimistic Axiom benchmark summary ==");
     for (workload, steps) in workloads.iter().zip(steps) {
-        let vm = estimate_ns(workload.name, "vm").unwrap_or(f64::NAN);
-        let native = estimate_ns(workload.name, "native").unwrap_or(f64::NAN);
-        println!(
-            "{:<15} {steps:>11} steps   VM {:>9.3} ms ({:5.1} MIPS)   native {:>8.3} ms   VM/native {:6.1}x",
-            workload.name,
-            vm / 1e6,
-            steps as f64 / vm * 1e3,
-            native / 1e6,
-            vm / native
-        );
+        common::print_vm_vs_native(workload.name, steps);
     }
 }

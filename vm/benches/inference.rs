@@ -10,6 +10,8 @@
 //! tokens) and, when the shared test data is present, stories260K (12 tokens). Run with
 //! `cargo bench -p axon-vm --bench inference` (or `make bench`); the summary comes last.
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -18,12 +20,9 @@ use axon_ml::model::Request;
 use axon_ml::{Model, Output, Probe};
 use axon_vm::abi::local;
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
+use common::repo;
 use criterion::{black_box, Criterion};
 use sha3::{Digest, Keccak256};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// One model and the request the benchmarks run it on.
 struct Workload {
@@ -129,12 +128,6 @@ fn steps_in(program: &Program, store: &PreimageStore, names: &[&str]) -> Vec<u64
     counts
 }
 
-fn estimate_ns(group: &str, bench: &str) -> Option<f64> {
-    let path = repo().join("target/criterion").join(group).join(bench).join("new/estimates.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
-
 fn main() {
     let elf = std::fs::read(repo().join("fixtures/programs/inference.elf")).expect("inference.elf");
     let program = Program::parse(&elf).expect("inference.elf parses");
@@ -175,15 +168,6 @@ fn main() {
         kernel_steps[1]
     );
     for (workload, steps) in workloads.iter().zip(steps) {
-        let vm = estimate_ns(workload.name, "vm").unwrap_or(f64::NAN);
-        let native = estimate_ns(workload.name, "native").unwrap_or(f64::NAN);
-        println!(
-            "{:<15} {steps:>11} steps   VM {:>10.3} ms ({:5.1} MIPS)   native {:>9.3} ms   VM/native {:6.1}x",
-            workload.name,
-            vm / 1e6,
-            steps as f64 / vm * 1e3,
-            native / 1e6,
-            vm / native
-        );
+        common::print_vm_vs_native(workload.name, steps);
     }
 }

@@ -13,6 +13,8 @@
 //! Run with `cargo bench -p axon-vm --bench vm` (or `make bench`); the summary comes last and
 //! uses criterion's median estimates (the machine is a shared VM: medians resist its noise).
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -116,16 +118,6 @@ fn full_root_hash_count(pages: u64) -> u64 {
     in_pages + upper
 }
 
-fn estimate_ns(group: &str, bench: &str) -> Option<f64> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/criterion")
-        .join(group)
-        .join(bench)
-        .join("new/estimates.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
-
 fn main() {
     let program = workload();
     let steps = run_axon(&program);
@@ -198,7 +190,7 @@ fn main() {
     criterion.final_summary();
 
     // The summary: ratios from criterion's own estimates of this run.
-    let get = |g: &str, b: &str| estimate_ns(g, b).unwrap_or(f64::NAN);
+    let get = |g: &str, b: &str| common::estimate_ns(g, b).unwrap_or(f64::NAN);
     let axon = get("execute", "axon");
     let rrs = get("execute", "rrs-lib");
     let fast = get("roots", "fast");

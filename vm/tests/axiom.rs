@@ -8,12 +8,11 @@ use alloy_consensus::Header;
 use alloy_primitives::{keccak256, B256, U256};
 use alloy_rpc_types_eth::EIP1186AccountProofResponse;
 use alloy_sol_types::SolValue;
-use alloy_trie::TrieAccount;
 use axon_axiom::attest::StorageClaim;
 use axon_axiom::chain::verify_chain;
 use axon_axiom::group::GroupClaim;
 use axon_axiom::header::BlockHeader;
-use axon_axiom::storage::{AccountClaim, SlotClaim};
+use axon_axiom::storage::AccountClaim;
 use axon_axiom::synthetic;
 use axon_vm::abi::{local, memory::OUTPUT_COMMITMENT};
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
@@ -128,23 +127,8 @@ fn storage_claim(block: &str, proof: &str) -> Option<(Vec<u8>, StorageClaim)> {
     let header: Header = serde_json::from_value(shared(block)?).expect("header fields");
     let response: EIP1186AccountProofResponse =
         serde_json::from_value(shared(proof)?).expect("an eth_getProof response");
-    let account = TrieAccount {
-        nonce: response.nonce,
-        balance: response.balance,
-        storage_root: response.storage_hash,
-        code_hash: response.code_hash,
-    };
-    let slots = response
-        .storage_proof
-        .iter()
-        .map(|s| SlotClaim { slot: s.key.as_b256(), value: s.value, proof: s.proof.clone() })
-        .collect();
-    let claim = AccountClaim {
-        address: response.address,
-        account: Some(account),
-        proof: response.account_proof,
-        slots,
-    };
+    let claim = AccountClaim::from(response);
+    assert!(claim.account.is_some(), "the shared proofs are of existing accounts");
     Some((alloy_rlp::encode(&header), StorageClaim::new(header.hash_slow(), &claim)))
 }
 

@@ -64,3 +64,24 @@ impl AccountClaim {
         Ok(())
     }
 }
+
+#[cfg(feature = "rpc")]
+impl From<alloy_rpc_types_eth::EIP1186AccountProofResponse> for AccountClaim {
+    /// The claim an `eth_getProof` response makes: an account that is empty in the response
+    /// (no nonce, balance, code or storage) is claimed absent, and the proof must then show
+    /// its absence.
+    fn from(response: alloy_rpc_types_eth::EIP1186AccountProofResponse) -> Self {
+        let account = (!response.is_empty()).then_some(TrieAccount {
+            nonce: response.nonce,
+            balance: response.balance,
+            storage_root: response.storage_hash,
+            code_hash: response.code_hash,
+        });
+        let slots = response
+            .storage_proof
+            .into_iter()
+            .map(|s| SlotClaim { slot: s.key.as_b256(), value: s.value, proof: s.proof })
+            .collect();
+        Self { address: response.address, account, proof: response.account_proof, slots }
+    }
+}
