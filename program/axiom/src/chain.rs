@@ -48,12 +48,11 @@ pub fn walk_back_to_group_start(
     anchor: B256,
     mut fetch: impl FnMut(&B256) -> Vec<u8>,
 ) -> Result<Vec<BlockHeader>> {
-    let mut chain = Vec::new();
+    let mut chain: Vec<BlockHeader> = Vec::new();
     let mut hash = anchor;
     loop {
         let header = BlockHeader::from_preimage(&fetch(&hash), hash, chain.len())?;
         if let Some(child) = chain.last() {
-            let child: &BlockHeader = child;
             if header.number().checked_add(1) != Some(child.number()) {
                 return Err(Error::NotConsecutive {
                     previous: header.number(),

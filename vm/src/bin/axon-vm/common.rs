@@ -137,6 +137,11 @@ pub(crate) fn load_program(path: &Path) -> Result<Program> {
     Ok(Program::parse(&read(path)?).map_err(axon_vm::Error::from)?)
 }
 
+/// A failed write of a report to stdout, as a CLI error.
+pub(crate) fn stdout_error(err: std::io::Error) -> CliError {
+    axon_vm::Error::io(Path::new("<stdout>"), err).into()
+}
+
 /// `0x`-prefixed lowercase hex.
 pub(crate) fn hex0x(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))

@@ -3,14 +3,13 @@
 //! example the step a dispute ends on).
 
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use axon_vm::decode::{decode, disassemble};
 use axon_vm::{Halt, OutputMode, Program, StdHost};
 use serde::Serialize;
 
-use crate::common::{Format, GuestArgs, Result};
+use crate::common::{stdout_error, Format, GuestArgs, Result};
 
 /// Arguments of `axon-vm trace`.
 #[derive(Debug, clap::Args)]
@@ -79,20 +78,19 @@ fn function_at(program: &Program, pc: u32) -> String {
 
 fn write(rows: &[Row], format: Format) -> Result<()> {
     let out = std::io::BufWriter::new(std::io::stdout().lock());
-    let io = |e| axon_vm::Error::io(Path::new("<stdout>"), e);
     match format {
         Format::Json => {
             let mut out = out;
             serde_json::to_writer_pretty(&mut out, rows)?;
-            writeln!(out).map_err(io)?;
-            out.flush().map_err(io)?;
+            writeln!(out).map_err(stdout_error)?;
+            out.flush().map_err(stdout_error)?;
         }
         Format::Csv => {
             let mut csv = csv::Writer::from_writer(out);
             for row in rows {
                 csv.serialize(row)?;
             }
-            csv.flush().map_err(io)?;
+            csv.flush().map_err(stdout_error)?;
         }
         Format::Text => {
             let mut out = out;
@@ -102,9 +100,9 @@ fn write(rows: &[Row], format: Format) -> Result<()> {
                     "{:>12}  {}  {}  {:<28} {:<36} {}",
                     row.step, row.pc, row.word, row.instruction, row.writes, row.function
                 )
-                .map_err(io)?;
+                .map_err(stdout_error)?;
             }
-            out.flush().map_err(io)?;
+            out.flush().map_err(stdout_error)?;
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Profile;
-use crate::common::{Format, Result};
+use crate::common::{stdout_error, Format, Result};
 
 /// One function or operator.
 #[derive(Debug, Serialize)]
@@ -182,8 +182,4 @@ pub(super) fn write_flamegraph(profile: &Profile, title: &str, path: &Path) -> R
         std::io::BufWriter::new(file),
     )
     .map_err(|e| axon_vm::Error::io(path, e).into())
-}
-
-fn stdout_error(err: std::io::Error) -> crate::common::CliError {
-    axon_vm::Error::io(Path::new("<stdout>"), err).into()
 }
