@@ -135,6 +135,9 @@ pub fn describe_revert(data: &[u8]) -> String {
     if let Ok(e) = IStepper::IStepperErrors::abi_decode(data) {
         return format!("{e:?}");
     }
+    if let Some(e) = crate::axiom::claims::describe_revert(data) {
+        return e;
+    }
     if data.is_empty() {
         return "no revert data".into();
     }

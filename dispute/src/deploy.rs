@@ -70,7 +70,7 @@ pub struct Deployment {
 }
 
 /// Deploys `file`'s `contract` from `artifacts` with ABI-encoded constructor `args`.
-fn create(
+pub fn deploy_contract(
     chain: &mut dyn Chain,
     from: Address,
     artifacts: &Path,
@@ -86,9 +86,10 @@ fn create(
 
 /// Deploys the oracle, the verifier and a factory owned by `from`.
 pub fn deploy(chain: &mut dyn Chain, from: Address, artifacts: &Path) -> Result<Deployment> {
-    let oracle = create(chain, from, artifacts, "PreimageOracle.sol", "PreimageOracle", vec![])?;
-    let riscv = create(chain, from, artifacts, "RISCV.sol", "RISCV", oracle.abi_encode())?;
-    let factory = create(
+    let oracle =
+        deploy_contract(chain, from, artifacts, "PreimageOracle.sol", "PreimageOracle", vec![])?;
+    let riscv = deploy_contract(chain, from, artifacts, "RISCV.sol", "RISCV", oracle.abi_encode())?;
+    let factory = deploy_contract(
         chain,
         from,
         artifacts,
@@ -123,7 +124,8 @@ pub fn register_game_type(
         U256::from(params.local_entries),
     )
         .abi_encode_params();
-    let implementation = create(chain, from, artifacts, "DisputeGame.sol", "DisputeGame", args)?;
+    let implementation =
+        deploy_contract(chain, from, artifacts, "DisputeGame.sol", "DisputeGame", args)?;
     let call =
         IDisputeGameFactory::setImplementationCall { gameType: params.game_type, implementation };
     send(chain, from, deployment.factory, U256::ZERO, call)?;

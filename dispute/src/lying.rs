@@ -14,6 +14,9 @@ pub enum Lie {
     State,
     /// The same state with another status (claims the program ended differently).
     Status,
+    /// This state: a liar that forged a final state (with the output it wants accepted,
+    /// `axiom::claims::OutputWitness::forged`) claims the program reached it.
+    Forged(Hash),
 }
 
 /// An honest trace that answers falsely for every state after `from_step` or more steps.
@@ -51,6 +54,7 @@ impl LyingTrace {
             }
             // Valid <-> Invalid, Panic <-> Unfinished: always another VM status.
             Lie::Status => hash[0] ^= 1,
+            Lie::Forged(forged) => hash = forged,
         }
         hash
     }

@@ -369,3 +369,260 @@ fn axiom_claims_from_a_real_node_match_the_host_checks() {
     assert_eq!(report["status"], "valid");
     assert_eq!(report["output"], format!("0x{}", hex::encode(claim.abi_encode())));
 }
+
+alloy_sol_types::sol! {
+    /// `contracts/src/axiom/examples/SnapshotToken.sol`.
+    interface ISnapshotToken {
+        function mint(address to, uint256 amount) external;
+        function transfer(address to, uint256 amount) external returns (bool);
+    }
+}
+
+/// Optimistic Axiom end to end on anvil, which is both the chain the data comes from and the
+/// chain the contracts live on: a correct block-hash update and a correct storage attestation
+/// finalize after their challenge window and the consumer contract admits the holder they
+/// prove; a forged update (a wrong root) and a forged attestation (a wrong slot value), each
+/// with a well-formed final state and a valid output proof, are disputed by the honest
+/// challenger and lose, and their outputs are refused.
+#[test]
+fn optimistic_axiom_claims_finalize_or_lose_their_dispute_on_anvil() {
+    use alloy::primitives::{keccak256, Address, B256, U256};
+    use alloy_sol_types::SolValue;
+    use axon_axiom::attest::{StorageAttestation, StorageClaim};
+    use axon_axiom::group::GroupClaimAbi;
+    use axon_dispute::axiom::claims::{
+        block_hash_witness, deploy_axiom, extra_data, IHistoricHolderGate, OutputWitness,
+    };
+    use axon_dispute::axiom::{self, finish_guest, load_guest};
+    use axon_dispute::chain::{send, view};
+    use axon_dispute::deploy::deploy_contract;
+    use axon_dispute::lying::LyingTrace;
+    use axon_dispute::VmTraceProvider;
+    use axon_vm::{CheckpointStore, PreimageStore, Program, Vm, VmConfig};
+
+    const DEPTH: u8 = 32;
+    let anvil = anvil(None);
+    let keys: Vec<String> = KEYS.iter().map(|k| k.to_string()).collect();
+    let mut chain = RpcChain::connect(&anvil.url, &keys).expect("connect");
+    let node = axiom::Node::connect(&anvil.url).expect("connects");
+    let accounts = chain.accounts().to_vec();
+    let (deployer, proposer, liar, challenger, holder) =
+        (accounts[0], accounts[1], accounts[2], accounts[3], accounts[4]);
+    let artifacts = default_artifacts_dir();
+    let guest = |name: &str| load_guest(&repo().join("fixtures/programs").join(name)).unwrap();
+    let (headers_guest, storage_guest) = (guest("header-chain.elf"), guest("storage-proof.elf"));
+    let prestate = |program: &Program| Vm::new(program).unwrap().state_hash();
+
+    let dispute = deploy(&mut chain, deployer, &artifacts).unwrap();
+    let contracts = deploy_axiom(
+        &mut chain,
+        deployer,
+        &artifacts,
+        dispute,
+        GameParams::new(2, prestate(&headers_guest), DEPTH),
+        GameParams::new(3, prestate(&storage_guest), DEPTH),
+    )
+    .unwrap();
+    let token = deploy_contract(
+        &mut chain,
+        deployer,
+        &artifacts,
+        "SnapshotToken.sol",
+        "SnapshotToken",
+        vec![],
+    )
+    .unwrap();
+    let minted = U256::from(1_000u64);
+    send(
+        &mut chain,
+        deployer,
+        token,
+        U256::ZERO,
+        ISnapshotToken::mintCall { to: holder, amount: minted },
+    )
+    .unwrap();
+    let snapshot = node.latest_number().unwrap();
+    let gate_args =
+        (contracts.attestations, token, U256::ZERO, snapshot as u32, U256::from(500u64));
+    let gate = deploy_contract(
+        &mut chain,
+        deployer,
+        &artifacts,
+        "HistoricHolderGate.sol",
+        "HistoricHolderGate",
+        gate_args.abi_encode_params(),
+    )
+    .unwrap();
+    // After the snapshot the holder's balance changes: only the attested past one counts.
+    send(
+        &mut chain,
+        holder,
+        token,
+        U256::ZERO,
+        ISnapshotToken::transferCall { to: liar, amount: minted },
+    )
+    .unwrap();
+
+    // The players of each claim's game: the claimant with its trace (honest, or lying from
+    // the end of the run with its forged final state) and the honest challenger.
+    let trace = |program: &Program, store: PreimageStore| {
+        VmTraceProvider::new(
+            program,
+            store,
+            DEPTH,
+            1 << 14,
+            CheckpointStore::Memory,
+            VmConfig::default(),
+        )
+        .unwrap()
+    };
+    let seats_for = |game,
+                     input: B256,
+                     claimant,
+                     claimant_trace: Box<dyn TraceProvider>,
+                     honest| {
+        vec![
+            Seat::new(
+                "claimant",
+                Player::new(claimant, game, Strategy::Solver, claimant_trace, extra_data(input)),
+            ),
+            Seat::new(
+                "challenger",
+                Player::new(challenger, game, Strategy::Solver, honest, extra_data(input)),
+            ),
+        ]
+    };
+    let mut gas = Vec::new();
+
+    // A block-hash update from the latest block, and a forged one with a wrong root.
+    let anchor_number = node.latest_number().unwrap();
+    let headers = node.group_headers(anchor_number).unwrap();
+    let anchor = keccak256(headers.last().unwrap());
+    let store = axiom::header_chain_store(&headers).unwrap();
+    let (vm, host) = finish_guest(&headers_guest, store.clone()).unwrap();
+    let honest = OutputWitness::of(&vm);
+    let update = GroupClaimAbi::abi_decode(&host.stdout).unwrap();
+    let mut wrong = update.clone();
+    wrong.root = keccak256(b"not the group's root");
+    let forged = OutputWitness::forged(&vm, &wrong.abi_encode()).unwrap();
+    let block = anchor_number as u32;
+    let ok =
+        contracts.claim_recent(&mut chain, proposer, block, anchor, honest.state_hash).unwrap();
+    let bad = contracts.claim_recent(&mut chain, liar, block, anchor, forged.state_hash).unwrap();
+    gas.push(("claimRecent", ok.gas));
+    let liar_trace =
+        |store: PreimageStore, program: &Program, run_steps: u64, forged: &OutputWitness| {
+            Box::new(LyingTrace::new(
+                Box::new(trace(program, store)),
+                run_steps,
+                Lie::Forged(forged.state_hash),
+            )) as Box<dyn TraceProvider>
+        };
+    let steps = vm.cpu().step;
+    let mut seats = seats_for(
+        ok.game,
+        anchor,
+        proposer,
+        Box::new(trace(&headers_guest, store.clone())),
+        Box::new(trace(&headers_guest, store.clone())),
+    );
+    seats.extend(seats_for(
+        bad.game,
+        anchor,
+        liar,
+        liar_trace(store.clone(), &headers_guest, steps, &forged),
+        Box::new(trace(&headers_guest, store.clone())),
+    ));
+    play(&mut chain, &mut seats, Duration::from_millis(100), |_, _| {}).unwrap();
+    assert_eq!(game::read(&mut chain, ok.game).unwrap().status, GameStatus::DefenderWins);
+    assert_eq!(game::read(&mut chain, bad.game).unwrap().status, GameStatus::ChallengerWins);
+    let refused = contracts.update_recent(&mut chain, liar, bad.game, &forged, &wrong);
+    assert!(refused.unwrap_err().to_string().contains("GameNotWon"));
+    let applied = contracts.update_recent(&mut chain, proposer, ok.game, &honest, &update).unwrap();
+    gas.push(("updateRecent", applied.gas_used));
+    let expected = axon_axiom::group::GroupClaim {
+        start: update.start,
+        prev_hash: update.prevHash,
+        root: update.root,
+        num_final: update.numFinal,
+    };
+    assert_eq!(
+        contracts.historical_root(&mut chain, update.start).unwrap(),
+        expected.historical_root()
+    );
+
+    // The holder's balance at the snapshot, attested; and a forged attestation of more.
+    let hashes: Vec<B256> = headers.iter().map(keccak256).collect();
+    let witness = block_hash_witness(&hashes, update.prevHash, snapshot).unwrap();
+    let is_valid = axon_dispute::axiom::claims::IBlockHashCache::isBlockHashValidCall {
+        witness: witness.clone(),
+    };
+    assert!(view(&mut chain, contracts.cache, is_valid.clone()).unwrap());
+    gas.push((
+        "isBlockHashValid (as a transaction)",
+        send(&mut chain, deployer, contracts.cache, U256::ZERO, is_valid).unwrap().gas_used,
+    ));
+    let slot = keccak256((holder, U256::ZERO).abi_encode());
+    let (raw, claim) = node.storage_claim(snapshot, token, vec![slot]).unwrap();
+    assert_eq!(claim.slots[0].value, minted);
+    let store = axiom::storage_proof_store(&raw, &claim);
+    let (vm, host) = finish_guest(&storage_guest, store.clone()).unwrap();
+    let honest = OutputWitness::of(&vm);
+    let attestation = host.stdout.clone();
+    let mut lie: StorageClaim = claim.clone();
+    lie.slots[0].value = U256::from(1_000_000u64);
+    let lie_store = axiom::storage_proof_store(&raw, &lie);
+    let (lie_vm, lie_host) = finish_guest(&storage_guest, lie_store.clone()).unwrap();
+    assert_eq!(
+        lie_vm.cpu().halt,
+        axon_vm::Halt::Exited(1),
+        "{}",
+        String::from_utf8_lossy(&lie_host.stderr)
+    );
+    let mut lie_attestation = StorageAttestation::abi_decode(&attestation).unwrap();
+    lie_attestation.slots[0].value = lie.slots[0].value;
+    let lie_attestation = lie_attestation.abi_encode();
+    let forged = OutputWitness::forged(&lie_vm, &lie_attestation).unwrap();
+    let ok =
+        contracts.attest_slots(&mut chain, proposer, &witness, &claim, honest.state_hash).unwrap();
+    let bad = contracts.attest_slots(&mut chain, liar, &witness, &lie, forged.state_hash).unwrap();
+    gas.push(("attestSlots (1 slot)", ok.gas));
+    let input = |c: &StorageClaim| keccak256(c.abi_encode());
+    let mut seats = seats_for(
+        ok.game,
+        input(&claim),
+        proposer,
+        Box::new(trace(&storage_guest, store.clone())),
+        Box::new(trace(&storage_guest, store.clone())),
+    );
+    seats.extend(seats_for(
+        bad.game,
+        input(&lie),
+        liar,
+        liar_trace(lie_store.clone(), &storage_guest, lie_vm.cpu().step, &forged),
+        Box::new(trace(&storage_guest, lie_store.clone())),
+    ));
+    play(&mut chain, &mut seats, Duration::from_millis(100), |_, _| {}).unwrap();
+    assert_eq!(game::read(&mut chain, bad.game).unwrap().status, GameStatus::ChallengerWins);
+    let refused =
+        contracts.finalize_attestation(&mut chain, liar, bad.game, &forged, &lie_attestation);
+    assert!(refused.unwrap_err().to_string().contains("GameNotWon"));
+    let finalized = contracts
+        .finalize_attestation(&mut chain, proposer, ok.game, &honest, &attestation)
+        .unwrap();
+    gas.push(("finalizeAttestation (1 slot)", finalized.gas_used));
+
+    // The consumer admits the holder on its attested snapshot balance, and nothing else.
+    let admit = |chain: &mut RpcChain, balance: U256| {
+        send(chain, deployer, gate, U256::ZERO, IHistoricHolderGate::admitCall { holder, balance })
+    };
+    let too_much = admit(&mut chain, lie.slots[0].value).unwrap_err();
+    assert!(too_much.to_string().contains("BalanceNotAttested"), "{too_much}");
+    gas.push(("HistoricHolderGate.admit", admit(&mut chain, minted).unwrap().gas_used));
+    let admitted = view(&mut chain, gate, IHistoricHolderGate::admittedCall { holder }).unwrap();
+    assert_eq!(admitted, minted);
+    let _ = Address::ZERO;
+    for (what, used) in gas {
+        eprintln!("gas: {what}: {used}");
+    }
+}

@@ -72,18 +72,24 @@ contract DisputeGameFactory is IPlayerRegistry {
         payable
         returns (IDisputeGame proxy_)
     {
-        IDisputeGame impl = gameImpls[_gameType];
-        if (address(impl) == address(0)) revert NoImplementation(_gameType);
-        bytes32 uuid = getGameUUID(_gameType, _rootClaim, _extraData);
-        if (address(gamesByUUID[uuid]) != address(0)) revert GameAlreadyExists(uuid);
+        proxy_ = _create(_gameType, _rootClaim, _extraData, msg.sender);
+    }
 
-        proxy_ = IDisputeGame(_clone(address(impl)));
-        gamesByUUID[uuid] = proxy_;
-        gameList.push(
-            GameRecord({ game: proxy_, createdAt: Timestamp.wrap(uint32(block.timestamp)) })
-        );
-        proxy_.initialize{ value: msg.value }(_rootClaim, _extraData, msg.sender);
-        emit DisputeGameCreated(address(proxy_), _gameType, _rootClaim);
+    /// @notice As `create`, with `_creator` as the proposer: what a contract that takes
+    ///         claims for its users (the block-hash cache, the storage attestations) calls, so
+    ///         that the root bond is theirs. The caller pays the bond; naming someone else
+    ///         only sends that bond's fate their way.
+    function createFor(
+        GameType _gameType,
+        Claim _rootClaim,
+        bytes calldata _extraData,
+        address _creator
+    )
+        external
+        payable
+        returns (IDisputeGame proxy_)
+    {
+        proxy_ = _create(_gameType, _rootClaim, _extraData, _creator);
     }
 
     /// @notice The game of `_gameType` for `_rootClaim` and `_extraData` (zero if none).
@@ -144,6 +150,30 @@ contract DisputeGameFactory is IPlayerRegistry {
     /// @inheritdoc IPlayerRegistry
     function playerAddress(uint32 _id) external view returns (address) {
         return _id < players.length ? players[_id] : address(0);
+    }
+
+    /// @notice Creates and initializes the game, proposed by `_creator`.
+    function _create(
+        GameType _gameType,
+        Claim _rootClaim,
+        bytes calldata _extraData,
+        address _creator
+    )
+        internal
+        returns (IDisputeGame proxy_)
+    {
+        IDisputeGame impl = gameImpls[_gameType];
+        if (address(impl) == address(0)) revert NoImplementation(_gameType);
+        bytes32 uuid = getGameUUID(_gameType, _rootClaim, _extraData);
+        if (address(gamesByUUID[uuid]) != address(0)) revert GameAlreadyExists(uuid);
+
+        proxy_ = IDisputeGame(_clone(address(impl)));
+        gamesByUUID[uuid] = proxy_;
+        gameList.push(
+            GameRecord({ game: proxy_, createdAt: Timestamp.wrap(uint32(block.timestamp)) })
+        );
+        proxy_.initialize{ value: msg.value }(_rootClaim, _extraData, _creator);
+        emit DisputeGameCreated(address(proxy_), _gameType, _rootClaim);
     }
 
     /// @notice Deploys an EIP-1167 minimal proxy of `_impl`.

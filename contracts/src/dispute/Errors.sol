@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import { Claim, GameType } from "src/dispute/lib/Types.sol";
+import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 
 ////////////////////////////////////////////////////////////////
 //                   `DisputeGame` errors                     //
@@ -103,3 +104,20 @@ error NotOwner();
 
 /// @notice Thrown when the 2^32 - 2 player ids are used up.
 error TooManyPlayers();
+
+////////////////////////////////////////////////////////////////
+//                    `LibGameOutput` errors                  //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when an output is read from a game whose root claim has not (or not yet)
+///         won.
+error GameNotWon(IDisputeGame game);
+
+/// @notice Thrown when the final state given does not hash to the game's root claim.
+error FinalStateMismatch(bytes32 rootClaim, bytes32 stateHash);
+
+/// @notice Thrown when the final state is not that of a program that exited 0 (its status).
+error ProgramDidNotSucceed(uint8 status);
+
+/// @notice Thrown when the commitment proof has bytes after its one memory proof.
+error InvalidCommitmentProof();

@@ -62,6 +62,8 @@ contract AxonABI_Constants_Test is Test {
         assertEq(AxonABI.STACK_TOP, 0x8000_0000);
         _has("pub const STACK_SIZE: u32 = 0x0010_0000;");
         assertEq(AxonABI.STACK_SIZE, 0x0010_0000);
+        _has("pub const OUTPUT_COMMITMENT: u32 = PROGRAM_BASE - 32;");
+        assertEq(AxonABI.OUTPUT_COMMITMENT, AxonABI.PROGRAM_BASE - 32);
 
         _variant("Local", AxonABI.KEY_TYPE_LOCAL);
         _variant("Keccak256", AxonABI.KEY_TYPE_KECCAK256);

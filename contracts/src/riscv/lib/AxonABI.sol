@@ -102,6 +102,9 @@ library AxonABI {
     uint32 internal constant STACK_TOP = 0x8000_0000;
     /// @notice Bytes reserved for the stack below `STACK_TOP`.
     uint32 internal constant STACK_SIZE = 0x0010_0000;
+    /// @notice The memory leaf, just below `PROGRAM_BASE`, where a program that produces an
+    ///         output stores `keccak256(output)` before it exits.
+    uint32 internal constant OUTPUT_COMMITMENT = PROGRAM_BASE - 32;
 
     ////////////////////////////////////////////////////////////////
     //                           Layout                           //

@@ -5,6 +5,9 @@
 //! response for a storage attestation. This module fetches them over JSON-RPC (or takes them
 //! from files), builds the guests' inputs, and runs `header-chain` or `storage-proof` in the
 //! VM, giving the result a claim would state and the final state a dispute would bisect to.
+//! [`claims`] takes them on chain.
+
+pub mod claims;
 
 use std::future::IntoFuture;
 use std::path::Path;
@@ -44,6 +47,13 @@ impl Node {
             .map_err(|e| Error::Chain(format!("async runtime: {e}")))?;
         let provider = ProviderBuilder::new().connect_http(parsed).erased();
         Ok(Self { runtime, provider })
+    }
+
+    /// The number of the node's latest block.
+    pub fn latest_number(&self) -> Result<u64> {
+        self.runtime
+            .block_on(self.provider.get_block_number().into_future())
+            .map_err(|e| Error::Chain(format!("eth_blockNumber: {e}")))
     }
 
     /// The header of block `number`.
@@ -96,13 +106,23 @@ pub struct GuestRun {
     pub stderr: Vec<u8>,
 }
 
-/// Runs the guest `elf` to its end on `store`.
-pub fn run_guest(elf: &Path, store: PreimageStore) -> Result<GuestRun> {
+/// The guest `elf`, parsed.
+pub fn load_guest(elf: &Path) -> Result<Program> {
     let bytes = std::fs::read(elf).map_err(|e| axon_vm::Error::io(elf, e))?;
-    let program = Program::parse(&bytes).map_err(axon_vm::Error::from)?;
-    let mut vm = Vm::new(&program)?;
+    Ok(Program::parse(&bytes).map_err(axon_vm::Error::from)?)
+}
+
+/// Runs `program` to its end on `store`: the final VM and the host with its output.
+pub fn finish_guest(program: &Program, store: PreimageStore) -> Result<(Vm, StdHost)> {
+    let mut vm = Vm::new(program)?;
     let mut host = StdHost::new(store, OutputMode::Capture);
     vm.run(&mut host, u64::MAX)?;
+    Ok((vm, host))
+}
+
+/// Runs the guest `elf` to its end on `store`.
+pub fn run_guest(elf: &Path, store: PreimageStore) -> Result<GuestRun> {
+    let (mut vm, host) = finish_guest(&load_guest(elf)?, store)?;
     Ok(GuestRun {
         halt: vm.cpu().halt,
         steps: vm.cpu().step,

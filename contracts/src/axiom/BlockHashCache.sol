@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import { DisputeGameFactory } from "src/dispute/DisputeGameFactory.sol";
+import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
+import { OutputProof } from "src/dispute/lib/LibGameOutput.sol";
+import { Claim, GameType } from "src/dispute/lib/Types.sol";
+import { IBlockHashCache } from "src/axiom/interfaces/IBlockHashCache.sol";
+import { OptimisticClaims } from "src/axiom/OptimisticClaims.sol";
+import {
+    BlockHashUnavailable,
+    IncompleteGroup,
+    NextGroupMismatch,
+    NotRecentlyAnchored,
+    OutputMismatch
+} from "src/axiom/Errors.sol";
+
+/// @title BlockHashCache
+/// @notice Axiom V0's block-hash cache (`AxiomV0`), optimistic: `historicalRoots[start]` is
+///         `keccak256(prevHash ‖ root ‖ numFinal)` for the 1024-block group from `start`, where
+///         `root` is the depth-10 Merkle root of the group's block hashes (those from
+///         `numFinal` on zero) — V0's values, bit for bit — but an update is a claim over the
+///         header-chain guest (`program/header-chain`, docs/axiom.md) instead of a ZK proof.
+///
+///         The guest takes one block hash, the anchor, fetches headers by hash back to the
+///         first block of the anchor's group, checks every parent link and outputs
+///         `abi.encode(start, prevHash, root, numFinal)`. A claim states the final state of
+///         that run for an anchor the contract trusts:
+///         - `claimRecent`: `blockhash()` of one of the last 256 blocks, checked when the
+///           claim is made (the window would be gone by the time it is decided);
+///         - `claimOld`: any hash, checked when the update is applied by `updateOld`: it must
+///           be the `prevHash` of the next group's cached entry, so the update extends the
+///           cache backwards from what is already proven.
+///         Once the claim's game has resolved for the claimant, `updateRecent` / `updateOld`
+///         apply the output the final state commits to, and emit V0's `UpdateEvent`.
+///
+///         Unlike V0's, `isBlockHashValid` also requires the block to lie below `numFinal`:
+///         past it the tree's leaves are zero, and V0 accepted a witness of a zero "hash"
+///         there only because it refused zero hashes elsewhere.
+contract BlockHashCache is IBlockHashCache, OptimisticClaims {
+    /// @notice The output of the header-chain guest (`axon_axiom::group::GroupClaimAbi`).
+    /// @param start The group's first block (a multiple of 1024).
+    /// @param prevHash The hash of block `start - 1` (zero for the group of genesis).
+    /// @param root The Merkle root of the group's block hashes.
+    /// @param numFinal How many of the group's blocks the root covers.
+    struct GroupUpdate {
+        uint32 start;
+        bytes32 prevHash;
+        bytes32 root;
+        uint32 numFinal;
+    }
+
+    /// @notice The semantic version of the cache.
+    string public constant version = "1.0.0";
+
+    /// @notice Blocks in a group.
+    uint32 internal constant GROUP_SIZE = 1024;
+
+    /// @notice Levels of a group's tree.
+    uint256 internal constant TREE_DEPTH = 10;
+
+    /// @inheritdoc IBlockHashCache
+    mapping(uint32 => bytes32) public historicalRoots;
+
+    /// @notice The games whose anchor `claimRecent` checked against `blockhash()`.
+    mapping(IDisputeGame => bool) public recentlyAnchored;
+
+    /// @notice Emitted for each claim: the game deciding it and the anchor it runs from.
+    event UpdateClaimed(IDisputeGame indexed game, bytes32 indexed anchor, bool recent);
+
+    /// @param _factory The factory games are created at.
+    /// @param _gameType The header-chain guest's game type there.
+    constructor(
+        DisputeGameFactory _factory,
+        GameType _gameType
+    )
+        OptimisticClaims(_factory, _gameType)
+    { }
+
+    ////////////////////////////////////////////////////////////////
+    //                          Claims                            //
+    ////////////////////////////////////////////////////////////////
+
+    /// @notice Claims that the header-chain guest run from the hash of recent block
+    ///         `_blockNumber` ends in `_finalState`; `msg.value` is the game's root bond
+    ///         (none when the game exists already).
+    function claimRecent(
+        uint32 _blockNumber,
+        Claim _finalState
+    )
+        external
+        payable
+        returns (IDisputeGame game_)
+    {
+        bytes32 anchor = blockhash(_blockNumber);
+        if (anchor == bytes32(0)) revert BlockHashUnavailable(_blockNumber);
+        game_ = _claim(_finalState, anchor);
+        recentlyAnchored[game_] = true;
+        emit UpdateClaimed(game_, anchor, true);
+    }
+
+    /// @notice Claims that the header-chain guest run from `_anchor`, the last block hash of
+    ///         an older group, ends in `_finalState` (`updateOld` checks the anchor).
+    function claimOld(
+        bytes32 _anchor,
+        Claim _finalState
+    )
+        external
+        payable
+        returns (IDisputeGame game_)
+    {
+        game_ = _claim(_finalState, _anchor);
+        emit UpdateClaimed(game_, _anchor, false);
+    }
+
+    ////////////////////////////////////////////////////////////////
+    //                         Updates                            //
+    ////////////////////////////////////////////////////////////////
+
+    /// @notice Applies the update a won `claimRecent` game proves (V0's `updateRecent`).
+    function updateRecent(OutputProof calldata _proof, GroupUpdate calldata _update) external {
+        if (!recentlyAnchored[_proof.game]) revert NotRecentlyAnchored(_proof.game);
+        _apply(_proof, _update);
+    }
+
+    /// @notice Applies the update a won game proves for the group before the cached group
+    ///         `_update.start + 1024`, whose entry must be `keccak256(anchor ‖ _nextRoot ‖
+    ///         _nextNumFinal)` (V0's `updateOld`).
+    function updateOld(
+        bytes32 _nextRoot,
+        uint32 _nextNumFinal,
+        OutputProof calldata _proof,
+        GroupUpdate calldata _update
+    )
+        external
+    {
+        if (_update.numFinal != GROUP_SIZE) revert IncompleteGroup(_update.numFinal);
+        uint32 nextStart = _update.start + GROUP_SIZE;
+        bytes32 anchor = _inputOf(_proof.game);
+        if (
+            historicalRoots[nextStart]
+                != keccak256(abi.encodePacked(anchor, _nextRoot, _nextNumFinal))
+        ) {
+            revert NextGroupMismatch(nextStart);
+        }
+        _apply(_proof, _update);
+    }
+
+    ////////////////////////////////////////////////////////////////
+    //                          Reads                             //
+    ////////////////////////////////////////////////////////////////
+
+    /// @inheritdoc IBlockHashCache
+    function isBlockHashValid(BlockHashWitness calldata _witness) external view returns (bool) {
+        if (_witness.claimedBlockHash == bytes32(0)) return false;
+        uint32 side = _witness.blockNumber % GROUP_SIZE;
+        if (side >= _witness.numFinal) return false;
+        bytes32 node = _witness.claimedBlockHash;
+        for (uint256 level = 0; level < TREE_DEPTH; level++) {
+            bytes32 sibling = _witness.merkleProof[level];
+            node = (side >> level) & 1 == 0
+                ? keccak256(abi.encodePacked(node, sibling))
+                : keccak256(abi.encodePacked(sibling, node));
+        }
+        return historicalRoots[_witness.blockNumber - side]
+            == keccak256(abi.encodePacked(_witness.prevHash, node, _witness.numFinal));
+    }
+
+    ////////////////////////////////////////////////////////////////
+    //                        Internals                           //
+    ////////////////////////////////////////////////////////////////
+
+    /// @notice Writes `_update` once `_proof` shows the guest output exactly it.
+    function _apply(OutputProof calldata _proof, GroupUpdate calldata _update) internal {
+        bytes32 output = keccak256(abi.encode(_update));
+        bytes32 committed = _acceptedCommitment(_proof);
+        if (committed != output) revert OutputMismatch(committed, output);
+        historicalRoots[_update.start] =
+            keccak256(abi.encodePacked(_update.prevHash, _update.root, _update.numFinal));
+        emit UpdateEvent(_update.start, _update.prevHash, _update.root, _update.numFinal);
+    }
+}

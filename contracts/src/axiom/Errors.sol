@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
+
+////////////////////////////////////////////////////////////////
+//                  `OptimisticClaims` errors                 //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when a claimed final state does not carry the status of a program that
+///         exited 0: only successful runs produce an output to accept.
+error ClaimNotValidStatus(uint8 status);
+
+/// @notice Thrown when a claim is bonded although its game already exists (it is adopted,
+///         and its bond was paid by whoever created it).
+error GameAlreadyBonded(IDisputeGame game);
+
+/// @notice Thrown when a game is not the factory's game of this contract's game type.
+error UnknownGame(IDisputeGame game);
+
+////////////////////////////////////////////////////////////////
+//                   `BlockHashCache` errors                  //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when `blockhash(blockNumber)` is unavailable: not one of the 256 blocks
+///         before the current one.
+error BlockHashUnavailable(uint32 blockNumber);
+
+/// @notice Thrown by `updateRecent` for a game whose anchor was not claimed through
+///         `claimRecent`.
+error NotRecentlyAnchored(IDisputeGame game);
+
+/// @notice Thrown when an update's output is not the one the game's program committed to.
+error OutputMismatch(bytes32 expected, bytes32 actual);
+
+/// @notice Thrown by `updateOld` unless the update covers a whole group.
+error IncompleteGroup(uint32 numFinal);
+
+/// @notice Thrown by `updateOld` when the next group's cached entry is not
+///         `keccak256(anchor ‖ nextRoot ‖ nextNumFinal)`.
+error NextGroupMismatch(uint32 nextStart);
+
+////////////////////////////////////////////////////////////////
+//                 `StorageAttestations` errors               //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when the block-hash witness does not hold against the cache.
+error BlockHashNotCached(uint32 blockNumber, bytes32 blockHash);
+
+/// @notice Thrown when the storage claim is about another block than the witness.
+error BlockHashMismatch(bytes32 witness, bytes32 storageClaim);
+
+/// @notice Thrown when a game has no pending attestation of this contract.
+error NoPendingAttestation(IDisputeGame game);
+
+////////////////////////////////////////////////////////////////
+//                   `HistoricHolderGate` errors              //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when the holder's balance at the snapshot is not attested.
+error BalanceNotAttested(address holder, uint256 balance);
+
+/// @notice Thrown when the attested balance is below the gate's minimum.
+error BalanceTooLow(uint256 balance, uint256 minimum);

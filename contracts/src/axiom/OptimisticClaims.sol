@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import { DisputeGameFactory } from "src/dispute/DisputeGameFactory.sol";
+import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
+import { LibGameOutput, OutputProof } from "src/dispute/lib/LibGameOutput.sol";
+import { Claim, GameType } from "src/dispute/lib/Types.sol";
+import { AxonABI } from "src/riscv/lib/AxonABI.sol";
+import { ClaimNotValidStatus, GameAlreadyBonded, UnknownGame } from "src/axiom/Errors.sol";
+
+/// @title OptimisticClaims
+/// @notice A contract that accepts the outputs of one guest program optimistically: a claim
+///         is a dispute game of the program's game type over a 32-byte input (its one local
+///         datum), whose root claim is the final state of a successful run; the output is
+///         accepted once that game resolved `DEFENDER_WINS` — after its challenge window
+///         (the game's clock) if nobody disputed it, or by winning the bisection — given the
+///         final state and a memory proof of its output commitment (`LibGameOutput`).
+///
+///         Games are the factory's, one per `(game type, final state, input)`: a claim whose
+///         game exists already (someone created it at the factory directly) adopts it
+///         unbonded rather than failing, so nobody can block a claim by creating its game
+///         first.
+abstract contract OptimisticClaims {
+    /// @notice The factory games are created at.
+    DisputeGameFactory internal immutable FACTORY;
+    /// @notice The game type of the program whose outputs are accepted.
+    GameType internal immutable GAME_TYPE;
+
+    /// @param _factory The factory games are created at.
+    /// @param _gameType The program's game type there.
+    constructor(DisputeGameFactory _factory, GameType _gameType) {
+        FACTORY = _factory;
+        GAME_TYPE = _gameType;
+    }
+
+    /// @notice The factory games are created at.
+    function factory() external view returns (DisputeGameFactory) {
+        return FACTORY;
+    }
+
+    /// @notice The game type of the program whose outputs are accepted.
+    function gameType() external view returns (GameType) {
+        return GAME_TYPE;
+    }
+
+    /// @notice The game's extra data for the program input `_input`: one local datum of 32
+    ///         bytes.
+    function extraDataFor(bytes32 _input) public pure returns (bytes memory) {
+        return abi.encodePacked(uint8(32), _input);
+    }
+
+    /// @notice The game claiming that the program run on `_input` ends in `_finalState`,
+    ///         created with `msg.value` as its bond and the caller as its proposer, or the
+    ///         existing one (then unbonded).
+    function _claim(Claim _finalState, bytes32 _input) internal returns (IDisputeGame game_) {
+        uint8 status = uint8(uint256(Claim.unwrap(_finalState)) >> 248);
+        if (status != AxonABI.STATUS_VALID) revert ClaimNotValidStatus(status);
+        bytes memory extraData = extraDataFor(_input);
+        (game_,) = FACTORY.games(GAME_TYPE, _finalState, extraData);
+        if (address(game_) == address(0)) {
+            game_ = FACTORY.createFor{ value: msg.value }(
+                GAME_TYPE, _finalState, extraData, msg.sender
+            );
+        } else if (msg.value != 0) {
+            revert GameAlreadyBonded(game_);
+        }
+    }
+
+    /// @notice The output commitment `_proof` proves, from a game of this contract's type
+    ///         (see `LibGameOutput.commitment`).
+    function _acceptedCommitment(OutputProof calldata _proof)
+        internal
+        view
+        returns (bytes32 commitment_)
+    {
+        IDisputeGame game = _proof.game;
+        (IDisputeGame known,) = FACTORY.games(GAME_TYPE, game.rootClaim(), game.extraData());
+        if (address(known) != address(game)) revert UnknownGame(game);
+        commitment_ = LibGameOutput.commitment(_proof);
+    }
+
+    /// @notice The program input a game of this contract's type runs on (its one local
+    ///         datum).
+    function _inputOf(IDisputeGame _game) internal view returns (bytes32 input_) {
+        bytes memory extraData = _game.extraData();
+        assembly ("memory-safe") {
+            // Byte 0 is the size (32); the word follows.
+            input_ := mload(add(extraData, 0x21))
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! Optimistic Axiom on chain: deploying the block-hash cache and the storage attestations
+//! (`contracts/src/axiom/`) over a dispute deployment, making claims, and applying won ones.
+//!
+//! A claim is a dispute game over a guest whose root claim is the final state of a successful
+//! run; once it stands, the contract takes the output that state commits to from an
+//! [`OutputWitness`]: the 210-byte final state and the memory proof of its output-commitment
+//! leaf. Who disputes a wrong claim plays its game like any other ([`crate::Player`]) over the
+//! honest trace of the same guest on the same input.
+
+use alloy::primitives::{keccak256, Address, FixedBytes, B256, U256};
+use alloy_sol_types::{sol, SolValue};
+use axon_axiom::attest::StorageClaim;
+use axon_axiom::group::{GroupClaimAbi, GROUP_SIZE};
+use axon_vm::abi::memory::OUTPUT_COMMITMENT;
+use axon_vm::{EncodedState, Halt, Hash, Vm};
+
+use crate::chain::{send, view, Chain, Receipt};
+use crate::contracts::IDisputeGameFactory;
+use crate::deploy::{deploy_contract, register_game_type, Deployment, GameParams};
+use crate::game::required_bond;
+use crate::{Error, Position, Result};
+
+sol! {
+    #![sol(all_derives)]
+
+    /// `contracts/src/dispute/lib/LibGameOutput.sol`.
+    struct OutputProof {
+        address game;
+        bytes finalState;
+        bytes commitmentProof;
+    }
+
+    /// `BlockHashCache.GroupUpdate`: the header-chain guest's output.
+    struct GroupUpdate {
+        uint32 start;
+        bytes32 prevHash;
+        bytes32 root;
+        uint32 numFinal;
+    }
+
+    /// `IBlockHashCache.BlockHashWitness`.
+    struct BlockHashWitness {
+        uint32 blockNumber;
+        bytes32 claimedBlockHash;
+        bytes32 prevHash;
+        uint32 numFinal;
+        bytes32[10] merkleProof;
+    }
+
+    /// `StorageAttestations.SlotValue`.
+    struct SlotValue {
+        bytes32 slot;
+        uint256 value;
+    }
+
+    /// `StorageAttestations.StorageAttestation`: the storage-proof guest's output.
+    struct StorageAttestation {
+        bytes32 blockHash;
+        uint32 blockNumber;
+        address account;
+        bool exists;
+        uint64 nonce;
+        uint256 balance;
+        bytes32 storageRoot;
+        bytes32 codeHash;
+        SlotValue[] slots;
+    }
+
+    /// `contracts/src/axiom/BlockHashCache.sol`.
+    interface IBlockHashCache {
+        function claimRecent(uint32 blockNumber, bytes32 finalState) external payable returns (address game);
+        function claimOld(bytes32 anchor, bytes32 finalState) external payable returns (address game);
+        function updateRecent(OutputProof proof, GroupUpdate update) external;
+        function updateOld(bytes32 nextRoot, uint32 nextNumFinal, OutputProof proof, GroupUpdate update) external;
+        function historicalRoots(uint32 startBlockNumber) external view returns (bytes32);
+        function isBlockHashValid(BlockHashWitness witness) external view returns (bool);
+        function recentlyAnchored(address game) external view returns (bool);
+
+        event UpdateEvent(uint32 startBlockNumber, bytes32 prevHash, bytes32 root, uint32 numFinal);
+
+        error ClaimNotValidStatus(uint8 status);
+        error GameAlreadyBonded(address game);
+        error UnknownGame(address game);
+        error BlockHashUnavailable(uint32 blockNumber);
+        error NotRecentlyAnchored(address game);
+        error OutputMismatch(bytes32 expected, bytes32 actual);
+        error IncompleteGroup(uint32 numFinal);
+        error NextGroupMismatch(uint32 nextStart);
+        error GameNotWon(address game);
+        error FinalStateMismatch(bytes32 rootClaim, bytes32 stateHash);
+        error ProgramDidNotSucceed(uint8 status);
+        error InvalidCommitmentProof();
+    }
+
+    /// `contracts/src/axiom/StorageAttestations.sol`.
+    interface IStorageAttestations {
+        function attestSlots(BlockHashWitness blockData, bytes32 finalState, bytes storageClaim) external payable returns (address game);
+        function finalizeAttestation(OutputProof proof, StorageAttestation attestation) external;
+        function slotAttestations(bytes32 key) external view returns (bool);
+        function pendingAttestations(address game) external view returns (bytes32);
+
+        error BlockHashNotCached(uint32 blockNumber, bytes32 blockHash);
+        error BlockHashMismatch(bytes32 witness, bytes32 storageClaim);
+        error NoPendingAttestation(address game);
+    }
+
+    /// `contracts/src/axiom/examples/HistoricHolderGate.sol`.
+    interface IHistoricHolderGate {
+        function admit(address holder, uint256 balance) external;
+        function admitted(address holder) external view returns (uint256);
+
+        error BalanceNotAttested(address holder, uint256 balance);
+        error BalanceTooLow(uint256 balance, uint256 minimum);
+    }
+}
+
+/// A readable name for revert data of the Optimistic Axiom contracts (`None`: not theirs).
+pub fn describe_revert(data: &[u8]) -> Option<String> {
+    use alloy_sol_types::SolInterface;
+    if let Ok(e) = IBlockHashCache::IBlockHashCacheErrors::abi_decode(data) {
+        return Some(format!("{e:?}"));
+    }
+    if let Ok(e) = IStorageAttestations::IStorageAttestationsErrors::abi_decode(data) {
+        return Some(format!("{e:?}"));
+    }
+    IHistoricHolderGate::IHistoricHolderGateErrors::abi_decode(data).ok().map(|e| format!("{e:?}"))
+}
+
+/// What proves a run's output from a game its root claim won: the final state's encoding and
+/// hash, and the memory proof of its output-commitment leaf.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputWitness {
+    /// The 210-byte final state.
+    pub final_state: Vec<u8>,
+    /// Its hash: the game's root claim.
+    pub state_hash: Hash,
+    /// The compact memory proof of the leaf at `OUTPUT_COMMITMENT`.
+    pub commitment_proof: Vec<u8>,
+}
+
+impl OutputWitness {
+    /// The witness of the state `vm` is in (a halted run).
+    pub fn of(vm: &Vm) -> Self {
+        let mut memory = vm.memory().clone();
+        let state = EncodedState { cpu: vm.cpu().clone(), memory_root: memory.root() };
+        let commitment_proof = memory.proof(OUTPUT_COMMITMENT).to_bytes();
+        Self { final_state: state.encode().to_vec(), state_hash: state.hash(), commitment_proof }
+    }
+
+    /// The witness of a state a liar would claim: `vm`'s, but exited 0 with `keccak(output)`
+    /// committed — a well-formed final state with a valid output proof, which only the
+    /// dispute shows is not where the program ends.
+    pub fn forged(vm: &Vm, output: &[u8]) -> Result<Self> {
+        let mut memory = vm.memory().clone();
+        memory
+            .store_bytes(OUTPUT_COMMITMENT, keccak256(output).as_slice())
+            .map_err(|e| Error::Chain(format!("forging the output commitment: {e}")))?;
+        let mut cpu = vm.cpu().clone();
+        cpu.halt = Halt::Exited(0);
+        let state = EncodedState { cpu, memory_root: memory.root() };
+        let commitment_proof = memory.proof(OUTPUT_COMMITMENT).to_bytes();
+        Ok(Self {
+            final_state: state.encode().to_vec(),
+            state_hash: state.hash(),
+            commitment_proof,
+        })
+    }
+
+    /// The `OutputProof` of `game`.
+    pub fn proof(&self, game: Address) -> OutputProof {
+        OutputProof {
+            game,
+            finalState: self.final_state.clone().into(),
+            commitmentProof: self.commitment_proof.clone().into(),
+        }
+    }
+}
+
+/// Where the Optimistic Axiom contracts of a deployment live, and their game types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AxiomDeployment {
+    /// The dispute contracts (oracle, verifier, factory).
+    pub dispute: Deployment,
+    /// The block-hash cache.
+    pub cache: Address,
+    /// The storage attestations.
+    pub attestations: Address,
+    /// The header-chain guest's game type.
+    pub header_game: GameParams,
+    /// The storage-proof guest's game type.
+    pub storage_game: GameParams,
+}
+
+/// Registers the two guests' game types with `dispute`'s factory (owned by `from`) and deploys
+/// the cache and the attestations over them.
+pub fn deploy_axiom(
+    chain: &mut dyn Chain,
+    from: Address,
+    artifacts: &std::path::Path,
+    dispute: Deployment,
+    header_game: GameParams,
+    storage_game: GameParams,
+) -> Result<AxiomDeployment> {
+    register_game_type(chain, from, artifacts, &dispute, &header_game)?;
+    register_game_type(chain, from, artifacts, &dispute, &storage_game)?;
+    let cache = deploy_contract(
+        chain,
+        from,
+        artifacts,
+        "BlockHashCache.sol",
+        "BlockHashCache",
+        (dispute.factory, header_game.game_type).abi_encode_params(),
+    )?;
+    let attestations = deploy_contract(
+        chain,
+        from,
+        artifacts,
+        "StorageAttestations.sol",
+        "StorageAttestations",
+        (cache, dispute.factory, storage_game.game_type).abi_encode_params(),
+    )?;
+    Ok(AxiomDeployment { dispute, cache, attestations, header_game, storage_game })
+}
+
+/// The extra data of a claim's game: its 32-byte input as the one local datum.
+pub fn extra_data(input: B256) -> Vec<u8> {
+    let mut out = vec![32];
+    out.extend_from_slice(input.as_slice());
+    out
+}
+
+/// A claim made: its game and the gas the claim took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claimed {
+    /// The game deciding it.
+    pub game: Address,
+    /// The claim transaction's gas.
+    pub gas: u64,
+}
+
+impl AxiomDeployment {
+    /// The root bond of a game of `params`' type.
+    fn root_bond(&self, chain: &mut dyn Chain, params: &GameParams) -> Result<U256> {
+        let call = IDisputeGameFactory::gameImplsCall { gameType: params.game_type };
+        let implementation = view(chain, self.dispute.factory, call)?;
+        required_bond(chain, implementation, Position::ROOT)
+    }
+
+    /// The game of `params`' type claiming `final_state` on `input`.
+    fn game_of(
+        &self,
+        chain: &mut dyn Chain,
+        params: &GameParams,
+        final_state: Hash,
+        input: B256,
+    ) -> Result<Address> {
+        let lookup = IDisputeGameFactory::gamesCall {
+            gameType: params.game_type,
+            rootClaim: final_state.into(),
+            extraData: extra_data(input).into(),
+        };
+        let game = view(chain, self.dispute.factory, lookup)?.proxy;
+        if game == Address::ZERO {
+            return Err(Error::Chain("the claim made no game".into()));
+        }
+        Ok(game)
+    }
+
+    /// Claims that the header-chain guest run from the hash `anchor` of recent block
+    /// `block_number` ends in `final_state`, bonded by `from`.
+    pub fn claim_recent(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        block_number: u32,
+        anchor: B256,
+        final_state: Hash,
+    ) -> Result<Claimed> {
+        let bond = self.root_bond(chain, &self.header_game)?;
+        let call = IBlockHashCache::claimRecentCall {
+            blockNumber: block_number,
+            finalState: final_state.into(),
+        };
+        let receipt = send(chain, from, self.cache, bond, call)?;
+        let game = self.game_of(chain, &self.header_game, final_state, anchor)?;
+        Ok(Claimed { game, gas: receipt.gas_used })
+    }
+
+    /// Applies the update a won `claim_recent` game proves.
+    pub fn update_recent(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        game: Address,
+        witness: &OutputWitness,
+        update: &GroupClaimAbi,
+    ) -> Result<Receipt> {
+        let call = IBlockHashCache::updateRecentCall {
+            proof: witness.proof(game),
+            update: group_update(update),
+        };
+        send(chain, from, self.cache, U256::ZERO, call)
+    }
+
+    /// `historicalRoots[start]`.
+    pub fn historical_root(&self, chain: &mut dyn Chain, start: u32) -> Result<B256> {
+        view(chain, self.cache, IBlockHashCache::historicalRootsCall { startBlockNumber: start })
+    }
+
+    /// Claims that the storage-proof guest run on `claim` (about the block `block` proves)
+    /// ends in `final_state`, bonded by `from`.
+    pub fn attest_slots(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        block: &BlockHashWitness,
+        claim: &StorageClaim,
+        final_state: Hash,
+    ) -> Result<Claimed> {
+        let bond = self.root_bond(chain, &self.storage_game)?;
+        let bytes = claim.abi_encode();
+        let input = keccak256(&bytes);
+        let call = IStorageAttestations::attestSlotsCall {
+            blockData: block.clone(),
+            finalState: final_state.into(),
+            storageClaim: bytes.into(),
+        };
+        let receipt = send(chain, from, self.attestations, bond, call)?;
+        let game = self.game_of(chain, &self.storage_game, final_state, input)?;
+        Ok(Claimed { game, gas: receipt.gas_used })
+    }
+
+    /// Records the attestation a won `attest_slots` game proves: `attestation` is the guest's
+    /// output (ABI-encoded `StorageAttestation`).
+    pub fn finalize_attestation(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        game: Address,
+        witness: &OutputWitness,
+        attestation: &[u8],
+    ) -> Result<Receipt> {
+        let attestation = StorageAttestation::abi_decode(attestation)
+            .map_err(|e| Error::Chain(format!("not a StorageAttestation: {e}")))?;
+        let call = IStorageAttestations::finalizeAttestationCall {
+            proof: witness.proof(game),
+            attestation,
+        };
+        send(chain, from, self.attestations, U256::ZERO, call)
+    }
+
+    /// Whether V0's key `key` is attested.
+    pub fn slot_attested(&self, chain: &mut dyn Chain, key: B256) -> Result<bool> {
+        view(chain, self.attestations, IStorageAttestations::slotAttestationsCall { key })
+    }
+}
+
+/// The contracts' form of a header-chain output.
+pub fn group_update(update: &GroupClaimAbi) -> GroupUpdate {
+    GroupUpdate {
+        start: update.start,
+        prevHash: update.prevHash,
+        root: update.root,
+        numFinal: update.numFinal,
+    }
+}
+
+/// The witness of block `number` in the group whose block hashes from its first block on are
+/// `hashes` (the group's `numFinal` is their count) and whose first block's parent is
+/// `prev_hash`.
+pub fn block_hash_witness(
+    hashes: &[B256],
+    prev_hash: B256,
+    number: u64,
+) -> Result<BlockHashWitness> {
+    let side = (number % GROUP_SIZE) as usize;
+    let hash = *hashes
+        .get(side)
+        .ok_or_else(|| Error::Chain(format!("block {number} is not among the group's hashes")))?;
+    let block_number =
+        u32::try_from(number).map_err(|_| Error::Chain(format!("block {number} past uint32")))?;
+    let proof = axon_axiom::group::proof(hashes, side);
+    Ok(BlockHashWitness {
+        blockNumber: block_number,
+        claimedBlockHash: hash,
+        prevHash: prev_hash,
+        numFinal: hashes.len() as u32,
+        merkleProof: proof.map(|h| FixedBytes::<32>::from(h.0)),
+    })
+}
