@@ -39,8 +39,12 @@ step-fixtures: ## Regenerate fixtures/steps/ (Rust step witnesses the Solidity t
 game-fixture: ## Regenerate fixtures/dispute/ (a real trace the Solidity game test plays).
 	$(CARGO) run --release --locked -p axon-dispute --example game-fixture
 
+.PHONY: axiom-fixture
+axiom-fixture: ## Regenerate fixtures/axiom/ (real Axiom guest runs the Solidity Axiom tests apply).
+	$(CARGO) run --release --locked -p axon-dispute --example axiom-fixture
+
 .PHONY: fixtures
-fixtures: conformance programs step-fixtures game-fixture ## Rebuild every committed fixture.
+fixtures: conformance programs step-fixtures game-fixture axiom-fixture ## Rebuild every committed fixture.
 
 # The contracts build first: vm/tests/evm.rs runs their build output (contracts/out/) in revm.
 .PHONY: test

@@ -17,6 +17,7 @@ interface Vm {
     // Environment.
     function warp(uint256 newTimestamp) external;
     function roll(uint256 newHeight) external;
+    function setBlockhash(uint256 blockNumber, bytes32 blockHash) external;
     function prank(address msgSender) external;
     function startPrank(address msgSender) external;
     function stopPrank() external;
@@ -100,6 +101,13 @@ interface Vm {
         external
         pure
         returns (bytes memory);
+    function parseJsonAddress(
+        string calldata json,
+        string calldata key
+    )
+        external
+        pure
+        returns (address);
     function parseJsonBytes32(
         string calldata json,
         string calldata key
