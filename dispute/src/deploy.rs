@@ -56,6 +56,15 @@ impl GameParams {
             local_entries: 1,
         }
     }
+
+    /// Gives each side `seconds` on its clock, shrinking the extensions to at most a quarter
+    /// and a half of it.
+    pub fn with_clock(&mut self, seconds: u32) {
+        self.max_clock_duration = seconds;
+        self.clock_extension = self.clock_extension.min(seconds / 4).max(1);
+        self.leaf_clock_extension =
+            self.leaf_clock_extension.min(seconds / 2).max(self.clock_extension);
+    }
 }
 
 /// Where the contracts of a deployment live.

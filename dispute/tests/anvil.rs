@@ -386,7 +386,7 @@ alloy_sol_types::sol! {
 /// challenger and lose, and their outputs are refused.
 #[test]
 fn optimistic_axiom_claims_finalize_or_lose_their_dispute_on_anvil() {
-    use alloy::primitives::{keccak256, Address, B256, U256};
+    use alloy::primitives::{keccak256, B256, U256};
     use alloy_sol_types::SolValue;
     use axon_axiom::attest::{StorageAttestation, StorageClaim};
     use axon_axiom::group::GroupClaimAbi;
@@ -511,10 +511,10 @@ fn optimistic_axiom_claims_finalize_or_lose_their_dispute_on_anvil() {
     let bad = contracts.claim_recent(&mut chain, liar, block, anchor, forged.state_hash).unwrap();
     gas.push(("claimRecent", ok.gas));
     let liar_trace =
-        |store: PreimageStore, program: &Program, run_steps: u64, forged: &OutputWitness| {
+        |store: PreimageStore, program: &Program, lie_from: u64, forged: &OutputWitness| {
             Box::new(LyingTrace::new(
                 Box::new(trace(program, store)),
-                run_steps,
+                lie_from,
                 Lie::Forged(forged.state_hash),
             )) as Box<dyn TraceProvider>
         };
@@ -621,8 +621,94 @@ fn optimistic_axiom_claims_finalize_or_lose_their_dispute_on_anvil() {
     gas.push(("HistoricHolderGate.admit", admit(&mut chain, minted).unwrap().gas_used));
     let admitted = view(&mut chain, gate, IHistoricHolderGate::admittedCall { holder }).unwrap();
     assert_eq!(admitted, minted);
-    let _ = Address::ZERO;
     for (what, used) in gas {
         eprintln!("gas: {what}: {used}");
     }
+}
+
+/// The `dispute axiom` commands on anvil: deploy, propose an update and an attestation from
+/// the node's data, challenge them (they stand) and a forged update (it loses), apply what
+/// stood and refuse what lost.
+#[test]
+fn the_axiom_cli_proposes_challenges_and_applies_on_anvil() {
+    use alloy::primitives::{keccak256, B256};
+    use alloy_sol_types::SolValue;
+    use axon_dispute::axiom::claims::{AxiomDeployment, OutputWitness};
+    use axon_dispute::axiom::client::{group_output, group_store, FinishedRun};
+    use axon_dispute::axiom::{load_guest, Node};
+
+    let anvil = anvil(None);
+    let url = anvil.url.as_str();
+    let json = |text: String| serde_json::from_str::<serde_json::Value>(&text).expect("JSON");
+    let deployed = json(run(&["axiom", "deploy", "--rpc-url", url, "--private-key", KEYS[0]]));
+    let (cache, attestations) = (
+        deployed["cache"].as_str().unwrap().to_string(),
+        deployed["attestations"].as_str().unwrap().to_string(),
+    );
+    let with = |command: &str, key: &str, rest: &[&str]| {
+        let mut args = vec!["axiom", command, "--rpc-url", url, "--private-key", key];
+        args.extend(["--cache", &cache, "--attestations", &attestations]);
+        args.extend(rest);
+        run(&args)
+    };
+    let node = Node::connect(url).unwrap();
+    let block = node.latest_number().unwrap().to_string();
+
+    let proposed = json(with("propose-update", KEYS[1], &["--block", &block]));
+    assert_eq!(proposed["claim"], "claimRecent");
+    let honest = proposed["game"].as_str().unwrap().to_string();
+
+    // A liar claims the same group with a wrong root, through the library.
+    let mut chain = RpcChain::connect(url, &[KEYS[2].to_string()]).unwrap();
+    let contracts =
+        AxiomDeployment::at(&mut chain, cache.parse().unwrap(), attestations.parse().unwrap())
+            .unwrap();
+    let anchor = node.header(block.parse().unwrap()).unwrap().hash_slow();
+    let guest = load_guest(&repo().join("fixtures/programs/header-chain.elf")).unwrap();
+    let finished = FinishedRun::new(&guest, group_store(&node, anchor).unwrap().1).unwrap();
+    let mut wrong = group_output(&finished).unwrap();
+    wrong.root = keccak256(b"a wrong root");
+    let forged = OutputWitness::forged(&finished.vm, &wrong.abi_encode()).unwrap();
+    let liar = chain.accounts()[0];
+    let number = block.parse().unwrap();
+    let bad = contracts.claim_recent(&mut chain, liar, number, anchor, forged.state_hash).unwrap();
+    let bad = bad.game.to_string();
+
+    let out = with("challenge", KEYS[3], &["--game", &bad, "--warp"]);
+    assert!(out.contains(&format!("{bad}: challenger wins")), "{out}");
+    let out = with("challenge", KEYS[3], &["--game", &honest, "--warp"]);
+    assert!(out.contains("defender wins"), "{out}");
+
+    let refused = dispute(&[
+        "axiom",
+        "apply-update",
+        "--rpc-url",
+        url,
+        "--private-key",
+        KEYS[1],
+        "--cache",
+        &cache,
+        "--attestations",
+        &attestations,
+        "--game",
+        &bad,
+    ])
+    .output()
+    .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("challenger wins"));
+    let applied = json(with("apply-update", KEYS[1], &["--game", &honest]));
+    assert_ne!(applied["historical_root"], format!("{}", B256::ZERO));
+
+    let funded = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+    let proposed = json(with(
+        "propose-attestation",
+        KEYS[1],
+        &["--block", &block, "--address", funded, "--slot", &format!("{}", B256::ZERO)],
+    ));
+    let game = proposed["game"].as_str().unwrap().to_string();
+    let out = with("challenge", KEYS[3], &["--game", &game, "--warp"]);
+    assert!(out.contains("defender wins"), "{out}");
+    let applied = json(with("apply-attestation", KEYS[1], &["--game", &game]));
+    assert!(applied["gas"].as_u64().unwrap() > 0);
 }

@@ -75,8 +75,11 @@ sol! {
         function historicalRoots(uint32 startBlockNumber) external view returns (bytes32);
         function isBlockHashValid(BlockHashWitness witness) external view returns (bool);
         function recentlyAnchored(address game) external view returns (bool);
+        function factory() external view returns (address);
+        function gameType() external view returns (uint32);
 
         event UpdateEvent(uint32 startBlockNumber, bytes32 prevHash, bytes32 root, uint32 numFinal);
+        event UpdateClaimed(address indexed game, bytes32 indexed anchor, bool recent);
 
         error ClaimNotValidStatus(uint8 status);
         error GameAlreadyBonded(address game);
@@ -98,6 +101,9 @@ sol! {
         function finalizeAttestation(OutputProof proof, StorageAttestation attestation) external;
         function slotAttestations(bytes32 key) external view returns (bool);
         function pendingAttestations(address game) external view returns (bytes32);
+        function gameType() external view returns (uint32);
+
+        event AttestationClaimed(address indexed game, uint32 indexed blockNumber, address indexed account, bytes storageClaim);
 
         error BlockHashNotCached(uint32 blockNumber, bytes32 blockHash);
         error BlockHashMismatch(bytes32 witness, bytes32 storageClaim);
@@ -186,9 +192,9 @@ pub struct AxiomDeployment {
     /// The storage attestations.
     pub attestations: Address,
     /// The header-chain guest's game type.
-    pub header_game: GameParams,
+    pub header_game_type: u32,
     /// The storage-proof guest's game type.
-    pub storage_game: GameParams,
+    pub storage_game_type: u32,
 }
 
 /// Registers the two guests' game types with `dispute`'s factory (owned by `from`) and deploys
@@ -219,7 +225,13 @@ pub fn deploy_axiom(
         "StorageAttestations",
         (cache, dispute.factory, storage_game.game_type).abi_encode_params(),
     )?;
-    Ok(AxiomDeployment { dispute, cache, attestations, header_game, storage_game })
+    Ok(AxiomDeployment {
+        dispute,
+        cache,
+        attestations,
+        header_game_type: header_game.game_type,
+        storage_game_type: storage_game.game_type,
+    })
 }
 
 /// The extra data of a claim's game: its 32-byte input as the one local datum.
@@ -239,23 +251,44 @@ pub struct Claimed {
 }
 
 impl AxiomDeployment {
-    /// The root bond of a game of `params`' type.
-    fn root_bond(&self, chain: &mut dyn Chain, params: &GameParams) -> Result<U256> {
-        let call = IDisputeGameFactory::gameImplsCall { gameType: params.game_type };
+    /// The deployment whose cache and attestations are at `cache` and `attestations`.
+    pub fn at(chain: &mut dyn Chain, cache: Address, attestations: Address) -> Result<Self> {
+        let factory = view(chain, cache, IBlockHashCache::factoryCall {})?;
+        let header_game_type = view(chain, cache, IBlockHashCache::gameTypeCall {})?;
+        let storage_game_type = view(chain, attestations, IStorageAttestations::gameTypeCall {})?;
+        let implementation = view(
+            chain,
+            factory,
+            IDisputeGameFactory::gameImplsCall { gameType: header_game_type },
+        )?;
+        let riscv = view(chain, implementation, crate::contracts::IDisputeGame::vmCall {})?;
+        let oracle = view(chain, riscv, crate::contracts::IStepper::oracleCall {})?;
+        Ok(Self {
+            dispute: Deployment { oracle, riscv, factory },
+            cache,
+            attestations,
+            header_game_type,
+            storage_game_type,
+        })
+    }
+
+    /// The root bond of a game of `game_type`.
+    fn root_bond(&self, chain: &mut dyn Chain, game_type: u32) -> Result<U256> {
+        let call = IDisputeGameFactory::gameImplsCall { gameType: game_type };
         let implementation = view(chain, self.dispute.factory, call)?;
         required_bond(chain, implementation, Position::ROOT)
     }
 
-    /// The game of `params`' type claiming `final_state` on `input`.
+    /// The game of `game_type` claiming `final_state` on `input`.
     fn game_of(
         &self,
         chain: &mut dyn Chain,
-        params: &GameParams,
+        game_type: u32,
         final_state: Hash,
         input: B256,
     ) -> Result<Address> {
         let lookup = IDisputeGameFactory::gamesCall {
-            gameType: params.game_type,
+            gameType: game_type,
             rootClaim: final_state.into(),
             extraData: extra_data(input).into(),
         };
@@ -276,13 +309,13 @@ impl AxiomDeployment {
         anchor: B256,
         final_state: Hash,
     ) -> Result<Claimed> {
-        let bond = self.root_bond(chain, &self.header_game)?;
+        let bond = self.root_bond(chain, self.header_game_type)?;
         let call = IBlockHashCache::claimRecentCall {
             blockNumber: block_number,
             finalState: final_state.into(),
         };
         let receipt = send(chain, from, self.cache, bond, call)?;
-        let game = self.game_of(chain, &self.header_game, final_state, anchor)?;
+        let game = self.game_of(chain, self.header_game_type, final_state, anchor)?;
         Ok(Claimed { game, gas: receipt.gas_used })
     }
 
@@ -302,6 +335,46 @@ impl AxiomDeployment {
         send(chain, from, self.cache, U256::ZERO, call)
     }
 
+    /// Claims that the header-chain guest run from `anchor`, the last block hash of a group
+    /// older than the cached one after it, ends in `final_state`, bonded by `from`.
+    pub fn claim_old(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        anchor: B256,
+        final_state: Hash,
+    ) -> Result<Claimed> {
+        let bond = self.root_bond(chain, self.header_game_type)?;
+        let call = IBlockHashCache::claimOldCall { anchor, finalState: final_state.into() };
+        let receipt = send(chain, from, self.cache, bond, call)?;
+        let game = self.game_of(chain, self.header_game_type, final_state, anchor)?;
+        Ok(Claimed { game, gas: receipt.gas_used })
+    }
+
+    /// Applies the update a won `claim_old` game proves, before the cached group `next`.
+    pub fn update_old(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        game: Address,
+        witness: &OutputWitness,
+        update: &GroupClaimAbi,
+        next: &GroupUpdate,
+    ) -> Result<Receipt> {
+        let call = IBlockHashCache::updateOldCall {
+            nextRoot: next.root,
+            nextNumFinal: next.numFinal,
+            proof: witness.proof(game),
+            update: group_update(update),
+        };
+        send(chain, from, self.cache, U256::ZERO, call)
+    }
+
+    /// Whether `game` was claimed through `claimRecent`.
+    pub fn recently_anchored(&self, chain: &mut dyn Chain, game: Address) -> Result<bool> {
+        view(chain, self.cache, IBlockHashCache::recentlyAnchoredCall { game })
+    }
+
     /// `historicalRoots[start]`.
     pub fn historical_root(&self, chain: &mut dyn Chain, start: u32) -> Result<B256> {
         view(chain, self.cache, IBlockHashCache::historicalRootsCall { startBlockNumber: start })
@@ -317,7 +390,7 @@ impl AxiomDeployment {
         claim: &StorageClaim,
         final_state: Hash,
     ) -> Result<Claimed> {
-        let bond = self.root_bond(chain, &self.storage_game)?;
+        let bond = self.root_bond(chain, self.storage_game_type)?;
         let bytes = claim.abi_encode();
         let input = keccak256(&bytes);
         let call = IStorageAttestations::attestSlotsCall {
@@ -326,7 +399,7 @@ impl AxiomDeployment {
             storageClaim: bytes.into(),
         };
         let receipt = send(chain, from, self.attestations, bond, call)?;
-        let game = self.game_of(chain, &self.storage_game, final_state, input)?;
+        let game = self.game_of(chain, self.storage_game_type, final_state, input)?;
         Ok(Claimed { game, gas: receipt.gas_used })
     }
 

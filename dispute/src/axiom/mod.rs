@@ -5,9 +5,11 @@
 //! response for a storage attestation. This module fetches them over JSON-RPC (or takes them
 //! from files), builds the guests' inputs, and runs `header-chain` or `storage-proof` in the
 //! VM, giving the result a claim would state and the final state a dispute would bisect to.
-//! [`claims`] takes them on chain.
+//! [`claims`] takes them on chain; [`client`] is what a proposer and a challenger of claims
+//! do with a node and a chain.
 
 pub mod claims;
+pub mod client;
 
 use std::future::IntoFuture;
 use std::path::Path;
@@ -66,6 +68,23 @@ impl Node {
             .map_err(|e| Error::Chain(format!("eth_getBlockByNumber {number}: {e}")))?
             .ok_or_else(|| Error::Chain(format!("the node has no block {number}")))?;
         Ok(block.header.inner)
+    }
+
+    /// The header of the block whose hash is `hash`.
+    pub fn header_by_hash(&self, hash: B256) -> Result<Header> {
+        let block = self
+            .runtime
+            .block_on(self.provider.get_block_by_hash(hash).into_future())
+            .map_err(|e| Error::Chain(format!("eth_getBlockByHash {hash}: {e}")))?
+            .ok_or_else(|| Error::Chain(format!("the node has no block {hash}")))?;
+        Ok(block.header.inner)
+    }
+
+    /// The logs `filter` selects.
+    pub fn logs(&self, filter: &alloy::rpc::types::Filter) -> Result<Vec<alloy::rpc::types::Log>> {
+        self.runtime
+            .block_on(self.provider.get_logs(filter))
+            .map_err(|e| Error::Chain(format!("eth_getLogs: {e}")))
     }
 
     /// The raw headers from the first block of `anchor`'s 1024-block group to `anchor`.

@@ -4,13 +4,13 @@
 //! chain over JSON-RPC (`--rpc-url`, with `--private-key` for the accounts that send):
 //! `deploy` the contracts for a program, `propose` a result, `bisect` (the challenger: play a
 //! game to the end, resuming after a restart), `status`, `list-claims`, `step` and `resolve`.
+//! `axiom` does the same for Optimistic Axiom claims (`axiom.rs`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use alloy::primitives::Address;
-use axon_dispute::axiom;
 use axon_dispute::chain::RpcChain;
 use axon_dispute::contracts::default_artifacts_dir;
 use axon_dispute::demo::{self, DemoOptions};
@@ -22,6 +22,8 @@ use axon_dispute::persist::PlayerRecord;
 use axon_dispute::setup::{read, TraceSpec};
 use axon_dispute::{Error, Player, Position, Result, Strategy, TraceProvider};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod axiom;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -130,90 +132,6 @@ enum StrategyArg {
     Freeloader,
 }
 
-/// Optimistic Axiom commands.
-#[derive(Subcommand, Debug)]
-enum AxiomCommand {
-    /// Run the header-chain guest on the headers of a block's 1024-block group, from a node
-    /// (--rpc-url, --block) or a file (--headers), and print the V0 group claim (start,
-    /// prevHash, root, numFinal) as JSON.
-    Group {
-        /// The Ethereum JSON-RPC endpoint (http).
-        #[arg(
-            long,
-            env = "DISPUTE_RPC_URL",
-            required_unless_present = "headers",
-            requires = "block"
-        )]
-        rpc_url: Option<String>,
-        /// The anchor block: the group runs from its group's first block to it.
-        #[arg(long)]
-        block: Option<u64>,
-        /// A JSON array of hex raw headers, oldest first, from a group's first block to the
-        /// anchor (instead of a node).
-        #[arg(long, conflicts_with = "rpc_url")]
-        headers: Option<PathBuf>,
-        /// The header-chain guest.
-        #[arg(long, default_value_os_t = fixture_program("header-chain.elf"))]
-        program: PathBuf,
-    },
-    /// Run the storage-proof guest on an account's and slots' proofs at a block, from a node
-    /// (--rpc-url, --block, --address, --slot) or files (--block-file, --proof-file), and
-    /// print the attestation as JSON.
-    Attest {
-        /// The Ethereum JSON-RPC endpoint (http).
-        #[arg(long, env = "DISPUTE_RPC_URL", required_unless_present = "proof_file", requires_all = ["block", "address"])]
-        rpc_url: Option<String>,
-        /// The block.
-        #[arg(long)]
-        block: Option<u64>,
-        /// The account.
-        #[arg(long)]
-        address: Option<Address>,
-        /// A storage slot (repeatable).
-        #[arg(long = "slot")]
-        slots: Vec<alloy::primitives::B256>,
-        /// An `eth_getBlockByNumber` result saved as JSON (instead of a node).
-        #[arg(long, conflicts_with = "rpc_url", requires = "proof_file")]
-        block_file: Option<PathBuf>,
-        /// An `eth_getProof` result saved as JSON, for the block of --block-file.
-        #[arg(long, conflicts_with = "rpc_url", requires = "block_file")]
-        proof_file: Option<PathBuf>,
-        /// The storage-proof guest.
-        #[arg(long, default_value_os_t = fixture_program("storage-proof.elf"))]
-        program: PathBuf,
-    },
-}
-
-/// Runs an `axiom` command's guest on its data (from a node or files) and reports the result.
-fn axiom_report(command: AxiomCommand) -> Result<serde_json::Value> {
-    match command {
-        AxiomCommand::Group { headers: Some(path), program, .. } => {
-            axiom::group_report_from_headers(&axiom::read_headers(&path)?, &program)
-        }
-        AxiomCommand::Group { rpc_url: Some(url), block: Some(block), program, .. } => {
-            axiom::group_report(&axiom::Node::connect(&url)?, block, &program)
-        }
-        AxiomCommand::Attest {
-            block_file: Some(block), proof_file: Some(proof), program, ..
-        } => {
-            let (raw_header, claim) = axiom::read_storage_claim(&block, &proof)?;
-            axiom::attest_report_from_claim(&raw_header, &claim, &program)
-        }
-        AxiomCommand::Attest {
-            rpc_url: Some(url),
-            block: Some(block),
-            address: Some(address),
-            slots,
-            program,
-            ..
-        } => axiom::attest_report(&axiom::Node::connect(&url)?, block, address, slots, &program),
-        // clap's `requires` rules make every other combination a usage error.
-        AxiomCommand::Group { .. } | AxiomCommand::Attest { .. } => {
-            Err(Error::Chain("give a node (--rpc-url with the block) or the data files".into()))
-        }
-    }
-}
-
 fn fixture_program(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/programs").join(name)
 }
@@ -311,10 +229,10 @@ enum Command {
         #[arg(long)]
         game: Address,
     },
-    /// Optimistic Axiom: build block-hash group and storage claims from a node and run their
-    /// guests.
+    /// Optimistic Axiom: run the claims' guests on a node's data, deploy the contracts,
+    /// propose and apply block-hash updates and storage attestations, challenge a claim.
     #[command(subcommand)]
-    Axiom(AxiomCommand),
+    Axiom(axiom::AxiomCommand),
     /// Print a game's claims.
     ListClaims {
         #[command(flatten)]
@@ -395,10 +313,7 @@ fn run(command: Command) -> Result<()> {
             let mut params =
                 GameParams::new(game_type, trace.absolute_prestate()?, program.max_depth);
             if let Some(seconds) = max_clock_duration {
-                params.max_clock_duration = seconds;
-                params.clock_extension = params.clock_extension.min(seconds / 4).max(1);
-                params.leaf_clock_extension =
-                    params.leaf_clock_extension.min(seconds / 2).max(params.clock_extension);
+                params.with_clock(seconds);
             }
             params.withdrawal_delay = withdrawal_delay;
             let deployment = deploy(&mut chain, from, &artifacts)?;
@@ -470,12 +385,7 @@ fn run(command: Command) -> Result<()> {
                 println!("next deadline  {} ({}s from now)", at, at as i64 - state.now as i64);
             }
         }
-        Command::Axiom(command) => {
-            let report = axiom_report(command)?;
-            let text =
-                serde_json::to_string_pretty(&report).map_err(|e| Error::Chain(e.to_string()))?;
-            println!("{text}");
-        }
+        Command::Axiom(command) => axiom::run(command)?,
         Command::ListClaims { chain, game } => {
             let mut chain = connect(&chain)?;
             let state = game::read(&mut chain, game)?;

@@ -1,0 +1,237 @@
+//! What a proposer and a challenger of Optimistic Axiom claims do with an Ethereum node (the
+//! data) and a chain (where the contracts live; both may be the same node): run a claim's
+//! guest on the node's data, propose it, apply it once it stands, and, for any game of the
+//! contracts, rebuild its guest's input from the game alone — the anchor in its extra data,
+//! or the storage claim the contract published — to play the honest trace against it.
+
+use alloy::primitives::{keccak256, Address, B256};
+use alloy::rpc::types::Filter;
+use alloy_sol_types::{SolEvent, SolValue};
+use axon_axiom::attest::StorageClaim;
+use axon_axiom::group::{GroupClaimAbi, GROUP_SIZE};
+use axon_vm::{CheckpointStore, Halt, PreimageStore, Program, Vm, VmConfig};
+
+use super::claims::{
+    block_hash_witness, AxiomDeployment, BlockHashWitness, GroupUpdate, IBlockHashCache,
+    IStorageAttestations, OutputWitness,
+};
+use super::{finish_guest, header_chain_store, load_guest, storage_proof_store, Node};
+use crate::chain::{view, Chain};
+use crate::contracts::IDisputeGame;
+use crate::{Error, Result, VmTraceProvider};
+
+/// Steps between the checkpoints of a claim's trace: a whole group's run (34M steps) keeps
+/// about 500.
+const CHECKPOINT_INTERVAL: u64 = 1 << 16;
+
+/// The two guests claims run.
+pub struct Guests {
+    /// The header-chain guest (block-hash updates).
+    pub header_chain: Program,
+    /// The storage-proof guest (attestations).
+    pub storage_proof: Program,
+}
+
+impl Guests {
+    /// The guests in the ELF files `header_chain` and `storage_proof`.
+    pub fn load(header_chain: &std::path::Path, storage_proof: &std::path::Path) -> Result<Self> {
+        Ok(Self {
+            header_chain: load_guest(header_chain)?,
+            storage_proof: load_guest(storage_proof)?,
+        })
+    }
+
+    /// The guest of a claim of `kind`.
+    pub fn of(&self, kind: ClaimKind) -> &Program {
+        match kind {
+            ClaimKind::Update => &self.header_chain,
+            ClaimKind::Attestation => &self.storage_proof,
+        }
+    }
+}
+
+/// What a claim is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimKind {
+    /// A block-hash cache update (the header-chain guest).
+    Update,
+    /// A storage attestation (the storage-proof guest).
+    Attestation,
+}
+
+/// A guest run to its end, with what proves its output.
+pub struct FinishedRun {
+    /// Its final VM.
+    pub vm: Vm,
+    /// Its output.
+    pub stdout: Vec<u8>,
+    /// Its reason, when it failed.
+    pub stderr: Vec<u8>,
+    /// The final state and the proof of its output commitment.
+    pub witness: OutputWitness,
+}
+
+impl FinishedRun {
+    /// Runs `program` on `store` to its end.
+    pub fn new(program: &Program, store: PreimageStore) -> Result<Self> {
+        let (vm, host) = finish_guest(program, store)?;
+        let witness = OutputWitness::of(&vm);
+        Ok(Self { vm, stdout: host.stdout, stderr: host.stderr, witness })
+    }
+
+    /// The run, if it exited 0: only a successful run has an output to claim.
+    pub fn succeeded(self) -> Result<Self> {
+        match self.vm.cpu().halt {
+            Halt::Exited(0) => Ok(self),
+            halt => Err(Error::Chain(format!(
+                "the guest ended {halt:?}: {}",
+                String::from_utf8_lossy(&self.stderr).trim()
+            ))),
+        }
+    }
+}
+
+/// A game's guest input, rebuilt from the game and the node.
+pub struct GameInput {
+    /// Which contract's claim the game decides.
+    pub kind: ClaimKind,
+    /// The guest's preimages.
+    pub store: PreimageStore,
+    /// The game's extra data.
+    pub extra_data: Vec<u8>,
+    /// The depth of the game.
+    pub max_depth: u8,
+}
+
+impl GameInput {
+    /// The honest trace of the game's guest.
+    pub fn honest_trace(&self, guests: &Guests) -> Result<VmTraceProvider> {
+        VmTraceProvider::new(
+            guests.of(self.kind),
+            self.store.clone(),
+            self.max_depth,
+            CHECKPOINT_INTERVAL,
+            CheckpointStore::Memory,
+            VmConfig::default(),
+        )
+    }
+}
+
+/// The header-chain guest's preimages for the run from `anchor`: the headers from its
+/// group's first block, fetched by number and checked to end at `anchor`.
+pub fn group_store(node: &Node, anchor: B256) -> Result<(u64, PreimageStore)> {
+    let number = node.header_by_hash(anchor)?.number;
+    let headers = node.group_headers(number)?;
+    if headers.last().map(keccak256) != Some(anchor) {
+        return Err(Error::Chain(format!("block {number} of the node is not {anchor}")));
+    }
+    Ok((number, header_chain_store(&headers)?))
+}
+
+/// The storage-proof guest's preimages for `claim` (ABI-encoded): the claim, and the header
+/// of its block from the node.
+pub fn attestation_store(node: &Node, claim: &[u8]) -> Result<PreimageStore> {
+    let decoded = StorageClaim::decode(claim)
+        .map_err(|e| Error::Chain(format!("the published storage claim: {e}")))?;
+    let header = node.header_by_hash(decoded.blockHash)?;
+    Ok(storage_proof_store(&alloy_rlp::encode(&header), &decoded))
+}
+
+/// Rebuilds the input of `game`, a game of `contracts`' cache or attestations.
+pub fn game_input(
+    node: &Node,
+    chain: &mut dyn Chain,
+    contracts: &AxiomDeployment,
+    game: Address,
+) -> Result<GameInput> {
+    let state = crate::game::read(chain, game)?;
+    let game_type = view(chain, game, IDisputeGame::gameTypeCall {})?;
+    let input = match state.extra_data.as_slice() {
+        [32, word @ ..] if word.len() == 32 => B256::from_slice(word),
+        _ => return Err(Error::Chain(format!("game {game} is not over one 32-byte input"))),
+    };
+    let (kind, store) = if game_type == contracts.header_game_type {
+        (ClaimKind::Update, group_store(node, input)?.1)
+    } else if game_type == contracts.storage_game_type {
+        let claim = published_claim(node, contracts, game)?;
+        if keccak256(&claim) != input {
+            return Err(Error::Chain(format!("the claim published for {game} is not its input")));
+        }
+        (ClaimKind::Attestation, attestation_store(node, &claim)?)
+    } else {
+        return Err(Error::Chain(format!(
+            "game {game} is of type {game_type}, not an Axiom claim"
+        )));
+    };
+    Ok(GameInput { kind, store, extra_data: state.extra_data, max_depth: state.max_depth })
+}
+
+/// The storage claim `attestSlots` published for `game` (its `AttestationClaimed` event).
+pub fn published_claim(node: &Node, contracts: &AxiomDeployment, game: Address) -> Result<Vec<u8>> {
+    let filter = Filter::new()
+        .address(contracts.attestations)
+        .event_signature(IStorageAttestations::AttestationClaimed::SIGNATURE_HASH)
+        .topic1(game.into_word())
+        .from_block(0);
+    let log = node
+        .logs(&filter)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::Chain(format!("no attestation claim made game {game}")))?;
+    let event = IStorageAttestations::AttestationClaimed::decode_log_data(log.data())
+        .map_err(|e| Error::Chain(format!("AttestationClaimed: {e}")))?;
+    Ok(event.storageClaim.to_vec())
+}
+
+/// The cached entry of the group from `start`, as the `UpdateEvent` that wrote it states it
+/// (`None` while the group is not cached).
+pub fn cached_group(
+    node: &Node,
+    chain: &mut dyn Chain,
+    contracts: &AxiomDeployment,
+    start: u32,
+) -> Result<Option<GroupUpdate>> {
+    let entry = contracts.historical_root(chain, start)?;
+    if entry.is_zero() {
+        return Ok(None);
+    }
+    let filter = Filter::new()
+        .address(contracts.cache)
+        .event_signature(IBlockHashCache::UpdateEvent::SIGNATURE_HASH)
+        .from_block(0);
+    let updates = node.logs(&filter)?.into_iter().filter_map(|log| {
+        IBlockHashCache::UpdateEvent::decode_log_data(log.data()).ok().map(|e| GroupUpdate {
+            start: e.startBlockNumber,
+            prevHash: e.prevHash,
+            root: e.root,
+            numFinal: e.numFinal,
+        })
+    });
+    Ok(updates
+        .filter(|u| u.start == start)
+        .find(|u| keccak256((u.prevHash, u.root, u.numFinal).abi_encode_packed()) == entry))
+}
+
+/// The witness of block `number` against the cache, from the node's block hashes.
+pub fn block_witness(
+    node: &Node,
+    chain: &mut dyn Chain,
+    contracts: &AxiomDeployment,
+    number: u64,
+) -> Result<BlockHashWitness> {
+    let start = number - number % GROUP_SIZE;
+    let start32 =
+        u32::try_from(start).map_err(|_| Error::Chain(format!("block {number} past uint32")))?;
+    let group = cached_group(node, chain, contracts, start32)?
+        .ok_or_else(|| Error::Chain(format!("the cache holds no group from block {start}")))?;
+    let hashes = (start..start + u64::from(group.numFinal))
+        .map(|n| Ok(node.header(n)?.hash_slow()))
+        .collect::<Result<Vec<_>>>()?;
+    block_hash_witness(&hashes, group.prevHash, number)
+}
+
+/// The header-chain guest's output of `run`.
+pub fn group_output(run: &FinishedRun) -> Result<GroupClaimAbi> {
+    GroupClaimAbi::abi_decode(&run.stdout)
+        .map_err(|e| Error::Chain(format!("the header-chain guest's output: {e}")))
+}

@@ -1,0 +1,428 @@
+//! `dispute axiom`: Optimistic Axiom claims — run their guests on a node's data (`group`,
+//! `attest`), deploy the contracts, propose and apply updates and attestations, and challenge
+//! a claim by playing its game honestly.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use alloy::primitives::{keccak256, Address};
+use alloy_sol_types::SolValue;
+use axon_dispute::axiom::claims::{deploy_axiom, AxiomDeployment};
+use axon_dispute::axiom::client::{
+    attestation_store, block_witness, cached_group, game_input, group_output, group_store,
+    published_claim, ClaimKind, FinishedRun, Guests,
+};
+use axon_dispute::axiom::{self, Node};
+use axon_dispute::chain::RpcChain;
+use axon_dispute::contracts::default_artifacts_dir;
+use axon_dispute::deploy::{deploy, GameParams};
+use axon_dispute::driver::{play, Seat};
+use axon_dispute::game;
+use axon_dispute::{Error, Player, Result, Strategy};
+use axon_vm::Vm;
+use clap::{Args, Subcommand};
+
+use crate::{connect, fixture_program, sender, ChainArgs};
+
+/// The Axiom contracts a command talks to, and where its data comes from.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct ContractArgs {
+    /// The block-hash cache.
+    #[arg(long)]
+    cache: Address,
+    /// The storage attestations.
+    #[arg(long)]
+    attestations: Address,
+    /// The Ethereum node the claims' data comes from (default: --rpc-url).
+    #[arg(long, env = "DISPUTE_DATA_RPC_URL")]
+    data_rpc_url: Option<String>,
+    #[command(flatten)]
+    guests: GuestArgs,
+}
+
+/// The guests claims run.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct GuestArgs {
+    /// The header-chain guest.
+    #[arg(long, default_value_os_t = fixture_program("header-chain.elf"))]
+    header_chain: PathBuf,
+    /// The storage-proof guest.
+    #[arg(long, default_value_os_t = fixture_program("storage-proof.elf"))]
+    storage_proof: PathBuf,
+}
+
+impl GuestArgs {
+    fn load(&self) -> Result<Guests> {
+        Guests::load(&self.header_chain, &self.storage_proof)
+    }
+}
+
+/// What a command that proposes, applies or challenges works with.
+struct Session {
+    chain: RpcChain,
+    from: Address,
+    node: Node,
+    contracts: AxiomDeployment,
+    guests: Guests,
+}
+
+impl Session {
+    fn open(chain: &ChainArgs, contracts: &ContractArgs) -> Result<Self> {
+        let mut rpc = connect(chain)?;
+        let from = sender(&rpc)?;
+        let node = Node::connect(contracts.data_rpc_url.as_deref().unwrap_or(&chain.rpc_url))?;
+        let deployment = AxiomDeployment::at(&mut rpc, contracts.cache, contracts.attestations)?;
+        Ok(Self { chain: rpc, from, node, contracts: deployment, guests: contracts.guests.load()? })
+    }
+}
+
+fn print_json(value: &serde_json::Value) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Chain(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Runs an `axiom` command.
+pub(crate) fn run(command: AxiomCommand) -> Result<()> {
+    match command {
+        AxiomCommand::Group { .. } | AxiomCommand::Attest { .. } => print_json(&report(command)?),
+        AxiomCommand::Deploy {
+            chain,
+            game_types,
+            max_depth,
+            max_clock_duration,
+            guests,
+            artifacts,
+        } => {
+            let mut chain = connect(&chain)?;
+            let from = sender(&chain)?;
+            let dispute = deploy(&mut chain, from, &artifacts)?;
+            let guests = guests.load()?;
+            let params = |game_type: u32, program| -> Result<GameParams> {
+                let prestate = Vm::new(program)?.state_hash();
+                let mut params = GameParams::new(game_type, prestate, max_depth);
+                if let Some(seconds) = max_clock_duration {
+                    params.with_clock(seconds);
+                }
+                Ok(params)
+            };
+            let header = params(game_types[0], &guests.header_chain)?;
+            let storage = params(game_types[1], &guests.storage_proof)?;
+            let contracts = deploy_axiom(&mut chain, from, &artifacts, dispute, header, storage)?;
+            print_json(&serde_json::json!({
+                "oracle": contracts.dispute.oracle,
+                "riscv": contracts.dispute.riscv,
+                "factory": contracts.dispute.factory,
+                "cache": contracts.cache,
+                "attestations": contracts.attestations,
+                "header_game_type": contracts.header_game_type,
+                "storage_game_type": contracts.storage_game_type,
+                "max_depth": max_depth,
+            }))
+        }
+        AxiomCommand::ProposeUpdate { chain, contracts, block } => {
+            let mut s = Session::open(&chain, &contracts)?;
+            let anchor = s.node.header(block)?.hash_slow();
+            let (_, store) = group_store(&s.node, anchor)?;
+            let run = FinishedRun::new(&s.guests.header_chain, store)?.succeeded()?;
+            let update = group_output(&run)?;
+            let head = s.node.latest_number()?;
+            let recent = head.saturating_sub(block) < 256 && block < head + 1;
+            let claimed = if recent {
+                let number = u32::try_from(block)
+                    .map_err(|_| Error::Chain(format!("block {block} past uint32")))?;
+                s.contracts.claim_recent(
+                    &mut s.chain,
+                    s.from,
+                    number,
+                    anchor,
+                    run.witness.state_hash,
+                )?
+            } else {
+                s.contracts.claim_old(&mut s.chain, s.from, anchor, run.witness.state_hash)?
+            };
+            print_json(&serde_json::json!({
+                "game": claimed.game,
+                "claim": if recent { "claimRecent" } else { "claimOld" },
+                "anchor": anchor,
+                "final_state": axon_dispute::game::hex_hash(&run.witness.state_hash),
+                "steps": run.vm.cpu().step,
+                "update": format!("{update:?}"),
+                "gas": claimed.gas,
+            }))
+        }
+        AxiomCommand::ApplyUpdate { chain, contracts, game } => {
+            let mut s = Session::open(&chain, &contracts)?;
+            let run = won_run(&mut s, game, ClaimKind::Update)?;
+            let update = group_output(&run)?;
+            let receipt = if s.contracts.recently_anchored(&mut s.chain, game)? {
+                s.contracts.update_recent(&mut s.chain, s.from, game, &run.witness, &update)?
+            } else {
+                let next_start = update.start + GROUP_SIZE32;
+                let next = cached_group(&s.node, &mut s.chain, &s.contracts, next_start)?
+                    .ok_or_else(|| {
+                        Error::Chain(format!("the group from {next_start} is not cached"))
+                    })?;
+                s.contracts.update_old(&mut s.chain, s.from, game, &run.witness, &update, &next)?
+            };
+            print_json(&serde_json::json!({
+                "historical_root_start": update.start,
+                "historical_root": s.contracts.historical_root(&mut s.chain, update.start)?,
+                "num_final": update.numFinal,
+                "gas": receipt.gas_used,
+            }))
+        }
+        AxiomCommand::ProposeAttestation { chain, contracts, block, address, slots } => {
+            let mut s = Session::open(&chain, &contracts)?;
+            let (_, claim) = s.node.storage_claim(block, address, slots)?;
+            let witness = block_witness(&s.node, &mut s.chain, &s.contracts, block)?;
+            let store = attestation_store(&s.node, &claim.abi_encode())?;
+            let run = FinishedRun::new(&s.guests.storage_proof, store)?.succeeded()?;
+            let claimed = s.contracts.attest_slots(
+                &mut s.chain,
+                s.from,
+                &witness,
+                &claim,
+                run.witness.state_hash,
+            )?;
+            let values: Vec<_> = claim
+                .slots
+                .iter()
+                .map(|c| serde_json::json!({"slot": c.slot, "value": c.value}))
+                .collect();
+            print_json(&serde_json::json!({
+                "game": claimed.game,
+                "block": block,
+                "account": address,
+                "slots": values,
+                "final_state": axon_dispute::game::hex_hash(&run.witness.state_hash),
+                "steps": run.vm.cpu().step,
+                "gas": claimed.gas,
+            }))
+        }
+        AxiomCommand::ApplyAttestation { chain, contracts, game } => {
+            let mut s = Session::open(&chain, &contracts)?;
+            let run = won_run(&mut s, game, ClaimKind::Attestation)?;
+            let receipt = s.contracts.finalize_attestation(
+                &mut s.chain,
+                s.from,
+                game,
+                &run.witness,
+                &run.stdout,
+            )?;
+            let claim = published_claim(&s.node, &s.contracts, game)?;
+            print_json(&serde_json::json!({
+                "storage_claim": keccak256(claim),
+                "attestation": format!("0x{}", hex::encode(&run.stdout)),
+                "gas": receipt.gas_used,
+            }))
+        }
+        AxiomCommand::Challenge { chain, contracts, game, poll_seconds, warp } => {
+            let mut s = Session::open(&chain, &contracts)?;
+            let input = game_input(&s.node, &mut s.chain, &s.contracts, game)?;
+            let trace = input.honest_trace(&s.guests)?;
+            let player =
+                Player::new(s.from, game, Strategy::Solver, Box::new(trace), input.extra_data);
+            let mut seats = [Seat::new(format!("{}", s.from), player)];
+            eprintln!("playing {:?} game {game} as {}", input.kind, s.from);
+            let mut chain = if warp { s.chain } else { s.chain.without_time_travel() };
+            let poll = Duration::from_secs(poll_seconds);
+            let summary = play(&mut chain, &mut seats, poll, |_, event| println!("{event}"))?;
+            let state = game::read(&mut chain, game)?;
+            println!("game {game}: {} ({} rounds)", state.status, summary.rounds);
+            Ok(())
+        }
+    }
+}
+
+/// Blocks in a group, as the contracts' `uint32`.
+const GROUP_SIZE32: u32 = axon_axiom::group::GROUP_SIZE as u32;
+
+/// The re-run of the guest `game` (a claim of `kind`) decided, if the game was won.
+fn won_run(s: &mut Session, game: Address, kind: ClaimKind) -> Result<FinishedRun> {
+    let input = game_input(&s.node, &mut s.chain, &s.contracts, game)?;
+    if input.kind != kind {
+        return Err(Error::Chain(format!("game {game} decides a {:?} claim", input.kind)));
+    }
+    let state = game::read(&mut s.chain, game)?;
+    if state.status != game::GameStatus::DefenderWins {
+        return Err(Error::Chain(format!("game {game} is {}: nothing to apply", state.status)));
+    }
+    let run = FinishedRun::new(s.guests.of(kind), input.store)?.succeeded()?;
+    if run.witness.state_hash != state.claims[0].value {
+        return Err(Error::Chain(format!(
+            "game {game} claimed another final state than the guest's on this node's data"
+        )));
+    }
+    Ok(run)
+}
+
+/// Optimistic Axiom commands.
+#[derive(Subcommand, Debug)]
+pub(crate) enum AxiomCommand {
+    /// Run the header-chain guest on the headers of a block's 1024-block group, from a node
+    /// (--rpc-url, --block) or a file (--headers), and print the V0 group claim (start,
+    /// prevHash, root, numFinal) as JSON.
+    Group {
+        /// The Ethereum JSON-RPC endpoint (http).
+        #[arg(
+            long,
+            env = "DISPUTE_RPC_URL",
+            required_unless_present = "headers",
+            requires = "block"
+        )]
+        rpc_url: Option<String>,
+        /// The anchor block: the group runs from its group's first block to it.
+        #[arg(long)]
+        block: Option<u64>,
+        /// A JSON array of hex raw headers, oldest first, from a group's first block to the
+        /// anchor (instead of a node).
+        #[arg(long, conflicts_with = "rpc_url")]
+        headers: Option<PathBuf>,
+        /// The header-chain guest.
+        #[arg(long, default_value_os_t = fixture_program("header-chain.elf"))]
+        program: PathBuf,
+    },
+    /// Run the storage-proof guest on an account's and slots' proofs at a block, from a node
+    /// (--rpc-url, --block, --address, --slot) or files (--block-file, --proof-file), and
+    /// print the attestation as JSON.
+    Attest {
+        /// The Ethereum JSON-RPC endpoint (http).
+        #[arg(long, env = "DISPUTE_RPC_URL", required_unless_present = "proof_file", requires_all = ["block", "address"])]
+        rpc_url: Option<String>,
+        /// The block.
+        #[arg(long)]
+        block: Option<u64>,
+        /// The account.
+        #[arg(long)]
+        address: Option<Address>,
+        /// A storage slot (repeatable).
+        #[arg(long = "slot")]
+        slots: Vec<alloy::primitives::B256>,
+        /// An `eth_getBlockByNumber` result saved as JSON (instead of a node).
+        #[arg(long, conflicts_with = "rpc_url", requires = "proof_file")]
+        block_file: Option<PathBuf>,
+        /// An `eth_getProof` result saved as JSON, for the block of --block-file.
+        #[arg(long, conflicts_with = "rpc_url", requires = "block_file")]
+        proof_file: Option<PathBuf>,
+        /// The storage-proof guest.
+        #[arg(long, default_value_os_t = fixture_program("storage-proof.elf"))]
+        program: PathBuf,
+    },
+    /// Deploy the oracle, the verifier, a factory with game types for the two guests, the
+    /// block-hash cache and the storage attestations; prints the addresses as JSON.
+    Deploy {
+        #[command(flatten)]
+        chain: ChainArgs,
+        /// The game types of the header-chain and storage-proof guests.
+        #[arg(long, num_args = 2, value_names = ["HEADER", "STORAGE"], default_values_t = [2, 3])]
+        game_types: Vec<u32>,
+        /// The game depth: a claim's trace covers 2^depth steps (a whole group is 2^25).
+        #[arg(long, default_value_t = 32)]
+        max_depth: u8,
+        /// Seconds on each side's clock: the challenge window (default: 3.5 days).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(4..))]
+        max_clock_duration: Option<u32>,
+        #[command(flatten)]
+        guests: GuestArgs,
+        /// Forge's build output (contracts/out).
+        #[arg(long, default_value_os_t = default_artifacts_dir())]
+        artifacts: PathBuf,
+    },
+    /// Claim the block-hash group ending at --block (its group's first block to it): with
+    /// `claimRecent` when the block is among the chain's last 256, else with `claimOld`
+    /// (the block then ends its group, and the next group must be cached). Prints the game.
+    ProposeUpdate {
+        #[command(flatten)]
+        chain: ChainArgs,
+        #[command(flatten)]
+        contracts: ContractArgs,
+        /// The anchor block.
+        #[arg(long)]
+        block: u64,
+    },
+    /// Apply the update a won update game proves (`updateRecent` / `updateOld`).
+    ApplyUpdate {
+        #[command(flatten)]
+        chain: ChainArgs,
+        #[command(flatten)]
+        contracts: ContractArgs,
+        /// The game.
+        #[arg(long)]
+        game: Address,
+    },
+    /// Claim an account's slots at --block (whose group must be cached) with `attestSlots`,
+    /// from the data node's `eth_getProof`. Prints the game.
+    ProposeAttestation {
+        #[command(flatten)]
+        chain: ChainArgs,
+        #[command(flatten)]
+        contracts: ContractArgs,
+        /// The block.
+        #[arg(long)]
+        block: u64,
+        /// The account.
+        #[arg(long)]
+        address: Address,
+        /// A storage slot (repeatable).
+        #[arg(long = "slot", required = true)]
+        slots: Vec<alloy::primitives::B256>,
+    },
+    /// Record the attestation a won attestation game proves (`finalizeAttestation`).
+    ApplyAttestation {
+        #[command(flatten)]
+        chain: ChainArgs,
+        #[command(flatten)]
+        contracts: ContractArgs,
+        /// The game.
+        #[arg(long)]
+        game: Address,
+    },
+    /// Play an update or attestation game honestly to its end: rebuild its guest's input
+    /// from the game (its anchor, or the storage claim the contract published) and the data
+    /// node, counter every wrong claim, step, resolve, withdraw.
+    Challenge {
+        #[command(flatten)]
+        chain: ChainArgs,
+        #[command(flatten)]
+        contracts: ContractArgs,
+        /// The game.
+        #[arg(long)]
+        game: Address,
+        /// Seconds between polls while waiting on a chain whose time cannot be moved.
+        #[arg(long, default_value_t = 12)]
+        poll_seconds: u64,
+        /// Move the chain's time to the next deadline instead of waiting (anvil).
+        #[arg(long)]
+        warp: bool,
+    },
+}
+
+/// Runs an `axiom` command's guest on its data (from a node or files) and reports the result.
+fn report(command: AxiomCommand) -> Result<serde_json::Value> {
+    match command {
+        AxiomCommand::Group { headers: Some(path), program, .. } => {
+            axiom::group_report_from_headers(&axiom::read_headers(&path)?, &program)
+        }
+        AxiomCommand::Group { rpc_url: Some(url), block: Some(block), program, .. } => {
+            axiom::group_report(&axiom::Node::connect(&url)?, block, &program)
+        }
+        AxiomCommand::Attest {
+            block_file: Some(block), proof_file: Some(proof), program, ..
+        } => {
+            let (raw_header, claim) = axiom::read_storage_claim(&block, &proof)?;
+            axiom::attest_report_from_claim(&raw_header, &claim, &program)
+        }
+        AxiomCommand::Attest {
+            rpc_url: Some(url),
+            block: Some(block),
+            address: Some(address),
+            slots,
+            program,
+            ..
+        } => axiom::attest_report(&axiom::Node::connect(&url)?, block, address, slots, &program),
+        // clap's `requires` rules make every other combination a usage error; the other
+        // commands are not reports.
+        _ => Err(Error::Chain("give a node (--rpc-url with the block) or the data files".into())),
+    }
+}
