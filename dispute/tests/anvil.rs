@@ -378,6 +378,19 @@ alloy_sol_types::sol! {
     }
 }
 
+/// Plays `seats` to the end on anvil: the rounds, and the most gas one move took and the
+/// gas of the step, as text.
+fn play_logged(chain: &mut RpcChain, seats: &mut [Seat]) -> (u64, String) {
+    let (mut max_move, mut step) = (0, 0);
+    let summary = play(chain, seats, Duration::from_millis(100), |_, e| match e.kind {
+        EventKind::Move => max_move = max_move.max(e.gas),
+        EventKind::Step => step = e.gas,
+        _ => {}
+    })
+    .unwrap();
+    (summary.rounds, format!("at most {max_move} gas a move, {step} gas the step"))
+}
+
 /// Optimistic Axiom end to end on anvil, which is both the chain the data comes from and the
 /// chain the contracts live on: a correct block-hash update and a correct storage attestation
 /// finalize after their challenge window and the consumer contract admits the holder they
@@ -533,7 +546,8 @@ fn optimistic_axiom_claims_finalize_or_lose_their_dispute_on_anvil() {
         liar_trace(store.clone(), &headers_guest, steps, &forged),
         Box::new(trace(&headers_guest, store.clone())),
     ));
-    play(&mut chain, &mut seats, Duration::from_millis(100), |_, _| {}).unwrap();
+    let summary = play_logged(&mut chain, &mut seats);
+    eprintln!("the forged update lost after {} rounds ({})", summary.0, summary.1);
     assert_eq!(game::read(&mut chain, ok.game).unwrap().status, GameStatus::DefenderWins);
     assert_eq!(game::read(&mut chain, bad.game).unwrap().status, GameStatus::ChallengerWins);
     let refused = contracts.update_recent(&mut chain, liar, bad.game, &forged, &wrong);
@@ -602,7 +616,8 @@ fn optimistic_axiom_claims_finalize_or_lose_their_dispute_on_anvil() {
         liar_trace(lie_store.clone(), &storage_guest, lie_vm.cpu().step, &forged),
         Box::new(trace(&storage_guest, lie_store.clone())),
     ));
-    play(&mut chain, &mut seats, Duration::from_millis(100), |_, _| {}).unwrap();
+    let summary = play_logged(&mut chain, &mut seats);
+    eprintln!("the forged attestation lost after {} rounds ({})", summary.0, summary.1);
     assert_eq!(game::read(&mut chain, bad.game).unwrap().status, GameStatus::ChallengerWins);
     let refused =
         contracts.finalize_attestation(&mut chain, liar, bad.game, &forged, &lie_attestation);

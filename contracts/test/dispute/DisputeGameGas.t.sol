@@ -41,13 +41,7 @@ contract DisputeGame_MoveGas_Test is DisputeGameTestBase {
         game.move{ value: bond }(parentClaim, _parent, claim, _isAttack);
         vm.pauseGasMetering();
         Vm.Gas memory g = vm.lastCallGas();
-        uint256 tokens;
-        for (uint256 i = 0; i < cd.length; i++) {
-            tokens += cd[i] == 0 ? 1 : 4;
-        }
-        uint256 standard = 21_000 + 4 * tokens + g.gasTotalUsed;
-        uint256 floor = 21_000 + 10 * tokens;
-        txGas_ = standard > floor ? standard : floor;
+        txGas_ = txGas(cd, g.gasTotalUsed);
         emit log_named_uint("  execution gas", g.gasTotalUsed);
         emit log_named_uint("  tx gas", txGas_);
         assertLe(txGas_, 100_000, "a move costs at most 100k gas");

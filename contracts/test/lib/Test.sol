@@ -18,6 +18,7 @@ interface Vm {
     function warp(uint256 newTimestamp) external;
     function roll(uint256 newHeight) external;
     function setBlockhash(uint256 blockNumber, bytes32 blockHash) external;
+    function cool(address target) external;
     function prank(address msgSender) external;
     function startPrank(address msgSender) external;
     function stopPrank() external;
@@ -248,6 +249,19 @@ abstract contract Test {
     ////////////////////////////////////////////////////////////////
     //                           Fuzzing                          //
     ////////////////////////////////////////////////////////////////
+
+    /// @notice The gas a transaction with `_calldata` pays for `_executionGas` of execution:
+    ///         the intrinsic 21000 and the calldata cost, with Prague's calldata floor
+    ///         (EIP-7623).
+    function txGas(bytes memory _calldata, uint256 _executionGas) internal pure returns (uint256) {
+        uint256 tokens;
+        for (uint256 i = 0; i < _calldata.length; i++) {
+            tokens += _calldata[i] == 0 ? 1 : 4;
+        }
+        uint256 standard = 21_000 + 4 * tokens + _executionGas;
+        uint256 floor = 21_000 + 10 * tokens;
+        return standard > floor ? standard : floor;
+    }
 
     /// @notice Maps `_x` into `[_min, _max]`, keeping `_x` when it already lies there and
     ///         biasing the fuzzer's edge values (0..3, max-3..max) towards the bounds, like
