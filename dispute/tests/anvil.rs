@@ -432,8 +432,11 @@ fn optimistic_axiom_claims_finalize_or_lose_their_dispute_on_anvil() {
         deployer,
         &artifacts,
         dispute,
-        GameParams::new(2, prestate(&headers_guest), DEPTH),
-        GameParams::new(3, prestate(&storage_guest), DEPTH),
+        [
+            GameParams::new(2, prestate(&headers_guest), DEPTH),
+            GameParams::new(3, prestate(&storage_guest), DEPTH),
+            GameParams::new(4, prestate(&guest("slot-stats.elf")), DEPTH),
+        ],
     )
     .unwrap();
     let token = deploy_contract(
@@ -643,28 +646,40 @@ fn optimistic_axiom_claims_finalize_or_lose_their_dispute_on_anvil() {
 
 /// The `dispute axiom` commands on anvil: deploy, propose an update and an attestation from
 /// the node's data, challenge them (they stand) and a forged update (it loses), apply what
-/// stood and refuse what lost.
+/// stood and refuse what lost; then challenge an honest and a forged statistics claim over
+/// the attested slot.
 #[test]
 fn the_axiom_cli_proposes_challenges_and_applies_on_anvil() {
+    use alloy::primitives::U256;
     use alloy::primitives::{keccak256, B256};
     use alloy_sol_types::SolValue;
+    use axon_axiom::attest::StorageAttestation;
+    use axon_axiom::compute::{AttestedSlot, SlotStats};
     use axon_dispute::axiom::claims::{AxiomDeployment, OutputWitness};
     use axon_dispute::axiom::client::{group_output, group_store, FinishedRun};
-    use axon_dispute::axiom::{load_guest, Node};
+    use axon_dispute::axiom::{hashed_input_store, load_guest, Node};
 
     let anvil = anvil(None);
     let url = anvil.url.as_str();
     let json = |text: String| serde_json::from_str::<serde_json::Value>(&text).expect("JSON");
     let deployed = json(run(&["axiom", "deploy", "--rpc-url", url, "--private-key", KEYS[0]]));
-    let (cache, attestations) = (
-        deployed["cache"].as_str().unwrap().to_string(),
-        deployed["attestations"].as_str().unwrap().to_string(),
-    );
-    let with = |command: &str, key: &str, rest: &[&str]| {
-        let mut args = vec!["axiom", command, "--rpc-url", url, "--private-key", key];
-        args.extend(["--cache", &cache, "--attestations", &attestations]);
-        args.extend(rest);
-        run(&args)
+    let address = |name: &str| deployed[name].as_str().unwrap().to_string();
+    let (cache, attestations, statistics) =
+        (address("cache"), address("attestations"), address("statistics"));
+    let args = |command: &'static str, key: &'static str, rest: &[&str]| {
+        let mut args: Vec<String> =
+            ["axiom", command, "--rpc-url", url, "--private-key", key].map(String::from).to_vec();
+        for (flag, value) in
+            [("--cache", &cache), ("--attestations", &attestations), ("--statistics", &statistics)]
+        {
+            args.extend([flag.to_string(), value.clone()]);
+        }
+        args.extend(rest.iter().map(|a| a.to_string()));
+        args
+    };
+    let with = |command, key, rest: &[&str]| {
+        let args = args(command, key, rest);
+        run(&args.iter().map(String::as_str).collect::<Vec<_>>())
     };
     let node = Node::connect(url).unwrap();
     let block = node.latest_number().unwrap().to_string();
@@ -675,9 +690,13 @@ fn the_axiom_cli_proposes_challenges_and_applies_on_anvil() {
 
     // A liar claims the same group with a wrong root, through the library.
     let mut chain = RpcChain::connect(url, &[KEYS[2].to_string()]).unwrap();
-    let contracts =
-        AxiomDeployment::at(&mut chain, cache.parse().unwrap(), attestations.parse().unwrap())
-            .unwrap();
+    let contracts = AxiomDeployment::at(
+        &mut chain,
+        cache.parse().unwrap(),
+        attestations.parse().unwrap(),
+        statistics.parse().unwrap(),
+    )
+    .unwrap();
     let anchor = node.header(block.parse().unwrap()).unwrap().hash_slow();
     let guest = load_guest(&repo().join("fixtures/programs/header-chain.elf")).unwrap();
     let finished = FinishedRun::new(&guest, group_store(&node, anchor).unwrap().1).unwrap();
@@ -694,22 +713,9 @@ fn the_axiom_cli_proposes_challenges_and_applies_on_anvil() {
     let out = with("challenge", KEYS[3], &["--game", &honest, "--warp"]);
     assert!(out.contains("defender wins"), "{out}");
 
-    let refused = dispute(&[
-        "axiom",
-        "apply-update",
-        "--rpc-url",
-        url,
-        "--private-key",
-        KEYS[1],
-        "--cache",
-        &cache,
-        "--attestations",
-        &attestations,
-        "--game",
-        &bad,
-    ])
-    .output()
-    .unwrap();
+    let refused_args = args("apply-update", KEYS[1], &["--game", &bad]);
+    let refused =
+        dispute(&refused_args.iter().map(String::as_str).collect::<Vec<_>>()).output().unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("challenger wins"));
     let applied = json(with("apply-update", KEYS[1], &["--game", &honest]));
@@ -726,4 +732,41 @@ fn the_axiom_cli_proposes_challenges_and_applies_on_anvil() {
     assert!(out.contains("defender wins"), "{out}");
     let applied = json(with("apply-attestation", KEYS[1], &["--game", &game]));
     assert!(applied["gas"].as_u64().unwrap() > 0);
+
+    // Statistics over the attested slot, claimed honestly and forged (a wrong sum): the CLI
+    // challenger rebuilds the items from the contract's event and lets only the first stand.
+    let output: alloy::primitives::Bytes =
+        applied["attestation"].as_str().unwrap().parse().unwrap();
+    let attestation = StorageAttestation::abi_decode(&output).unwrap();
+    let items = vec![AttestedSlot {
+        blockNumber: attestation.blockNumber,
+        account: attestation.account,
+        slot: attestation.slots[0].slot,
+        value: attestation.slots[0].value,
+    }]
+    .abi_encode();
+    let stats_guest = load_guest(&repo().join("fixtures/programs/slot-stats.elf")).unwrap();
+    let honest_stats = FinishedRun::new(&stats_guest, hashed_input_store(items.clone())).unwrap();
+    let mut wrong_stats = SlotStats::abi_decode(&honest_stats.stdout).unwrap();
+    wrong_stats.sum += U256::from(1u64);
+    let forged = OutputWitness::forged(&honest_stats.vm, &wrong_stats.abi_encode()).unwrap();
+    let ok = contracts
+        .claim_statistics(&mut chain, liar, &items, honest_stats.witness.state_hash)
+        .unwrap();
+    let bad = contracts.claim_statistics(&mut chain, liar, &items, forged.state_hash).unwrap();
+    let out = with("challenge", KEYS[3], &["--game", &bad.game.to_string(), "--warp"]);
+    assert!(out.contains("challenger wins"), "{out}");
+    let out = with("challenge", KEYS[3], &["--game", &ok.game.to_string(), "--warp"]);
+    assert!(out.contains("defender wins"), "{out}");
+    let wrong = contracts.finalize_statistics(
+        &mut chain,
+        liar,
+        bad.game,
+        &forged,
+        &wrong_stats.abi_encode(),
+    );
+    assert!(wrong.unwrap_err().to_string().contains("GameNotWon"));
+    contracts
+        .finalize_statistics(&mut chain, liar, ok.game, &honest_stats.witness, &honest_stats.stdout)
+        .unwrap();
 }

@@ -54,6 +54,19 @@ error BlockHashMismatch(bytes32 witness, bytes32 storageClaim);
 error NoPendingAttestation(IDisputeGame game);
 
 ////////////////////////////////////////////////////////////////
+//                    `SlotStatistics` errors                 //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when a statistics claim has no items.
+error NoAttestedSlots();
+
+/// @notice Thrown when an item of a statistics claim is not attested.
+error SlotNotAttested(bytes32 key);
+
+/// @notice Thrown when a game has no pending statistics of this contract.
+error NoPendingStatistics(IDisputeGame game);
+
+////////////////////////////////////////////////////////////////
 //                   `HistoricHolderGate` errors              //
 ////////////////////////////////////////////////////////////////
 

@@ -15,19 +15,21 @@ import { IPreimageOracle } from "src/interfaces/IPreimageOracle.sol";
 import { BlockHashCache } from "src/axiom/BlockHashCache.sol";
 import { IBlockHashCache } from "src/axiom/interfaces/IBlockHashCache.sol";
 import { StorageAttestations } from "src/axiom/StorageAttestations.sol";
+import { SlotStatistics } from "src/axiom/SlotStatistics.sol";
 
 /// @title AxiomTestBase
 /// @notice The Optimistic Axiom contracts over the real verifier and factory, with game types
-///         for the header-chain and storage-proof guests whose prestates are those of the Rust
-///         runs in ../fixtures/axiom/claims.json (`make axiom-fixture`): real final states
-///         and output-commitment proofs of each guest on a synthetic chain of blocks 0 to
-///         1500. Games here are won by running out the challenger's clock, or lost to an
+///         for the header-chain, storage-proof and slot-stats guests whose prestates are those
+///         of the Rust runs in ../fixtures/axiom/claims.json (`make axiom-fixture`): real final
+///         states and output-commitment proofs of each guest on a synthetic chain of blocks 0
+///         to 1500. Games here are won by running out the challenger's clock, or lost to an
 ///         attack nobody answers; the bisection itself is the dispute tests' subject (and the
 ///         anvil end-to-end test's, over these guests).
 abstract contract AxiomTestBase is Test {
     string internal constant FIXTURE = "../fixtures/axiom/claims.json";
     GameType internal constant HEADER_TYPE = GameType.wrap(2);
     GameType internal constant STORAGE_TYPE = GameType.wrap(3);
+    GameType internal constant STATS_TYPE = GameType.wrap(4);
     uint256 internal constant MAX_DEPTH = 32;
     Duration internal constant MAX_CLOCK = Duration.wrap(3.5 days);
     uint256 internal constant BOND_BASE = 0.01 ether;
@@ -39,6 +41,7 @@ abstract contract AxiomTestBase is Test {
     DisputeGameFactory internal factory;
     BlockHashCache internal cache;
     StorageAttestations internal attestations;
+    SlotStatistics internal statistics;
 
     function setUp() public virtual {
         vm.warp(1_700_000_000);
@@ -48,9 +51,11 @@ abstract contract AxiomTestBase is Test {
         factory = new DisputeGameFactory(address(this));
         _register(riscv, HEADER_TYPE, ".recent.run.prestate");
         _register(riscv, STORAGE_TYPE, ".storage.prestate");
+        _register(riscv, STATS_TYPE, ".stats.prestate");
         cache = new BlockHashCache(factory, HEADER_TYPE);
         attestations =
             new StorageAttestations(IBlockHashCache(address(cache)), factory, STORAGE_TYPE);
+        statistics = new SlotStatistics(attestations, factory, STATS_TYPE);
         vm.deal(PROPOSER, 100 ether);
         vm.deal(CHALLENGER, 100 ether);
         // The chain's head is past the fixture's: block 1500's hash is recent.

@@ -1,5 +1,5 @@
-//! Builds the Optimistic Axiom fixture: real runs of the header-chain and storage-proof guests
-//! on a synthetic chain, with what the contracts take from each won claim.
+//! Builds the Optimistic Axiom fixture: real runs of the header-chain, storage-proof and
+//! slot-stats guests on a synthetic chain, with what the contracts take from each won claim.
 //!
 //! The chain is blocks 0 to 1500 of the Prague form (`axon_axiom::synthetic`), except that
 //! block 1100's `stateRoot` is the root of a real state trie: a few accounts, one of them a
@@ -11,7 +11,8 @@
 //! - `witnesses`: `BlockHashWitness`es of blocks 1100 and 1500 against the recent group;
 //! - `storage`: the storage-proof run on a claim of two slots of a token contract at block
 //!   1100 — a holder's balance, and an unset slot (an exclusion proof) — and the attestation
-//!   it outputs.
+//!   it outputs;
+//! - `stats`: the slot-stats run over the two attested slots (their count, sum, min, max).
 //!
 //! Each run has its prestate, its final state, the state's hash and the memory proof of its
 //! output commitment; every byte string is 0x-hex.
@@ -22,10 +23,13 @@ use alloy_sol_types::SolValue;
 use alloy_trie::proof::ProofRetainer;
 use alloy_trie::{HashBuilder, Nibbles, TrieAccount};
 use axon_axiom::attest::StorageClaim;
+use axon_axiom::compute::AttestedSlot;
 use axon_axiom::storage::{AccountClaim, SlotClaim};
 use axon_axiom::synthetic::{header_of, Fork};
 use axon_dispute::axiom::claims::{block_hash_witness, OutputWitness};
-use axon_dispute::axiom::{finish_guest, header_chain_store, load_guest, storage_proof_store};
+use axon_dispute::axiom::{
+    finish_guest, hashed_input_store, header_chain_store, load_guest, storage_proof_store,
+};
 use axon_vm::{Halt, PreimageStore, Program, Vm};
 use serde_json::{json, Value};
 
@@ -194,10 +198,25 @@ pub(crate) fn fixture(repo: &std::path::Path) -> Result<Value, Error> {
     storage["holder"] = json!(HOLDER.to_string());
     storage["balance"] = json!(BALANCE);
 
+    let items: Vec<AttestedSlot> = claim
+        .slots
+        .iter()
+        .map(|s| AttestedSlot {
+            blockNumber: STATE_BLOCK as u32,
+            account: CONTRACT,
+            slot: s.slot,
+            value: s.value,
+        })
+        .collect();
+    let slot_stats = load_guest(&programs.join("slot-stats.elf"))?;
+    let mut stats = run(&slot_stats, hashed_input_store(items.abi_encode()))?;
+    stats["items"] = json!(hex(items.abi_encode()));
+
     Ok(json!({
         "recent": { "anchorNumber": HEAD, "anchor": hex(hashes[HEAD as usize]), "run": recent },
         "old": { "anchor": hex(prev_hash), "run": old },
         "witnesses": witnesses,
         "storage": storage,
+        "stats": stats,
     }))
 }

@@ -1,4 +1,4 @@
-//! Writes `fixtures/axiom/claims.json`: real header-chain and storage-proof runs on a
+//! Writes `fixtures/axiom/claims.json`: real header-chain, storage-proof and slot-stats runs on a
 //! synthetic chain, for the Solidity tests of the Optimistic Axiom contracts
 //! (`contracts/test/axiom/`), which claim, resolve and apply them against the real verifier
 //! and factory. See `generate.rs` for what the file holds.
@@ -16,8 +16,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&out)?;
     std::fs::write(out.join("claims.json"), serde_json::to_string_pretty(&doc)? + "\n")?;
     println!(
-        "wrote the runs: recent group {} steps, old group {} steps, storage proof {} steps",
-        doc["recent"]["run"]["steps"], doc["old"]["run"]["steps"], doc["storage"]["steps"]
+        "wrote the runs: recent group {} steps, old group {} steps, storage proof {} steps, slot stats {} steps",
+        doc["recent"]["run"]["steps"],
+        doc["old"]["run"]["steps"],
+        doc["storage"]["steps"],
+        doc["stats"]["steps"]
     );
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! Optimistic Axiom on chain: deploying the block-hash cache and the storage attestations
-//! (`contracts/src/axiom/`) over a dispute deployment, making claims, and applying won ones.
+//! Optimistic Axiom on chain: deploying the block-hash cache, the storage attestations and the
+//! slot statistics (`contracts/src/axiom/`) over a dispute deployment, making claims, and
+//! applying won ones.
 //!
 //! A claim is a dispute game over a guest whose root claim is the final state of a successful
 //! run; once it stands, the contract takes the output that state commits to from an
@@ -110,6 +111,30 @@ sol! {
         error NoPendingAttestation(address game);
     }
 
+    /// `SlotStatistics.SlotStats`: the slot-stats guest's output.
+    struct SlotStats {
+        bytes32 attestationsHash;
+        uint256 count;
+        uint256 sum;
+        uint256 min;
+        uint256 max;
+    }
+
+    /// `contracts/src/axiom/SlotStatistics.sol`.
+    interface ISlotStatistics {
+        function claimStatistics(bytes32 finalState, bytes items) external payable returns (address game);
+        function finalizeStatistics(OutputProof proof, SlotStats stats) external;
+        function statistics(bytes32 attestationsHash) external view returns (SlotStats);
+        function pendingStatistics(address game) external view returns (bytes32);
+        function gameType() external view returns (uint32);
+
+        event StatisticsClaimed(address indexed game, bytes32 indexed attestationsHash, bytes items);
+
+        error NoAttestedSlots();
+        error SlotNotAttested(bytes32 key);
+        error NoPendingStatistics(address game);
+    }
+
     /// `contracts/src/axiom/examples/HistoricHolderGate.sol`.
     interface IHistoricHolderGate {
         function admit(address holder, uint256 balance) external;
@@ -127,6 +152,9 @@ pub fn describe_revert(data: &[u8]) -> Option<String> {
         return Some(format!("{e:?}"));
     }
     if let Ok(e) = IStorageAttestations::IStorageAttestationsErrors::abi_decode(data) {
+        return Some(format!("{e:?}"));
+    }
+    if let Ok(e) = ISlotStatistics::ISlotStatisticsErrors::abi_decode(data) {
         return Some(format!("{e:?}"));
     }
     IHistoricHolderGate::IHistoricHolderGateErrors::abi_decode(data).ok().map(|e| format!("{e:?}"))
@@ -191,24 +219,28 @@ pub struct AxiomDeployment {
     pub cache: Address,
     /// The storage attestations.
     pub attestations: Address,
+    /// The slot statistics.
+    pub statistics: Address,
     /// The header-chain guest's game type.
     pub header_game_type: u32,
     /// The storage-proof guest's game type.
     pub storage_game_type: u32,
+    /// The slot-stats guest's game type.
+    pub stats_game_type: u32,
 }
 
-/// Registers the two guests' game types with `dispute`'s factory (owned by `from`) and deploys
-/// the cache and the attestations over them.
+/// Registers the three guests' game types with `dispute`'s factory (owned by `from`) and
+/// deploys the cache, the attestations and the statistics over them.
 pub fn deploy_axiom(
     chain: &mut dyn Chain,
     from: Address,
     artifacts: &std::path::Path,
     dispute: Deployment,
-    header_game: GameParams,
-    storage_game: GameParams,
+    [header_game, storage_game, stats_game]: [GameParams; 3],
 ) -> Result<AxiomDeployment> {
-    register_game_type(chain, from, artifacts, &dispute, &header_game)?;
-    register_game_type(chain, from, artifacts, &dispute, &storage_game)?;
+    for params in [&header_game, &storage_game, &stats_game] {
+        register_game_type(chain, from, artifacts, &dispute, params)?;
+    }
     let cache = deploy_contract(
         chain,
         from,
@@ -225,12 +257,22 @@ pub fn deploy_axiom(
         "StorageAttestations",
         (cache, dispute.factory, storage_game.game_type).abi_encode_params(),
     )?;
+    let statistics = deploy_contract(
+        chain,
+        from,
+        artifacts,
+        "SlotStatistics.sol",
+        "SlotStatistics",
+        (attestations, dispute.factory, stats_game.game_type).abi_encode_params(),
+    )?;
     Ok(AxiomDeployment {
         dispute,
         cache,
         attestations,
+        statistics,
         header_game_type: header_game.game_type,
         storage_game_type: storage_game.game_type,
+        stats_game_type: stats_game.game_type,
     })
 }
 
@@ -251,11 +293,17 @@ pub struct Claimed {
 }
 
 impl AxiomDeployment {
-    /// The deployment whose cache and attestations are at `cache` and `attestations`.
-    pub fn at(chain: &mut dyn Chain, cache: Address, attestations: Address) -> Result<Self> {
+    /// The deployment whose cache, attestations and statistics are at these addresses.
+    pub fn at(
+        chain: &mut dyn Chain,
+        cache: Address,
+        attestations: Address,
+        statistics: Address,
+    ) -> Result<Self> {
         let factory = view(chain, cache, IBlockHashCache::factoryCall {})?;
         let header_game_type = view(chain, cache, IBlockHashCache::gameTypeCall {})?;
         let storage_game_type = view(chain, attestations, IStorageAttestations::gameTypeCall {})?;
+        let stats_game_type = view(chain, statistics, ISlotStatistics::gameTypeCall {})?;
         let implementation = view(
             chain,
             factory,
@@ -267,8 +315,10 @@ impl AxiomDeployment {
             dispute: Deployment { oracle, riscv, factory },
             cache,
             attestations,
+            statistics,
             header_game_type,
             storage_game_type,
+            stats_game_type,
         })
     }
 
@@ -420,6 +470,41 @@ impl AxiomDeployment {
             attestation,
         };
         send(chain, from, self.attestations, U256::ZERO, call)
+    }
+
+    /// Claims that the slot-stats guest run on `items` (an ABI-encoded `AttestedSlot[]`, each
+    /// attested) ends in `final_state`, bonded by `from`.
+    pub fn claim_statistics(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        items: &[u8],
+        final_state: Hash,
+    ) -> Result<Claimed> {
+        let bond = self.root_bond(chain, self.stats_game_type)?;
+        let call = ISlotStatistics::claimStatisticsCall {
+            finalState: final_state.into(),
+            items: items.to_vec().into(),
+        };
+        let receipt = send(chain, from, self.statistics, bond, call)?;
+        let game = self.game_of(chain, self.stats_game_type, final_state, keccak256(items))?;
+        Ok(Claimed { game, gas: receipt.gas_used })
+    }
+
+    /// Records the statistics a won `claim_statistics` game proves: `stats` is the guest's
+    /// output (ABI-encoded `SlotStats`).
+    pub fn finalize_statistics(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        game: Address,
+        witness: &OutputWitness,
+        stats: &[u8],
+    ) -> Result<Receipt> {
+        let stats = SlotStats::abi_decode(stats)
+            .map_err(|e| Error::Chain(format!("not a SlotStats: {e}")))?;
+        let call = ISlotStatistics::finalizeStatisticsCall { proof: witness.proof(game), stats };
+        send(chain, from, self.statistics, U256::ZERO, call)
     }
 
     /// Whether V0's key `key` is attested.

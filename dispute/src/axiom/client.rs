@@ -2,7 +2,8 @@
 //! data) and a chain (where the contracts live; both may be the same node): run a claim's
 //! guest on the node's data, propose it, apply it once it stands, and, for any game of the
 //! contracts, rebuild its guest's input from the game alone — the anchor in its extra data,
-//! or the storage claim the contract published — to play the honest trace against it.
+//! or the storage claim or items the contract published — to play the honest trace against
+//! it.
 
 use alloy::primitives::{keccak256, Address, B256};
 use alloy::rpc::types::Filter;
@@ -13,9 +14,11 @@ use axon_vm::{CheckpointStore, Halt, PreimageStore, Program, Vm, VmConfig};
 
 use super::claims::{
     block_hash_witness, AxiomDeployment, BlockHashWitness, GroupUpdate, IBlockHashCache,
-    IStorageAttestations, OutputWitness,
+    ISlotStatistics, IStorageAttestations, OutputWitness,
 };
-use super::{finish_guest, header_chain_store, load_guest, storage_proof_store, Node};
+use super::{
+    finish_guest, hashed_input_store, header_chain_store, load_guest, storage_proof_store, Node,
+};
 use crate::chain::{view, Chain};
 use crate::contracts::IDisputeGame;
 use crate::{Error, Result, VmTraceProvider};
@@ -24,20 +27,23 @@ use crate::{Error, Result, VmTraceProvider};
 /// about 500.
 const CHECKPOINT_INTERVAL: u64 = 1 << 16;
 
-/// The two guests claims run.
+/// The three guests claims run.
 pub struct Guests {
     /// The header-chain guest (block-hash updates).
     pub header_chain: Program,
     /// The storage-proof guest (attestations).
     pub storage_proof: Program,
+    /// The slot-stats guest (statistics).
+    pub slot_stats: Program,
 }
 
 impl Guests {
-    /// The guests in the ELF files `header_chain` and `storage_proof`.
-    pub fn load(header_chain: &std::path::Path, storage_proof: &std::path::Path) -> Result<Self> {
+    /// The guests in the ELF files `[header_chain, storage_proof, slot_stats]`.
+    pub fn load([header_chain, storage_proof, slot_stats]: [&std::path::Path; 3]) -> Result<Self> {
         Ok(Self {
             header_chain: load_guest(header_chain)?,
             storage_proof: load_guest(storage_proof)?,
+            slot_stats: load_guest(slot_stats)?,
         })
     }
 
@@ -46,6 +52,7 @@ impl Guests {
         match kind {
             ClaimKind::Update => &self.header_chain,
             ClaimKind::Attestation => &self.storage_proof,
+            ClaimKind::Statistics => &self.slot_stats,
         }
     }
 }
@@ -57,6 +64,8 @@ pub enum ClaimKind {
     Update,
     /// A storage attestation (the storage-proof guest).
     Attestation,
+    /// Statistics of attested slots (the slot-stats guest).
+    Statistics,
 }
 
 /// A guest run to its end, with what proves its output.
@@ -153,11 +162,23 @@ pub fn game_input(
     let (kind, store) = if game_type == contracts.header_game_type {
         (ClaimKind::Update, group_store(node, input)?.1)
     } else if game_type == contracts.storage_game_type {
-        let claim = published_claim(node, contracts, game)?;
-        if keccak256(&claim) != input {
-            return Err(Error::Chain(format!("the claim published for {game} is not its input")));
-        }
+        let claim = published_input(
+            node,
+            contracts.attestations,
+            game,
+            input,
+            |e: IStorageAttestations::AttestationClaimed| e.storageClaim,
+        )?;
         (ClaimKind::Attestation, attestation_store(node, &claim)?)
+    } else if game_type == contracts.stats_game_type {
+        let items = published_input(
+            node,
+            contracts.statistics,
+            game,
+            input,
+            |e: ISlotStatistics::StatisticsClaimed| e.items,
+        )?;
+        (ClaimKind::Statistics, hashed_input_store(items))
     } else {
         return Err(Error::Chain(format!(
             "game {game} is of type {game_type}, not an Axiom claim"
@@ -166,21 +187,33 @@ pub fn game_input(
     Ok(GameInput { kind, store, extra_data: state.extra_data, max_depth: state.max_depth })
 }
 
-/// The storage claim `attestSlots` published for `game` (its `AttestationClaimed` event).
-pub fn published_claim(node: &Node, contracts: &AxiomDeployment, game: Address) -> Result<Vec<u8>> {
+/// The guest input `contract` published for `game` in its event `E` (whose first indexed
+/// topic is the game; `bytes_of` takes the input from it), checked against the game's input.
+fn published_input<E: SolEvent>(
+    node: &Node,
+    contract: Address,
+    game: Address,
+    input: B256,
+    bytes_of: impl Fn(E) -> alloy::primitives::Bytes,
+) -> Result<Vec<u8>> {
     let filter = Filter::new()
-        .address(contracts.attestations)
-        .event_signature(IStorageAttestations::AttestationClaimed::SIGNATURE_HASH)
+        .address(contract)
+        .event_signature(E::SIGNATURE_HASH)
         .topic1(game.into_word())
         .from_block(0);
-    let log = node
-        .logs(&filter)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::Chain(format!("no attestation claim made game {game}")))?;
-    let event = IStorageAttestations::AttestationClaimed::decode_log_data(log.data())
-        .map_err(|e| Error::Chain(format!("AttestationClaimed: {e}")))?;
-    Ok(event.storageClaim.to_vec())
+    let log = node.logs(&filter)?.into_iter().next().ok_or_else(|| {
+        Error::Chain(format!("{contract} published no {} for game {game}", E::SIGNATURE))
+    })?;
+    let event = E::decode_log_data(log.data())
+        .map_err(|e| Error::Chain(format!("{}: {e}", E::SIGNATURE)))?;
+    let bytes = bytes_of(event).to_vec();
+    if keccak256(&bytes) != input {
+        return Err(Error::Chain(format!(
+            "what {} published is not game {game}'s input",
+            E::SIGNATURE
+        )));
+    }
+    Ok(bytes)
 }
 
 /// The cached entry of the group from `start`, as the `UpdateEvent` that wrote it states it

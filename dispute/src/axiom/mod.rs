@@ -164,12 +164,19 @@ pub fn header_chain_store(headers: &[Vec<u8>]) -> Result<PreimageStore> {
 }
 
 /// The storage-proof guest's preimages: the header by its keccak key, and the claim passed by
-/// hash (its keccak-256 as the program input, the bytes under their keccak key).
+/// hash.
 pub fn storage_proof_store(raw_header: &[u8], claim: &StorageClaim) -> PreimageStore {
     use alloy::sol_types::SolValue;
-    let input = claim.abi_encode();
-    let mut store = PreimageStore::new();
+    let mut store = hashed_input_store(claim.abi_encode());
     store.insert_keccak(raw_header.to_vec());
+    store
+}
+
+/// The preimages of a guest reading `input` by hash (`read_hashed_input`: the slot-stats
+/// guest's items, the storage-proof guest's claim): its keccak-256 as the program input, the
+/// bytes under their keccak key.
+pub fn hashed_input_store(input: Vec<u8>) -> PreimageStore {
+    let mut store = PreimageStore::new();
     store.insert_local(local::INPUT, keccak256(&input).to_vec());
     store.insert_keccak(input);
     store

@@ -5,12 +5,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use alloy::primitives::{keccak256, Address};
+use alloy::primitives::Address;
 use alloy_sol_types::SolValue;
 use axon_dispute::axiom::claims::{deploy_axiom, AxiomDeployment};
 use axon_dispute::axiom::client::{
     attestation_store, block_witness, cached_group, game_input, group_output, group_store,
-    published_claim, ClaimKind, FinishedRun, Guests,
+    ClaimKind, FinishedRun, Guests,
 };
 use axon_dispute::axiom::{self, Node};
 use axon_dispute::chain::RpcChain;
@@ -33,6 +33,9 @@ pub(crate) struct ContractArgs {
     /// The storage attestations.
     #[arg(long)]
     attestations: Address,
+    /// The slot statistics.
+    #[arg(long)]
+    statistics: Address,
     /// The Ethereum node the claims' data comes from (default: --rpc-url).
     #[arg(long, env = "DISPUTE_DATA_RPC_URL")]
     data_rpc_url: Option<String>,
@@ -49,11 +52,14 @@ pub(crate) struct GuestArgs {
     /// The storage-proof guest.
     #[arg(long, default_value_os_t = fixture_program("storage-proof.elf"))]
     storage_proof: PathBuf,
+    /// The slot-stats guest.
+    #[arg(long, default_value_os_t = fixture_program("slot-stats.elf"))]
+    slot_stats: PathBuf,
 }
 
 impl GuestArgs {
     fn load(&self) -> Result<Guests> {
-        Guests::load(&self.header_chain, &self.storage_proof)
+        Guests::load([&self.header_chain, &self.storage_proof, &self.slot_stats])
     }
 }
 
@@ -71,7 +77,12 @@ impl Session {
         let mut rpc = connect(chain)?;
         let from = sender(&rpc)?;
         let node = Node::connect(contracts.data_rpc_url.as_deref().unwrap_or(&chain.rpc_url))?;
-        let deployment = AxiomDeployment::at(&mut rpc, contracts.cache, contracts.attestations)?;
+        let deployment = AxiomDeployment::at(
+            &mut rpc,
+            contracts.cache,
+            contracts.attestations,
+            contracts.statistics,
+        )?;
         Ok(Self { chain: rpc, from, node, contracts: deployment, guests: contracts.guests.load()? })
     }
 }
@@ -108,15 +119,19 @@ pub(crate) fn run(command: AxiomCommand) -> Result<()> {
             };
             let header = params(game_types[0], &guests.header_chain)?;
             let storage = params(game_types[1], &guests.storage_proof)?;
-            let contracts = deploy_axiom(&mut chain, from, &artifacts, dispute, header, storage)?;
+            let stats = params(game_types[2], &guests.slot_stats)?;
+            let contracts =
+                deploy_axiom(&mut chain, from, &artifacts, dispute, [header, storage, stats])?;
             print_json(&serde_json::json!({
                 "oracle": contracts.dispute.oracle,
                 "riscv": contracts.dispute.riscv,
                 "factory": contracts.dispute.factory,
                 "cache": contracts.cache,
                 "attestations": contracts.attestations,
+                "statistics": contracts.statistics,
                 "header_game_type": contracts.header_game_type,
                 "storage_game_type": contracts.storage_game_type,
+                "stats_game_type": contracts.stats_game_type,
                 "max_depth": max_depth,
             }))
         }
@@ -210,9 +225,7 @@ pub(crate) fn run(command: AxiomCommand) -> Result<()> {
                 &run.witness,
                 &run.stdout,
             )?;
-            let claim = published_claim(&s.node, &s.contracts, game)?;
             print_json(&serde_json::json!({
-                "storage_claim": keccak256(claim),
                 "attestation": format!("0x{}", hex::encode(&run.stdout)),
                 "gas": receipt.gas_used,
             }))
@@ -309,13 +322,14 @@ pub(crate) enum AxiomCommand {
         #[arg(long, default_value_os_t = fixture_program("storage-proof.elf"))]
         program: PathBuf,
     },
-    /// Deploy the oracle, the verifier, a factory with game types for the two guests, the
-    /// block-hash cache and the storage attestations; prints the addresses as JSON.
+    /// Deploy the oracle, the verifier, a factory with game types for the three guests, the
+    /// block-hash cache, the storage attestations and the slot statistics; prints the
+    /// addresses as JSON.
     Deploy {
         #[command(flatten)]
         chain: ChainArgs,
-        /// The game types of the header-chain and storage-proof guests.
-        #[arg(long, num_args = 2, value_names = ["HEADER", "STORAGE"], default_values_t = [2, 3])]
+        /// The game types of the header-chain, storage-proof and slot-stats guests.
+        #[arg(long, num_args = 3, value_names = ["HEADER", "STORAGE", "STATS"], default_values_t = [2, 3, 4])]
         game_types: Vec<u32>,
         /// The game depth: a claim's trace covers 2^depth steps (a whole group is 2^25).
         #[arg(long, default_value_t = 32)]
@@ -378,9 +392,9 @@ pub(crate) enum AxiomCommand {
         #[arg(long)]
         game: Address,
     },
-    /// Play an update or attestation game honestly to its end: rebuild its guest's input
-    /// from the game (its anchor, or the storage claim the contract published) and the data
-    /// node, counter every wrong claim, step, resolve, withdraw.
+    /// Play an update, attestation or statistics game honestly to its end: rebuild its
+    /// guest's input from the game (its anchor, or the storage claim or items the contract
+    /// published) and the data node, counter every wrong claim, step, resolve, withdraw.
     Challenge {
         #[command(flatten)]
         chain: ChainArgs,
