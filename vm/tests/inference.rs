@@ -118,3 +118,20 @@ fn a_model_the_host_lacks_is_a_host_error_not_a_state() {
     let missing = run_guest(digits_request(Some([0x81; 32]), 10));
     assert!(matches!(missing, Err(axon_vm::Error::MissingPreimage(_))), "{missing:?}");
 }
+
+/// `fixtures/models/addresses.json`, which the contracts' tests read, names each committed
+/// model by its model-DA address: the Merkle-chunked blob key of the file.
+#[test]
+fn the_listed_model_addresses_are_the_models_blob_keys() {
+    let listed: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("fixtures/models/addresses.json")).unwrap(),
+    )
+    .unwrap();
+    let listed = listed.as_object().unwrap();
+    assert_eq!(listed.len(), 2);
+    for (file, address) in listed {
+        let model = std::fs::read(repo().join("fixtures/models").join(file)).unwrap();
+        let key = axon_vm::preimage::blob_key(&model);
+        assert_eq!(address.as_str().unwrap(), format!("0x{}", hex::encode(key)), "{file}");
+    }
+}
