@@ -16,6 +16,7 @@
 //! The counts, a per-class gas table and the run time are written to stderr past libtest's
 //! output capture, so they show in `make test`.
 
+mod artifacts;
 mod chain;
 mod common;
 

@@ -67,6 +67,26 @@ pub trait ModelSource {
     fn model(&mut self, address: &[u8; 32]) -> Option<RegisteredModel>;
 }
 
+/// Models held in memory: what a native executor or a test registers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModelRegistry {
+    models: Vec<([u8; 32], RegisteredModel)>,
+}
+
+impl ModelRegistry {
+    /// Registers `model` at `address` (replacing any model there).
+    pub fn insert(&mut self, address: [u8; 32], model: RegisteredModel) {
+        self.models.retain(|(a, _)| *a != address);
+        self.models.push((address, model));
+    }
+}
+
+impl ModelSource for ModelRegistry {
+    fn model(&mut self, address: &[u8; 32]) -> Option<RegisteredModel> {
+        self.models.iter().find(|(a, _)| a == address).map(|(_, m)| m.clone())
+    }
+}
+
 /// What a call to the precompile did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {

@@ -8,6 +8,10 @@
 
 extern crate alloc;
 
+#[cfg(feature = "revm")]
+pub mod evm;
 pub mod inference;
 
-pub use inference::{run, GasSchedule, ModelSource, Outcome, RegisteredModel, INFERENCE_ADDRESS};
+pub use inference::{
+    run, GasSchedule, ModelRegistry, ModelSource, Outcome, RegisteredModel, INFERENCE_ADDRESS,
+};

@@ -5,17 +5,18 @@ use std::path::PathBuf;
 
 use alloy_sol_types::SolError;
 use axon_ai_evm::inference::InferenceFailed;
-use axon_ai_evm::{run, GasSchedule, ModelSource, Outcome, RegisteredModel};
+use axon_ai_evm::{run, GasSchedule, ModelRegistry, ModelSource, Outcome, RegisteredModel};
 use axon_ml::model::Request;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The committed models under their listed addresses (`fixtures/models/addresses.json`).
+/// The committed models under their listed addresses (`fixtures/models/addresses.json`), each
+/// registered at `DIGITS_GAS`, counting lookups.
 struct Fixtures {
-    models: Vec<([u8; 32], RegisteredModel)>,
-    /// How many times a model was looked up.
+    registry: ModelRegistry,
+    digits: [u8; 32],
     lookups: usize,
 }
 
@@ -27,32 +28,32 @@ impl Fixtures {
             &std::fs::read(repo().join("fixtures/models/addresses.json")).unwrap(),
         )
         .unwrap();
-        let models = listed
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(file, address)| {
-                let hex = address.as_str().unwrap().trim_start_matches("0x");
-                let mut key = [0u8; 32];
-                for (i, byte) in key.iter_mut().enumerate() {
-                    *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
-                }
-                let bytes = std::fs::read(repo().join("fixtures/models").join(file)).unwrap();
-                (key, RegisteredModel { bytes, gas: DIGITS_GAS })
-            })
-            .collect();
-        Self { models, lookups: 0 }
+        let mut registry = ModelRegistry::default();
+        let mut digits = [0; 32];
+        for (file, address) in listed.as_object().unwrap() {
+            let hex = address.as_str().unwrap().trim_start_matches("0x");
+            let mut key = [0u8; 32];
+            for (i, byte) in key.iter_mut().enumerate() {
+                *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+            }
+            let bytes = std::fs::read(repo().join("fixtures/models").join(file)).unwrap();
+            if file == "digits.axml" {
+                digits = key;
+            }
+            registry.insert(key, RegisteredModel { bytes, gas: DIGITS_GAS });
+        }
+        Self { registry, digits, lookups: 0 }
     }
 
     fn digits(&self) -> [u8; 32] {
-        self.models.iter().find(|(_, m)| m.bytes.starts_with(b"AXML")).unwrap().0
+        self.digits
     }
 }
 
 impl ModelSource for Fixtures {
     fn model(&mut self, address: &[u8; 32]) -> Option<RegisteredModel> {
         self.lookups += 1;
-        self.models.iter().find(|(key, _)| key == address).map(|(_, m)| m.clone())
+        self.registry.model(address)
     }
 }
 

@@ -8,8 +8,6 @@
 //! own load functions; [`Chain::step`] calls `RISCV.step` and returns the post-state hash
 //! and the execution gas (the transaction's gas less its intrinsic gas), or the revert data.
 
-use std::path::PathBuf;
-
 use alloy_sol_types::{sol, SolCall, SolError};
 use axon_vm::abi::PreimageKeyType;
 use axon_vm::memory::Memory;
@@ -26,6 +24,8 @@ use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{keccak256 as evm_keccak, Address, Bytes, TxKind, U256};
 use revm::{ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext};
+
+use crate::artifacts::creation_code;
 
 sol! {
     function step(bytes stateData, bytes proof, bytes32 localContext)
@@ -88,30 +88,6 @@ pub(crate) struct Chain {
     pub(crate) oracle: Address,
     /// The verifier's address.
     pub(crate) riscv: Address,
-}
-
-/// The creation bytecode of `contract` from `contracts/out/<file>/<contract>.json`.
-fn creation_code(file: &str, contract: &str) -> Bytes {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../contracts/out")
-        .join(file)
-        .join(format!("{contract}.json"));
-    let text = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}\nThe EVM tests need the compiled contracts: run `make -C contracts build` \
-             first (`make test` does).",
-            path.display()
-        )
-    });
-    let json: serde_json::Value = serde_json::from_slice(&text)
-        .unwrap_or_else(|e| panic!("{}: not forge output: {e}", path.display()));
-    let object = json["bytecode"]["object"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}: no bytecode.object", path.display()));
-    let code = hex::decode(object.trim_start_matches("0x"))
-        .unwrap_or_else(|e| panic!("{}: bytecode.object: {e}", path.display()));
-    assert!(!code.is_empty(), "{}: empty bytecode (an interface?)", path.display());
-    code.into()
 }
 
 /// A storage slot of `mapping(bytes32 => _)` at `slot`, for `key`.
