@@ -721,12 +721,47 @@ fn the_axiom_cli_proposes_challenges_and_applies_on_anvil() {
     let applied = json(with("apply-update", KEYS[1], &["--game", &honest]));
     assert_ne!(applied["historical_root"], format!("{}", B256::ZERO));
 
+    // The same from files: the group's headers, and saved eth_getBlockByNumber and
+    // eth_getProof results for the attestation.
+    let dir = data_dir("axiom-cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let earlier: u64 = block.parse::<u64>().unwrap() - 1;
+    let headers: Vec<String> = node
+        .group_headers(earlier)
+        .unwrap()
+        .iter()
+        .map(|h| format!("0x{}", hex::encode(h)))
+        .collect();
+    let headers_file = dir.join("headers.json");
+    std::fs::write(&headers_file, serde_json::to_string(&headers).unwrap()).unwrap();
+    let from_file =
+        json(with("propose-update", KEYS[1], &["--headers", headers_file.to_str().unwrap()]));
+    assert_eq!(from_file["claim"], "claimRecent");
+    assert_ne!(from_file["game"].as_str().unwrap(), honest);
+
     let funded = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+    let cast = |args: &[&str], file: &str| {
+        let out = Command::new(repo().join("contracts/tools/foundry"))
+            .arg("cast")
+            .args(args)
+            .args(["--rpc-url", url])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let path = dir.join(file);
+        std::fs::write(&path, out.stdout).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let number = format!("{:#x}", block.parse::<u64>().unwrap());
+    let block_file = cast(&["rpc", "eth_getBlockByNumber", &number, "false"], "block.json");
+    let slots = format!("[\"{}\"]", B256::ZERO);
+    let proof_file = cast(&["rpc", "eth_getProof", funded, &slots, &number], "proof.json");
     let proposed = json(with(
         "propose-attestation",
         KEYS[1],
-        &["--block", &block, "--address", funded, "--slot", &format!("{}", B256::ZERO)],
+        &["--block-file", &block_file, "--proof-file", &proof_file],
     ));
+    assert_eq!(proposed["account"].as_str().unwrap().to_lowercase(), funded.to_lowercase());
     let game = proposed["game"].as_str().unwrap().to_string();
     let out = with("challenge", KEYS[3], &["--game", &game, "--warp"]);
     assert!(out.contains("defender wins"), "{out}");

@@ -5,12 +5,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use alloy::primitives::Address;
-use alloy_sol_types::SolValue;
+use alloy::primitives::{keccak256, Address};
+use axon_axiom::header::BlockHeader;
 use axon_dispute::axiom::claims::{deploy_axiom, AxiomDeployment};
 use axon_dispute::axiom::client::{
-    attestation_store, block_witness, cached_group, game_input, group_output, group_store,
-    ClaimKind, FinishedRun, Guests,
+    block_witness, cached_group, game_input, group_output, group_store, ClaimKind, FinishedRun,
+    Guests,
 };
 use axon_dispute::axiom::{self, Node};
 use axon_dispute::chain::RpcChain;
@@ -135,14 +135,30 @@ pub(crate) fn run(command: AxiomCommand) -> Result<()> {
                 "max_depth": max_depth,
             }))
         }
-        AxiomCommand::ProposeUpdate { chain, contracts, block } => {
+        AxiomCommand::ProposeUpdate { chain, contracts, block, headers } => {
             let mut s = Session::open(&chain, &contracts)?;
-            let anchor = s.node.header(block)?.hash_slow();
-            let (_, store) = group_store(&s.node, anchor)?;
+            let (block, anchor, store) = match (block, headers) {
+                (_, Some(path)) => {
+                    let headers = axiom::read_headers(&path)?;
+                    let last = headers
+                        .last()
+                        .ok_or_else(|| Error::Chain(format!("{}: no headers", path.display())))?;
+                    let number = BlockHeader::decode(last, headers.len() - 1)
+                        .map_err(|e| Error::Chain(format!("{}: {e}", path.display())))?
+                        .number();
+                    (number, keccak256(last), axiom::header_chain_store(&headers)?)
+                }
+                (Some(block), None) => {
+                    let anchor = s.node.header(block)?.hash_slow();
+                    (block, anchor, group_store(&s.node, anchor)?.1)
+                }
+                (None, None) => return Err(Error::Chain("give --block or --headers".into())),
+            };
             let run = FinishedRun::new(&s.guests.header_chain, store)?.succeeded()?;
             let update = group_output(&run)?;
             let head = s.node.latest_number()?;
-            let recent = head.saturating_sub(block) < 256 && block < head + 1;
+            // `blockhash` covers the 256 blocks before the one the claim lands in.
+            let recent = block <= head && head - block < 256;
             let claimed = if recent {
                 let number = u32::try_from(block)
                     .map_err(|_| Error::Chain(format!("block {block} past uint32")))?;
@@ -187,11 +203,27 @@ pub(crate) fn run(command: AxiomCommand) -> Result<()> {
                 "gas": receipt.gas_used,
             }))
         }
-        AxiomCommand::ProposeAttestation { chain, contracts, block, address, slots } => {
+        AxiomCommand::ProposeAttestation {
+            chain,
+            contracts,
+            block,
+            address,
+            slots,
+            block_file,
+            proof_file,
+        } => {
             let mut s = Session::open(&chain, &contracts)?;
-            let (_, claim) = s.node.storage_claim(block, address, slots)?;
+            let (raw_header, claim) = match (block, address, block_file, proof_file) {
+                (_, _, Some(block), Some(proof)) => axiom::read_storage_claim(&block, &proof)?,
+                (Some(block), Some(address), ..) => s.node.storage_claim(block, address, slots)?,
+                _ => return Err(Error::Chain("give --block and --address, or the files".into())),
+            };
+            let header = BlockHeader::decode(&raw_header, 0)
+                .map_err(|e| Error::Chain(format!("the block's header: {e}")))?;
+            let block = header.number();
+            let address = claim.account;
             let witness = block_witness(&s.node, &mut s.chain, &s.contracts, block)?;
-            let store = attestation_store(&s.node, &claim.abi_encode())?;
+            let store = axiom::storage_proof_store(&raw_header, &claim);
             let run = FinishedRun::new(&s.guests.storage_proof, store)?.succeeded()?;
             let claimed = s.contracts.attest_slots(
                 &mut s.chain,
@@ -351,9 +383,13 @@ pub(crate) enum AxiomCommand {
         chain: ChainArgs,
         #[command(flatten)]
         contracts: ContractArgs,
-        /// The anchor block.
-        #[arg(long)]
-        block: u64,
+        /// The anchor block, its group's headers fetched from the data node.
+        #[arg(long, required_unless_present = "headers")]
+        block: Option<u64>,
+        /// A JSON array of hex raw headers, oldest first, from a group's first block to the
+        /// anchor (instead of fetching them).
+        #[arg(long, conflicts_with = "block")]
+        headers: Option<PathBuf>,
     },
     /// Apply the update a won update game proves (`updateRecent` / `updateOld`).
     ApplyUpdate {
@@ -372,15 +408,22 @@ pub(crate) enum AxiomCommand {
         chain: ChainArgs,
         #[command(flatten)]
         contracts: ContractArgs,
-        /// The block.
-        #[arg(long)]
-        block: u64,
+        /// The block (with --address and --slot: the proofs from the data node's
+        /// `eth_getProof`).
+        #[arg(long, required_unless_present = "proof_file", requires = "address")]
+        block: Option<u64>,
         /// The account.
         #[arg(long)]
-        address: Address,
+        address: Option<Address>,
         /// A storage slot (repeatable).
-        #[arg(long = "slot", required = true)]
+        #[arg(long = "slot")]
         slots: Vec<alloy::primitives::B256>,
+        /// An `eth_getBlockByNumber` result saved as JSON (instead of the node's).
+        #[arg(long, conflicts_with = "block", requires = "proof_file")]
+        block_file: Option<PathBuf>,
+        /// An `eth_getProof` result saved as JSON, for the block of --block-file.
+        #[arg(long, conflicts_with = "block", requires = "block_file")]
+        proof_file: Option<PathBuf>,
     },
     /// Record the attestation a won attestation game proves (`finalizeAttestation`).
     ApplyAttestation {
