@@ -804,4 +804,11 @@ fn the_axiom_cli_proposes_challenges_and_applies_on_anvil() {
     contracts
         .finalize_statistics(&mut chain, liar, ok.game, &honest_stats.witness, &honest_stats.stdout)
         .unwrap();
+    let expected = SlotStats::abi_decode(&honest_stats.stdout).unwrap();
+    let stored = contracts.statistics(&mut chain, expected.attestationsHash).unwrap();
+    assert_eq!(
+        (stored.count, stored.sum, stored.min, stored.max),
+        (expected.count, expected.sum, expected.min, expected.max)
+    );
+    assert_eq!(expected.count, U256::from(1u64));
 }

@@ -13,7 +13,8 @@ pragma solidity 0.8.37;
 ///
 ///         Unlike Axonum's, the library checks what came back: a failed inference (a missing
 ///         model, a malformed input, an output size the model does not produce) reverts with
-///         the precompile's own reason, `InferenceFailed(string)`; a chain without the
+///         the precompile's own reason, `InferenceFailed(string)` (`InferenceOutOfGas` when it
+///         failed without one: out of gas); a chain without the
 ///         precompile (a call to `0xa1` that returns nothing) reverts `InferenceUnavailable`;
 ///         and an answer that is not exactly `output_size` bytes reverts
 ///         `InferenceOutputMismatch` instead of handing back a `bytes` of another length.
@@ -26,6 +27,12 @@ library AILib {
 
     /// @notice Thrown when the chain has no `inference` precompile (the call returned nothing).
     error InferenceUnavailable();
+
+    /// @notice Thrown when the precompile failed without a reason: it ran out of gas.
+    error InferenceOutOfGas();
+
+    /// @notice Thrown by `argmaxInt8` for no logits.
+    error NoLogits();
 
     /// @notice Thrown when the precompile's answer is not `uint256 outputSize ‖ output` of
     ///         `outputSize + 32` bytes.
@@ -57,12 +64,13 @@ library AILib {
                 add(_outputSize, 0x20)
             )
             returned := returndatasize()
-            if iszero(ok) {
+            if and(iszero(ok), gt(returned, 0)) {
                 let reason := mload(0x40)
                 returndatacopy(reason, 0, returned)
                 revert(reason, returned)
             }
         }
+        if (!ok) revert InferenceOutOfGas();
         if (returned == 0) revert InferenceUnavailable();
         if (returned != _outputSize + 32 || output_.length != _outputSize) {
             revert InferenceOutputMismatch(_outputSize, returned);
@@ -72,6 +80,7 @@ library AILib {
     /// @notice The class an int8 model's logits pick: the first index of the largest logit
     ///         (the engine's greedy choice).
     function argmaxInt8(bytes memory _logits) internal pure returns (uint256 index_) {
+        if (_logits.length == 0) revert NoLogits();
         int8 best = type(int8).min;
         for (uint256 i = 0; i < _logits.length; i++) {
             int8 logit = int8(uint8(_logits[i]));

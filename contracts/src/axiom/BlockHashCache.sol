@@ -12,7 +12,8 @@ import {
     IncompleteGroup,
     NextGroupMismatch,
     NotRecentlyAnchored,
-    OutputMismatch
+    OutputMismatch,
+    StaleUpdate
 } from "src/axiom/Errors.sol";
 
 /// @title BlockHashCache
@@ -32,11 +33,14 @@ import {
 ///           be the `prevHash` of the next group's cached entry, so the update extends the
 ///           cache backwards from what is already proven.
 ///         Once the claim's game has resolved for the claimant, `updateRecent` / `updateOld`
-///         apply the output the final state commits to, and emit V0's `UpdateEvent`.
+///         apply the output the final state commits to, and emit V0's `UpdateEvent`. An
+///         entry only grows: an update must cover more of its group than the cached one
+///         (`cachedNumFinal`), so a won update applies once and an older one cannot replace a
+///         newer one.
 ///
-///         Unlike V0's, `isBlockHashValid` also requires the block to lie below `numFinal`:
-///         past it the tree's leaves are zero, and V0 accepted a witness of a zero "hash"
-///         there only because it refused zero hashes elsewhere.
+///         `isBlockHashValid` returns `false` where V0's reverts (a zero hash, an uncached
+///         group), and also for a block at or past `numFinal` (defence in depth: the leaves
+///         there are zero, so only a zero hash could have a path).
 contract BlockHashCache is IBlockHashCache, OptimisticClaims {
     /// @notice The output of the header-chain guest (`axon_axiom::group::GroupClaimAbi`).
     /// @param start The group's first block (a multiple of 1024).
@@ -61,6 +65,9 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
 
     /// @inheritdoc IBlockHashCache
     mapping(uint32 => bytes32) public historicalRoots;
+
+    /// @notice The `numFinal` of each cached group's entry (0: none): an update must raise it.
+    mapping(uint32 => uint32) public cachedNumFinal;
 
     /// @notice The games whose anchor `claimRecent` checked against `blockhash()`.
     mapping(IDisputeGame => bool) public recentlyAnchored;
@@ -175,6 +182,11 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
         bytes32 output = keccak256(abi.encode(_update));
         bytes32 committed = _acceptedCommitment(_proof);
         if (committed != output) revert OutputMismatch(committed, output);
+        uint32 cached = cachedNumFinal[_update.start];
+        if (_update.numFinal <= cached) {
+            revert StaleUpdate(_update.start, cached, _update.numFinal);
+        }
+        cachedNumFinal[_update.start] = _update.numFinal;
         historicalRoots[_update.start] =
             keccak256(abi.encodePacked(_update.prevHash, _update.root, _update.numFinal));
         emit UpdateEvent(_update.start, _update.prevHash, _update.root, _update.numFinal);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
+import { GameType } from "src/dispute/lib/Types.sol";
 
 ////////////////////////////////////////////////////////////////
 //                  `OptimisticClaims` errors                 //
@@ -15,8 +16,16 @@ error ClaimNotValidStatus(uint8 status);
 ///         and its bond was paid by whoever created it).
 error GameAlreadyBonded(IDisputeGame game);
 
-/// @notice Thrown when a game is not the factory's game of this contract's game type.
+/// @notice Thrown when a game is not the factory's game of this contract's game type, as a
+///         clone of the implementation the type had when the contract was deployed.
 error UnknownGame(IDisputeGame game);
+
+/// @notice Thrown at deployment when the game type has no implementation.
+error NoGameImplementation(GameType gameType);
+
+/// @notice Thrown when a guest input is not the canonical ABI encoding of what it decodes to
+///         (one claim, one input, one game).
+error NonCanonicalEncoding();
 
 ////////////////////////////////////////////////////////////////
 //                   `BlockHashCache` errors                  //
@@ -35,6 +44,11 @@ error OutputMismatch(bytes32 expected, bytes32 actual);
 
 /// @notice Thrown by `updateOld` unless the update covers a whole group.
 error IncompleteGroup(uint32 numFinal);
+
+/// @notice Thrown when an update would not extend the cached entry of its group: entries
+///         only grow (`numFinal` increases), so an older update cannot be replayed over a
+///         newer one.
+error StaleUpdate(uint32 start, uint32 cachedNumFinal, uint32 numFinal);
 
 /// @notice Thrown by `updateOld` when the next group's cached entry is not
 ///         `keccak256(anchor ‖ nextRoot ‖ nextNumFinal)`.

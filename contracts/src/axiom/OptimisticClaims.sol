@@ -6,7 +6,12 @@ import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 import { LibGameOutput, OutputProof } from "src/dispute/lib/LibGameOutput.sol";
 import { Claim, GameType } from "src/dispute/lib/Types.sol";
 import { AxonABI } from "src/riscv/lib/AxonABI.sol";
-import { ClaimNotValidStatus, GameAlreadyBonded, UnknownGame } from "src/axiom/Errors.sol";
+import {
+    ClaimNotValidStatus,
+    GameAlreadyBonded,
+    NoGameImplementation,
+    UnknownGame
+} from "src/axiom/Errors.sol";
 
 /// @title OptimisticClaims
 /// @notice A contract that accepts the outputs of one guest program optimistically: a claim
@@ -17,20 +22,31 @@ import { ClaimNotValidStatus, GameAlreadyBonded, UnknownGame } from "src/axiom/E
 ///         final state and a memory proof of its output commitment (`LibGameOutput`).
 ///
 ///         Games are the factory's, one per `(game type, final state, input)`: a claim whose
-///         game exists already (someone created it at the factory directly) adopts it
-///         unbonded rather than failing, so nobody can block a claim by creating its game
-///         first.
+///         game exists already (someone created it at the factory directly) adopts it,
+///         unbonded (a bonded claim of an existing game reverts, and is retried without the
+///         bond). Only clones of the implementation the game type had when this contract was
+///         deployed count (`GAME_CODEHASH`): the factory's owner can point the type at another
+///         implementation, but not make this contract accept that one's games — a new
+///         implementation needs a new contract.
 abstract contract OptimisticClaims {
     /// @notice The factory games are created at.
     DisputeGameFactory internal immutable FACTORY;
     /// @notice The game type of the program whose outputs are accepted.
     GameType internal immutable GAME_TYPE;
+    /// @notice The code hash of the factory's EIP-1167 clones of the game type's
+    ///         implementation at deployment: its program, depth, clocks and verifier.
+    bytes32 internal immutable GAME_CODEHASH;
 
     /// @param _factory The factory games are created at.
-    /// @param _gameType The program's game type there.
+    /// @param _gameType The program's game type there (it must have an implementation).
     constructor(DisputeGameFactory _factory, GameType _gameType) {
         FACTORY = _factory;
         GAME_TYPE = _gameType;
+        address impl = address(_factory.gameImpls(_gameType));
+        if (impl == address(0)) revert NoGameImplementation(_gameType);
+        GAME_CODEHASH = keccak256(
+            abi.encodePacked(hex"363d3d373d3d3d363d73", impl, hex"5af43d82803e903d91602b57fd5bf3")
+        );
     }
 
     /// @notice The factory games are created at.
@@ -74,6 +90,7 @@ abstract contract OptimisticClaims {
         returns (bytes32 commitment_)
     {
         IDisputeGame game = _proof.game;
+        if (address(game).codehash != GAME_CODEHASH) revert UnknownGame(game);
         (IDisputeGame known,) = FACTORY.games(GAME_TYPE, game.rootClaim(), game.extraData());
         if (address(known) != address(game)) revert UnknownGame(game);
         commitment_ = LibGameOutput.commitment(_proof);

@@ -10,6 +10,7 @@ import { StorageAttestations } from "src/axiom/StorageAttestations.sol";
 import {
     NoAttestedSlots,
     NoPendingStatistics,
+    NonCanonicalEncoding,
     OutputMismatch,
     SlotNotAttested
 } from "src/axiom/Errors.sol";
@@ -93,6 +94,7 @@ contract SlotStatistics is OptimisticClaims {
         returns (IDisputeGame game_)
     {
         AttestedSlot[] memory items = abi.decode(_items, (AttestedSlot[]));
+        if (keccak256(abi.encode(items)) != keccak256(_items)) revert NonCanonicalEncoding();
         if (items.length == 0) revert NoAttestedSlots();
         bytes32[] memory keys = new bytes32[](items.length);
         for (uint256 i = 0; i < items.length; i++) {

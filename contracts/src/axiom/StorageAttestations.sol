@@ -11,6 +11,7 @@ import {
     BlockHashMismatch,
     BlockHashNotCached,
     NoPendingAttestation,
+    NonCanonicalEncoding,
     OutputMismatch
 } from "src/axiom/Errors.sol";
 
@@ -124,6 +125,9 @@ contract StorageAttestations is OptimisticClaims {
             revert BlockHashNotCached(_blockData.blockNumber, _blockData.claimedBlockHash);
         }
         StorageClaim memory claim = abi.decode(_storageClaim, (StorageClaim));
+        if (keccak256(abi.encode(claim)) != keccak256(_storageClaim)) {
+            revert NonCanonicalEncoding();
+        }
         if (claim.blockHash != _blockData.claimedBlockHash) {
             revert BlockHashMismatch(_blockData.claimedBlockHash, claim.blockHash);
         }

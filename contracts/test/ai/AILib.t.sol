@@ -2,7 +2,7 @@
 pragma solidity 0.8.37;
 
 import { Test } from "test/lib/Test.sol";
-import { InferenceReplay, ShortInference } from "test/ai/InferenceReplay.sol";
+import { InferenceReplay, ShortInference, SilentFailure } from "test/ai/InferenceReplay.sol";
 import { AILib } from "src/ai/AILib.sol";
 import { AIContract } from "src/ai/examples/AIContract.sol";
 import { DigitBounty } from "src/ai/examples/DigitBounty.sol";
@@ -93,6 +93,19 @@ contract AILib_Test is Test {
         bytes memory input = _input(0);
         vm.expectRevert(abi.encodeWithSelector(AILib.InferenceOutputMismatch.selector, 10, 5));
         ai.inference(digits, input, 10);
+    }
+
+    function test_inference_silentFailure_reverts() external {
+        vm.etch(PRECOMPILE, address(new SilentFailure()).code);
+        bytes memory input = _input(0);
+        vm.expectRevert(AILib.InferenceOutOfGas.selector);
+        ai.inference(digits, input, 10);
+    }
+
+    function test_argmaxInt8_noLogits_reverts() external {
+        ArgmaxHarness harness = new ArgmaxHarness();
+        vm.expectRevert(AILib.NoLogits.selector);
+        harness.argmax("");
     }
 
     function test_argmaxInt8_firstLargest_succeeds() external {

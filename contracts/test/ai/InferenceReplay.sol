@@ -49,3 +49,11 @@ contract ShortInference {
         return hex"0102030405";
     }
 }
+
+/// @title SilentFailure
+/// @notice A precompile that fails without revert data (as one out of gas does).
+contract SilentFailure {
+    fallback(bytes calldata) external returns (bytes memory) {
+        revert();
+    }
+}

@@ -23,8 +23,10 @@ import {
     NextGroupMismatch,
     NotRecentlyAnchored,
     OutputMismatch,
+    StaleUpdate,
     UnknownGame
 } from "src/axiom/Errors.sol";
+import { RISCV } from "src/riscv/RISCV.sol";
 
 /// @title BlockHashCache_Test
 /// @notice Claims and updates of the block-hash cache with the header-chain guest's real runs
@@ -73,6 +75,33 @@ contract BlockHashCache_Test is AxiomTestBase {
         assertEq(update.prevHash, bytes32(0), "genesis has no parent");
         cache.updateOld(next.root, next.numFinal, _outputProof(game, ".old.run"), update);
         assertEq(cache.historicalRoots(0), _entry(update));
+    }
+
+    /// @notice A won update applies once: replaying it, or an older one, cannot shrink an
+    ///         entry.
+    function test_updateRecent_replay_reverts() external {
+        IDisputeGame game = _claimRecent();
+        _win(game);
+        OutputProof memory proof = _outputProof(game, ".recent.run");
+        BlockHashCache.GroupUpdate memory update = _update(".recent.run");
+        cache.updateRecent(proof, update);
+        assertEq(uint256(cache.cachedNumFinal(1024)), 477);
+        vm.expectRevert(
+            abi.encodeWithSelector(StaleUpdate.selector, uint32(1024), uint32(477), uint32(477))
+        );
+        cache.updateRecent(proof, update);
+    }
+
+    /// @notice A game type pointed at another implementation after the cache was deployed
+    ///         (the factory owner's power) makes games the cache does not accept.
+    function test_updateRecent_gameOfAnotherImplementation_reverts() external {
+        _register(RISCV(address(0x1234)), HEADER_TYPE, ".recent.run.prestate");
+        IDisputeGame game = _claimRecent();
+        _win(game);
+        OutputProof memory proof = _outputProof(game, ".recent.run");
+        BlockHashCache.GroupUpdate memory update = _update(".recent.run");
+        vm.expectRevert(abi.encodeWithSelector(UnknownGame.selector, game));
+        cache.updateRecent(proof, update);
     }
 
     function test_claimRecent_unavailableBlockhash_reverts() external {

@@ -15,6 +15,7 @@ import {
     BlockHashMismatch,
     BlockHashNotCached,
     NoPendingAttestation,
+    NonCanonicalEncoding,
     OutputMismatch
 } from "src/axiom/Errors.sol";
 
@@ -101,6 +102,18 @@ contract StorageAttestations_Test is AxiomTestBase {
             abi.encodeWithSelector(BlockHashNotCached.selector, BLOCK, w.claimedBlockHash)
         );
         attestations.attestSlots{ value: bond }(w, finalState, claim);
+    }
+
+    /// @notice One claim, one encoding: bytes that decode to the claim but are not its
+    ///         canonical encoding (here with a trailing word) are refused.
+    function test_attestSlots_nonCanonicalClaim_reverts() external {
+        IBlockHashCache.BlockHashWitness memory w = _witness(".storage.witness");
+        uint256 bond = _bond();
+        Claim finalState = Claim.wrap(_bytes32(".storage.stateHash"));
+        bytes memory padded = bytes.concat(_bytes(".storage.storageClaim"), bytes32(0));
+        vm.prank(PROPOSER);
+        vm.expectRevert(NonCanonicalEncoding.selector);
+        attestations.attestSlots{ value: bond }(w, finalState, padded);
     }
 
     function test_attestSlots_claimAboutAnotherBlock_reverts() external {

@@ -329,6 +329,26 @@ impl AxiomDeployment {
         required_bond(chain, implementation, Position::ROOT)
     }
 
+    /// The bond a claim of `final_state` on `input` takes: the root bond, or none when its game
+    /// exists already (the contracts adopt it).
+    fn claim_bond(
+        &self,
+        chain: &mut dyn Chain,
+        game_type: u32,
+        final_state: Hash,
+        input: B256,
+    ) -> Result<U256> {
+        let lookup = IDisputeGameFactory::gamesCall {
+            gameType: game_type,
+            rootClaim: final_state.into(),
+            extraData: extra_data(input).into(),
+        };
+        if view(chain, self.dispute.factory, lookup)?.proxy != Address::ZERO {
+            return Ok(U256::ZERO);
+        }
+        self.root_bond(chain, game_type)
+    }
+
     /// The game of `game_type` claiming `final_state` on `input`.
     fn game_of(
         &self,
@@ -359,7 +379,7 @@ impl AxiomDeployment {
         anchor: B256,
         final_state: Hash,
     ) -> Result<Claimed> {
-        let bond = self.root_bond(chain, self.header_game_type)?;
+        let bond = self.claim_bond(chain, self.header_game_type, final_state, anchor)?;
         let call = IBlockHashCache::claimRecentCall {
             blockNumber: block_number,
             finalState: final_state.into(),
@@ -394,7 +414,7 @@ impl AxiomDeployment {
         anchor: B256,
         final_state: Hash,
     ) -> Result<Claimed> {
-        let bond = self.root_bond(chain, self.header_game_type)?;
+        let bond = self.claim_bond(chain, self.header_game_type, final_state, anchor)?;
         let call = IBlockHashCache::claimOldCall { anchor, finalState: final_state.into() };
         let receipt = send(chain, from, self.cache, bond, call)?;
         let game = self.game_of(chain, self.header_game_type, final_state, anchor)?;
@@ -440,9 +460,9 @@ impl AxiomDeployment {
         claim: &StorageClaim,
         final_state: Hash,
     ) -> Result<Claimed> {
-        let bond = self.root_bond(chain, self.storage_game_type)?;
         let bytes = claim.abi_encode();
         let input = keccak256(&bytes);
+        let bond = self.claim_bond(chain, self.storage_game_type, final_state, input)?;
         let call = IStorageAttestations::attestSlotsCall {
             blockData: block.clone(),
             finalState: final_state.into(),
@@ -481,7 +501,7 @@ impl AxiomDeployment {
         items: &[u8],
         final_state: Hash,
     ) -> Result<Claimed> {
-        let bond = self.root_bond(chain, self.stats_game_type)?;
+        let bond = self.claim_bond(chain, self.stats_game_type, final_state, keccak256(items))?;
         let call = ISlotStatistics::claimStatisticsCall {
             finalState: final_state.into(),
             items: items.to_vec().into(),
@@ -505,6 +525,12 @@ impl AxiomDeployment {
             .map_err(|e| Error::Chain(format!("not a SlotStats: {e}")))?;
         let call = ISlotStatistics::finalizeStatisticsCall { proof: witness.proof(game), stats };
         send(chain, from, self.statistics, U256::ZERO, call)
+    }
+
+    /// The finalized statistics of the attested values behind `attestations_hash`.
+    pub fn statistics(&self, chain: &mut dyn Chain, attestations_hash: B256) -> Result<SlotStats> {
+        let call = ISlotStatistics::statisticsCall { attestationsHash: attestations_hash };
+        view(chain, self.statistics, call)
     }
 
     /// Whether V0's key `key` is attested.
@@ -531,6 +557,9 @@ pub fn block_hash_witness(
     prev_hash: B256,
     number: u64,
 ) -> Result<BlockHashWitness> {
+    if hashes.len() as u64 > GROUP_SIZE {
+        return Err(Error::Chain(format!("{} hashes: a group has at most 1024", hashes.len())));
+    }
     let side = (number % GROUP_SIZE) as usize;
     let hash = *hashes
         .get(side)

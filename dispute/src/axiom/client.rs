@@ -16,11 +16,9 @@ use super::claims::{
     block_hash_witness, AxiomDeployment, BlockHashWitness, GroupUpdate, IBlockHashCache,
     ISlotStatistics, IStorageAttestations, OutputWitness,
 };
-use super::{
-    finish_guest, hashed_input_store, header_chain_store, load_guest, storage_proof_store, Node,
-};
+use super::{finish_guest, hashed_input_store, header_chain_store, load_guest, Node};
 use crate::chain::{view, Chain};
-use crate::contracts::IDisputeGame;
+use crate::contracts::{IDisputeGame, IDisputeGameFactory};
 use crate::{Error, Result, VmTraceProvider};
 
 /// Steps between the checkpoints of a claim's trace: a whole group's run (34M steps) keeps
@@ -137,13 +135,15 @@ pub fn group_store(node: &Node, anchor: B256) -> Result<(u64, PreimageStore)> {
     Ok((number, header_chain_store(&headers)?))
 }
 
-/// The storage-proof guest's preimages for `claim` (ABI-encoded): the claim, and the header
-/// of its block from the node.
+/// The storage-proof guest's preimages for `claim` (ABI-encoded, exactly the bytes the game's
+/// input hashes): the claim, and the header of its block from the node.
 pub fn attestation_store(node: &Node, claim: &[u8]) -> Result<PreimageStore> {
     let decoded = StorageClaim::decode(claim)
         .map_err(|e| Error::Chain(format!("the published storage claim: {e}")))?;
     let header = node.header_by_hash(decoded.blockHash)?;
-    Ok(storage_proof_store(&alloy_rlp::encode(&header), &decoded))
+    let mut store = hashed_input_store(claim.to_vec());
+    store.insert_keccak(alloy_rlp::encode(&header));
+    Ok(store)
 }
 
 /// Rebuilds the input of `game`, a game of `contracts`' cache or attestations.
@@ -155,6 +155,14 @@ pub fn game_input(
 ) -> Result<GameInput> {
     let state = crate::game::read(chain, game)?;
     let game_type = view(chain, game, IDisputeGame::gameTypeCall {})?;
+    let lookup = IDisputeGameFactory::gamesCall {
+        gameType: game_type,
+        rootClaim: state.claims[0].value.into(),
+        extraData: state.extra_data.clone().into(),
+    };
+    if view(chain, contracts.dispute.factory, lookup)?.proxy != game {
+        return Err(Error::Chain(format!("{game} is not a game of the factory")));
+    }
     let input = match state.extra_data.as_slice() {
         [32, word @ ..] if word.len() == 32 => B256::from_slice(word),
         _ => return Err(Error::Chain(format!("game {game} is not over one 32-byte input"))),

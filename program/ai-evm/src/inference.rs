@@ -9,9 +9,10 @@
 //! runs out of gas before any work it cannot pay for:
 //! 1. [`GasSchedule::base`] plus [`GasSchedule::per_input_byte`] for every input byte;
 //! 2. the model's own cost, registered with it ([`RegisteredModel::gas`]) — what one run of
-//!    it costs in the fraud-proof VM, in the EVM's units. Axonum published no schedule and
-//!    forwards all gas; a fixed price per model keeps a block's gas a measure of the work a
-//!    dispute would have to re-do.
+//!    it costs in the fraud-proof VM, in the EVM's units, priced at its worst case (for a
+//!    llama model: a whole `seq_len` generated). Axonum published no schedule and forwards
+//!    all gas; a fixed price per model keeps a block's gas a bound on the work a dispute
+//!    would have to re-do.
 //!
 //! A request that cannot run — shorter than its 64-byte header, an unknown model, an input
 //! the model refuses, an `output_size` the model does not produce — reverts with
@@ -116,7 +117,8 @@ pub fn run(
     models: &mut impl ModelSource,
 ) -> Outcome {
     let input_bytes = calldata.len().saturating_sub(Request::HEADER_BYTES) as u64;
-    let mut gas_used = schedule.base.saturating_add(schedule.per_input_byte * input_bytes);
+    let mut gas_used =
+        schedule.base.saturating_add(schedule.per_input_byte.saturating_mul(input_bytes));
     if gas_used > gas_limit {
         return Outcome::OutOfGas;
     }

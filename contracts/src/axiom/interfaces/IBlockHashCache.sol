@@ -2,9 +2,11 @@
 pragma solidity 0.8.37;
 
 /// @title IBlockHashCache
-/// @notice What Axiom V0's `IAxiomV0` gives its readers, unchanged: the cache of Merkle roots
-///         of 1024-block groups of block hashes, the witness that proves one block hash
-///         against it, and the event of each update.
+/// @notice What Axiom V0's `IAxiomV0` gives its readers: the cache of Merkle roots of
+///         1024-block groups of block hashes, the witness that proves one block hash against
+///         it (same struct, same check, but `false` where V0 reverts), and the event of each
+///         update. V0's `isRecentBlockHashValid` (a plain `blockhash` check) and `getEmptyHash`
+///         are not part of it.
 interface IBlockHashCache {
     /// @notice A block hash and its path in its group's tree.
     /// @param blockNumber The block.

@@ -50,7 +50,8 @@ library LibGameOutput {
             revert FinalStateMismatch(Claim.unwrap(rootClaim), stateHash);
         }
         bytes calldata proof = _proof.commitmentProof;
-        leaf_ = LibMemory.readLeaf(proof, 0, AxonABI.OUTPUT_COMMITMENT, state.memRoot);
-        if (proof.length != LibMemory.proofLength(proof, 0)) revert InvalidCommitmentProof();
+        uint256 length;
+        (leaf_,, length) = LibMemory.proveLeaf(proof, 0, AxonABI.OUTPUT_COMMITMENT, state.memRoot);
+        if (proof.length != length) revert InvalidCommitmentProof();
     }
 }

@@ -67,7 +67,10 @@ impl GuestArgs {
 struct Session {
     chain: RpcChain,
     from: Address,
+    /// The data node.
     node: Node,
+    /// The settlement chain, read-only (its head and block hashes).
+    settlement: Node,
     contracts: AxiomDeployment,
     guests: Guests,
 }
@@ -77,13 +80,21 @@ impl Session {
         let mut rpc = connect(chain)?;
         let from = sender(&rpc)?;
         let node = Node::connect(contracts.data_rpc_url.as_deref().unwrap_or(&chain.rpc_url))?;
+        let settlement = Node::connect(&chain.rpc_url)?;
         let deployment = AxiomDeployment::at(
             &mut rpc,
             contracts.cache,
             contracts.attestations,
             contracts.statistics,
         )?;
-        Ok(Self { chain: rpc, from, node, contracts: deployment, guests: contracts.guests.load()? })
+        Ok(Self {
+            chain: rpc,
+            from,
+            node,
+            settlement,
+            contracts: deployment,
+            guests: contracts.guests.load()?,
+        })
     }
 }
 
@@ -156,10 +167,16 @@ pub(crate) fn run(command: AxiomCommand) -> Result<()> {
             };
             let run = FinishedRun::new(&s.guests.header_chain, store)?.succeeded()?;
             let update = group_output(&run)?;
-            let head = s.node.latest_number()?;
-            // `blockhash` covers the 256 blocks before the one the claim lands in.
+            // `blockhash` (on the settlement chain) covers the 256 blocks before the one the
+            // claim lands in; older anchors must end a group whose successor is cached.
+            let head = s.settlement.latest_number()?;
             let recent = block <= head && head - block < 256;
             let claimed = if recent {
+                if s.settlement.header(block)?.hash_slow() != anchor {
+                    return Err(Error::Chain(format!(
+                        "block {block} of the settlement chain is not the data's {anchor}"
+                    )));
+                }
                 let number = u32::try_from(block)
                     .map_err(|_| Error::Chain(format!("block {block} past uint32")))?;
                 s.contracts.claim_recent(
@@ -170,6 +187,21 @@ pub(crate) fn run(command: AxiomCommand) -> Result<()> {
                     run.witness.state_hash,
                 )?
             } else {
+                let next_start = update
+                    .start
+                    .checked_add(GROUP_SIZE32)
+                    .filter(|_| update.numFinal == GROUP_SIZE32)
+                    .ok_or_else(|| {
+                        Error::Chain(format!(
+                            "block {block} is neither among the chain's last 256 nor the last of its group"
+                        ))
+                    })?;
+                let next = cached_group(&s.node, &mut s.chain, &s.contracts, next_start)?;
+                if next.is_none_or(|next| next.prevHash != anchor) {
+                    return Err(Error::Chain(format!(
+                        "the group from block {next_start} is not cached with {anchor} as its prevHash"
+                    )));
+                }
                 s.contracts.claim_old(&mut s.chain, s.from, anchor, run.witness.state_hash)?
             };
             print_json(&serde_json::json!({
@@ -189,7 +221,9 @@ pub(crate) fn run(command: AxiomCommand) -> Result<()> {
             let receipt = if s.contracts.recently_anchored(&mut s.chain, game)? {
                 s.contracts.update_recent(&mut s.chain, s.from, game, &run.witness, &update)?
             } else {
-                let next_start = update.start + GROUP_SIZE32;
+                let next_start = update.start.checked_add(GROUP_SIZE32).ok_or_else(|| {
+                    Error::Chain(format!("no group after block {}", update.start))
+                })?;
                 let next = cached_group(&s.node, &mut s.chain, &s.contracts, next_start)?
                     .ok_or_else(|| {
                         Error::Chain(format!("the group from {next_start} is not cached"))
@@ -376,8 +410,9 @@ pub(crate) enum AxiomCommand {
         artifacts: PathBuf,
     },
     /// Claim the block-hash group ending at --block (its group's first block to it): with
-    /// `claimRecent` when the block is among the chain's last 256, else with `claimOld`
-    /// (the block then ends its group, and the next group must be cached). Prints the game.
+    /// `claimRecent` when the block is among the settlement chain's last 256, else with
+    /// `claimOld` (the block must then end its group, and the next group be cached with its
+    /// hash as prevHash). Prints the game.
     ProposeUpdate {
         #[command(flatten)]
         chain: ChainArgs,
