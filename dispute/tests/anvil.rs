@@ -402,9 +402,9 @@ fn optimistic_axiom_claims_finalize_or_lose_their_dispute_on_anvil() {
     use alloy::primitives::{keccak256, B256, U256};
     use alloy_sol_types::SolValue;
     use axon_axiom::attest::{StorageAttestation, StorageClaim};
-    use axon_axiom::group::GroupClaimAbi;
     use axon_dispute::axiom::claims::{
-        block_hash_witness, deploy_axiom, extra_data, IHistoricHolderGate, OutputWitness,
+        block_hash_witness, deploy_axiom, extra_data, GroupUpdate, IHistoricHolderGate,
+        OutputWitness,
     };
     use axon_dispute::axiom::{self, finish_guest, load_guest};
     use axon_dispute::chain::{send, view};
@@ -517,7 +517,7 @@ fn optimistic_axiom_claims_finalize_or_lose_their_dispute_on_anvil() {
     let store = axiom::header_chain_store(&headers).unwrap();
     let (vm, host) = finish_guest(&headers_guest, store.clone()).unwrap();
     let honest = OutputWitness::of(&vm);
-    let update = GroupClaimAbi::abi_decode(&host.stdout).unwrap();
+    let update = GroupUpdate::abi_decode(&host.stdout).unwrap();
     let mut wrong = update.clone();
     wrong.root = keccak256(b"not the group's root");
     let forged = OutputWitness::forged(&vm, &wrong.abi_encode()).unwrap();

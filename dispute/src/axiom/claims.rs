@@ -9,9 +9,9 @@
 //! honest trace of the same guest on the same input.
 
 use alloy::primitives::{keccak256, Address, FixedBytes, B256, U256};
-use alloy_sol_types::{sol, SolValue};
+use alloy_sol_types::{sol, SolCall, SolValue};
 use axon_axiom::attest::StorageClaim;
-use axon_axiom::group::{GroupClaimAbi, GROUP_SIZE};
+use axon_axiom::group::GROUP_SIZE;
 use axon_vm::abi::memory::OUTPUT_COMMITMENT;
 use axon_vm::{EncodedState, Halt, Hash, Vm};
 
@@ -31,7 +31,8 @@ sol! {
         bytes commitmentProof;
     }
 
-    /// `BlockHashCache.GroupUpdate`: the header-chain guest's output.
+    /// `BlockHashCache.GroupUpdate`: the header-chain guest's output (the same ABI as
+    /// `axon_axiom::group::GroupClaimAbi`, so the guest's stdout decodes as it).
     struct GroupUpdate {
         uint32 start;
         bytes32 prevHash;
@@ -329,28 +330,8 @@ impl AxiomDeployment {
         required_bond(chain, implementation, Position::ROOT)
     }
 
-    /// The bond a claim of `final_state` on `input` takes: the root bond, or none when its game
-    /// exists already (the contracts adopt it).
-    fn claim_bond(
-        &self,
-        chain: &mut dyn Chain,
-        game_type: u32,
-        final_state: Hash,
-        input: B256,
-    ) -> Result<U256> {
-        let lookup = IDisputeGameFactory::gamesCall {
-            gameType: game_type,
-            rootClaim: final_state.into(),
-            extraData: extra_data(input).into(),
-        };
-        if view(chain, self.dispute.factory, lookup)?.proxy != Address::ZERO {
-            return Ok(U256::ZERO);
-        }
-        self.root_bond(chain, game_type)
-    }
-
-    /// The game of `game_type` claiming `final_state` on `input`.
-    fn game_of(
+    /// The factory's game of `game_type` claiming `final_state` on `input` (zero if none).
+    fn lookup_game(
         &self,
         chain: &mut dyn Chain,
         game_type: u32,
@@ -362,11 +343,28 @@ impl AxiomDeployment {
             rootClaim: final_state.into(),
             extraData: extra_data(input).into(),
         };
-        let game = view(chain, self.dispute.factory, lookup)?.proxy;
+        Ok(view(chain, self.dispute.factory, lookup)?.proxy)
+    }
+
+    /// Sends the claim `call` to `contract`, which opens (or adopts) the game of `game_type`
+    /// claiming `final_state` on `input`: bonded with the root bond, or unbonded when the
+    /// game exists already (the contracts adopt it).
+    fn claim<C: SolCall>(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        contract: Address,
+        (game_type, final_state, input): (u32, Hash, B256),
+        call: C,
+    ) -> Result<Claimed> {
+        let exists = self.lookup_game(chain, game_type, final_state, input)? != Address::ZERO;
+        let bond = if exists { U256::ZERO } else { self.root_bond(chain, game_type)? };
+        let receipt = send(chain, from, contract, bond, call)?;
+        let game = self.lookup_game(chain, game_type, final_state, input)?;
         if game == Address::ZERO {
             return Err(Error::Chain("the claim made no game".into()));
         }
-        Ok(game)
+        Ok(Claimed { game, gas: receipt.gas_used })
     }
 
     /// Claims that the header-chain guest run from the hash `anchor` of recent block
@@ -379,14 +377,11 @@ impl AxiomDeployment {
         anchor: B256,
         final_state: Hash,
     ) -> Result<Claimed> {
-        let bond = self.claim_bond(chain, self.header_game_type, final_state, anchor)?;
         let call = IBlockHashCache::claimRecentCall {
             blockNumber: block_number,
             finalState: final_state.into(),
         };
-        let receipt = send(chain, from, self.cache, bond, call)?;
-        let game = self.game_of(chain, self.header_game_type, final_state, anchor)?;
-        Ok(Claimed { game, gas: receipt.gas_used })
+        self.claim(chain, from, self.cache, (self.header_game_type, final_state, anchor), call)
     }
 
     /// Applies the update a won `claim_recent` game proves.
@@ -396,11 +391,11 @@ impl AxiomDeployment {
         from: Address,
         game: Address,
         witness: &OutputWitness,
-        update: &GroupClaimAbi,
+        update: &GroupUpdate,
     ) -> Result<Receipt> {
         let call = IBlockHashCache::updateRecentCall {
             proof: witness.proof(game),
-            update: group_update(update),
+            update: update.clone(),
         };
         send(chain, from, self.cache, U256::ZERO, call)
     }
@@ -414,11 +409,8 @@ impl AxiomDeployment {
         anchor: B256,
         final_state: Hash,
     ) -> Result<Claimed> {
-        let bond = self.claim_bond(chain, self.header_game_type, final_state, anchor)?;
         let call = IBlockHashCache::claimOldCall { anchor, finalState: final_state.into() };
-        let receipt = send(chain, from, self.cache, bond, call)?;
-        let game = self.game_of(chain, self.header_game_type, final_state, anchor)?;
-        Ok(Claimed { game, gas: receipt.gas_used })
+        self.claim(chain, from, self.cache, (self.header_game_type, final_state, anchor), call)
     }
 
     /// Applies the update a won `claim_old` game proves, before the cached group `next`.
@@ -428,14 +420,14 @@ impl AxiomDeployment {
         from: Address,
         game: Address,
         witness: &OutputWitness,
-        update: &GroupClaimAbi,
+        update: &GroupUpdate,
         next: &GroupUpdate,
     ) -> Result<Receipt> {
         let call = IBlockHashCache::updateOldCall {
             nextRoot: next.root,
             nextNumFinal: next.numFinal,
             proof: witness.proof(game),
-            update: group_update(update),
+            update: update.clone(),
         };
         send(chain, from, self.cache, U256::ZERO, call)
     }
@@ -462,15 +454,13 @@ impl AxiomDeployment {
     ) -> Result<Claimed> {
         let bytes = claim.abi_encode();
         let input = keccak256(&bytes);
-        let bond = self.claim_bond(chain, self.storage_game_type, final_state, input)?;
         let call = IStorageAttestations::attestSlotsCall {
             blockData: block.clone(),
             finalState: final_state.into(),
             storageClaim: bytes.into(),
         };
-        let receipt = send(chain, from, self.attestations, bond, call)?;
-        let game = self.game_of(chain, self.storage_game_type, final_state, input)?;
-        Ok(Claimed { game, gas: receipt.gas_used })
+        let game = (self.storage_game_type, final_state, input);
+        self.claim(chain, from, self.attestations, game, call)
     }
 
     /// Records the attestation a won `attest_slots` game proves: `attestation` is the guest's
@@ -501,14 +491,12 @@ impl AxiomDeployment {
         items: &[u8],
         final_state: Hash,
     ) -> Result<Claimed> {
-        let bond = self.claim_bond(chain, self.stats_game_type, final_state, keccak256(items))?;
         let call = ISlotStatistics::claimStatisticsCall {
             finalState: final_state.into(),
             items: items.to_vec().into(),
         };
-        let receipt = send(chain, from, self.statistics, bond, call)?;
-        let game = self.game_of(chain, self.stats_game_type, final_state, keccak256(items))?;
-        Ok(Claimed { game, gas: receipt.gas_used })
+        let game = (self.stats_game_type, final_state, keccak256(items));
+        self.claim(chain, from, self.statistics, game, call)
     }
 
     /// Records the statistics a won `claim_statistics` game proves: `stats` is the guest's
@@ -536,16 +524,6 @@ impl AxiomDeployment {
     /// Whether V0's key `key` is attested.
     pub fn slot_attested(&self, chain: &mut dyn Chain, key: B256) -> Result<bool> {
         view(chain, self.attestations, IStorageAttestations::slotAttestationsCall { key })
-    }
-}
-
-/// The contracts' form of a header-chain output.
-pub fn group_update(update: &GroupClaimAbi) -> GroupUpdate {
-    GroupUpdate {
-        start: update.start,
-        prevHash: update.prevHash,
-        root: update.root,
-        numFinal: update.numFinal,
     }
 }
 

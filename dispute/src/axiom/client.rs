@@ -9,7 +9,7 @@ use alloy::primitives::{keccak256, Address, B256};
 use alloy::rpc::types::Filter;
 use alloy_sol_types::{SolEvent, SolValue};
 use axon_axiom::attest::StorageClaim;
-use axon_axiom::group::{GroupClaimAbi, GROUP_SIZE};
+use axon_axiom::group::GROUP_SIZE;
 use axon_vm::{CheckpointStore, Halt, PreimageStore, Program, Vm, VmConfig};
 
 use super::claims::{
@@ -272,7 +272,7 @@ pub fn block_witness(
 }
 
 /// The header-chain guest's output of `run`.
-pub fn group_output(run: &FinishedRun) -> Result<GroupClaimAbi> {
-    GroupClaimAbi::abi_decode(&run.stdout)
+pub fn group_output(run: &FinishedRun) -> Result<GroupUpdate> {
+    GroupUpdate::abi_decode(&run.stdout)
         .map_err(|e| Error::Chain(format!("the header-chain guest's output: {e}")))
 }
