@@ -331,7 +331,7 @@ impl AxiomDeployment {
     }
 
     /// The factory's game of `game_type` claiming `final_state` on `input` (zero if none).
-    fn lookup_game(
+    pub fn lookup_game(
         &self,
         chain: &mut dyn Chain,
         game_type: u32,

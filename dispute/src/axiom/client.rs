@@ -18,7 +18,7 @@ use super::claims::{
 };
 use super::{finish_guest, hashed_input_store, header_chain_store, load_guest, Node};
 use crate::chain::{view, Chain};
-use crate::contracts::{IDisputeGame, IDisputeGameFactory};
+use crate::contracts::IDisputeGame;
 use crate::{Error, Result, VmTraceProvider};
 
 /// Steps between the checkpoints of a claim's trace: a whole group's run (34M steps) keeps
@@ -108,6 +108,10 @@ pub struct GameInput {
     pub extra_data: Vec<u8>,
     /// The depth of the game.
     pub max_depth: u8,
+    /// The game's root claim: the final state its proposer claims.
+    pub root_claim: axon_vm::Hash,
+    /// The game's outcome when it was read.
+    pub status: crate::game::GameStatus,
 }
 
 impl GameInput {
@@ -155,18 +159,14 @@ pub fn game_input(
 ) -> Result<GameInput> {
     let state = crate::game::read(chain, game)?;
     let game_type = view(chain, game, IDisputeGame::gameTypeCall {})?;
-    let lookup = IDisputeGameFactory::gamesCall {
-        gameType: game_type,
-        rootClaim: state.claims[0].value.into(),
-        extraData: state.extra_data.clone().into(),
-    };
-    if view(chain, contracts.dispute.factory, lookup)?.proxy != game {
-        return Err(Error::Chain(format!("{game} is not a game of the factory")));
-    }
     let input = match state.extra_data.as_slice() {
         [32, word @ ..] if word.len() == 32 => B256::from_slice(word),
         _ => return Err(Error::Chain(format!("game {game} is not over one 32-byte input"))),
     };
+    let root = state.claims.first().ok_or_else(|| Error::Chain(format!("{game} has no root")))?;
+    if contracts.lookup_game(chain, game_type, root.value, input)? != game {
+        return Err(Error::Chain(format!("{game} is not a game of the factory")));
+    }
     let (kind, store) = if game_type == contracts.header_game_type {
         (ClaimKind::Update, group_store(node, input)?.1)
     } else if game_type == contracts.storage_game_type {
@@ -192,7 +192,14 @@ pub fn game_input(
             "game {game} is of type {game_type}, not an Axiom claim"
         )));
     };
-    Ok(GameInput { kind, store, extra_data: state.extra_data, max_depth: state.max_depth })
+    Ok(GameInput {
+        kind,
+        store,
+        root_claim: root.value,
+        extra_data: state.extra_data,
+        max_depth: state.max_depth,
+        status: state.status,
+    })
 }
 
 /// The guest input `contract` published for `game` in its event `E` (whose first indexed

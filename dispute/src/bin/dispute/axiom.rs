@@ -323,12 +323,11 @@ fn won_run(s: &mut Session, game: Address, kind: ClaimKind) -> Result<FinishedRu
     if input.kind != kind {
         return Err(Error::Chain(format!("game {game} decides a {:?} claim", input.kind)));
     }
-    let state = game::read(&mut s.chain, game)?;
-    if state.status != game::GameStatus::DefenderWins {
-        return Err(Error::Chain(format!("game {game} is {}: nothing to apply", state.status)));
+    if input.status != game::GameStatus::DefenderWins {
+        return Err(Error::Chain(format!("game {game} is {}: nothing to apply", input.status)));
     }
     let run = FinishedRun::new(s.guests.of(kind), input.store)?.succeeded()?;
-    if run.witness.state_hash != state.claims[0].value {
+    if run.witness.state_hash != input.root_claim {
         return Err(Error::Chain(format!(
             "game {game} claimed another final state than the guest's on this node's data"
         )));
