@@ -5,6 +5,7 @@
 //! engine's reason.
 
 mod artifacts;
+mod common;
 
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
 use axon_ai_evm::evm::AiPrecompiles;
@@ -23,6 +24,7 @@ use revm::state::AccountInfo;
 use revm::{Database, ExecuteCommitEvm, MainBuilder, MainContext};
 
 use artifacts::creation_code;
+use common::{digits_samples, repo};
 
 sol! {
     event Inference(bytes32 model_address, bytes input_data, uint256 output_size, bytes output);
@@ -41,10 +43,6 @@ type AiEvm =
 const USER: Address = Address::new([0x11; 20]);
 /// The digits model's registered cost per inference.
 const DIGITS_GAS: u64 = 20_000;
-
-fn repo() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// The digits model's address and the AI EVM with it registered, `USER` funded.
 fn ai_evm() -> (B256, AiEvm) {
@@ -105,28 +103,11 @@ fn deploy(evm: &mut AiEvm, file: &str, contract: &str, args: &[u8], value: U256)
     }
 }
 
-/// The digits test samples: int8 input and logits, and the label.
-fn samples() -> Vec<(Vec<u8>, Vec<u8>)> {
-    let tests: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(repo().join("fixtures/models/digits-test.json")).unwrap(),
-    )
-    .unwrap();
-    let bytes = |v: &serde_json::Value| -> Vec<u8> {
-        v.as_array().unwrap().iter().map(|x| x.as_i64().unwrap() as i8 as u8).collect()
-    };
-    tests["samples"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (bytes(&s["input"]), bytes(&s["logits"])))
-        .collect()
-}
-
 #[test]
 fn ai_contract_gets_the_engines_logits_from_the_precompile() {
     let (digits, mut evm) = ai_evm();
     let ai = deploy(&mut evm, "AIContract.sol", "AIContract", &[], U256::ZERO);
-    for (input, logits) in samples().iter().take(5) {
+    for (input, logits) in digits_samples().iter().take(5) {
         let call = inferenceCall {
             model_address: digits,
             input_data: input.clone().into(),
@@ -149,7 +130,7 @@ fn a_refused_request_reverts_with_the_engines_reason() {
     let ai = deploy(&mut evm, "AIContract.sol", "AIContract", &[], U256::ZERO);
     let call = inferenceCall {
         model_address: digits,
-        input_data: samples()[0].0.clone().into(),
+        input_data: digits_samples()[0].0.clone().into(),
         output_size: U256::from(11),
     };
     let result = send(&mut evm, TxKind::Call(ai), U256::ZERO, call.abi_encode());
@@ -168,7 +149,7 @@ fn an_inference_short_of_gas_reverts_out_of_gas() {
     let ai = deploy(&mut evm, "AIContract.sol", "AIContract", &[], U256::ZERO);
     let call = inferenceCall {
         model_address: digits,
-        input_data: samples()[0].0.clone().into(),
+        input_data: digits_samples()[0].0.clone().into(),
         output_size: U256::from(10),
     }
     .abi_encode();
@@ -201,7 +182,7 @@ fn digit_bounty_pays_for_what_the_model_reads_as_its_digit() {
         best
     };
     let (seven, other) = {
-        let all = samples();
+        let all = digits_samples();
         let seven = all.iter().find(|(_, l)| argmax(l) == 7).unwrap().0.clone();
         let other = all.iter().find(|(_, l)| argmax(l) != 7).unwrap().clone();
         (seven, other)

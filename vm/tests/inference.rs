@@ -1,17 +1,14 @@
 //! The `inference` guest against the engine run natively: the same output bytes, the same
 //! commitment in the final state, and the same per-operator output commitments.
 
-use std::path::PathBuf;
+mod common;
 
 use axon_ml::model::Request;
 use axon_ml::{Model, Output, Probe};
 use axon_vm::abi::{local, memory::OUTPUT_COMMITMENT};
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
+use common::{digits_samples, repo};
 use sha3::{Digest, Keccak256};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// Records what the guest's hint probe writes: `op- <name> <keccak>` per operator.
 #[derive(Default)]
@@ -70,19 +67,9 @@ fn stories260k_decodes_the_same_tokens_in_the_vm() {
 #[test]
 fn digits_classifier_gives_the_same_logits_in_the_vm() {
     let model = std::fs::read(repo().join("fixtures/models/digits.axml")).unwrap();
-    let tests: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(repo().join("fixtures/models/digits-test.json")).unwrap(),
-    )
-    .unwrap();
-    for sample in tests["samples"].as_array().unwrap().iter().take(5) {
-        let (input, logits) = (int8_bytes(&sample["input"]), int8_bytes(&sample["logits"]));
+    for (input, logits) in digits_samples().into_iter().take(5) {
         assert_eq!(agree(&model, &input, 10), logits);
     }
-}
-
-/// A JSON array of int8 values as their bytes.
-fn int8_bytes(values: &serde_json::Value) -> Vec<u8> {
-    values.as_array().unwrap().iter().map(|v| v.as_i64().unwrap() as i8 as u8).collect()
 }
 
 /// Runs the `inference` guest to its end on `store`.
