@@ -13,7 +13,8 @@ use alloy_sol_types::{sol, SolCall, SolValue};
 use axon_axiom::attest::StorageClaim;
 use axon_axiom::group::GROUP_SIZE;
 use axon_vm::abi::memory::OUTPUT_COMMITMENT;
-use axon_vm::{EncodedState, Halt, Hash, Vm};
+use axon_vm::memory::Memory;
+use axon_vm::{Cpu, EncodedState, Halt, Hash, Vm};
 
 use crate::chain::{send, view, Chain, Receipt};
 use crate::contracts::IDisputeGameFactory;
@@ -176,10 +177,7 @@ pub struct OutputWitness {
 impl OutputWitness {
     /// The witness of the state `vm` is in (a halted run).
     pub fn of(vm: &Vm) -> Self {
-        let mut memory = vm.memory().clone();
-        let state = EncodedState { cpu: vm.cpu().clone(), memory_root: memory.root() };
-        let commitment_proof = memory.proof(OUTPUT_COMMITMENT).to_bytes();
-        Self { final_state: state.encode().to_vec(), state_hash: state.hash(), commitment_proof }
+        Self::of_parts(vm.cpu().clone(), vm.memory().clone())
     }
 
     /// The witness of a state a liar would claim: `vm`'s, but exited 0 with `keccak(output)`
@@ -192,13 +190,14 @@ impl OutputWitness {
             .map_err(|e| Error::Chain(format!("forging the output commitment: {e}")))?;
         let mut cpu = vm.cpu().clone();
         cpu.halt = Halt::Exited(0);
+        Ok(Self::of_parts(cpu, memory))
+    }
+
+    /// The witness of the state of `cpu` over `memory`.
+    fn of_parts(cpu: Cpu, mut memory: Memory) -> Self {
         let state = EncodedState { cpu, memory_root: memory.root() };
         let commitment_proof = memory.proof(OUTPUT_COMMITMENT).to_bytes();
-        Ok(Self {
-            final_state: state.encode().to_vec(),
-            state_hash: state.hash(),
-            commitment_proof,
-        })
+        Self { final_state: state.encode().to_vec(), state_hash: state.hash(), commitment_proof }
     }
 
     /// The `OutputProof` of `game`.
