@@ -247,17 +247,23 @@ pub fn cached_group(
         .address(contracts.cache)
         .event_signature(IBlockHashCache::UpdateEvent::SIGNATURE_HASH)
         .from_block(0);
-    let updates = node.logs(&filter)?.into_iter().filter_map(|log| {
-        IBlockHashCache::UpdateEvent::decode_log_data(log.data()).ok().map(|e| GroupUpdate {
+    for log in node.logs(&filter)? {
+        let e = IBlockHashCache::UpdateEvent::decode_log_data(log.data())
+            .map_err(|e| Error::Chain(format!("UpdateEvent: {e}")))?;
+        let update = GroupUpdate {
             start: e.startBlockNumber,
             prevHash: e.prevHash,
             root: e.root,
             numFinal: e.numFinal,
-        })
-    });
-    Ok(updates
-        .filter(|u| u.start == start)
-        .find(|u| keccak256((u.prevHash, u.root, u.numFinal).abi_encode_packed()) == entry))
+        };
+        if update.start == start
+            && keccak256((update.prevHash, update.root, update.numFinal).abi_encode_packed())
+                == entry
+        {
+            return Ok(Some(update));
+        }
+    }
+    Ok(None)
 }
 
 /// The witness of block `number` against the cache, from the node's block hashes.

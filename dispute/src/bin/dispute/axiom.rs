@@ -36,7 +36,9 @@ pub(crate) struct ContractArgs {
     /// The slot statistics.
     #[arg(long)]
     statistics: Address,
-    /// The Ethereum node the claims' data comes from (default: --rpc-url).
+    /// Another endpoint of the same chain to take the claims' data and the contracts' logs
+    /// from, e.g. an archive node for old proofs (default: --rpc-url). The cache holds this
+    /// chain's own block hashes, so the data cannot come from another chain.
     #[arg(long, env = "DISPUTE_DATA_RPC_URL")]
     data_rpc_url: Option<String>,
     #[command(flatten)]
