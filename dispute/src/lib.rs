@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod ai_evm;
 pub mod axiom;
 pub mod chain;
 pub mod contracts;

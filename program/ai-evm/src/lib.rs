@@ -9,6 +9,8 @@
 extern crate alloc;
 
 #[cfg(feature = "revm")]
+pub mod block;
+#[cfg(feature = "revm")]
 pub mod evm;
 pub mod inference;
 

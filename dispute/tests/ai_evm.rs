@@ -1,0 +1,307 @@
+//! AI-EVM blocks three ways: the node's native stateless run (`axon_ai_evm::block` over its
+//! recorded witness), stock revm over an in-memory state with the roots computed by
+//! alloy-trie, and the `ai-evm-block` guest in the VM given only the witness. All three give
+//! one post-state root; the native run and the VM one also give one receipts root and gas.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use alloy::primitives::{Address, Bytes, TxKind, B256, U256};
+use alloy::sol_types::{sol, SolCall};
+use alloy_trie::root::{state_root_unhashed, storage_root_unhashed};
+use alloy_trie::TrieAccount;
+use axon_ai_evm::block::witness::{GenesisAccount, NodeStore};
+use axon_ai_evm::block::{execute, transaction, BlockError, BlockInput, StateError, SPEC};
+use axon_ai_evm::evm::AiPrecompiles;
+use axon_ai_evm::{ModelRegistry, RegisteredModel};
+use axon_dispute::ai_evm::{Block, L2Node, Model, Wallet};
+use axon_dispute::axiom::run_guest;
+use axon_dispute::contracts::{creation_code, default_artifacts_dir};
+use axon_vm::Halt;
+use revm::context::{BlockEnv, Context, TxEnv};
+use revm::database::{AccountState, CacheDB, EmptyDB};
+use revm::state::AccountInfo;
+use revm::{ExecuteCommitEvm, MainBuilder, MainContext};
+
+sol! {
+    function mint(address to, uint256 amount) external;
+    function transfer(address to, uint256 amount) external returns (bool);
+    function inference(bytes32 model_address, bytes input_data, uint256 output_size) external;
+}
+
+const CHAIN_ID: u64 = 0xa1e7;
+const FUNDS: u128 = 1_000_000_000_000_000_000_000;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn guest() -> PathBuf {
+    repo().join("fixtures/programs/ai-evm-block.elf")
+}
+
+fn models() -> Vec<Model> {
+    let file = |name: &str| std::fs::read(repo().join("fixtures/models").join(name)).unwrap();
+    vec![
+        Model { file: file("digits.axml"), gas: 20_000 },
+        Model { file: file("tiny-llama.bin"), gas: 3_000_000 },
+    ]
+}
+
+fn code(file: &str, contract: &str) -> Vec<u8> {
+    creation_code(&default_artifacts_dir(), file, contract).unwrap()
+}
+
+/// What the test chain starts from: two funded wallets.
+struct Setup {
+    node: L2Node,
+    genesis: BTreeMap<Address, GenesisAccount>,
+    alice: Wallet,
+    bob: Wallet,
+}
+
+fn setup() -> Setup {
+    let alice = Wallet::new(B256::repeat_byte(0xa1)).unwrap();
+    let bob = Wallet::new(B256::repeat_byte(0xb0)).unwrap();
+    let funded = GenesisAccount { balance: U256::from(FUNDS), ..Default::default() };
+    let genesis = BTreeMap::from([(alice.address(), funded.clone()), (bob.address(), funded)]);
+    let node = L2Node::genesis(CHAIN_ID, &genesis, &models());
+    Setup { node, genesis, alice, bob }
+}
+
+/// A block of plain transfers, two deployments and storage-heavy token calls; the address of
+/// the `AIContract` it deploys.
+fn plain_transactions(s: &mut Setup) -> (Vec<Bytes>, Address) {
+    let id = s.node.chain_id();
+    let one_eth = U256::from(10u64.pow(18));
+    let bob = s.bob.address();
+    let token = s.alice.next_contract();
+    let mint = mintCall { to: s.alice.address(), amount: U256::from(1_000_000) }.abi_encode();
+    let pay_bob = transferCall { to: bob, amount: U256::from(250) }.abi_encode();
+    let pay_alice = transferCall { to: s.alice.address(), amount: U256::from(50) }.abi_encode();
+    let mut txs = vec![
+        s.alice.sign(id, TxKind::Call(bob), one_eth, vec![], 21_000).unwrap(),
+        s.bob.sign(id, TxKind::Call(Address::repeat_byte(0xfe)), one_eth, vec![], 21_000).unwrap(),
+        s.alice
+            .sign(
+                id,
+                TxKind::Create,
+                U256::ZERO,
+                code("SnapshotToken.sol", "SnapshotToken"),
+                1_000_000,
+            )
+            .unwrap(),
+        s.alice.sign(id, TxKind::Call(token), U256::ZERO, mint, 100_000).unwrap(),
+        s.alice.sign(id, TxKind::Call(token), U256::ZERO, pay_bob, 100_000).unwrap(),
+        s.bob.sign(id, TxKind::Call(token), U256::ZERO, pay_alice, 100_000).unwrap(),
+    ];
+    let ai_contract = s.alice.next_contract();
+    let deploy_ai = code("AIContract.sol", "AIContract");
+    txs.push(s.alice.sign(id, TxKind::Create, U256::ZERO, deploy_ai, 2_000_000).unwrap());
+    (txs, ai_contract)
+}
+
+/// Runs `block` in the VM on its witness alone and checks it ends as the native run did.
+fn agree_in_vm(node: &L2Node, block: &Block) -> u64 {
+    let run = run_guest(&guest(), node.vm_store(block)).unwrap();
+    assert_eq!(run.halt, Halt::Exited(0), "stderr: {}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(run.stdout, block.recorded.executed.output.encode(), "the VM's BlockOutput");
+    run.steps
+}
+
+/// Stock revm over the whole state (with the AI EVM's precompiles if `models` is given):
+/// the post-state root, computed by alloy-trie from every account, and each transaction's gas.
+fn reference(
+    genesis: &BTreeMap<Address, GenesisAccount>,
+    blocks: &[&BlockInput],
+    models: Option<ModelRegistry>,
+) -> (B256, Vec<u64>) {
+    let mut gas = Vec::new();
+    let mut db = CacheDB::new(EmptyDB::default());
+    for (address, account) in genesis {
+        db.insert_account_info(
+            *address,
+            AccountInfo { balance: account.balance, ..Default::default() },
+        );
+    }
+    for input in blocks {
+        let txs: Vec<TxEnv> = input
+            .transactions
+            .iter()
+            .enumerate()
+            .map(|(index, raw)| transaction(raw, index).unwrap().1)
+            .collect();
+        let block = BlockEnv {
+            number: U256::from(input.number),
+            timestamp: U256::from(input.timestamp),
+            gas_limit: input.gasLimit,
+            basefee: input.baseFee,
+            beneficiary: input.coinbase,
+            prevrandao: Some(input.prevRandao),
+            ..Default::default()
+        };
+        let ctx = Context::mainnet()
+            .modify_cfg_chained(|cfg| {
+                cfg.set_spec_and_mainnet_gas_params(SPEC);
+                cfg.chain_id = input.chainId;
+            })
+            .with_block(block)
+            .with_db(db);
+        db = match &models {
+            Some(models) => {
+                let mut evm =
+                    ctx.build_mainnet().with_precompiles(AiPrecompiles::new(SPEC, models.clone()));
+                txs.iter().for_each(|tx| {
+                    gas.push(evm.transact_commit(tx.clone()).unwrap().tx_gas_used())
+                });
+                evm.ctx.journaled_state.database
+            }
+            None => {
+                let mut evm = ctx.build_mainnet();
+                txs.iter().for_each(|tx| {
+                    gas.push(evm.transact_commit(tx.clone()).unwrap().tx_gas_used())
+                });
+                evm.ctx.journaled_state.database
+            }
+        };
+    }
+    let accounts = db.cache.accounts.iter().filter_map(|(address, account)| {
+        let exists = account.account_state != AccountState::NotExisting && !account.info.is_empty();
+        exists.then(|| {
+            let storage = account.storage.iter().map(|(k, v)| (B256::from(*k), *v));
+            let storage_root = storage_root_unhashed(storage.filter(|(_, v)| !v.is_zero()));
+            let info = &account.info;
+            (*address, TrieAccount::new(info.nonce, info.balance, storage_root, info.code_hash))
+        })
+    });
+    (state_root_unhashed(accounts.collect::<Vec<_>>()), gas)
+}
+
+/// The first digits test sample's input (`fixtures/models/digits-test.json`).
+fn digits_image() -> Vec<u8> {
+    let text = std::fs::read(repo().join("fixtures/models/digits-test.json")).unwrap();
+    let tests: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    let input = tests["samples"][0]["input"].as_array().unwrap();
+    input.iter().map(|v| v.as_i64().unwrap() as i8 as u8).collect()
+}
+
+#[test]
+fn a_plain_block_has_stock_revms_root_natively_and_in_the_vm() {
+    let mut s = setup();
+    let (txs, _) = plain_transactions(&mut s);
+    let block = s.node.execute(s.node.next_input(txs)).unwrap();
+    let executed = &block.recorded.executed;
+    for (index, result) in executed.results.iter().enumerate() {
+        assert!(result.is_success(), "transaction {index}: {result:?}");
+    }
+    let (root, gas) = reference(&s.genesis, &[&block.input], None);
+    assert_eq!(executed.output.stateRoot, root, "stock revm's post-state root");
+    assert_eq!(gas, executed.results.iter().map(|r| r.tx_gas_used()).collect::<Vec<_>>());
+    let steps = agree_in_vm(&s.node, &block);
+    eprintln!(
+        "plain block: {} transactions, {} gas, {} witness preimages, {steps} VM steps",
+        executed.results.len(),
+        executed.output.gasUsed,
+        block.recorded.witness.len()
+    );
+}
+
+#[test]
+fn an_ai_block_on_top_of_it_agrees_natively_with_revm_and_in_the_vm() {
+    let mut s = setup();
+    let (txs, ai_contract) = plain_transactions(&mut s);
+    let first = s.node.execute(s.node.next_input(txs)).unwrap();
+    s.node.apply(&first).unwrap();
+
+    let [digits, llama] = [0, 1].map(|i| models()[i].address());
+    let ask = |model, input: Vec<u8>, size: u64| {
+        let call = inferenceCall {
+            model_address: model,
+            input_data: input.into(),
+            output_size: U256::from(size),
+        };
+        call.abi_encode()
+    };
+    let id = s.node.chain_id();
+    let call = |w: &mut Wallet, data| {
+        w.sign(id, TxKind::Call(ai_contract), U256::ZERO, data, 5_000_000).unwrap()
+    };
+    let txs = vec![
+        call(&mut s.alice, ask(digits, digits_image(), 10)),
+        call(&mut s.bob, ask(llama, vec![], 4 * 16)),
+        // The wrong output size: the transaction reverts with the engine's reason, and is in
+        // the block all the same.
+        call(&mut s.bob, ask(digits, digits_image(), 11)),
+    ];
+    let second = s.node.execute(s.node.next_input(txs)).unwrap();
+    let executed = &second.recorded.executed;
+    let outcomes: Vec<bool> = executed.results.iter().map(|r| r.is_success()).collect();
+    assert_eq!(outcomes, [true, true, false]);
+    let mut registry = ModelRegistry::default();
+    for model in models() {
+        registry.insert(model.address().0, RegisteredModel { bytes: model.file, gas: model.gas });
+    }
+    let (root, gas) = reference(&s.genesis, &[&first.input, &second.input], Some(registry));
+    assert_eq!(executed.output.stateRoot, root, "stock revm's post-state root");
+    let ours: Vec<u64> = first
+        .recorded
+        .executed
+        .results
+        .iter()
+        .chain(&executed.results)
+        .map(|r| r.tx_gas_used())
+        .collect();
+    assert_eq!(gas, ours);
+    let steps = agree_in_vm(&s.node, &second);
+    eprintln!(
+        "AI block: {} transactions, {} gas, {} witness preimages, {steps} VM steps",
+        executed.results.len(),
+        executed.output.gasUsed,
+        second.recorded.witness.len()
+    );
+}
+
+#[test]
+fn an_invalid_block_is_an_error_natively_and_exits_1_in_the_vm() {
+    let mut s = setup();
+    let id = s.node.chain_id();
+    let transfer = s
+        .alice
+        .sign(id, TxKind::Call(Address::repeat_byte(1)), U256::from(1), vec![], 21_000)
+        .unwrap();
+    // The same transaction twice: the second has a used nonce.
+    let input = s.node.next_input(vec![transfer.clone(), transfer.clone()]);
+    let err = s.node.execute(input.clone()).unwrap_err();
+    assert!(matches!(err, BlockError::InvalidTransaction { index: 1, .. }), "{err}");
+    let run = run_guest(&guest(), s.node.guest_store(&input, s.node.store())).unwrap();
+    assert_eq!(run.halt, Halt::Exited(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.starts_with("ai-evm-block: transaction 1: invalid"), "{stderr}");
+
+    let garbage = s.node.next_input(vec![Bytes::from_static(b"\x02\xc0")]);
+    let err = s.node.execute(garbage).unwrap_err();
+    assert!(matches!(err, BlockError::MalformedTransaction { index: 0, .. }), "{err}");
+
+    let next = s
+        .alice
+        .sign(id, TxKind::Call(Address::repeat_byte(1)), U256::from(1), vec![], 21_000)
+        .unwrap();
+    let mut full = s.node.next_input(vec![transfer, next]);
+    full.gasLimit = 30_000;
+    assert_eq!(s.node.execute(full).unwrap_err(), BlockError::BlockGasExceeded { index: 1 });
+}
+
+#[test]
+fn a_state_without_its_nodes_is_a_missing_preimage() {
+    let mut s = setup();
+    let id = s.node.chain_id();
+    let transfer = s
+        .alice
+        .sign(id, TxKind::Call(Address::repeat_byte(1)), U256::from(1), vec![], 21_000)
+        .unwrap();
+    let input = s.node.next_input(vec![transfer]);
+    let err =
+        execute(&input, NodeStore::default(), &axon_ai_evm::block::witness::ModelFiles::default())
+            .unwrap_err();
+    assert_eq!(err, BlockError::State(StateError::MissingPreimage(s.node.state_root())));
+}

@@ -1,0 +1,213 @@
+//! One block, transaction by transaction: decode, recover the sender, run in revm with the
+//! AI EVM's precompiles, commit; then the post-state root and the receipts root.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use alloy_consensus::transaction::SignerRecoverable;
+use alloy_consensus::{Eip658Value, Receipt, ReceiptEnvelope, Transaction, TxEnvelope};
+use alloy_eips::eip2718::Decodable2718;
+use alloy_primitives::{Address, U256};
+use revm::context::result::ExecutionResult;
+use revm::context::{BlockEnv, Context, TxEnv};
+use revm::context_interface::block::BlobExcessGasAndPrice;
+use revm::primitives::hardfork::SpecId;
+use revm::{ExecuteCommitEvm, MainBuilder, MainContext};
+
+use super::input::{BlockInput, BlockOutput, ModelEntry};
+use super::state::{Preimages, StateError, TrieState};
+use crate::evm::AiPrecompiles;
+use crate::inference::{ModelSource, RegisteredModel};
+
+/// The AI EVM's fork: Prague's EVM, with no blobs (an L2 has no blob transactions).
+pub const SPEC: SpecId = SpecId::PRAGUE;
+
+/// Model files by model-DA address (the guest: the preimage oracle's blob keys).
+pub trait ModelBlobs {
+    /// The file stored at `address`, if any.
+    fn blob(&mut self, address: &[u8; 32]) -> Option<Vec<u8>>;
+}
+
+/// The block's registered models, their files from `B`.
+struct BlockModels<'a, B> {
+    registered: &'a [ModelEntry],
+    blobs: B,
+}
+
+impl<B: ModelBlobs> ModelSource for BlockModels<'_, B> {
+    fn model(&mut self, address: &[u8; 32]) -> Option<RegisteredModel> {
+        let entry = self.registered.iter().find(|m| m.modelAddress.0 == *address)?;
+        let bytes = self.blobs.blob(address)?;
+        Some(RegisteredModel { bytes, gas: entry.gas })
+    }
+}
+
+/// Why a block is invalid (or could not be run).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlockError {
+    /// A transaction is not a well-formed EIP-2718 transaction.
+    #[error("transaction {index}: malformed: {reason}")]
+    MalformedTransaction {
+        /// Its index in the block.
+        index: usize,
+        /// The decoder's message.
+        reason: String,
+    },
+    /// A transaction of a type the AI EVM does not accept.
+    #[error(
+        "transaction {index}: type {tx_type} is not accepted (legacy, EIP-2930 and EIP-1559 are)"
+    )]
+    UnsupportedType {
+        /// Its index in the block.
+        index: usize,
+        /// Its EIP-2718 type.
+        tx_type: u8,
+    },
+    /// A transaction's signature does not recover a sender.
+    #[error("transaction {index}: the signature recovers no sender")]
+    BadSignature {
+        /// Its index in the block.
+        index: usize,
+    },
+    /// A transaction revm refuses to include (nonce, balance, fees, chain id, gas limit).
+    #[error("transaction {index}: invalid: {reason}")]
+    InvalidTransaction {
+        /// Its index in the block.
+        index: usize,
+        /// revm's message.
+        reason: String,
+    },
+    /// The transactions' gas limits exceed the block's.
+    #[error("transaction {index}: its gas limit exceeds the block's remaining gas")]
+    BlockGasExceeded {
+        /// Its index in the block.
+        index: usize,
+    },
+    /// The state could not be read or written.
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+/// A block's result: the committed output and the receipts behind its receipts root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Executed {
+    /// The roots and the gas, as the guest commits to them.
+    pub output: BlockOutput,
+    /// One receipt per transaction.
+    pub receipts: Vec<ReceiptEnvelope>,
+    /// What each transaction did, in order.
+    pub results: Vec<ExecutionResult>,
+}
+
+/// Runs `input` over the state its `parentStateRoot` names, trie nodes and code from
+/// `preimages`, models from `blobs`.
+pub fn execute<P: Preimages>(
+    input: &BlockInput,
+    preimages: P,
+    blobs: impl ModelBlobs,
+) -> Result<Executed, BlockError> {
+    run(input, preimages, blobs).map(|(executed, _)| executed)
+}
+
+/// [`execute`], also returning the state with the block's writes in its tries.
+pub(super) fn run<P: Preimages>(
+    input: &BlockInput,
+    preimages: P,
+    blobs: impl ModelBlobs,
+) -> Result<(Executed, TrieState<P>), BlockError> {
+    let state = TrieState::new(
+        preimages,
+        input.parentStateRoot,
+        input.number,
+        input.ancestorHashes.clone(),
+    );
+    let models = BlockModels { registered: &input.models, blobs };
+    let mut evm = Context::mainnet()
+        .modify_cfg_chained(|cfg| {
+            cfg.set_spec_and_mainnet_gas_params(SPEC);
+            cfg.chain_id = input.chainId;
+        })
+        .with_block(block_env(input))
+        .with_db(state)
+        .build_mainnet()
+        .with_precompiles(AiPrecompiles::new(SPEC, models));
+
+    let mut gas_used = 0u64;
+    let mut receipts = Vec::with_capacity(input.transactions.len());
+    let mut results = Vec::with_capacity(input.transactions.len());
+    for (index, raw) in input.transactions.iter().enumerate() {
+        let (tx, tx_env) = transaction(raw, index)?;
+        if tx.gas_limit() > input.gasLimit - gas_used {
+            return Err(BlockError::BlockGasExceeded { index });
+        }
+        let result = evm.transact_commit(tx_env).map_err(|e| match e {
+            revm::context::result::EVMError::Database(e) => BlockError::State(e),
+            other => BlockError::InvalidTransaction { index, reason: other.to_string() },
+        })?;
+        gas_used += result.tx_gas_used();
+        let receipt = Receipt {
+            status: Eip658Value::Eip658(result.is_success()),
+            cumulative_gas_used: gas_used,
+            logs: result.logs().to_vec(),
+        };
+        receipts.push(ReceiptEnvelope::from_typed(tx.tx_type(), receipt.with_bloom()));
+        results.push(result);
+    }
+    let mut state = evm.ctx.journaled_state.database;
+    let state_root = state.state_root()?;
+    let receipts_root = alloy_consensus::proofs::calculate_receipt_root(&receipts);
+    let output =
+        BlockOutput { stateRoot: state_root, receiptsRoot: receipts_root, gasUsed: gas_used };
+    Ok((Executed { output, receipts, results }, state))
+}
+
+fn block_env(input: &BlockInput) -> BlockEnv {
+    BlockEnv {
+        number: U256::from(input.number),
+        beneficiary: input.coinbase,
+        timestamp: U256::from(input.timestamp),
+        gas_limit: input.gasLimit,
+        basefee: input.baseFee,
+        difficulty: U256::ZERO,
+        prevrandao: Some(input.prevRandao),
+        blob_excess_gas_and_price: Some(BlobExcessGasAndPrice::new(0, 1)),
+        ..Default::default()
+    }
+}
+
+/// Transaction `index` of a block, `raw` (EIP-2718): decoded, its sender recovered, and as
+/// revm runs it.
+pub fn transaction(raw: &[u8], index: usize) -> Result<(TxEnvelope, TxEnv), BlockError> {
+    let tx = TxEnvelope::decode_2718_exact(raw)
+        .map_err(|e| BlockError::MalformedTransaction { index, reason: e.to_string() })?;
+    let caller = tx.recover_signer().map_err(|_| BlockError::BadSignature { index })?;
+    let env = tx_env(&tx, caller, index)?;
+    Ok((tx, env))
+}
+
+/// The transaction as revm runs it, sent by `caller`.
+fn tx_env(tx: &TxEnvelope, caller: Address, index: usize) -> Result<TxEnv, BlockError> {
+    let access_list = match tx {
+        TxEnvelope::Legacy(_) => Default::default(),
+        TxEnvelope::Eip2930(_) | TxEnvelope::Eip1559(_) => {
+            tx.access_list().cloned().unwrap_or_default()
+        }
+        TxEnvelope::Eip4844(_) | TxEnvelope::Eip7702(_) => {
+            return Err(BlockError::UnsupportedType { index, tx_type: tx.tx_type() as u8 })
+        }
+    };
+    Ok(TxEnv {
+        tx_type: tx.tx_type() as u8,
+        caller,
+        gas_limit: tx.gas_limit(),
+        gas_price: tx.max_fee_per_gas(),
+        kind: tx.kind(),
+        value: tx.value(),
+        data: tx.input().clone(),
+        nonce: tx.nonce(),
+        chain_id: tx.chain_id(),
+        access_list,
+        gas_priority_fee: tx.max_priority_fee_per_gas(),
+        ..Default::default()
+    })
+}
