@@ -61,11 +61,13 @@ bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
 	$(CARGO) bench -p axon-vm --bench axiom
 
 .PHONY: demo
-demo: setup ## A whole dispute on an embedded chain: a dishonest proposer loses to the honest challenger.
+demo: setup ## Whole disputes on an embedded chain (a guest, then an AI-EVM block): a dishonest proposer loses to the honest challenger.
 	$(MAKE) -C contracts build
 	$(CARGO) build --release --locked -p axon-dispute --bin dispute
 	@echo "== a dispute over hello.elf (input \"axon\") in a game of 2^40 steps =="
 	target/release/dispute demo --max-depth 40
+	@echo "== an AI-EVM block disputed over a forged inference, in a game of 2^40 steps =="
+	target/release/dispute demo --ai-evm
 
 .PHONY: lint
 lint: setup ## rustfmt, clippy (warnings are errors), guest lint, solidity fmt.

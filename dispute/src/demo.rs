@@ -72,6 +72,12 @@ pub struct DemoAccounts {
 
 /// Runs the demo on a fresh embedded chain, writing its account of the game to `out`.
 pub fn run(options: &DemoOptions, out: &mut dyn Write) -> Result<DemoReport> {
+    let (mut chain, accounts) = embedded_chain();
+    run_on(&mut chain, accounts, options, out)
+}
+
+/// A fresh embedded chain with the demo's accounts funded.
+pub fn embedded_chain() -> (EmbeddedChain, DemoAccounts) {
     let accounts = DemoAccounts {
         deployer: account(0xd0),
         proposer: account(0xb0),
@@ -81,7 +87,7 @@ pub fn run(options: &DemoOptions, out: &mut dyn Write) -> Result<DemoReport> {
     for who in [accounts.deployer, accounts.proposer, accounts.challenger] {
         chain.fund(who, U256::from(1000) * U256::from(ETHER));
     }
-    run_on(&mut chain, accounts, options, out)
+    (chain, accounts)
 }
 
 /// Runs the demo on `chain` (a fresh embedded chain, or a node the accounts can sign for).
@@ -91,26 +97,58 @@ pub fn run_on(
     options: &DemoOptions,
     out: &mut dyn Write,
 ) -> Result<DemoReport> {
+    let honest_trace = options.spec.honest_trace()?;
+    let final_step = honest_trace.final_step();
+    let _ = writeln!(
+        out,
+        "program {} halts after {final_step} steps; the game covers 2^{} steps",
+        options.spec.program.display(),
+        options.spec.max_depth
+    );
+    let lie_from = options.lie_from.unwrap_or(final_step / 2).max(1);
+    let liar = options.spec.trace(Some((lie_from, options.lie)))?;
+    let game = DemoGame {
+        honest: Box::new(honest_trace),
+        liar,
+        lie: format!("lies from step {lie_from} on"),
+        extra_data: options.spec.extra_data()?,
+    };
+    dispute(chain, accounts, game, &options.artifacts, out)
+}
+
+/// The two sides of a demo's game over one program, and the game's extra data.
+pub struct DemoGame {
+    /// The honest trace, the challenger's.
+    pub honest: Box<dyn TraceProvider>,
+    /// The dishonest proposer's trace.
+    pub liar: Box<dyn TraceProvider>,
+    /// How the proposer lies, for the account.
+    pub lie: String,
+    /// The game's extra data (the program's local data).
+    pub extra_data: Vec<u8>,
+}
+
+/// Deploys the contracts on `chain`, has the proposer claim `game.liar`'s final state, and
+/// plays the game out between the proposer and the honest challenger, writing its account
+/// to `out`.
+pub fn dispute(
+    chain: &mut dyn Chain,
+    accounts: DemoAccounts,
+    game: DemoGame,
+    artifacts: &std::path::Path,
+    out: &mut dyn Write,
+) -> Result<DemoReport> {
     let DemoAccounts { deployer, proposer, challenger } = accounts;
     let w = |out: &mut dyn Write, text: String| {
         let _ = writeln!(out, "{text}");
     };
-
-    let honest_trace = options.spec.honest_trace()?;
-    let final_step = honest_trace.final_step();
-    let mut honest: Box<dyn TraceProvider> = Box::new(honest_trace);
+    let DemoGame { honest, liar, lie, extra_data: extra } = game;
+    let (mut honest, mut liar) = (honest, liar);
     let prestate = honest.absolute_prestate()?;
-    let depth = options.spec.max_depth;
-    w(
-        out,
-        format!(
-            "program {} halts after {final_step} steps; the game covers 2^{depth} steps",
-            options.spec.program.display()
-        ),
-    );
-    let deployment = deploy(chain, deployer, &options.artifacts)?;
+    let depth = honest.max_depth();
+    let deployment = deploy(chain, deployer, artifacts)?;
     let params = GameParams::new(1, prestate, depth);
-    register_game_type(chain, deployer, &options.artifacts, &deployment, &params)?;
+    register_game_type(chain, deployer, artifacts, &deployment, &params)?;
     w(
         out,
         format!(
@@ -119,12 +157,9 @@ pub fn run_on(
     ),
     );
 
-    let lie_from = options.lie_from.unwrap_or(final_step / 2).max(1);
-    let mut liar = options.spec.trace(Some((lie_from, options.lie)))?;
     let root = liar.claim_at(Position::ROOT)?;
     w(out, format!("honest final state  {}", hex_hash(&honest.claim_at(Position::ROOT)?)));
-    w(out, format!("proposer's claim    {} (lies from step {lie_from} on)", hex_hash(&root)));
-    let extra = options.spec.extra_data()?;
+    w(out, format!("proposer's claim    {} ({lie})", hex_hash(&root)));
     let before = (chain.balance(challenger)?, chain.balance(proposer)?);
     let game = create_game(chain, proposer, deployment.factory, params.game_type, root, &extra)?;
     w(out, format!("the proposer created game {game}"));

@@ -20,6 +20,16 @@ pub enum Error {
     /// A trace provider was asked for a game deeper than it supports.
     #[error("game depth {0} is outside 1..={max}", max = crate::position::MAX_SUPPORTED_DEPTH)]
     InvalidGameDepth(u8),
+    /// A game too shallow for the traces it must cover.
+    #[error("game depth {depth} is too small: {what} needs at least {min} (2^{min} steps)")]
+    DepthTooSmall {
+        /// The depth asked for.
+        depth: u8,
+        /// The least depth.
+        min: u8,
+        /// What the game is over.
+        what: &'static str,
+    },
     /// A checkpoint interval of zero.
     #[error("the checkpoint interval must be positive")]
     ZeroCheckpointInterval,

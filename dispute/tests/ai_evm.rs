@@ -305,3 +305,23 @@ fn a_state_without_its_nodes_is_a_missing_preimage() {
             .unwrap_err();
     assert_eq!(err, BlockError::State(StateError::MissingPreimage(s.node.state_root())));
 }
+
+#[test]
+fn the_ai_evm_demo_ends_with_the_proposer_of_a_forged_inference_losing() {
+    let options = axon_dispute::ai_evm::demo::AiDemoOptions {
+        program: guest(),
+        models: repo().join("fixtures/models"),
+        artifacts: default_artifacts_dir(),
+        max_depth: 40,
+        checkpoint_interval: 1 << 22,
+    };
+    let mut out = Vec::new();
+    let report = axon_dispute::ai_evm::demo::run(&options, &mut out).expect("the demo runs");
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(report.status, axon_dispute::game::GameStatus::ChallengerWins, "{text}");
+    assert!(report.challenger_gain > 0 && report.proposer_gain < 0, "{report:?}");
+    assert!(text.contains("the claim reverts"), "{text}");
+    // The game ends on the step that reads the forged model: the challenger loads the real
+    // file's chunk into the oracle first.
+    assert!(text.contains("oracle load(s) first"), "{text}");
+}

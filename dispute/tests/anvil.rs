@@ -316,6 +316,20 @@ fn the_demo_plays_on_anvil_too() {
     assert!(out.contains("step out of claim") || out.contains("step into claim"), "{out}");
 }
 
+/// The AI-EVM demo on anvil: a block disputed over a forged inference, with the figures
+/// `docs/ai-evm.md` quotes (rounds, gas, wall time).
+#[test]
+fn the_ai_evm_demo_disputes_a_block_on_anvil() {
+    let node = anvil(None);
+    let keys = KEYS[..3].join(",");
+    let started = Instant::now();
+    let out = run(&["demo", "--ai-evm", "--rpc-url", &node.url, "--private-key", &keys]);
+    assert!(out.contains("outcome: challenger wins"), "{out}");
+    assert!(out.contains("oracle load(s) first"), "{out}");
+    let summary: Vec<&str> = out.lines().filter(|l| !l.starts_with("    ")).collect();
+    eprintln!("{}\nwall time {:.1} s", summary.join("\n"), started.elapsed().as_secs_f64());
+}
+
 /// Optimistic Axiom's inputs from a real node: anvil's headers and `eth_getProof` responses
 /// give the same claims in the VM guests as the host checks, and `dispute axiom` prints them.
 #[test]

@@ -9,6 +9,8 @@
 //! models' files into the guest's preimage store; the post-state root the VM commits to is
 //! then the node's, bit for bit (`dispute/tests/ai_evm.rs`).
 
+pub mod demo;
+
 use std::collections::BTreeMap;
 
 use alloy::consensus::{SignableTransaction, TxEip1559, TxEnvelope};

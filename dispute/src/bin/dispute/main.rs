@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use alloy::primitives::Address;
+use axon_dispute::ai_evm::{self, demo::AiDemoOptions};
 use axon_dispute::chain::RpcChain;
 use axon_dispute::contracts::default_artifacts_dir;
 use axon_dispute::demo::{self, DemoOptions};
@@ -59,9 +60,9 @@ struct ProgramArgs {
     /// The program input as text.
     #[arg(long)]
     input_text: Option<String>,
-    /// The game depth: the game covers 2^depth steps.
-    #[arg(long, default_value_t = 32)]
-    max_depth: u8,
+    /// The game depth: the game covers 2^depth steps [default: 32; 40 for `demo --ai-evm`].
+    #[arg(long)]
+    max_depth: Option<u8>,
     /// Steps between trace checkpoints.
     #[arg(long, default_value_t = 1 << 22)]
     checkpoint_interval: u64,
@@ -71,7 +72,20 @@ fn default_program() -> PathBuf {
     fixture_program("hello.elf")
 }
 
+/// The game depth of a program's game unless `--max-depth` says otherwise.
+const DEFAULT_DEPTH: u8 = 32;
+/// The game depth of an AI-EVM block's game unless `--max-depth` says otherwise: 2^40 steps,
+/// room for ≈90,000 signed transactions at ≈12M steps each.
+const AI_EVM_DEPTH: u8 = 40;
+/// The least depth an AI-EVM block's game may have (2^36 steps, ≈5,700 transactions).
+const AI_EVM_MIN_DEPTH: u8 = 36;
+
 impl ProgramArgs {
+    /// `--max-depth`, or the default.
+    fn depth(&self) -> u8 {
+        self.max_depth.unwrap_or(DEFAULT_DEPTH)
+    }
+
     fn spec(&self, checkpoint_dir: Option<PathBuf>) -> Result<TraceSpec> {
         let input = match (&self.input, &self.input_text) {
             (Some(path), _) => read(path)?,
@@ -81,7 +95,7 @@ impl ProgramArgs {
         Ok(TraceSpec {
             program: self.program.clone(),
             input,
-            max_depth: self.max_depth,
+            max_depth: self.depth(),
             checkpoint_interval: self.checkpoint_interval,
             checkpoint_dir,
         })
@@ -159,6 +173,11 @@ enum Command {
         /// Forge's build output (contracts/out).
         #[arg(long, default_value_os_t = default_artifacts_dir())]
         artifacts: PathBuf,
+        /// Dispute an AI-EVM block instead: a proposer claims a block's post-state as if the
+        /// digits model had read an image as a 7 (the `ai-evm-block` guest, which
+        /// --program names if given; the input and lie options do not apply).
+        #[arg(long)]
+        ai_evm: bool,
     },
     /// Deploy the oracle, the verifier, a factory and the game type for a program; prints
     /// the deployment as JSON.
@@ -278,26 +297,56 @@ fn sender(chain: &RpcChain) -> Result<Address> {
 
 fn run(command: Command) -> Result<()> {
     match command {
-        Command::Demo { rpc_url, private_keys, program, lie_from_step, lie, artifacts } => {
-            let options = DemoOptions {
-                spec: program.spec(None)?,
-                lie_from: lie_from_step,
-                lie: lie.into(),
-                artifacts,
-            };
-            match rpc_url {
-                None => demo::run(&options, &mut std::io::stdout())?,
+        Command::Demo { rpc_url, private_keys, program, lie_from_step, lie, artifacts, ai_evm } => {
+            let mut embedded;
+            let mut rpc;
+            let (chain, accounts): (&mut dyn axon_dispute::chain::Chain, _) = match rpc_url {
+                None => {
+                    let (chain, accounts) = demo::embedded_chain();
+                    embedded = chain;
+                    (&mut embedded, accounts)
+                }
                 Some(url) => {
-                    let mut chain = RpcChain::connect(&url, &private_keys)?;
-                    let [deployer, proposer, challenger] = chain.accounts()[..] else {
+                    rpc = RpcChain::connect(&url, &private_keys)?;
+                    let [deployer, proposer, challenger] = rpc.accounts()[..] else {
                         return Err(Error::Chain(
                             "a demo on a node needs three --private-key accounts".into(),
                         ));
                     };
-                    let accounts = demo::DemoAccounts { deployer, proposer, challenger };
-                    demo::run_on(&mut chain, accounts, &options, &mut std::io::stdout())?
+                    (&mut rpc, demo::DemoAccounts { deployer, proposer, challenger })
                 }
             };
+            let out = &mut std::io::stdout();
+            if ai_evm {
+                let max_depth = program.max_depth.unwrap_or(AI_EVM_DEPTH);
+                if max_depth < AI_EVM_MIN_DEPTH {
+                    return Err(Error::DepthTooSmall {
+                        depth: max_depth,
+                        min: AI_EVM_MIN_DEPTH,
+                        what: "an AI-EVM block's game",
+                    });
+                }
+                let options = AiDemoOptions {
+                    program: if program.program == default_program() {
+                        fixture_program("ai-evm-block.elf")
+                    } else {
+                        program.program
+                    },
+                    models: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/models"),
+                    artifacts,
+                    max_depth,
+                    checkpoint_interval: program.checkpoint_interval,
+                };
+                ai_evm::demo::run_on(chain, accounts, &options, out)?;
+            } else {
+                let options = DemoOptions {
+                    spec: program.spec(None)?,
+                    lie_from: lie_from_step,
+                    lie: lie.into(),
+                    artifacts,
+                };
+                demo::run_on(chain, accounts, &options, out)?;
+            }
         }
         Command::Deploy {
             chain,
@@ -311,7 +360,7 @@ fn run(command: Command) -> Result<()> {
             let from = sender(&chain)?;
             let mut trace = program.spec(None)?.honest_trace()?;
             let mut params =
-                GameParams::new(game_type, trace.absolute_prestate()?, program.max_depth);
+                GameParams::new(game_type, trace.absolute_prestate()?, program.depth());
             if let Some(seconds) = max_clock_duration {
                 params.with_clock(seconds);
             }
