@@ -59,6 +59,7 @@ bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
 	$(CARGO) bench -p axon-vm --bench vm
 	$(CARGO) bench -p axon-vm --bench inference
 	$(CARGO) bench -p axon-vm --bench axiom
+	$(CARGO) bench -p axon-dispute --bench ai_evm
 
 .PHONY: demo
 demo: setup ## Whole disputes on an embedded chain (a guest, then an AI-EVM block): a dishonest proposer loses to the honest challenger.

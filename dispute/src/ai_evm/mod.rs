@@ -168,6 +168,11 @@ impl L2Node {
         Ok(())
     }
 
+    /// The registered models' files.
+    pub fn models(&self) -> &ModelFiles {
+        &self.models
+    }
+
     /// The node's whole state: every trie node and code.
     pub fn store(&self) -> &NodeStore {
         &self.store
