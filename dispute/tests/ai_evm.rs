@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use alloy::primitives::{Address, Bytes, TxKind, B256, U256};
-use alloy::sol_types::{sol, SolCall};
+use alloy::sol_types::{sol, SolCall, SolValue};
 use alloy_trie::root::{state_root_unhashed, storage_root_unhashed};
 use alloy_trie::TrieAccount;
 use axon_ai_evm::block::witness::{GenesisAccount, NodeStore};
@@ -30,6 +30,17 @@ sol! {
 }
 
 const CHAIN_ID: u64 = 0xa1e7;
+
+/// The creation code of a contract that, called with `(uint256 n, uint256 v)`, sets storage
+/// slots `0..n` to `v` (hand-assembled: an 11-byte constructor returning the 27-byte loop).
+const CHURN: &str = "601b80600b6000396000f3\
+    6000356020356000\
+    5b82811015601957818155600101600856\
+    5b00";
+
+/// An account left empty in the genesis state (as pre-EIP-161 chains have): touching it
+/// removes it from the state trie.
+const EMPTY: Address = Address::repeat_byte(0xee);
 const FUNDS: u128 = 1_000_000_000_000_000_000_000;
 
 fn repo() -> PathBuf {
@@ -69,9 +80,20 @@ fn setup() -> Setup {
     Setup { node, genesis, alice, bob }
 }
 
-/// A block of plain transfers, two deployments and storage-heavy token calls; the address of
-/// the `AIContract` it deploys.
-fn plain_transactions(s: &mut Setup) -> (Vec<Bytes>, Address) {
+/// The contracts the first block deploys.
+struct Deployed {
+    ai: Address,
+    churn: Address,
+}
+
+/// `(n, v)` for the churn contract: slots `0..n` set to `v`.
+fn churn(n: u64, v: u64) -> Vec<u8> {
+    (U256::from(n), U256::from(v)).abi_encode_params()
+}
+
+/// A block of plain transfers (one touching the empty account, which removes it), three
+/// deployments, token calls and a call that writes 64 storage slots.
+fn plain_transactions(s: &mut Setup) -> (Vec<Bytes>, Deployed) {
     let id = s.node.chain_id();
     let one_eth = U256::from(10u64.pow(18));
     let bob = s.bob.address();
@@ -95,10 +117,15 @@ fn plain_transactions(s: &mut Setup) -> (Vec<Bytes>, Address) {
         s.alice.sign(id, TxKind::Call(token), U256::ZERO, pay_bob, 100_000).unwrap(),
         s.bob.sign(id, TxKind::Call(token), U256::ZERO, pay_alice, 100_000).unwrap(),
     ];
-    let ai_contract = s.alice.next_contract();
+    let ai = s.alice.next_contract();
     let deploy_ai = code("AIContract.sol", "AIContract");
     txs.push(s.alice.sign(id, TxKind::Create, U256::ZERO, deploy_ai, 2_000_000).unwrap());
-    (txs, ai_contract)
+    let churn_at = s.bob.next_contract();
+    let deploy_churn = hex::decode(CHURN).unwrap();
+    txs.push(s.bob.sign(id, TxKind::Create, U256::ZERO, deploy_churn, 200_000).unwrap());
+    txs.push(s.bob.sign(id, TxKind::Call(churn_at), U256::ZERO, churn(64, 7), 2_000_000).unwrap());
+    txs.push(s.alice.sign(id, TxKind::Call(EMPTY), U256::ZERO, vec![], 21_000).unwrap());
+    (txs, Deployed { ai, churn: churn_at })
 }
 
 /// Runs `block` in the VM on its witness alone and checks it ends as the native run did.
@@ -209,7 +236,7 @@ fn a_plain_block_has_stock_revms_root_natively_and_in_the_vm() {
 #[test]
 fn an_ai_block_on_top_of_it_agrees_natively_with_revm_and_in_the_vm() {
     let mut s = setup();
-    let (txs, ai_contract) = plain_transactions(&mut s);
+    let (txs, deployed) = plain_transactions(&mut s);
     let first = s.node.execute(s.node.next_input(txs)).unwrap();
     s.node.apply(&first).unwrap();
 
@@ -224,7 +251,7 @@ fn an_ai_block_on_top_of_it_agrees_natively_with_revm_and_in_the_vm() {
     };
     let id = s.node.chain_id();
     let call = |w: &mut Wallet, data| {
-        w.sign(id, TxKind::Call(ai_contract), U256::ZERO, data, 5_000_000).unwrap()
+        w.sign(id, TxKind::Call(deployed.ai), U256::ZERO, data, 5_000_000).unwrap()
     };
     let txs = vec![
         call(&mut s.alice, ask(digits, digits_image(), 10)),
@@ -232,11 +259,15 @@ fn an_ai_block_on_top_of_it_agrees_natively_with_revm_and_in_the_vm() {
         // The wrong output size: the transaction reverts with the engine's reason, and is in
         // the block all the same.
         call(&mut s.bob, ask(digits, digits_image(), 11)),
+        // Clearing 40 of the 64 slots: deletions from the storage trie.
+        s.alice
+            .sign(id, TxKind::Call(deployed.churn), U256::ZERO, churn(40, 0), 2_000_000)
+            .unwrap(),
     ];
     let second = s.node.execute(s.node.next_input(txs)).unwrap();
     let executed = &second.recorded.executed;
     let outcomes: Vec<bool> = executed.results.iter().map(|r| r.is_success()).collect();
-    assert_eq!(outcomes, [true, true, false]);
+    assert_eq!(outcomes, [true, true, false, true]);
     let mut registry = ModelRegistry::default();
     for model in models() {
         registry.insert(model.address().0, RegisteredModel { bytes: model.file, gas: model.gas });
