@@ -91,6 +91,7 @@ mod tests {
             program: PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .join("../fixtures/programs/hello.elf"),
             input: input.to_vec(),
+            preimages: Default::default(),
             max_depth: 12,
             checkpoint_interval: 1024,
             checkpoint_dir: None,

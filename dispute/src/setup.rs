@@ -17,6 +17,9 @@ pub struct TraceSpec {
     pub program: PathBuf,
     /// The program input (local datum 1), at most 32 bytes on chain.
     pub input: Vec<u8>,
+    /// What else the program reads through the oracle (an AI-EVM block's trie nodes and
+    /// models, …); empty for most programs.
+    pub preimages: PreimageStore,
     /// The game depth: the trace covers `2^max_depth` steps.
     pub max_depth: u8,
     /// Steps between checkpoints.
@@ -35,7 +38,7 @@ impl TraceSpec {
     pub fn honest_trace(&self) -> Result<VmTraceProvider> {
         let bytes = read(&self.program)?;
         let program = Program::parse(&bytes).map_err(|e| Error::Vm(e.into()))?;
-        let mut preimages = PreimageStore::new();
+        let mut preimages = self.preimages.clone();
         preimages.insert_local(local::INPUT, self.input.clone());
         let store =
             self.checkpoint_dir.clone().map_or(CheckpointStore::Memory, CheckpointStore::Directory);

@@ -27,6 +27,7 @@ fn spec(program: &str, input: &[u8], checkpoint_dir: Option<PathBuf>) -> TraceSp
             .join("../fixtures/programs")
             .join(program),
         input: input.to_vec(),
+        preimages: Default::default(),
         max_depth: DEPTH,
         checkpoint_interval: 256,
         checkpoint_dir,

@@ -163,8 +163,8 @@ fn outcome(block: &Block) -> String {
 }
 
 fn block_output(stdout: &[u8], run: &str) -> Result<BlockOutput> {
-    BlockOutput::abi_decode(stdout)
-        .map_err(|e| Error::Chain(format!("{run} of the block guest output no BlockOutput: {e}")))
+    BlockOutput::decode(stdout)
+        .ok_or_else(|| Error::Chain(format!("{run} of the block guest output no BlockOutput")))
 }
 
 /// The input of the first test sample labelled `digit` in `digits-test.json`.

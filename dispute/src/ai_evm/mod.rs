@@ -10,6 +10,7 @@
 //! then the node's, bit for bit (`dispute/tests/ai_evm.rs`).
 
 pub mod demo;
+pub mod files;
 
 use std::collections::BTreeMap;
 

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use alloy::primitives::Address;
-use axon_dispute::ai_evm::{self, demo::AiDemoOptions};
+use alloy::primitives::{keccak256, Address};
+use axon_dispute::ai_evm::{self, demo::AiDemoOptions, L2Node};
 use axon_dispute::chain::RpcChain;
 use axon_dispute::contracts::default_artifacts_dir;
 use axon_dispute::demo::{self, DemoOptions};
@@ -24,6 +24,7 @@ use axon_dispute::setup::{read, TraceSpec};
 use axon_dispute::{Error, Player, Position, Result, Strategy, TraceProvider};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod ai_evm_cli;
 mod axiom;
 
 #[derive(Parser, Debug)]
@@ -66,6 +67,15 @@ struct ProgramArgs {
     /// Steps between trace checkpoints.
     #[arg(long, default_value_t = 1 << 22)]
     checkpoint_interval: u64,
+    /// A game over an AI-EVM block: the node directory of `dispute ai-evm` (with
+    /// --l2-block). The program is then the `ai-evm-block` guest (unless --program says
+    /// otherwise), its input the block input's hash, and it reads the block's witness and
+    /// models; the depth defaults to 40.
+    #[arg(long, requires = "l2_block", conflicts_with_all = ["input", "input_text"])]
+    l2_node: Option<PathBuf>,
+    /// The block of --l2-node the game is over.
+    #[arg(long, requires = "l2_node")]
+    l2_block: Option<u64>,
 }
 
 fn default_program() -> PathBuf {
@@ -83,22 +93,40 @@ const AI_EVM_MIN_DEPTH: u8 = 36;
 impl ProgramArgs {
     /// `--max-depth`, or the default.
     fn depth(&self) -> u8 {
-        self.max_depth.unwrap_or(DEFAULT_DEPTH)
+        let default = if self.l2_node.is_some() { AI_EVM_DEPTH } else { DEFAULT_DEPTH };
+        self.max_depth.unwrap_or(default)
     }
 
     fn spec(&self, checkpoint_dir: Option<PathBuf>) -> Result<TraceSpec> {
-        let input = match (&self.input, &self.input_text) {
-            (Some(path), _) => read(path)?,
-            (None, Some(text)) => text.as_bytes().to_vec(),
-            (None, None) => b"axon".to_vec(),
-        };
-        Ok(TraceSpec {
+        let mut spec = TraceSpec {
             program: self.program.clone(),
-            input,
+            input: b"axon".to_vec(),
+            preimages: Default::default(),
             max_depth: self.depth(),
             checkpoint_interval: self.checkpoint_interval,
             checkpoint_dir,
-        })
+        };
+        match (&self.input, &self.input_text, &self.l2_node, self.l2_block) {
+            (Some(path), ..) => spec.input = read(path)?,
+            (None, Some(text), ..) => spec.input = text.as_bytes().to_vec(),
+            (None, None, Some(dir), Some(number)) => {
+                if spec.max_depth < AI_EVM_MIN_DEPTH {
+                    return Err(Error::DepthTooSmall {
+                        depth: spec.max_depth,
+                        min: AI_EVM_MIN_DEPTH,
+                        what: "an AI-EVM block's game",
+                    });
+                }
+                let (input, store) = L2Node::open(dir)?.block_store(dir, number)?;
+                if self.program == default_program() {
+                    spec.program = fixture_program("ai-evm-block.elf");
+                }
+                spec.input = keccak256(input.encode()).to_vec();
+                spec.preimages = store;
+            }
+            _ => {}
+        }
+        Ok(spec)
     }
 }
 
@@ -252,6 +280,11 @@ enum Command {
     /// propose and apply block-hash updates and storage attestations, challenge a claim.
     #[command(subcommand)]
     Axiom(axiom::AxiomCommand),
+    /// The AI EVM: an L2 node's genesis, blocks run natively with their witness recorded,
+    /// and a block run in the VM. Games over a block are the generic commands with
+    /// --l2-node and --l2-block.
+    #[command(subcommand, name = "ai-evm")]
+    AiEvm(ai_evm_cli::AiEvmCommand),
     /// Print a game's claims.
     ListClaims {
         #[command(flatten)]
@@ -435,6 +468,7 @@ fn run(command: Command) -> Result<()> {
             }
         }
         Command::Axiom(command) => axiom::run(command)?,
+        Command::AiEvm(command) => ai_evm_cli::run(command)?,
         Command::ListClaims { chain, game } => {
             let mut chain = connect(&chain)?;
             let state = game::read(&mut chain, game)?;

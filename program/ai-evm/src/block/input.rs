@@ -61,6 +61,11 @@ impl BlockInput {
 }
 
 impl BlockOutput {
+    /// Decodes the ABI encoding (a guest's stdout).
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        Self::abi_decode(bytes).ok()
+    }
+
     /// The ABI encoding.
     pub fn encode(&self) -> alloc::vec::Vec<u8> {
         self.abi_encode()
