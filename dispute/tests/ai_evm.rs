@@ -6,7 +6,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use alloy::consensus::{SignableTransaction, TxEnvelope, TxLegacy};
+use alloy::eips::Encodable2718;
 use alloy::primitives::{Address, Bytes, TxKind, B256, U256};
+use alloy::signers::local::PrivateKeySigner;
+use alloy::signers::SignerSync;
 use alloy::sol_types::{sol, SolCall, SolValue};
 use alloy_trie::root::{state_root_unhashed, storage_root_unhashed};
 use alloy_trie::TrieAccount;
@@ -31,12 +35,13 @@ sol! {
 
 const CHAIN_ID: u64 = 0xa1e7;
 
-/// The creation code of a contract that, called with `(uint256 n, uint256 v)`, sets storage
-/// slots `0..n` to `v` (hand-assembled: an 11-byte constructor returning the 27-byte loop).
-const CHURN: &str = "601b80600b6000396000f3\
-    6000356020356000\
+/// The code of a contract that, called with `(uint256 n, uint256 v)`, sets storage slots
+/// `0..n` to `v` (hand-assembled, 27 bytes). It is in the genesis state, with slots `0..20`
+/// set to 1.
+const CHURN: &str = "6000356020356000\
     5b82811015601957818155600101600856\
     5b00";
+const CHURN_AT: Address = Address::repeat_byte(0xc0);
 
 /// An account left empty in the genesis state (as pre-EIP-161 chains have): touching it
 /// removes it from the state trie.
@@ -75,7 +80,18 @@ fn setup() -> Setup {
     let alice = Wallet::new(B256::repeat_byte(0xa1)).unwrap();
     let bob = Wallet::new(B256::repeat_byte(0xb0)).unwrap();
     let funded = GenesisAccount { balance: U256::from(FUNDS), ..Default::default() };
-    let genesis = BTreeMap::from([(alice.address(), funded.clone()), (bob.address(), funded)]);
+    let churn = GenesisAccount {
+        nonce: 1,
+        code: hex::decode(CHURN).unwrap().into(),
+        storage: (0..20u64).map(|slot| (U256::from(slot), U256::from(1))).collect(),
+        ..Default::default()
+    };
+    let genesis = BTreeMap::from([
+        (alice.address(), funded.clone()),
+        (bob.address(), funded),
+        (EMPTY, GenesisAccount::default()),
+        (CHURN_AT, churn),
+    ]);
     let node = L2Node::genesis(CHAIN_ID, &genesis, &models());
     Setup { node, genesis, alice, bob }
 }
@@ -91,8 +107,8 @@ fn churn(n: u64, v: u64) -> Vec<u8> {
     (U256::from(n), U256::from(v)).abi_encode_params()
 }
 
-/// A block of plain transfers (one touching the empty account, which removes it), three
-/// deployments, token calls and a call that writes 64 storage slots.
+/// A block of plain transfers (one touching the empty account, which removes it), two
+/// deployments, token calls and a call that writes 64 storage slots of a genesis contract.
 fn plain_transactions(s: &mut Setup) -> (Vec<Bytes>, Deployed) {
     let id = s.node.chain_id();
     let one_eth = U256::from(10u64.pow(18));
@@ -120,12 +136,9 @@ fn plain_transactions(s: &mut Setup) -> (Vec<Bytes>, Deployed) {
     let ai = s.alice.next_contract();
     let deploy_ai = code("AIContract.sol", "AIContract");
     txs.push(s.alice.sign(id, TxKind::Create, U256::ZERO, deploy_ai, 2_000_000).unwrap());
-    let churn_at = s.bob.next_contract();
-    let deploy_churn = hex::decode(CHURN).unwrap();
-    txs.push(s.bob.sign(id, TxKind::Create, U256::ZERO, deploy_churn, 200_000).unwrap());
-    txs.push(s.bob.sign(id, TxKind::Call(churn_at), U256::ZERO, churn(64, 7), 2_000_000).unwrap());
+    txs.push(s.bob.sign(id, TxKind::Call(CHURN_AT), U256::ZERO, churn(64, 7), 2_000_000).unwrap());
     txs.push(s.alice.sign(id, TxKind::Call(EMPTY), U256::ZERO, vec![], 21_000).unwrap());
-    (txs, Deployed { ai, churn: churn_at })
+    (txs, Deployed { ai, churn: CHURN_AT })
 }
 
 /// Runs `block` in the VM on its witness alone and checks it ends as the native run did.
@@ -146,10 +159,18 @@ fn reference(
     let mut gas = Vec::new();
     let mut db = CacheDB::new(EmptyDB::default());
     for (address, account) in genesis {
-        db.insert_account_info(
-            *address,
-            AccountInfo { balance: account.balance, ..Default::default() },
-        );
+        let code = revm::bytecode::Bytecode::new_raw(account.code.clone());
+        let info = AccountInfo {
+            balance: account.balance,
+            nonce: account.nonce,
+            code_hash: code.hash_slow(),
+            code: Some(code),
+            ..Default::default()
+        };
+        db.insert_account_info(*address, info);
+        for (slot, value) in &account.storage {
+            db.insert_account_storage(*address, *slot, *value).unwrap();
+        }
     }
     for input in blocks {
         let txs: Vec<TxEnv> = input
@@ -302,16 +323,31 @@ fn an_invalid_block_is_an_error_natively_and_exits_1_in_the_vm() {
         .unwrap();
     // The same transaction twice: the second has a used nonce.
     let input = s.node.next_input(vec![transfer.clone(), transfer.clone()]);
-    let err = s.node.execute(input.clone()).unwrap_err();
-    assert!(matches!(err, BlockError::InvalidTransaction { index: 1, .. }), "{err}");
-    let run = run_guest(&guest(), s.node.guest_store(&input, s.node.store())).unwrap();
+    let invalid = s.node.execute(input.clone()).unwrap_err();
+    assert!(matches!(invalid.error, BlockError::InvalidTransaction { index: 1, .. }), "{invalid}");
+    // The witness of the run up to the error is all the guest needs to reach it too.
+    let run = run_guest(&guest(), s.node.guest_store(&input, &invalid.witness)).unwrap();
     assert_eq!(run.halt, Halt::Exited(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.starts_with("ai-evm-block: transaction 1: invalid"), "{stderr}");
 
     let garbage = s.node.next_input(vec![Bytes::from_static(b"\x02\xc0")]);
-    let err = s.node.execute(garbage).unwrap_err();
+    let err = s.node.execute(garbage).unwrap_err().error;
     assert!(matches!(err, BlockError::MalformedTransaction { index: 0, .. }), "{err}");
+
+    // A legacy transaction without a chain id could be replayed from any chain.
+    let unprotected = TxLegacy {
+        chain_id: None,
+        gas_price: 2_000_000_000,
+        gas_limit: 21_000,
+        to: TxKind::Call(Address::repeat_byte(1)),
+        ..Default::default()
+    };
+    let signer = PrivateKeySigner::from_bytes(&B256::repeat_byte(0xa1)).unwrap();
+    let signature = signer.sign_hash_sync(&unprotected.signature_hash()).unwrap();
+    let raw = TxEnvelope::from(unprotected.into_signed(signature)).encoded_2718();
+    let err = s.node.execute(s.node.next_input(vec![raw.into()])).unwrap_err().error;
+    assert_eq!(err, BlockError::UnprotectedTransaction { index: 0 });
 
     let next = s
         .alice
@@ -319,7 +355,7 @@ fn an_invalid_block_is_an_error_natively_and_exits_1_in_the_vm() {
         .unwrap();
     let mut full = s.node.next_input(vec![transfer, next]);
     full.gasLimit = 30_000;
-    assert_eq!(s.node.execute(full).unwrap_err(), BlockError::BlockGasExceeded { index: 1 });
+    assert_eq!(s.node.execute(full).unwrap_err().error, BlockError::BlockGasExceeded { index: 1 });
 }
 
 #[test]

@@ -20,9 +20,9 @@ use alloy::primitives::{keccak256, Address, Bytes, TxKind, B256, U256};
 use alloy::signers::local::PrivateKeySigner;
 use alloy::signers::SignerSync;
 use axon_ai_evm::block::witness::{
-    execute_recorded, genesis, GenesisAccount, ModelFiles, NodeStore, RecordedBlock,
+    execute_recorded, genesis, GenesisAccount, InvalidBlock, ModelFiles, NodeStore, RecordedBlock,
 };
-use axon_ai_evm::block::{BlockError, BlockInput, ModelEntry};
+use axon_ai_evm::block::{BlockInput, ModelEntry};
 use axon_vm::preimage::blob_key;
 use axon_vm::PreimageStore;
 
@@ -144,8 +144,9 @@ impl L2Node {
         }
     }
 
-    /// Runs `input` on the node's state, natively, recording its witness.
-    pub fn execute(&self, input: BlockInput) -> Result<Block, BlockError> {
+    /// Runs `input` on the node's state, natively, recording its witness (also of an
+    /// invalid block: `guest_store` with it lets the guest reach the same error).
+    pub fn execute(&self, input: BlockInput) -> Result<Block, InvalidBlock> {
         let recorded = execute_recorded(&input, &self.store, &self.models)?;
         Ok(Block { input, recorded })
     }

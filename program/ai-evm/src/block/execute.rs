@@ -63,6 +63,13 @@ pub enum BlockError {
         /// Its EIP-2718 type.
         tx_type: u8,
     },
+    /// A legacy transaction without a chain id (pre-EIP-155): it could be replayed from any
+    /// chain.
+    #[error("transaction {index}: a legacy transaction must name the chain (EIP-155)")]
+    UnprotectedTransaction {
+        /// Its index in the block.
+        index: usize,
+    },
     /// A transaction's signature does not recover a sender.
     #[error("transaction {index}: the signature recovers no sender")]
     BadSignature {
@@ -137,14 +144,14 @@ pub(super) fn run<P: Preimages>(
     let mut results = Vec::with_capacity(input.transactions.len());
     for (index, raw) in input.transactions.iter().enumerate() {
         let (tx, tx_env) = transaction(raw, index)?;
-        if tx.gas_limit() > input.gasLimit - gas_used {
+        if tx.gas_limit() > input.gasLimit.saturating_sub(gas_used) {
             return Err(BlockError::BlockGasExceeded { index });
         }
         let result = evm.transact_commit(tx_env).map_err(|e| match e {
             revm::context::result::EVMError::Database(e) => BlockError::State(e),
             other => BlockError::InvalidTransaction { index, reason: other.to_string() },
         })?;
-        gas_used += result.tx_gas_used();
+        gas_used = gas_used.saturating_add(result.tx_gas_used());
         let receipt = Receipt {
             status: Eip658Value::Eip658(result.is_success()),
             cumulative_gas_used: gas_used,
@@ -188,6 +195,9 @@ pub fn transaction(raw: &[u8], index: usize) -> Result<(TxEnvelope, TxEnv), Bloc
 /// The transaction as revm runs it, sent by `caller`.
 fn tx_env(tx: &TxEnvelope, caller: Address, index: usize) -> Result<TxEnv, BlockError> {
     let access_list = match tx {
+        TxEnvelope::Legacy(_) if tx.chain_id().is_none() => {
+            return Err(BlockError::UnprotectedTransaction { index })
+        }
         TxEnvelope::Legacy(_) => Default::default(),
         TxEnvelope::Eip2930(_) | TxEnvelope::Eip1559(_) => {
             tx.access_list().cloned().unwrap_or_default()

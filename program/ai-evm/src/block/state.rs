@@ -9,6 +9,7 @@
 //! exactly what the VM's run reads.
 
 use alloc::collections::BTreeMap;
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cell::Cell;
@@ -261,7 +262,8 @@ impl<P: Preimages> Database for TrieState<P> {
         if let Some(code) = self.codes.get(&code_hash) {
             return Ok(code.clone());
         }
-        let code = Bytecode::new_raw(fetch(&self.preimages, code_hash)?);
+        let code = Bytecode::new_raw_checked(fetch(&self.preimages, code_hash)?)
+            .map_err(|e| StateError::Malformed(format!("code {code_hash}: {e}")))?;
         self.codes.insert(code_hash, code.clone());
         Ok(code)
     }
@@ -289,7 +291,8 @@ impl<P: Preimages> Database for TrieState<P> {
     fn block_hash(&mut self, number: u64) -> Result<B256, StateError> {
         // revm answers zero itself outside the 256 previous blocks.
         let back = self.number.checked_sub(number).and_then(|n| n.checked_sub(1));
-        back.and_then(|back| self.ancestors.get(back as usize).copied())
+        back.and_then(|back| usize::try_from(back).ok())
+            .and_then(|back| self.ancestors.get(back).copied())
             .ok_or(StateError::MissingAncestor(number))
     }
 }

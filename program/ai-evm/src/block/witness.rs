@@ -114,16 +114,31 @@ pub struct RecordedBlock {
     pub new_nodes: NodeStore,
 }
 
+/// A block that is invalid, with the preimages its run read up to the error: what the guest
+/// needs to reach the same error (and exit 1) in the VM.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{error}")]
+pub struct InvalidBlock {
+    /// Why the block is invalid.
+    pub error: BlockError,
+    /// Every trie node and code the run read.
+    pub witness: NodeStore,
+}
+
 /// Runs `input` over the state in `store`, recording its witness.
 pub fn execute_recorded(
     input: &BlockInput,
     store: &NodeStore,
     blobs: impl ModelBlobs,
-) -> Result<RecordedBlock, BlockError> {
+) -> Result<RecordedBlock, InvalidBlock> {
     let recorder = Recorder::new(store);
-    let (executed, state) = run(input, &recorder, blobs)?;
-    let new_nodes = state.new_nodes();
-    Ok(RecordedBlock { executed, witness: recorder.witness(), new_nodes })
+    match run(input, &recorder, blobs) {
+        Ok((executed, state)) => {
+            let new_nodes = state.new_nodes();
+            Ok(RecordedBlock { executed, witness: recorder.witness(), new_nodes })
+        }
+        Err(error) => Err(InvalidBlock { error, witness: recorder.witness() }),
+    }
 }
 
 /// An account of a genesis state.
