@@ -1,7 +1,9 @@
 //! AI-EVM blocks three ways: the node's native stateless run (`axon_ai_evm::block` over its
 //! recorded witness), stock revm over an in-memory state with the roots computed by
 //! alloy-trie, and the `ai-evm-block` guest in the VM given only the witness. All three give
-//! one post-state root; the native run and the VM one also give one receipts root and gas.
+//! one post-state root and stock revm's results match the native run's transaction by
+//! transaction (status, gas, logs, output); the native run and the VM one also give one
+//! receipts root and gas.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -22,6 +24,7 @@ use axon_dispute::ai_evm::{Block, L2Node, Model, Wallet};
 use axon_dispute::axiom::run_guest;
 use axon_dispute::contracts::{creation_code, default_artifacts_dir};
 use axon_vm::Halt;
+use revm::context::result::ExecutionResult;
 use revm::context::{BlockEnv, Context, TxEnv};
 use revm::database::{AccountState, CacheDB, EmptyDB};
 use revm::state::AccountInfo;
@@ -150,13 +153,14 @@ fn agree_in_vm(node: &L2Node, block: &Block) -> u64 {
 }
 
 /// Stock revm over the whole state (with the AI EVM's precompiles if `models` is given):
-/// the post-state root, computed by alloy-trie from every account, and each transaction's gas.
+/// the post-state root, computed by alloy-trie from every account, and each transaction's
+/// result (status, gas used and refunded, logs, output).
 fn reference(
     genesis: &BTreeMap<Address, GenesisAccount>,
     blocks: &[&BlockInput],
     models: Option<ModelRegistry>,
-) -> (B256, Vec<u64>) {
-    let mut gas = Vec::new();
+) -> (B256, Vec<ExecutionResult>) {
+    let mut results = Vec::new();
     let mut db = CacheDB::new(EmptyDB::default());
     for (address, account) in genesis {
         let code = revm::bytecode::Bytecode::new_raw(account.code.clone());
@@ -199,16 +203,12 @@ fn reference(
             Some(models) => {
                 let mut evm =
                     ctx.build_mainnet().with_precompiles(AiPrecompiles::new(SPEC, models.clone()));
-                txs.iter().for_each(|tx| {
-                    gas.push(evm.transact_commit(tx.clone()).unwrap().tx_gas_used())
-                });
+                txs.iter().for_each(|tx| results.push(evm.transact_commit(tx.clone()).unwrap()));
                 evm.ctx.journaled_state.database
             }
             None => {
                 let mut evm = ctx.build_mainnet();
-                txs.iter().for_each(|tx| {
-                    gas.push(evm.transact_commit(tx.clone()).unwrap().tx_gas_used())
-                });
+                txs.iter().for_each(|tx| results.push(evm.transact_commit(tx.clone()).unwrap()));
                 evm.ctx.journaled_state.database
             }
         };
@@ -222,7 +222,7 @@ fn reference(
             (*address, TrieAccount::new(info.nonce, info.balance, storage_root, info.code_hash))
         })
     });
-    (state_root_unhashed(accounts.collect::<Vec<_>>()), gas)
+    (state_root_unhashed(accounts.collect::<Vec<_>>()), results)
 }
 
 /// The first digits test sample's input (`fixtures/models/digits-test.json`).
@@ -242,9 +242,9 @@ fn a_plain_block_has_stock_revms_root_natively_and_in_the_vm() {
     for (index, result) in executed.results.iter().enumerate() {
         assert!(result.is_success(), "transaction {index}: {result:?}");
     }
-    let (root, gas) = reference(&s.genesis, &[&block.input], None);
+    let (root, results) = reference(&s.genesis, &[&block.input], None);
     assert_eq!(executed.output.stateRoot, root, "stock revm's post-state root");
-    assert_eq!(gas, executed.results.iter().map(|r| r.tx_gas_used()).collect::<Vec<_>>());
+    assert_eq!(results, executed.results, "stock revm's results");
     let steps = agree_in_vm(&s.node, &block);
     eprintln!(
         "plain block: {} transactions, {} gas, {} witness preimages, {steps} VM steps",
@@ -293,17 +293,10 @@ fn an_ai_block_on_top_of_it_agrees_natively_with_revm_and_in_the_vm() {
     for model in models() {
         registry.insert(model.address().0, RegisteredModel { bytes: model.file, gas: model.gas });
     }
-    let (root, gas) = reference(&s.genesis, &[&first.input, &second.input], Some(registry));
+    let (root, results) = reference(&s.genesis, &[&first.input, &second.input], Some(registry));
     assert_eq!(executed.output.stateRoot, root, "stock revm's post-state root");
-    let ours: Vec<u64> = first
-        .recorded
-        .executed
-        .results
-        .iter()
-        .chain(&executed.results)
-        .map(|r| r.tx_gas_used())
-        .collect();
-    assert_eq!(gas, ours);
+    let ours = [&first.recorded.executed.results[..], &executed.results[..]].concat();
+    assert_eq!(results, ours, "stock revm's results");
     let steps = agree_in_vm(&s.node, &second);
     eprintln!(
         "AI block: {} transactions, {} gas, {} witness preimages, {steps} VM steps",
