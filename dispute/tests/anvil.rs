@@ -351,8 +351,16 @@ fn axiom_claims_from_a_real_node_match_the_host_checks() {
     let node = axiom::Node::connect(&anvil.url).expect("connects");
     let elf = |name: &str| repo().join("fixtures/programs").join(name);
 
+    // Fetched 16 at a time, the headers come back in order: each the parent of the next.
+    let started = Instant::now();
+    let all = node.headers(0..=1029).expect("headers");
+    eprintln!("1030 headers in {:.2} s", started.elapsed().as_secs_f64());
+    assert!(all.iter().enumerate().all(|(n, h)| h.number == n as u64));
+    assert!(all.windows(2).all(|w| w[1].parent_hash == w[0].hash_slow()));
+
     let headers = node.group_headers(1029).expect("headers");
     assert_eq!(headers.len(), 6, "blocks 1024..=1029");
+    assert_eq!(headers[5], alloy_rlp::encode(&all[1029]));
     let anchor = keccak256(headers.last().expect("headers"));
     let chain = verify_chain(&headers, anchor).expect("anvil's headers chain");
     let claim = GroupClaim::from_chain(&chain).expect("a group prefix");

@@ -7,6 +7,7 @@
 
 use alloy::primitives::{keccak256, Address, B256};
 use alloy::rpc::types::Filter;
+use alloy_consensus::Header;
 use alloy_sol_types::{SolEvent, SolValue};
 use axon_axiom::attest::StorageClaim;
 use axon_axiom::group::GROUP_SIZE;
@@ -278,9 +279,8 @@ pub fn block_witness(
         u32::try_from(start).map_err(|_| Error::Chain(format!("block {number} past uint32")))?;
     let group = cached_group(node, chain, contracts, start32)?
         .ok_or_else(|| Error::Chain(format!("the cache holds no group from block {start}")))?;
-    let hashes = (start..start + u64::from(group.numFinal))
-        .map(|n| Ok(node.header(n)?.hash_slow()))
-        .collect::<Result<Vec<_>>>()?;
+    let headers = node.headers(start..start + u64::from(group.numFinal))?;
+    let hashes: Vec<B256> = headers.iter().map(Header::hash_slow).collect();
     block_hash_witness(&hashes, group.prevHash, number)
 }
 

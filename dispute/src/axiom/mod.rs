@@ -24,6 +24,7 @@ use axon_axiom::group::GROUP_SIZE;
 use axon_axiom::storage::AccountClaim;
 use axon_vm::abi::local;
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
+use futures::{StreamExt, TryStreamExt};
 
 use crate::{Error, Result};
 
@@ -32,6 +33,9 @@ use crate::{Error, Result};
 pub fn storage_claim(header: &Header, response: EIP1186AccountProofResponse) -> StorageClaim {
     StorageClaim::new(header.hash_slow(), &AccountClaim::from(response))
 }
+
+/// How many requests [`Node::headers`] keeps in flight.
+pub const CONCURRENT_REQUESTS: usize = 16;
 
 /// A read-only JSON-RPC connection.
 pub struct Node {
@@ -60,11 +64,21 @@ impl Node {
 
     /// The header of block `number`.
     pub fn header(&self, number: u64) -> Result<Header> {
+        self.runtime.block_on(self.fetch_header(number))
+    }
+
+    /// The headers of blocks `numbers`, in order, fetched [`CONCURRENT_REQUESTS`] at a time
+    /// (a group is 1024 headers: one by one, a remote node's round trips add up to minutes).
+    pub fn headers(&self, numbers: impl IntoIterator<Item = u64>) -> Result<Vec<Header>> {
+        let requests = futures::stream::iter(numbers).map(|n| self.fetch_header(n));
+        self.runtime.block_on(requests.buffered(CONCURRENT_REQUESTS).try_collect())
+    }
+
+    async fn fetch_header(&self, number: u64) -> Result<Header> {
         let block = self
-            .runtime
-            .block_on(
-                self.provider.get_block_by_number(BlockNumberOrTag::Number(number)).into_future(),
-            )
+            .provider
+            .get_block_by_number(BlockNumberOrTag::Number(number))
+            .await
             .map_err(|e| Error::Chain(format!("eth_getBlockByNumber {number}: {e}")))?
             .ok_or_else(|| Error::Chain(format!("the node has no block {number}")))?;
         Ok(block.header.inner)
@@ -90,7 +104,7 @@ impl Node {
     /// The raw headers from the first block of `anchor`'s 1024-block group to `anchor`.
     pub fn group_headers(&self, anchor: u64) -> Result<Vec<Vec<u8>>> {
         let start = anchor - anchor % GROUP_SIZE;
-        (start..=anchor).map(|n| Ok(alloy_rlp::encode(self.header(n)?))).collect()
+        Ok(self.headers(start..=anchor)?.iter().map(alloy_rlp::encode).collect())
     }
 
     /// The storage claim for `address` and `slots` at block `number`, with its raw header.
