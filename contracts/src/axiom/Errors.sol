@@ -23,6 +23,11 @@ error UnknownGame(IDisputeGame game);
 /// @notice Thrown at deployment when the game type has no implementation.
 error NoGameImplementation(GameType gameType);
 
+/// @notice Thrown when a claim would create a game while the factory's implementation of the
+///         game type is no longer the one it had when the contract was deployed: that game's
+///         output could never be accepted (`UnknownGame`), and its bond would be lost.
+error GameImplementationChanged(GameType gameType, IDisputeGame implementation);
+
 /// @notice Thrown when a guest input is not the canonical ABI encoding of what it decodes to
 ///         (one claim, one input, one game).
 error NonCanonicalEncoding();

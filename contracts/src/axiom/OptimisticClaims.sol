@@ -9,6 +9,7 @@ import { AxonABI } from "src/riscv/lib/AxonABI.sol";
 import {
     ClaimNotValidStatus,
     GameAlreadyBonded,
+    GameImplementationChanged,
     NoGameImplementation,
     UnknownGame
 } from "src/axiom/Errors.sol";
@@ -27,7 +28,9 @@ import {
 ///         bond). Only clones of the implementation the game type had when this contract was
 ///         deployed count (`GAME_CODEHASH`): the factory's owner can point the type at another
 ///         implementation, but not make this contract accept that one's games — a new
-///         implementation needs a new contract.
+///         implementation needs a new contract. A claim checks this too, before it creates a
+///         game or takes a bond: it does not create a game it could never accept, nor adopt
+///         one.
 abstract contract OptimisticClaims {
     /// @notice The factory games are created at.
     DisputeGameFactory internal immutable FACTORY;
@@ -44,9 +47,7 @@ abstract contract OptimisticClaims {
         GAME_TYPE = _gameType;
         address impl = address(_factory.gameImpls(_gameType));
         if (impl == address(0)) revert NoGameImplementation(_gameType);
-        GAME_CODEHASH = keccak256(
-            abi.encodePacked(hex"363d3d373d3d3d363d73", impl, hex"5af43d82803e903d91602b57fd5bf3")
-        );
+        GAME_CODEHASH = _cloneCodehash(impl);
     }
 
     /// @notice The factory games are created at.
@@ -68,15 +69,25 @@ abstract contract OptimisticClaims {
     /// @notice The game claiming that the program run on `_input` ends in `_finalState`,
     ///         created with `msg.value` as its bond and the caller as its proposer, or the
     ///         existing one (then unbonded).
+    /// @dev Reverts with `GameImplementationChanged` before creating a game (and taking its
+    ///      bond) when the game type's implementation is no longer the one of `GAME_CODEHASH`,
+    ///      and with `UnknownGame` when the existing game is not a clone of that one: either
+    ///      game would be refused when its output is applied (`_acceptedCommitment`).
     function _claim(Claim _finalState, bytes32 _input) internal returns (IDisputeGame game_) {
         uint8 status = uint8(uint256(Claim.unwrap(_finalState)) >> 248);
         if (status != AxonABI.STATUS_VALID) revert ClaimNotValidStatus(status);
         bytes memory extraData = extraDataFor(_input);
         (game_,) = FACTORY.games(GAME_TYPE, _finalState, extraData);
         if (address(game_) == address(0)) {
+            IDisputeGame impl = FACTORY.gameImpls(GAME_TYPE);
+            if (_cloneCodehash(address(impl)) != GAME_CODEHASH) {
+                revert GameImplementationChanged(GAME_TYPE, impl);
+            }
             game_ = FACTORY.createFor{ value: msg.value }(
                 GAME_TYPE, _finalState, extraData, msg.sender
             );
+        } else if (address(game_).codehash != GAME_CODEHASH) {
+            revert UnknownGame(game_);
         } else if (msg.value != 0) {
             revert GameAlreadyBonded(game_);
         }
@@ -94,6 +105,13 @@ abstract contract OptimisticClaims {
         (IDisputeGame known,) = FACTORY.games(GAME_TYPE, game.rootClaim(), game.extraData());
         if (address(known) != address(game)) revert UnknownGame(game);
         commitment_ = LibGameOutput.commitment(_proof);
+    }
+
+    /// @notice The code hash of the factory's EIP-1167 clones of `_impl`.
+    function _cloneCodehash(address _impl) private pure returns (bytes32) {
+        return keccak256(
+            abi.encodePacked(hex"363d3d373d3d3d363d73", _impl, hex"5af43d82803e903d91602b57fd5bf3")
+        );
     }
 
     /// @notice The program input a game of this contract's type runs on (its one local

@@ -19,6 +19,7 @@ import {
     BlockHashUnavailable,
     ClaimNotValidStatus,
     GameAlreadyBonded,
+    GameImplementationChanged,
     IncompleteGroup,
     NextGroupMismatch,
     NotRecentlyAnchored,
@@ -93,15 +94,81 @@ contract BlockHashCache_Test is AxiomTestBase {
     }
 
     /// @notice A game type pointed at another implementation after the cache was deployed
-    ///         (the factory owner's power) makes games the cache does not accept.
-    function test_updateRecent_gameOfAnotherImplementation_reverts() external {
+    ///         (the factory owner's power) makes games the cache does not accept: a won game
+    ///         of the new implementation, created at the factory directly (a claim refuses to
+    ///         create or adopt one), applies nothing.
+    function test_updateOld_gameOfAnotherImplementation_reverts() external {
+        _cacheRecentGroup();
+        BlockHashCache.GroupUpdate memory next = _update(".recent.run");
         _register(RISCV(address(0x1234)), HEADER_TYPE, ".recent.run.prestate");
-        IDisputeGame game = _claimRecent();
+        bytes memory extraData = cache.extraDataFor(_bytes32(".old.anchor"));
+        uint256 bond = _bond();
+        vm.prank(PROPOSER);
+        IDisputeGame game = factory.create{ value: bond }(
+            HEADER_TYPE, Claim.wrap(_bytes32(".old.run.stateHash")), extraData
+        );
         _win(game);
-        OutputProof memory proof = _outputProof(game, ".recent.run");
-        BlockHashCache.GroupUpdate memory update = _update(".recent.run");
+        OutputProof memory proof = _outputProof(game, ".old.run");
+        BlockHashCache.GroupUpdate memory update = _update(".old.run");
         vm.expectRevert(abi.encodeWithSelector(UnknownGame.selector, game));
-        cache.updateRecent(proof, update);
+        cache.updateOld(next.root, next.numFinal, proof, update);
+    }
+
+    /// @notice Once the game type points at another implementation, a claim that would create
+    ///         a game reverts before the factory is called: no game, and the bond stays with
+    ///         the claimant (the game could never be applied, so the bond would be lost).
+    function test_claimRecent_gameImplementationChanged_reverts() external {
+        _register(RISCV(address(0x1234)), HEADER_TYPE, ".recent.run.prestate");
+        IDisputeGame impl = factory.gameImpls(HEADER_TYPE);
+        Claim finalState = Claim.wrap(_bytes32(".recent.run.stateHash"));
+        bytes memory extraData = cache.extraDataFor(_bytes32(".recent.anchor"));
+        uint256 bond = _bond();
+        uint256 balance = PROPOSER.balance;
+        uint256 games = factory.gameCount();
+        vm.prank(PROPOSER);
+        vm.expectRevert(
+            abi.encodeWithSelector(GameImplementationChanged.selector, HEADER_TYPE, impl)
+        );
+        cache.claimRecent{ value: bond }(1500, finalState);
+        assertEq(PROPOSER.balance, balance, "bond kept");
+        assertEq(factory.gameCount(), games, "no game");
+        (IDisputeGame game,) = factory.games(HEADER_TYPE, finalState, extraData);
+        assertEq(address(game), address(0), "no game of the claim");
+        // claimOld takes the same path.
+        vm.prank(PROPOSER);
+        vm.expectRevert(
+            abi.encodeWithSelector(GameImplementationChanged.selector, HEADER_TYPE, impl)
+        );
+        cache.claimOld{ value: bond }(_bytes32(".recent.anchor"), finalState);
+    }
+
+    /// @notice Nor does a claim adopt an existing game of the new implementation.
+    function test_claimRecent_existingGameOfAnotherImplementation_reverts() external {
+        _register(RISCV(address(0x1234)), HEADER_TYPE, ".recent.run.prestate");
+        Claim finalState = Claim.wrap(_bytes32(".recent.run.stateHash"));
+        bytes memory extraData = cache.extraDataFor(_bytes32(".recent.anchor"));
+        uint256 bond = _bond();
+        vm.prank(CHALLENGER);
+        IDisputeGame created = factory.create{ value: bond }(HEADER_TYPE, finalState, extraData);
+        vm.prank(PROPOSER);
+        vm.expectRevert(abi.encodeWithSelector(UnknownGame.selector, created));
+        cache.claimRecent(1500, finalState);
+    }
+
+    /// @notice A game of the deployment's implementation created before the type was pointed
+    ///         elsewhere is still adopted and applied.
+    function test_claimRecent_existingGameAfterImplementationChange_adopts() external {
+        Claim finalState = Claim.wrap(_bytes32(".recent.run.stateHash"));
+        bytes memory extraData = cache.extraDataFor(_bytes32(".recent.anchor"));
+        uint256 bond = _bond();
+        vm.prank(CHALLENGER);
+        IDisputeGame created = factory.create{ value: bond }(HEADER_TYPE, finalState, extraData);
+        _register(RISCV(address(0x1234)), HEADER_TYPE, ".recent.run.prestate");
+        vm.prank(PROPOSER);
+        assertEq(address(cache.claimRecent(1500, finalState)), address(created));
+        _win(created);
+        cache.updateRecent(_outputProof(created, ".recent.run"), _update(".recent.run"));
+        assertEq(cache.historicalRoots(1024), _entry(_update(".recent.run")));
     }
 
     function test_claimRecent_unavailableBlockhash_reverts() external {
