@@ -68,7 +68,8 @@ contract Axiom_Gas_Test is AxiomTestBase {
     function test_updateRecent_gas_succeeds() external {
         vm.pauseGasMetering();
         vm.prank(PROPOSER);
-        (, bytes memory out) = address(cache).call{ value: _bond() }(_claimRecentCall());
+        (bool ok, bytes memory out) = address(cache).call{ value: _bond() }(_claimRecentCall());
+        assertTrue(ok);
         IDisputeGame game = abi.decode(out, (IDisputeGame));
         _win(game);
         OutputProof memory proof = _outputProof(game, ".recent.run");
@@ -107,7 +108,8 @@ contract Axiom_Gas_Test is AxiomTestBase {
         vm.pauseGasMetering();
         _cacheRecentGroup();
         vm.prank(PROPOSER);
-        (, bytes memory out) = address(attestations).call{ value: _bond() }(_attestCall());
+        (bool ok, bytes memory out) = address(attestations).call{ value: _bond() }(_attestCall());
+        assertTrue(ok);
         IDisputeGame game = abi.decode(out, (IDisputeGame));
         _win(game);
         StorageAttestations.StorageAttestation memory attestation =
