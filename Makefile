@@ -46,20 +46,23 @@ axiom-fixture: ## Regenerate fixtures/axiom/ (real Axiom guest runs the Solidity
 .PHONY: fixtures
 fixtures: conformance programs step-fixtures game-fixture axiom-fixture ## Rebuild every committed fixture.
 
-# The contracts build first: vm/tests/evm.rs runs their build output (contracts/out/) in revm.
+# The contracts build first: tests/tests/verifier.rs runs their build output (contracts/out/) in
+# revm. The README's checked examples run last, on the binaries the workspace tests built.
 .PHONY: test
-test: setup ## Run every test: Rust workspace, guest reproducibility, contracts.
+test: setup ## Run every test: Rust workspace, guest reproducibility, lockfiles, contracts, README examples.
+	tools/check-lockfiles
 	$(MAKE) -C contracts build
 	$(CARGO) test --workspace --locked
 	$(MAKE) -C program check
 	$(MAKE) -C contracts test
+	tools/check-readme
 
 .PHONY: bench
 bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
 	$(CARGO) bench -p axon-vm --bench vm
-	$(CARGO) bench -p axon-vm --bench inference
-	$(CARGO) bench -p axon-vm --bench axiom
-	$(CARGO) bench -p axon-dispute --bench ai_evm
+	$(CARGO) bench -p axon-tests --bench inference
+	$(CARGO) bench -p axon-tests --bench axiom
+	$(CARGO) bench -p axon-tests --bench ai_evm
 
 .PHONY: demo
 demo: setup ## Whole disputes on an embedded chain (a guest, then an AI-EVM block): a dishonest proposer loses to the honest challenger.

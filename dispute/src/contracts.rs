@@ -97,46 +97,78 @@ sol! {
 
     /// `contracts/src/PreimageOracle.sol`: what a challenger loads before a step.
     interface IPreimageOracle {
+        function loadLocalData(uint256 ident, bytes32 localContext, bytes32 word, uint256 size, uint256 partOffset) external returns (bytes32 key);
         function loadKeccak256PreimagePart(uint256 partOffset, bytes preimage) external;
         function loadBlobPart(bytes32 key, uint256 partOffset, bytes32 chunk, bytes proof) external;
         function preimagePartOk(bytes32 key, uint256 chunkOffset) external view returns (bool);
+        function readPreimage(bytes32 key, uint256 offset) external view returns (bytes32 dat, uint256 datLen);
 
         error PartNotFound();
         error PartOffsetOOB();
-        error InvalidKeyType();
+        error InvalidKeyType(uint8 keyType);
         error InvalidLocalDataSize();
         error InvalidBlobProof();
         error BlobLengthUnknown();
         error InvalidBlobLength();
         error InvalidProofLength(uint256 expected, uint256 actual);
+        error InvalidProofMask(uint256 mask);
     }
 
     /// `contracts/src/riscv/RISCV.sol`.
     interface IStepper {
+        function step(bytes stateData, bytes proof, bytes32 localContext) external view returns (bytes32 postState);
         function oracle() external view returns (address);
 
         error InvalidStateLength(uint256 length);
         error InvalidMemoryProof(uint256 index);
         error InvalidCalldataLayout();
+        error InvalidProofLength(uint256 expected, uint256 actual);
+        error InvalidProofMask(uint256 mask);
+        error InvalidStateVersion(uint8 version);
+        error InvalidHaltKind(uint8 haltKind);
+        error NonZeroRunningHaltCode(uint32 haltCode);
+        error UnknownFaultCode(uint32 haltCode);
     }
 }
 
+/// How to name the revert data of one contract interface: the errors it declares.
+///
+/// The core contracts' decoders are [`CORE_REVERTS`]; each application module exposes its
+/// own, and the crate root lists them all in [`crate::REVERT_DECODERS`], which
+/// [`describe_revert`] consults (so this module names no application).
+#[derive(Debug, Clone, Copy)]
+pub struct RevertDecoder {
+    /// Whether `selector` is one of the interface's errors.
+    pub knows: fn([u8; 4]) -> bool,
+    /// The error `data` encodes, readable, or `None` if it is not one of the interface's.
+    pub describe: fn(&[u8]) -> Option<String>,
+}
+
+impl RevertDecoder {
+    /// The decoder of the errors enum `E` that `sol!` generates for an interface.
+    pub const fn of<E: SolInterface + std::fmt::Debug>() -> Self {
+        Self { knows: E::valid_selector, describe: describe_as::<E> }
+    }
+}
+
+fn describe_as<E: SolInterface + std::fmt::Debug>(data: &[u8]) -> Option<String> {
+    E::abi_decode(data).ok().map(|e| format!("{e:?}"))
+}
+
+/// The errors of the dispute game, its factory, the preimage oracle and the verifier.
+pub const CORE_REVERTS: &[RevertDecoder] = &[
+    RevertDecoder::of::<IDisputeGame::IDisputeGameErrors>(),
+    RevertDecoder::of::<IDisputeGameFactory::IDisputeGameFactoryErrors>(),
+    RevertDecoder::of::<IPreimageOracle::IPreimageOracleErrors>(),
+    RevertDecoder::of::<IStepper::IStepperErrors>(),
+];
+
 /// A readable name for revert data of any of the contracts (`0x…` when unknown).
 pub fn describe_revert(data: &[u8]) -> String {
-    if let Ok(e) = IDisputeGame::IDisputeGameErrors::abi_decode(data) {
-        return format!("{e:?}");
-    }
-    if let Ok(e) = IDisputeGameFactory::IDisputeGameFactoryErrors::abi_decode(data) {
-        return format!("{e:?}");
-    }
-    if let Ok(e) = IPreimageOracle::IPreimageOracleErrors::abi_decode(data) {
-        return format!("{e:?}");
-    }
-    if let Ok(e) = IStepper::IStepperErrors::abi_decode(data) {
-        return format!("{e:?}");
-    }
-    if let Some(e) = crate::axiom::claims::describe_revert(data) {
-        return e;
+    if let Some(named) =
+        crate::REVERT_DECODERS.iter().flat_map(|d| d.iter()).find_map(|d| (d.describe)(data))
+    {
+        return named;
     }
     if data.is_empty() {
         return "no revert data".into();

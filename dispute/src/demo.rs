@@ -15,7 +15,7 @@ use crate::driver::{play, Seat, Summary};
 use crate::game::{self, hex_hash, EventKind, GameStatus};
 use crate::lying::Lie;
 use crate::setup::TraceSpec;
-use crate::{Player, Position, Result, Strategy, TraceProvider};
+use crate::{Error, Player, Position, Result, Strategy, TraceProvider};
 
 /// What the demo plays.
 #[derive(Debug, Clone)]
@@ -97,15 +97,35 @@ pub fn run_on(
     options: &DemoOptions,
     out: &mut dyn Write,
 ) -> Result<DemoReport> {
-    let honest_trace = options.spec.honest_trace()?;
+    let mut honest_trace = options.spec.honest_trace()?;
     let final_step = honest_trace.final_step();
+    let depth = options.spec.max_depth;
+    let ends = if honest_trace.halts()? {
+        format!("halts after {final_step} steps")
+    } else {
+        format!("does not halt within them: the game is over its first {final_step} steps")
+    };
     let _ = writeln!(
         out,
-        "program {} halts after {final_step} steps; the game covers 2^{} steps",
-        options.spec.program.display(),
-        options.spec.max_depth
+        "program {}: the game covers 2^{depth} steps; it {ends}",
+        options.spec.program.display()
     );
-    let lie_from = options.lie_from.unwrap_or(final_step / 2).max(1);
+    let lie_from =
+        match options.lie_from {
+            None => (final_step / 2).max(1),
+            Some(0) => return Err(Error::Usage(
+                "--lie-from-step 0: the state after 0 steps is the absolute prestate, which the \
+                 game fixes; a lie starts at step 1 or later"
+                    .into(),
+            )),
+            Some(step) if step > 1 << depth => {
+                return Err(Error::Usage(format!(
+                "--lie-from-step {step} is past the game's 2^{depth} steps: the proposer would \
+                 claim the honest result"
+            )))
+            }
+            Some(step) => step,
+        };
     let liar = options.spec.trace(Some((lie_from, options.lie)))?;
     let game = DemoGame {
         honest: Box::new(honest_trace),

@@ -8,7 +8,7 @@ use axon_vm::Hash;
 use revm::primitives::{Address, U256};
 
 use crate::chain::{send, view, Chain, Tx};
-use crate::contracts::{creation_code, IDisputeGameFactory};
+use crate::contracts::{creation_code, IDisputeGame, IDisputeGameFactory};
 use crate::game::required_bond;
 use crate::{Error, Position, Result};
 
@@ -90,7 +90,7 @@ pub fn deploy_contract(
     let mut data = creation_code(artifacts, file, contract)?;
     data.extend_from_slice(&args);
     let receipt = chain.send(Tx { from, to: None, value: U256::ZERO, data })?;
-    receipt.created.ok_or_else(|| Error::Chain(format!("deploying {contract}: no address")))
+    receipt.created.ok_or_else(|| Error::NothingCreated(format!("deploying {contract}")))
 }
 
 /// Deploys the oracle, the verifier and a factory owned by `from`.
@@ -141,6 +141,63 @@ pub fn register_game_type(
     Ok(implementation)
 }
 
+/// What a factory's game type is over: its implementation's program (absolute prestate) and
+/// depth, read before anything is sent ([`game_type`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GameTypeInfo {
+    /// The factory.
+    pub factory: Address,
+    /// The game type.
+    pub game_type: u32,
+    /// The implementation games of the type are clones of.
+    pub implementation: Address,
+    /// The program's initial state hash.
+    pub absolute_prestate: Hash,
+    /// The depth of its games.
+    pub max_depth: u8,
+}
+
+impl GameTypeInfo {
+    /// Checks that the type's games are over the program whose initial state hash is
+    /// `prestate`, in a tree of depth `max_depth`: a game of another type could not be
+    /// defended with this trace, and its bond would be lost.
+    pub fn check(&self, prestate: &Hash, max_depth: u8) -> Result<()> {
+        let reason = if self.absolute_prestate != *prestate {
+            format!(
+                "its absolute prestate (the program) is 0x{}, this program's is 0x{}",
+                hex::encode(self.absolute_prestate),
+                hex::encode(prestate)
+            )
+        } else if self.max_depth != max_depth {
+            format!("its max depth is {}, not {max_depth}", self.max_depth)
+        } else {
+            return Ok(());
+        };
+        Err(Error::WrongGameType { factory: self.factory, game_type: self.game_type, reason })
+    }
+}
+
+/// Reads what game type `game_type` of the factory at `factory` is over.
+pub fn game_type(chain: &mut dyn Chain, factory: Address, game_type: u32) -> Result<GameTypeInfo> {
+    let not_a_factory = |reason: &str| Error::BadInput {
+        what: format!("the factory {factory}"),
+        reason: reason.into(),
+    };
+    if chain.code(factory)?.is_empty() {
+        return Err(not_a_factory("an account without code"));
+    }
+    let implementation =
+        view(chain, factory, IDisputeGameFactory::gameImplsCall { gameType: game_type })
+            .map_err(|_| not_a_factory("a contract that is not a game factory"))?;
+    if implementation == Address::ZERO {
+        return Err(Error::NoGameType { factory, game_type });
+    }
+    let absolute_prestate = view(chain, implementation, IDisputeGame::absolutePrestateCall {})?.0;
+    let depth = view(chain, implementation, IDisputeGame::maxGameDepthCall {})?;
+    let max_depth = u8::try_from(depth).map_err(|_| Error::InvalidGameDepth(u8::MAX))?;
+    Ok(GameTypeInfo { factory, game_type, implementation, absolute_prestate, max_depth })
+}
+
 /// Creates a game of `game_type` claiming `root_claim` for the program reading `extra_data`,
 /// proposed by `from`, who pays the root bond. Returns the game's address.
 pub fn create_game(
@@ -154,7 +211,7 @@ pub fn create_game(
     let implementation =
         view(chain, factory, IDisputeGameFactory::gameImplsCall { gameType: game_type })?;
     if implementation == Address::ZERO {
-        return Err(Error::Chain(format!("the factory at {factory} has no game type {game_type}")));
+        return Err(Error::NoGameType { factory, game_type });
     }
     let bond = required_bond(chain, implementation, Position::ROOT)?;
     let call = IDisputeGameFactory::createCall {

@@ -3,12 +3,13 @@
 //!
 //! Each round every player ticks once. When a round sends nothing, everyone is waiting for a
 //! clock: a chain whose time can be moved jumps to the earliest deadline, any other chain is
-//! polled until it gets there.
+//! polled until it gets there — and the wait is logged once per deadline, so a player with
+//! nothing to counter says what it waits for and until when (a game's clocks run for days).
 
 use std::time::Duration;
 
 use crate::chain::Chain;
-use crate::game::Event;
+use crate::game::{Event, EventKind};
 use crate::player::{Player, Progress};
 use crate::{Error, Result};
 
@@ -51,11 +52,13 @@ pub fn play(
 ) -> Result<Summary> {
     let start = chain.timestamp()?;
     let mut rounds = 0;
+    let mut announced = None;
     loop {
         let mut acted = false;
         let mut done = true;
         let mut wake = u64::MAX;
-        for seat in seats.iter_mut() {
+        let mut waiting = 0;
+        for (index, seat) in seats.iter_mut().enumerate() {
             match seat.player.tick(chain)? {
                 Progress::Acted(events) => {
                     acted = true;
@@ -68,7 +71,9 @@ pub fn play(
                 }
                 Progress::WaitUntil(at) => {
                     done = false;
-                    wake = wake.min(at);
+                    if at < wake {
+                        (wake, waiting) = (at, index);
+                    }
                 }
                 Progress::Idle => done = false,
                 Progress::Done => {}
@@ -82,13 +87,46 @@ pub fn play(
             continue;
         }
         if wake == u64::MAX {
-            return Err(Error::Chain("every player waits for another: the game is stuck".into()));
+            return Err(Error::Stuck);
         }
         let now = chain.timestamp()?;
         if chain.can_advance_time() {
             chain.advance_time(wake.saturating_sub(now).max(1))?;
         } else {
+            if announced != Some(wake) {
+                announced = Some(wake);
+                let what = format!(
+                    "nothing to do until chain time {wake} (in {}): the next clock to run out \
+                     or withdrawal to open; polling every {}s",
+                    duration_words(wake.saturating_sub(now)),
+                    poll.as_secs().max(1)
+                );
+                log(&seats[waiting], &Event { kind: EventKind::Wait, what, gas: 0 });
+            }
             std::thread::sleep(poll);
         }
+    }
+}
+
+/// `seconds` as days, hours, minutes and seconds ("3d 12h 0m 5s", "42s").
+fn duration_words(seconds: u64) -> String {
+    let (d, h, m, s) = (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, _) => format!("{m}m {s}s"),
+        (0, ..) => format!("{h}h {m}m {s}s"),
+        _ => format!("{d}d {h}h {m}m {s}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration_words;
+
+    #[test]
+    fn durations_read_as_days_hours_minutes_seconds() {
+        assert_eq!(duration_words(42), "42s");
+        assert_eq!(duration_words(61), "1m 1s");
+        assert_eq!(duration_words(3 * 86_400 + 12 * 3_600 + 5), "3d 12h 0m 5s");
     }
 }

@@ -1,4 +1,10 @@
-//! The crate's error type.
+//! The crate's error type: one variant per kind of failure, each carrying its source error
+//! where there is one (kona's error enums are the model), so a caller can tell a revert from a
+//! transport failure from bad input without reading strings.
+
+use alloy::primitives::Address;
+use alloy::transports::{RpcError, TransportErrorKind};
+use axon_vm::Halt;
 
 /// Everything that stops the dispute toolkit.
 #[derive(Debug, thiserror::Error)]
@@ -44,9 +50,140 @@ pub enum Error {
     /// A call or transaction reverted, with this revert data.
     #[error("reverted: {}", crate::contracts::describe_revert(.0))]
     Reverted(Vec<u8>),
-    /// The chain failed (transport, node or EVM error) or answered nonsense.
+    /// The in-process chain's EVM failed (not a revert: an invalid transaction or a database
+    /// error).
     #[error("chain: {0}")]
     Chain(String),
+    /// A JSON-RPC request failed: the endpoint is unreachable (after retries), or it answered
+    /// with an error that is not a revert. The message names every cause.
+    #[error("{method} at {url}: {}", causes(.source))]
+    Rpc {
+        /// The request, e.g. `eth_call`.
+        method: String,
+        /// The endpoint.
+        url: String,
+        /// What failed.
+        source: RpcError<TransportErrorKind>,
+    },
+    /// A URL that is not one.
+    #[error("RPC URL {url:?}: {reason}")]
+    BadUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Data that does not decode as its ABI says: a call's answer, an event, a guest's
+    /// output.
+    #[error("{what} does not decode: {source}")]
+    AbiDecode {
+        /// What was decoded.
+        what: String,
+        /// The decoder's complaint.
+        source: alloy_sol_types::Error,
+    },
+    /// An Optimistic Axiom datum that fails `axon-axiom`'s checks (a header, a storage claim).
+    #[error("{what}: {source}")]
+    Axiom {
+        /// The datum.
+        what: String,
+        /// The check that failed.
+        source: axon_axiom::Error,
+    },
+    /// JSON that does not encode or decode.
+    #[error("{what}: JSON: {source}")]
+    Json {
+        /// What was (de)serialized.
+        what: String,
+        /// The complaint.
+        source: serde_json::Error,
+    },
+    /// No dispute game at an address: an account without code, or another contract.
+    #[error("no game at {address}: {reason}")]
+    NoGame {
+        /// The address given.
+        address: Address,
+        /// What is there instead.
+        reason: &'static str,
+    },
+    /// A claim index past the game's claims.
+    #[error("the game at {game} has {count} claims, no claim {index}")]
+    NoClaim {
+        /// The game.
+        game: Address,
+        /// The index asked for.
+        index: usize,
+        /// How many claims it has.
+        count: usize,
+    },
+    /// A claim whose counter's clock has run out: it can no longer be countered.
+    #[error("claim {index}'s clock has run out")]
+    ClockRanOut {
+        /// The claim's index.
+        index: usize,
+    },
+    /// The factory has no implementation for a game type.
+    #[error("the factory at {factory} has no game type {game_type}")]
+    NoGameType {
+        /// The factory.
+        factory: Address,
+        /// The game type.
+        game_type: u32,
+    },
+    /// A game type that is not over the program, input or depth given: a game of it could
+    /// not be defended with this trace.
+    #[error("game type {game_type} of the factory at {factory} does not fit: {reason}")]
+    WrongGameType {
+        /// The factory.
+        factory: Address,
+        /// The game type.
+        game_type: u32,
+        /// What differs.
+        reason: String,
+    },
+    /// A transaction that was to create something (a contract, a game) created nothing.
+    #[error("{0}: the transaction created nothing")]
+    NothingCreated(String),
+    /// A move or step the game refused (no transaction landed), with the game's reason.
+    #[error("{0}")]
+    Refused(String),
+    /// Every player waits for another.
+    #[error("every player waits for another: the game is stuck")]
+    Stuck,
+    /// A guest run that did not exit 0 where a successful run is needed (a claim's output).
+    #[error("the guest ended {halt:?}: {stderr}")]
+    GuestFailed {
+        /// How it ended.
+        halt: Halt,
+        /// What it wrote to stderr.
+        stderr: String,
+    },
+    /// A game that is not a claim of the given Optimistic Axiom contracts.
+    #[error("game {game} is not a claim of these contracts: {reason}")]
+    NotAClaim {
+        /// The game.
+        game: Address,
+        /// Why.
+        reason: String,
+    },
+    /// Input data that is not what it must be: headers, a storage claim, a model, a block,
+    /// test data, a key.
+    #[error("{what}: {reason}")]
+    BadInput {
+        /// The datum.
+        what: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A node that does not have a block asked for.
+    #[error("the node has no block {0}")]
+    NoBlock(String),
+    /// A preimage key of a type no oracle load exists for.
+    #[error("no oracle load for key type {0:#04x}")]
+    UnknownKeyType(u8),
+    /// A command line that asks for something that cannot be done as asked.
+    #[error("{0}")]
+    Usage(String),
     /// Time was to be moved on a chain that does not allow it.
     #[error("this chain's time cannot be moved (only the embedded chain's and anvil's can)")]
     CannotAdvanceTime,
@@ -82,6 +219,22 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+/// `error` and each of its sources, joined by ": " (a transport error's own message often
+/// hides the cause: "error sending request" over "Connection refused").
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// The crate's result type.

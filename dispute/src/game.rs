@@ -26,6 +26,8 @@ pub enum EventKind {
     Resolve,
     /// A withdrawal of credit.
     Withdraw,
+    /// Nothing to do until a clock runs out or a withdrawal opens (no transaction).
+    Wait,
 }
 
 /// Something a player did, for the log.
@@ -66,7 +68,10 @@ impl GameStatus {
             0 => Ok(Self::InProgress),
             1 => Ok(Self::ChallengerWins),
             2 => Ok(Self::DefenderWins),
-            other => Err(Error::Chain(format!("game status {other} is no GameStatus"))),
+            other => Err(Error::BadInput {
+                what: "a game's status".into(),
+                reason: format!("{other} is no GameStatus"),
+            }),
         }
     }
 }
@@ -148,9 +153,19 @@ impl GameState {
     }
 }
 
-/// Reads the whole state of the game at `game`.
+/// Reads the whole state of the game at `game`; [`Error::NoGame`] if there is no contract
+/// there, or one that does not answer as a game.
 pub fn read(chain: &mut dyn Chain, game: Address) -> Result<GameState> {
-    let count: usize = view(chain, game, IDisputeGame::claimDataLenCall {})?.to();
+    if chain.code(game)?.is_empty() {
+        return Err(Error::NoGame { address: game, reason: "an account without code" });
+    }
+    let count: usize = match view(chain, game, IDisputeGame::claimDataLenCall {}) {
+        Ok(count) => count.to(),
+        Err(Error::Reverted(_) | Error::AbiDecode { .. }) => {
+            return Err(Error::NoGame { address: game, reason: "a contract that is not a game" })
+        }
+        Err(e) => return Err(e),
+    };
     let mut claims = Vec::with_capacity(count);
     let mut resolved = Vec::with_capacity(count);
     for index in 0..count {
@@ -180,7 +195,7 @@ pub fn read(chain: &mut dyn Chain, game: Address) -> Result<GameState> {
         resolved,
         absolute_prestate: view(chain, game, IDisputeGame::absolutePrestateCall {})?.0,
         extra_data: view(chain, game, IDisputeGame::extraDataCall {})?.to_vec(),
-        max_depth: u8::try_from(max_depth).map_err(|_| Error::Chain("max depth".into()))?,
+        max_depth: u8::try_from(max_depth).map_err(|_| Error::InvalidGameDepth(u8::MAX))?,
         max_clock_duration: view(chain, game, IDisputeGame::maxClockDurationCall {})?.into(),
         withdrawal_delay: view(chain, game, IDisputeGame::withdrawalDelayCall {})?.into(),
         resolved_at: view(chain, game, IDisputeGame::resolvedAtCall {})?.into(),
@@ -196,6 +211,78 @@ pub fn required_bond(chain: &mut dyn Chain, game: Address, position: Position) -
 /// The credit `account` may withdraw from the game.
 pub fn credit(chain: &mut dyn Chain, game: Address, account: Address) -> Result<U256> {
     view(chain, game, IDisputeGame::creditCall { account })
+}
+
+/// What [`withdraw`] found or did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Withdrawal {
+    /// The credit was paid out.
+    Paid(Event),
+    /// The account has no credit in the game (never had, or was paid already).
+    NoCredit,
+    /// The game is not resolved yet: credit is only known once it is.
+    NotResolved,
+    /// The credit can be withdrawn from this chain time on.
+    NotBefore(u64),
+}
+
+/// Withdraws `account`'s credit from the game of `state` once the delay after resolution has
+/// passed (`dispute withdraw`, and a player at the end of its game). Anyone may claim the
+/// credit for the account: a revert is fine if it is paid already, and an error otherwise (the
+/// payment itself failed).
+pub fn withdraw(chain: &mut dyn Chain, account: Address, state: &GameState) -> Result<Withdrawal> {
+    if state.status == GameStatus::InProgress {
+        return Ok(Withdrawal::NotResolved);
+    }
+    let credit = credit(chain, state.address, account)?;
+    if credit.is_zero() {
+        return Ok(Withdrawal::NoCredit);
+    }
+    let available = state.resolved_at + state.withdrawal_delay;
+    if state.now < available {
+        return Ok(Withdrawal::NotBefore(available));
+    }
+    let call = IDisputeGame::claimCreditCall { recipient: account };
+    let receipt = match send(chain, account, state.address, U256::ZERO, call) {
+        Err(Error::Reverted(_)) if self::credit(chain, state.address, account)?.is_zero() => {
+            return Ok(Withdrawal::NoCredit);
+        }
+        other => other?,
+    };
+    Ok(Withdrawal::Paid(Event {
+        kind: EventKind::Withdraw,
+        what: format!("withdraw {credit} wei of credit"),
+        gas: receipt.gas_used,
+    }))
+}
+
+/// Checks that the game of `state` is over the program whose initial state hash is
+/// `prestate`, reading the local data `extra_data`, in a tree of depth `max_depth`: a player
+/// with another trace would counter honest claims. The error names the field that differs.
+pub fn check_fits(
+    state: &GameState,
+    prestate: &Hash,
+    extra_data: &[u8],
+    max_depth: u8,
+) -> Result<()> {
+    let reason = if state.extra_data != extra_data {
+        format!(
+            "its local data (the input) is 0x{}, this input's is 0x{}",
+            hex::encode(&state.extra_data),
+            hex::encode(extra_data)
+        )
+    } else if state.absolute_prestate != *prestate {
+        format!(
+            "its absolute prestate (the program) is {}, this program's is {}",
+            hex_hash(&state.absolute_prestate),
+            hex_hash(prestate)
+        )
+    } else if state.max_depth != max_depth {
+        format!("its max depth is {}, the trace's {max_depth}", state.max_depth)
+    } else {
+        return Ok(());
+    };
+    Err(Error::WrongGame { game: state.address, reason })
 }
 
 /// The extra data of a game whose program reads `locals` (local index 1, 2, … in order):

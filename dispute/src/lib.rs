@@ -9,6 +9,7 @@ pub mod deploy;
 pub mod driver;
 pub mod error;
 pub mod game;
+pub mod guest;
 pub mod lying;
 pub mod oracle;
 pub mod persist;
@@ -19,6 +20,12 @@ pub mod solver;
 pub mod trace;
 
 pub use error::{Error, Result};
+
+/// Every contract interface whose reverts the toolkit names: the core contracts' and each
+/// application's (`dispute/tests/abi.rs` checks that together they cover every error in
+/// forge's artifacts of the contracts the toolkit calls).
+pub const REVERT_DECODERS: &[&[contracts::RevertDecoder]] =
+    &[contracts::CORE_REVERTS, axiom::claims::REVERTS];
 pub use player::{Player, Progress, Strategy};
 pub use position::{Position, MAX_SUPPORTED_DEPTH};
 pub use trace::{TraceProvider, VmTraceProvider};

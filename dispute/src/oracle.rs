@@ -45,9 +45,9 @@ pub fn load_part(
     part: &PreimagePart,
     preimages: &PreimageStore,
 ) -> Result<usize> {
-    let data = preimages.preimage(&part.key).ok_or_else(|| {
-        Error::Chain(format!("the trace read key 0x{} it does not hold", hex::encode(part.key)))
-    })?;
+    let data = preimages
+        .preimage(&part.key)
+        .ok_or(Error::Vm(axon_vm::Error::MissingPreimage(part.key)))?;
     let stream_len = data.len() as u64 + 8;
     let offset = u64::from(part.offset);
     // A read past the end needs only the length, which the first chunk carries.
@@ -78,8 +78,7 @@ pub fn load_part(
             let mut stream = (data.len() as u64).to_be_bytes().to_vec();
             stream.extend_from_slice(data);
             let mut tree = Memory::default();
-            tree.store_bytes(0, &stream)
-                .map_err(|e| Error::Chain(format!("a blob that does not fit memory: {e}")))?;
+            tree.store_bytes(0, &stream).map_err(|e| Error::Vm(e.into()))?;
             let mut chunks = vec![0];
             if chunk != 0 {
                 chunks.push(chunk);
@@ -99,9 +98,7 @@ pub fn load_part(
                 sent += 1;
             }
         }
-        None => {
-            return Err(Error::Chain(format!("no oracle load for key type {:#04x}", part.key[0])))
-        }
+        None => return Err(Error::UnknownKeyType(part.key[0])),
     }
     Ok(sent)
 }

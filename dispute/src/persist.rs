@@ -51,13 +51,13 @@ impl PlayerRecord {
             Ok(bytes) => {
                 let old: Self = serde_json::from_slice(&bytes)
                     .map_err(|e| Error::BadState { path: path.clone(), reason: e.to_string() })?;
-                let same = Self { runs: old.runs, ..fresh.clone() };
-                if old != same {
+                if let Some(field) = old.differs_from(&fresh) {
                     return Err(Error::BadState {
                         path,
-                        reason: "it records another game, account, program, input or depth; \
-                                 use another --data-dir or remove it"
-                            .into(),
+                        reason: format!(
+                            "it records another {field} than this command's; use another \
+                             --data-dir or remove it"
+                        ),
                     });
                 }
                 Self { runs: old.runs + 1, ..old }
@@ -67,6 +67,23 @@ impl PlayerRecord {
         };
         record.write(&path)?;
         Ok(record)
+    }
+
+    /// The first field in which `self` records another game than `other` (`runs` aside).
+    fn differs_from(&self, other: &Self) -> Option<String> {
+        if self.game != other.game {
+            Some(format!("game ({})", self.game))
+        } else if self.account != other.account {
+            Some(format!("account ({})", self.account))
+        } else if self.program_hash != other.program_hash {
+            Some(format!("program (keccak 0x{})", self.program_hash))
+        } else if self.input != other.input {
+            Some(format!("input (0x{})", self.input))
+        } else if self.max_depth != other.max_depth {
+            Some(format!("max depth ({})", self.max_depth))
+        } else {
+            None
+        }
     }
 
     fn write(&self, path: &Path) -> Result<()> {
@@ -112,7 +129,10 @@ mod tests {
             2
         );
         let other = PlayerRecord::open_or_create(&dir, game, account, &spec(b"other"));
-        assert!(matches!(other, Err(Error::BadState { .. })), "{other:?}");
+        assert!(
+            matches!(&other, Err(Error::BadState { reason, .. }) if reason.contains("input (0x61786f6e)")),
+            "{other:?}"
+        );
         let other =
             PlayerRecord::open_or_create(&dir, game, Address::repeat_byte(3), &spec(b"axon"));
         assert!(matches!(other, Err(Error::BadState { .. })), "{other:?}");

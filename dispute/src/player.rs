@@ -12,7 +12,7 @@ use revm::primitives::{Address, U256};
 
 use crate::chain::{send, view, Chain};
 use crate::contracts::{IDisputeGame, IDisputeGameFactory, IStepper};
-use crate::game::{self, Event, EventKind, GameState, GameStatus};
+use crate::game::{self, Event, EventKind, GameState, GameStatus, Withdrawal};
 use crate::oracle::load_part;
 use crate::solver::{next_actions, Action};
 use crate::{Error, Result, TraceProvider};
@@ -92,40 +92,10 @@ impl Player {
     }
 
     /// Checks that the game is over the trace's program and input: same absolute prestate,
-    /// depth and extra data.
+    /// depth and extra data ([`game::check_fits`]).
     pub fn check_game(&mut self, state: &GameState) -> Result<()> {
-        if state.extra_data != self.extra_data {
-            return Err(Error::WrongGame {
-                game: self.game,
-                reason: format!(
-                    "its local data is 0x{}, this input's is 0x{}",
-                    hex::encode(&state.extra_data),
-                    hex::encode(&self.extra_data)
-                ),
-            });
-        }
         let prestate = self.trace.absolute_prestate()?;
-        if state.absolute_prestate != prestate {
-            return Err(Error::WrongGame {
-                game: self.game,
-                reason: format!(
-                    "its absolute prestate is {}, this program's is {}",
-                    game::hex_hash(&state.absolute_prestate),
-                    game::hex_hash(&prestate)
-                ),
-            });
-        }
-        if state.max_depth != self.trace.max_depth() {
-            return Err(Error::WrongGame {
-                game: self.game,
-                reason: format!(
-                    "its depth is {}, the trace's {}",
-                    state.max_depth,
-                    self.trace.max_depth()
-                ),
-            });
-        }
-        Ok(())
+        game::check_fits(state, &prestate, &self.extra_data, self.trace.max_depth())
     }
 
     /// One round: read the game, make its moves and steps, else resolve, else withdraw.
@@ -158,12 +128,15 @@ impl Player {
     }
 
     /// Counters leaf claim `index` with a step in the direction the trace says (`dispute
-    /// step`).
+    /// step`). A step the game refuses (a duplicate, a claim that is no leaf) is
+    /// [`Error::Refused`].
     pub fn step_claim(&mut self, chain: &mut dyn Chain, index: usize) -> Result<Event> {
         let state = game::read(chain, self.game)?;
         self.check_game(&state)?;
-        let claim = state.claims.get(index).ok_or_else(|| {
-            Error::Chain(format!("the game has {} claims, no claim {index}", state.claims.len()))
+        let claim = state.claims.get(index).ok_or(Error::NoClaim {
+            game: self.game,
+            index,
+            count: state.claims.len(),
         })?;
         let attack = self.trace.claim_at(claim.position)? != claim.value;
         let trace_index = claim.position.trace_index(state.max_depth);
@@ -172,8 +145,11 @@ impl Player {
             attack,
             pre_steps: if attack { trace_index } else { trace_index + 1 },
         };
-        self.perform(chain, &state, &action)?
-            .ok_or_else(|| Error::Chain(format!("claim {index}'s clock has run out")))
+        match self.perform(chain, &state, &action)? {
+            None => Err(Error::ClockRanOut { index }),
+            Some(event) if event.kind == EventKind::Refused => Err(Error::Refused(event.what)),
+            Some(event) => Ok(event),
+        }
     }
 
     fn actions(&mut self, state: &GameState) -> Result<Vec<Action>> {
@@ -295,28 +271,11 @@ impl Player {
 
     /// Withdraws the player's credit once the delay has passed.
     fn withdraw(&mut self, chain: &mut dyn Chain, state: &GameState) -> Result<Progress> {
-        let credit = game::credit(chain, self.game, self.account)?;
-        if credit.is_zero() {
-            return Ok(Progress::Done);
-        }
-        let available = state.resolved_at + state.withdrawal_delay;
-        if state.now < available {
-            return Ok(Progress::WaitUntil(available));
-        }
-        let call = IDisputeGame::claimCreditCall { recipient: self.account };
-        // Anyone may claim the credit for us: a revert is fine if it is paid already, and an
-        // error otherwise (the payment itself failed).
-        let receipt = match send(chain, self.account, self.game, U256::ZERO, call) {
-            Err(Error::Reverted(_)) if game::credit(chain, self.game, self.account)?.is_zero() => {
-                return Ok(Progress::Done);
-            }
-            other => other?,
-        };
-        Ok(Progress::Acted(vec![Event {
-            kind: EventKind::Withdraw,
-            what: format!("withdraw {} wei of credit", credit),
-            gas: receipt.gas_used,
-        }]))
+        Ok(match game::withdraw(chain, self.account, state)? {
+            Withdrawal::Paid(event) => Progress::Acted(vec![event]),
+            Withdrawal::NotBefore(at) => Progress::WaitUntil(at),
+            Withdrawal::NoCredit | Withdrawal::NotResolved => Progress::Done,
+        })
     }
 }
 

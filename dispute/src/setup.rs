@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use axon_vm::abi::local;
-use axon_vm::{CheckpointStore, PreimageStore, Program, VmConfig};
+use axon_vm::{CheckpointStore, PreimageStore, VmConfig};
 
 use crate::game::encode_extra_data;
+use crate::guest::load_guest;
 use crate::lying::{Lie, LyingTrace};
 use crate::{Error, Result, TraceProvider, VmTraceProvider};
 
@@ -36,8 +37,7 @@ impl TraceSpec {
 
     /// Runs the program and keeps its checkpoints.
     pub fn honest_trace(&self) -> Result<VmTraceProvider> {
-        let bytes = read(&self.program)?;
-        let program = Program::parse(&bytes).map_err(|e| Error::Vm(e.into()))?;
+        let program = load_guest(&self.program)?;
         let mut preimages = self.preimages.clone();
         preimages.insert_local(local::INPUT, self.input.clone());
         let store =

@@ -85,6 +85,13 @@ impl VmTraceProvider {
         self.checkpoints.final_step()
     }
 
+    /// Whether the program halts within the game's `2^max_depth` steps (else the trace is
+    /// cut off there, and its last state is an unfinished one).
+    pub fn halts(&mut self) -> Result<bool> {
+        let last = self.state_after(self.final_step())?;
+        Ok(last[0] != axon_vm::abi::VmStatus::Unfinished as u8)
+    }
+
     /// What the guest wrote to stdout during the recording run (nothing when the checkpoints
     /// were reused).
     pub fn stdout(&self) -> &[u8] {

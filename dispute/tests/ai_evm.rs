@@ -21,8 +21,8 @@ use axon_ai_evm::block::{execute, transaction, BlockError, BlockInput, StateErro
 use axon_ai_evm::evm::AiPrecompiles;
 use axon_ai_evm::{ModelRegistry, RegisteredModel};
 use axon_dispute::ai_evm::{Block, L2Node, Model, Wallet};
-use axon_dispute::axiom::run_guest;
 use axon_dispute::contracts::{creation_code, default_artifacts_dir};
+use axon_dispute::guest::run_guest;
 use axon_vm::Halt;
 use revm::context::result::ExecutionResult;
 use revm::context::{BlockEnv, Context, TxEnv};

@@ -22,13 +22,44 @@ fn bad_programs_and_inputs_are_clear_errors() {
     assert!(!ok && err.contains("depth 0"), "{err}");
 }
 
+/// `demo` says what it does with its flags instead of quietly doing something else.
+#[test]
+fn demo_flags_mean_what_they_say() {
+    let (ok, err) = dispute(&["demo", "--lie-from-step", "0"]);
+    assert!(!ok && err.contains("--lie-from-step 0: the state after 0 steps"), "{err}");
+    let (ok, err) = dispute(&["demo", "--max-depth", "12", "--lie-from-step", "4097"]);
+    assert!(!ok && err.contains("past the game's 2^12 steps"), "{err}");
+    // hello runs 3,032 steps: a 2-step game is over a run cut off, and says so.
+    let out = Command::new(env!("CARGO_BIN_EXE_dispute"))
+        .args(["demo", "--max-depth", "1"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("does not halt within them: the game is over its first 2 steps"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("challenger wins"), "{stdout}");
+}
+
 #[test]
 fn an_unreachable_node_is_a_clear_error_after_retries() {
     let game = "0x0000000000000000000000000000000000000001";
     let (ok, err) = dispute(&["status", "--rpc-url", "http://127.0.0.1:1", "--game", game]);
     assert!(!ok && err.contains("eth_chainId at http://127.0.0.1:1"), "{err}");
+    assert!(err.contains("Connection refused"), "the cause is named: {err}");
+    // https is a transport like http (TLS through rustls): the same refused connection.
+    let (ok, err) = dispute(&["status", "--rpc-url", "https://127.0.0.1:1", "--game", game]);
+    assert!(!ok && err.contains("Connection refused"), "{err}");
+    let (ok, err) = dispute(&["status", "--rpc-url", "ws://127.0.0.1:1", "--game", game]);
+    assert!(!ok && err.contains("the scheme must be http or https"), "{err}");
     let (ok, err) = dispute(&["status", "--rpc-url", "not a url", "--game", game]);
     assert!(!ok && err.contains("RPC URL"), "{err}");
+    // A mixed-case address must carry its EIP-55 checksum.
+    let mistyped = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD";
+    let (ok, err) = dispute(&["status", "--rpc-url", "http://127.0.0.1:1", "--game", mistyped]);
+    assert!(!ok && err.contains("EIP-55"), "{err}");
     let (ok, err) = dispute(&["bisect", "--rpc-url", "http://127.0.0.1:1", "--game", "0x12"]);
     assert!(!ok && err.contains("--game"), "{err}");
 }

@@ -6,23 +6,21 @@
 //! of one, halved: the block's fixed part (the input, the trie roots) cancels out, and what
 //! is left includes the signature recovery every transaction pays.
 //!
-//! Run with `cargo bench -p axon-dispute --bench ai_evm` (or `make bench`); the summary comes
+//! Run with `cargo bench -p axon-tests --bench ai_evm` (or `make bench`); the summary comes
 //! last.
-
-#[path = "../../vm/benches/common/mod.rs"]
-mod common;
 
 use std::time::Duration;
 
-use alloy::primitives::{Address, Bytes, TxKind, B256, U256};
-use alloy::sol_types::{sol, SolCall};
+use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
+use alloy_sol_types::{sol, SolCall};
 use axon_ai_evm::block::execute;
 use axon_ai_evm::block::witness::GenesisAccount;
 use axon_dispute::ai_evm::{Block, L2Node, Model, Wallet};
-use axon_dispute::axiom::run_guest;
 use axon_dispute::contracts::{creation_code, default_artifacts_dir};
+use axon_dispute::guest::run_guest;
+use axon_tests::bench::print_vm_vs_native;
+use axon_tests::repo;
 use axon_vm::Halt;
-use common::repo;
 use criterion::{black_box, Criterion};
 
 sol! {
@@ -177,5 +175,5 @@ fn main() {
         println!("{:<38} {:>16}", format!("per {}", kind.name()), format!("{steps} steps"));
     }
     println!("(a transaction's steps include its signature recovery)");
-    common::print_vm_vs_native("ai-evm-block", mixed_steps);
+    print_vm_vs_native("ai-evm-block", mixed_steps);
 }

@@ -1,5 +1,5 @@
 //! Optimistic Axiom benchmarks: each guest in the VM against the same `axon-axiom` check run
-//! natively, on the workloads of `vm/tests/axiom.rs`.
+//! natively, on the workloads of `tests/tests/axiom.rs`.
 //!
 //! | workload | VM | native |
 //! |---|---|---|
@@ -7,9 +7,7 @@
 //! | the beacon deposit contract's account and slot 0 at mainnet block 21,925,176 (when `../shared/ethereum/` is present) | `storage-proof.elf` | `StorageClaim::attest` |
 //! | statistics of 365 attested slots | `slot-stats.elf` | `compute::stats` |
 //!
-//! Run with `cargo bench -p axon-vm --bench axiom` (or `make bench`); the summary comes last.
-
-mod common;
+//! Run with `cargo bench -p axon-tests --bench axiom` (or `make bench`); the summary comes last.
 
 use std::time::Duration;
 
@@ -24,9 +22,10 @@ use axon_axiom::group::GroupClaim;
 use axon_axiom::header::BlockHeader;
 use axon_axiom::storage::AccountClaim;
 use axon_axiom::synthetic;
+use axon_tests::bench::print_vm_vs_native;
+use axon_tests::repo;
 use axon_vm::abi::local;
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
-use common::repo;
 use criterion::{black_box, Criterion};
 
 /// A guest, what it reads, and the same check natively.
@@ -48,7 +47,7 @@ impl Workload {
         Self { name, program: Program::parse(&bytes).expect("parses"), store, native }
     }
 
-    /// Runs the guest to its end and returns its steps (`vm/tests/axiom.rs` checks the output).
+    /// Runs the guest to its end and returns its steps (`tests/tests/axiom.rs` checks the output).
     fn run_vm(&self) -> u64 {
         let mut vm = Vm::new(&self.program).expect("load");
         let mut host = StdHost::new(self.store.clone(), OutputMode::Capture);
@@ -138,6 +137,6 @@ fn main() {
 
     println!("\n== Optimistic Axiom benchmark summary ==");
     for (workload, steps) in workloads.iter().zip(steps) {
-        common::print_vm_vs_native(workload.name, steps);
+        print_vm_vs_native(workload.name, steps);
     }
 }

@@ -8,9 +8,7 @@
 //!
 //! Models: `fixtures/models/digits.axml` (one classification), `tiny-llama.bin` (16 greedy
 //! tokens) and, when the shared test data is present, stories260K (12 tokens). Run with
-//! `cargo bench -p axon-vm --bench inference` (or `make bench`); the summary comes last.
-
-mod common;
+//! `cargo bench -p axon-tests --bench inference` (or `make bench`); the summary comes last.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,9 +16,10 @@ use std::time::Duration;
 use axon_ml::axml::Sequential;
 use axon_ml::model::Request;
 use axon_ml::{Model, Output, Probe};
+use axon_tests::bench::print_vm_vs_native;
+use axon_tests::repo;
 use axon_vm::abi::local;
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
-use common::repo;
 use criterion::{black_box, Criterion};
 use sha3::{Digest, Keccak256};
 
@@ -168,6 +167,6 @@ fn main() {
         kernel_steps[1]
     );
     for (workload, steps) in workloads.iter().zip(steps) {
-        common::print_vm_vs_native(workload.name, steps);
+        print_vm_vs_native(workload.name, steps);
     }
 }

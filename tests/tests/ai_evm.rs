@@ -4,27 +4,16 @@
 //! reads as its digit, and a request the precompile refuses reverts the transaction with the
 //! engine's reason.
 
-mod artifacts;
-mod common;
-
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
 use axon_ai_evm::evm::AiPrecompiles;
 use axon_ai_evm::inference::InferenceFailed;
 use axon_ai_evm::{ModelRegistry, RegisteredModel};
-use revm::context::result::{ExecutionResult, Output};
-use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
-use revm::context_interface::ContextTr;
-use revm::database::{CacheDB, EmptyDB};
-use revm::handler::instructions::EthInstructions;
-use revm::handler::EthFrame;
-use revm::interpreter::interpreter::EthInterpreter;
+use axon_dispute::chain::{Chain, EmbeddedChain, ExecutionResult, Tx};
+use axon_dispute::contracts::creation_code;
+use axon_tests::{artifacts, digits_samples, model_address, repo};
+use revm::context::result::Output;
 use revm::primitives::hardfork::SpecId;
-use revm::primitives::{Address, Bytes, TxKind, B256, U256};
-use revm::state::AccountInfo;
-use revm::{Database, ExecuteCommitEvm, MainBuilder, MainContext};
-
-use artifacts::creation_code;
-use common::{digits_samples, repo};
+use revm::primitives::{Address, Bytes, B256, U256};
 
 sol! {
     event Inference(bytes32 model_address, bytes input_data, uint256 output_size, bytes output);
@@ -35,10 +24,7 @@ sol! {
     error InferenceOutOfGas();
 }
 
-type Db = CacheDB<EmptyDB>;
-type Ctx = Context<BlockEnv, TxEnv, CfgEnv, Db, Journal<Db>, ()>;
-type AiEvm =
-    Evm<Ctx, (), EthInstructions<EthInterpreter, Ctx>, AiPrecompiles<ModelRegistry>, EthFrame>;
+type AiEvm = EmbeddedChain<AiPrecompiles<ModelRegistry>>;
 
 const USER: Address = Address::new([0x11; 20]);
 /// The digits model's registered cost per inference.
@@ -46,58 +32,35 @@ const DIGITS_GAS: u64 = 20_000;
 
 /// The digits model's address and the AI EVM with it registered, `USER` funded.
 fn ai_evm() -> (B256, AiEvm) {
-    let listed: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(repo().join("fixtures/models/addresses.json")).unwrap(),
-    )
-    .unwrap();
-    let digits: B256 = listed["digits.axml"].as_str().unwrap().parse().unwrap();
+    let digits = B256::from(model_address("digits.axml"));
     let mut models = ModelRegistry::default();
     let bytes = std::fs::read(repo().join("fixtures/models/digits.axml")).unwrap();
     models.insert(digits.0, RegisteredModel { bytes, gas: DIGITS_GAS });
-    let ctx: Ctx = Context::mainnet()
-        .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(SpecId::PRAGUE))
-        .modify_block_chained(|block| {
-            block.gas_limit = 30_000_000;
-            block.basefee = 0;
-        })
-        .with_db(CacheDB::new(EmptyDB::default()));
-    let mut evm = ctx.build_mainnet().with_precompiles(AiPrecompiles::new(SpecId::PRAGUE, models));
-    let info = AccountInfo { balance: U256::from(10u128.pow(20)), ..Default::default() };
-    evm.ctx.db_mut().insert_account_info(USER, info);
+    let mut evm = EmbeddedChain::new().with_precompiles(AiPrecompiles::new(SpecId::PRAGUE, models));
+    evm.fund(USER, U256::from(10u128.pow(20)));
     (digits, evm)
 }
 
-/// Sends a transaction from `USER` and returns its result.
-fn send(evm: &mut AiEvm, kind: TxKind, value: U256, data: Vec<u8>) -> ExecutionResult {
-    send_with_gas(evm, kind, value, data, 10_000_000)
+/// Sends a transaction from `USER` (to `to`, or a creation) and returns its result.
+fn send(evm: &mut AiEvm, to: Option<Address>, value: U256, data: Vec<u8>) -> ExecutionResult {
+    send_with_gas(evm, to, value, data, 10_000_000)
 }
 
 /// As [`send`], with a gas limit of `gas_limit`.
 fn send_with_gas(
     evm: &mut AiEvm,
-    kind: TxKind,
+    to: Option<Address>,
     value: U256,
     data: Vec<u8>,
     gas_limit: u64,
 ) -> ExecutionResult {
-    let nonce = evm.ctx.db_mut().basic(USER).unwrap().map_or(0, |info| info.nonce);
-    let tx = TxEnv::builder()
-        .caller(USER)
-        .kind(kind)
-        .value(value)
-        .data(data.into())
-        .nonce(nonce)
-        .gas_limit(gas_limit)
-        .gas_price(0)
-        .build()
-        .unwrap();
-    evm.transact_commit(tx).unwrap()
+    evm.execute(Tx { from: USER, to, value, data }, gas_limit).unwrap()
 }
 
 fn deploy(evm: &mut AiEvm, file: &str, contract: &str, args: &[u8], value: U256) -> Address {
-    let mut code = creation_code(file, contract).to_vec();
+    let mut code = creation_code(&artifacts(), file, contract).unwrap();
     code.extend_from_slice(args);
-    match send(evm, TxKind::Create, value, code) {
+    match send(evm, None, value, code) {
         ExecutionResult::Success { output: Output::Create(_, Some(address)), .. } => address,
         other => panic!("deploying {contract}: {other:?}"),
     }
@@ -113,7 +76,7 @@ fn ai_contract_gets_the_engines_logits_from_the_precompile() {
             input_data: input.clone().into(),
             output_size: U256::from(10),
         };
-        let result = send(&mut evm, TxKind::Call(ai), U256::ZERO, call.abi_encode());
+        let result = send(&mut evm, Some(ai), U256::ZERO, call.abi_encode());
         let ExecutionResult::Success { logs, gas, .. } = result else {
             panic!("inference: {result:?}");
         };
@@ -133,7 +96,7 @@ fn a_refused_request_reverts_with_the_engines_reason() {
         input_data: digits_samples()[0].0.clone().into(),
         output_size: U256::from(11),
     };
-    let result = send(&mut evm, TxKind::Call(ai), U256::ZERO, call.abi_encode());
+    let result = send(&mut evm, Some(ai), U256::ZERO, call.abi_encode());
     let ExecutionResult::Revert { output, .. } = result else { panic!("{result:?}") };
     assert_eq!(
         InferenceFailed::abi_decode(&output).unwrap().reason,
@@ -155,10 +118,10 @@ fn an_inference_short_of_gas_reverts_out_of_gas() {
     .abi_encode();
     // The intrinsic gas and the contract's own work leave the precompile less than the
     // 3,000 + 64 × 16 + 20,000 its schedule asks.
-    let result = send_with_gas(&mut evm, TxKind::Call(ai), U256::ZERO, call.clone(), 40_000);
+    let result = send_with_gas(&mut evm, Some(ai), U256::ZERO, call.clone(), 40_000);
     let ExecutionResult::Revert { output, .. } = result else { panic!("{result:?}") };
     assert_eq!(output.as_ref(), InferenceOutOfGas::SELECTOR.as_slice());
-    let result = send_with_gas(&mut evm, TxKind::Call(ai), U256::ZERO, call, 60_000);
+    let result = send_with_gas(&mut evm, Some(ai), U256::ZERO, call, 60_000);
     assert!(result.is_success(), "{result:?}");
 }
 
@@ -188,15 +151,15 @@ fn digit_bounty_pays_for_what_the_model_reads_as_its_digit() {
         (seven, other)
     };
     let claim = |image: &[u8]| claimCall { image: Bytes::copy_from_slice(image) }.abi_encode();
-    let result = send(&mut evm, TxKind::Call(bounty), U256::ZERO, claim(&other.0));
+    let result = send(&mut evm, Some(bounty), U256::ZERO, claim(&other.0));
     let ExecutionResult::Revert { output, .. } = result else { panic!("{result:?}") };
     let refused = NotTheDigit::abi_decode(&output).unwrap();
     assert_eq!(refused.classified, U256::from(argmax(&other.1)));
 
-    let before = evm.ctx.db_mut().basic(USER).unwrap().unwrap().balance;
-    let result = send(&mut evm, TxKind::Call(bounty), U256::ZERO, claim(&seven));
+    let before = evm.balance(USER).unwrap();
+    let result = send(&mut evm, Some(bounty), U256::ZERO, claim(&seven));
     let ExecutionResult::Success { logs, .. } = result else { panic!("{result:?}") };
     assert!(BountyPaid::decode_log_data(&logs[0].data).is_ok());
-    let after = evm.ctx.db_mut().basic(USER).unwrap().unwrap().balance;
+    let after = evm.balance(USER).unwrap();
     assert_eq!(after - before, U256::from(10u64.pow(17)));
 }

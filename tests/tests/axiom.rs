@@ -42,7 +42,7 @@ fn run(store: PreimageStore) -> Result<(Vm, StdHost), axon_vm::Error> {
 
 /// Runs the guest `fixtures/programs/<elf>` to its end on `store`.
 fn run_program(elf: &str, store: PreimageStore) -> Result<(Vm, StdHost), axon_vm::Error> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/programs").join(elf);
+    let path = axon_tests::repo().join("fixtures/programs").join(elf);
     let program = Program::parse(&std::fs::read(path).expect("the ELF")).expect("parses");
     let mut vm = Vm::new(&program).expect("load");
     let mut host = StdHost::new(store, OutputMode::Capture);

@@ -1,13 +1,11 @@
 //! The `inference` guest against the engine run natively: the same output bytes, the same
 //! commitment in the final state, and the same per-operator output commitments.
 
-mod common;
-
 use axon_ml::model::Request;
 use axon_ml::{Model, Output, Probe};
+use axon_tests::{digits_samples, repo};
 use axon_vm::abi::{local, memory::OUTPUT_COMMITMENT};
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
-use common::{digits_samples, repo};
 use sha3::{Digest, Keccak256};
 
 /// Records what the guest's hint probe writes: `op- <name> <keccak>` per operator.

@@ -1,7 +1,7 @@
 //! The Rust VM and the compiled Solidity verifier agree on every step.
 //!
 //! `contracts/out/` (forge's build output, `make -C contracts build`) is deployed in an
-//! in-process EVM (revm, Prague rules; see `chain/mod.rs`) and each step is checked three
+//! in-process EVM (the dispute toolkit's embedded chain; see `axon_tests::verifier`) and each step is checked three
 //! ways: the VM that recorded the witness (`Vm::step_with_witness`, then `Vm::state_hash`),
 //! the Rust stateless verifier fed only the witness (`verify_step`), and `RISCV.step` in the
 //! EVM with the preimage oracle loaded as a challenger would load it. All three post-state
@@ -16,14 +16,12 @@
 //! The counts, a per-class gas table and the run time are written to stderr past libtest's
 //! output capture, so they show in `make test`.
 
-mod artifacts;
-mod chain;
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Instant;
 
+use axon_tests::verifier::{self, describe_revert, StepResult, Verifier, MAX_LOCAL_DATA};
+use axon_tests::{capturing_host, program, repo};
 use axon_vm::abi::{fd, syscall, Fault, PreimageKeyType};
 use axon_vm::decode::{decode, disassemble, Op};
 use axon_vm::elf::Segment;
@@ -32,7 +30,6 @@ use axon_vm::preimage::{local_key, PreimageSource};
 use axon_vm::{
     verify_step, Cpu, Halt, Hash, OutputMode, PreimageStore, Program, StdHost, StepWitness, Vm,
 };
-use chain::{describe_revert, Chain, StepResult, MAX_LOCAL_DATA};
 
 /// Writes a line to the test process's stderr, past libtest's capture of `print!`.
 fn report(text: &str) {
@@ -122,7 +119,7 @@ fn class_of(pre: &Cpu, word: u32) -> &'static str {
 
 /// Steps `vm` three ways and requires one post-state hash; records gas by class.
 struct Checker {
-    chain: Chain,
+    chain: Verifier,
     gas: GasTable,
     /// Whole-transaction gas of `step` per instruction class (calldata floor included).
     tx_gas: GasTable,
@@ -138,7 +135,7 @@ struct Checker {
 impl Checker {
     fn new() -> Self {
         Self {
-            chain: Chain::deploy(),
+            chain: Verifier::deploy(),
             gas: GasTable::default(),
             tx_gas: GasTable::default(),
             checked: 0,
@@ -270,7 +267,7 @@ fn describe(label: &str, pre: &Cpu, word: u32) -> String {
 fn check_program(checker: &mut Checker, name: &str, program: &Program, input: Vec<u8>) -> Vm {
     let context = program_context();
     let mut vm = Vm::new(program).expect("load");
-    let mut host = common::capturing_host(input);
+    let mut host = capturing_host(input);
     loop {
         let halted = !vm.cpu().halt.is_running();
         let step = vm.cpu().step;
@@ -294,12 +291,12 @@ struct Expected {
 fn every_step_of_every_program_agrees_with_the_evm() {
     let start = Instant::now();
     let mut checker = Checker::new();
-    let dir = common::repo().join("fixtures/conformance");
+    let dir = repo().join("fixtures/conformance");
     let expected: BTreeMap<String, Expected> =
         serde_json::from_slice(&std::fs::read(dir.join("expected.json")).expect("expected.json"))
             .expect("expected.json parses");
     for (name, want) in &expected {
-        let program = common::program(&format!("fixtures/conformance/elf/{name}.elf"));
+        let program = program(&format!("fixtures/conformance/elf/{name}.elf"));
         let input = want
             .input
             .as_ref()
@@ -311,7 +308,7 @@ fn every_step_of_every_program_agrees_with_the_evm() {
 
     let input = b"axon: one EVM step at a time".to_vec();
     assert!(input.len() <= MAX_LOCAL_DATA);
-    let hello = common::program("fixtures/programs/hello.elf");
+    let hello = program("fixtures/programs/hello.elf");
     let vm = check_program(&mut checker, "hello", &hello, input);
     assert_eq!(vm.cpu().halt, Halt::Exited(0), "hello exits 0");
     let hello_steps = checker.checked - conformance;
@@ -344,13 +341,13 @@ fn every_step_of_every_program_agrees_with_the_evm() {
 fn dense_windows_of_the_benchmark_guest_agree_with_the_evm() {
     const WINDOW: u64 = 3_000;
     let start = Instant::now();
-    let program = common::program("fixtures/programs/bench-keccak.elf");
+    let program = program("fixtures/programs/bench-keccak.elf");
     let mut checker = Checker::new();
     let context = program_context();
     let mut vm = Vm::new(&program).expect("load");
-    let mut host = common::capturing_host(Vec::new());
+    let mut host = capturing_host(Vec::new());
     let mut total = Vm::new(&program).expect("load");
-    total.run(&mut common::capturing_host(Vec::new()), u64::MAX).expect("run");
+    total.run(&mut capturing_host(Vec::new()), u64::MAX).expect("run");
     let last = total.cpu().step;
     for window in [0, 10_000_000, 140_000_000, last - WINDOW + 1] {
         vm.run(&mut host, window).expect("run to the window");
@@ -376,12 +373,12 @@ fn dense_windows_of_the_benchmark_guest_agree_with_the_evm() {
 fn injected_local_data_reads_back_like_loaded_data() {
     // inject_local writes the oracle's storage by slot; readPreimage must answer it exactly
     // as the Rust oracle rule does, and as for data loaded through loadLocalData.
-    let mut chain = Chain::deploy();
+    let mut chain = Verifier::deploy();
     let context = program_context();
     let long: Vec<u8> = (0..100u32).map(|i| (i * 37 + 11) as u8).collect();
     let short: Vec<u8> = (0..20u8).collect();
     let long_key = chain.inject_local(&local_key(1), &long, &context);
-    let short_key = chain::localize(&local_key(2), chain::GAME, &context);
+    let short_key = verifier::localize(&local_key(2), verifier::GAME, &context);
     for offset in [0u32, 5, 8, 27, 28] {
         let part = axon_vm::PreimagePart::of(local_key(2), &short, offset);
         chain.load_part(&part, &short, &context);
@@ -401,7 +398,7 @@ fn broken_proofs_revert() {
     let mut checker = Checker::new();
     let mut rng = Rng::new(0x5eed_b0b0);
     let context = program_context();
-    let dir = common::repo().join("fixtures/conformance");
+    let dir = repo().join("fixtures/conformance");
     for (name, input) in [
         ("lw", None),
         ("sb", None),
@@ -412,10 +409,10 @@ fn broken_proofs_revert() {
         ("preimage_rekey", Some("input/preimage_local.bin")),
         ("preimage_empty", Some("input/empty.bin")),
     ] {
-        let program = common::program(&format!("fixtures/conformance/elf/{name}.elf"));
+        let program = program(&format!("fixtures/conformance/elf/{name}.elf"));
         let input = input.map(|p| std::fs::read(dir.join(p)).expect("input")).unwrap_or_default();
         let mut vm = Vm::new(&program).expect("load");
-        let mut host = common::capturing_host(input);
+        let mut host = capturing_host(input);
         loop {
             let halted = !vm.cpu().halt.is_running();
             let step = vm.cpu().step;
@@ -437,10 +434,10 @@ fn broken_proofs_revert() {
 #[test]
 fn invalid_states_revert() {
     // States no VM produces: each must revert on chain and fail to decode in Rust.
-    let mut chain = Chain::deploy();
-    let program = common::program("fixtures/conformance/elf/add.elf");
+    let mut chain = Verifier::deploy();
+    let program = program("fixtures/conformance/elf/add.elf");
     let mut vm = Vm::new(&program).expect("load");
-    let witness = vm.step_with_witness(&mut common::capturing_host(Vec::new())).expect("step");
+    let witness = vm.step_with_witness(&mut capturing_host(Vec::new())).expect("step");
     let (kind_at, code_at) = (81, 82);
     let mut cases: Vec<(&str, Vec<u8>)> = Vec::new();
     let mut push = |what, edit: &dyn Fn(&mut Vec<u8>)| {

@@ -13,8 +13,6 @@
 //! Run with `cargo bench -p axon-vm --bench vm` (or `make bench`); the summary comes last and
 //! uses criterion's median estimates (the machine is a shared VM: medians resist its noise).
 
-mod common;
-
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -31,9 +29,20 @@ const WITNESS_FROM: u64 = 10_000_000;
 const WITNESS_STEPS: u64 = 20_000;
 const FULL_ROOT_BYTES: usize = 32 << 20;
 
+/// The repository root.
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Criterion's median estimate, in ns, of `group/bench` in this run.
+fn estimate_ns(group: &str, bench: &str) -> Option<f64> {
+    let path = repo().join("target/criterion").join(group).join(bench).join("new/estimates.json");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
 fn workload() -> Program {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/programs/bench-keccak.elf");
+    let path = repo().join("fixtures/programs/bench-keccak.elf");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Program::parse(&bytes).expect("bench-keccak.elf parses")
 }
@@ -190,7 +199,7 @@ fn main() {
     criterion.final_summary();
 
     // The summary: ratios from criterion's own estimates of this run.
-    let get = |g: &str, b: &str| common::estimate_ns(g, b).unwrap_or(f64::NAN);
+    let get = |g: &str, b: &str| estimate_ns(g, b).unwrap_or(f64::NAN);
     let axon = get("execute", "axon");
     let rrs = get("execute", "rrs-lib");
     let fast = get("roots", "fast");

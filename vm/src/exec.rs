@@ -49,10 +49,12 @@ pub(crate) trait Machine {
     fn output(&mut self, fd: u32, addr: u32, count: u32) -> Result<()>;
 }
 
-const RA_A0: usize = 10;
-const RA_A1: usize = 11;
-const RA_A2: usize = 12;
-const RA_A7: usize = 17;
+/// The syscall registers by ABI name (`a0` = `x10`, …; `ra` is `x1`), as `LibSyscalls.sol`
+/// names them.
+const REG_A0: usize = 10;
+const REG_A1: usize = 11;
+const REG_A2: usize = 12;
+const REG_A7: usize = 17;
 const NEG_EBADF: u32 = errno::EBADF.wrapping_neg();
 
 /// What an executed instruction leaves behind: the next pc, or `None` when the VM halted
@@ -214,7 +216,7 @@ fn leaf_room(addr: u32) -> u32 {
 #[cold]
 fn ecall<M: Machine>(m: &mut M, pc: u32) -> Next {
     let regs = m.cpu().regs;
-    let (number, a0, a1, a2) = (regs[RA_A7], regs[RA_A0], regs[RA_A1], regs[RA_A2]);
+    let (number, a0, a1, a2) = (regs[REG_A7], regs[REG_A0], regs[REG_A1], regs[REG_A2]);
     let result = match number {
         syscall::EXIT => {
             m.cpu().halt = Halt::Exited(a0);
@@ -270,6 +272,6 @@ fn ecall<M: Machine>(m: &mut M, pc: u32) -> Next {
         },
         _ => return fault(m.cpu(), Fault::UnknownSyscall),
     };
-    m.cpu().regs[RA_A0] = result;
+    m.cpu().regs[REG_A0] = result;
     Ok(Some(pc.wrapping_add(4)))
 }

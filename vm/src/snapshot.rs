@@ -5,6 +5,10 @@
 //! page order), and keccak-256 of the body. A wrong magic, version, length or checksum is a
 //! [`SnapshotError`]; a snapshot is never resumed on faith. The Merkle tree is not stored: it
 //! is recomputed (in parallel) on restore, which is also a check of the stored pages.
+//!
+//! The program input is host data, not VM state, yet a run resumed with another input than it
+//! was started with goes wrong in ways the guest cannot explain. A snapshot can therefore
+//! record the input's keccak-256 ([`SnapshotMeta`]); whoever resumes it compares.
 
 use std::ops::Range;
 use std::path::Path;
@@ -13,13 +17,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::memory::{Memory, PAGE_SHIFT, PAGE_SIZE};
-use crate::merkle::keccak256;
+use crate::merkle::{keccak256, Hash};
 use crate::state::Cpu;
 use crate::vm::{Vm, VmConfig};
 
 const MAGIC: &[u8; 8] = b"AXONSNAP";
-/// The snapshot format version.
-pub const SNAPSHOT_VERSION: u32 = 1;
+/// The snapshot format version (2: with [`SnapshotMeta`]).
+pub const SNAPSHOT_VERSION: u32 = 2;
 const HEADER_BYTES: usize = MAGIC.len() + 4 + 8;
 const CHECKSUM_BYTES: usize = 32;
 
@@ -51,8 +55,23 @@ pub enum SnapshotError {
     Body(String),
 }
 
+/// What a snapshot records besides the VM.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotMeta {
+    /// keccak-256 of the program input (local datum 1) the run read, when recorded.
+    pub input_hash: Option<Hash>,
+}
+
+impl SnapshotMeta {
+    /// The metadata of a run that reads `input` as its program input.
+    pub fn with_input(input: &[u8]) -> Self {
+        Self { input_hash: Some(keccak256(input)) }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct Body {
+    meta: SnapshotMeta,
     cpu: Cpu,
     code_start: u32,
     code_end: u32,
@@ -67,8 +86,13 @@ struct PageImage {
 }
 
 impl Vm {
-    /// The VM as snapshot bytes.
+    /// The VM as snapshot bytes, recording nothing else.
     pub fn snapshot(&self) -> Vec<u8> {
+        self.snapshot_with(SnapshotMeta::default())
+    }
+
+    /// The VM as snapshot bytes, with `meta`.
+    pub fn snapshot_with(&self, meta: SnapshotMeta) -> Vec<u8> {
         let code = self.code.range();
         let mut pages: Vec<PageImage> = self
             .memory
@@ -76,8 +100,8 @@ impl Vm {
             .map(|(number, data)| PageImage { number, data: data.to_vec() })
             .collect();
         pages.sort_unstable_by_key(|p| p.number);
-        let body =
-            Body { cpu: self.cpu.clone(), code_start: code.start, code_end: code.end, pages };
+        let (code_start, code_end) = (code.start, code.end);
+        let body = Body { meta, cpu: self.cpu.clone(), code_start, code_end, pages };
         let body = bincode::serde::encode_to_vec(&body, bincode::config::standard())
             .expect("encoding plain data into a Vec cannot fail");
         let mut out = Vec::with_capacity(HEADER_BYTES + body.len() + CHECKSUM_BYTES);
@@ -91,6 +115,11 @@ impl Vm {
 
     /// Restores a VM from snapshot bytes, verifying them first.
     pub fn restore(bytes: &[u8], config: VmConfig) -> Result<Self> {
+        Ok(Self::restore_with_meta(bytes, config)?.0)
+    }
+
+    /// Restores a VM and what the snapshot records besides it.
+    pub fn restore_with_meta(bytes: &[u8], config: VmConfig) -> Result<(Self, SnapshotMeta)> {
         let body = checked_body(bytes)?;
         let (body, _): (Body, usize) =
             bincode::serde::decode_from_slice(body, bincode::config::standard())
@@ -103,18 +132,28 @@ impl Vm {
             memory.store_bytes(page.number << PAGE_SHIFT, &page.data)?;
         }
         let code: Range<u32> = body.code_start..body.code_end;
-        Ok(Vm::from_parts(body.cpu, memory, code))
+        Ok((Vm::from_parts(body.cpu, memory, code), body.meta))
     }
 
     /// Writes a snapshot file.
     pub fn save_snapshot(&self, path: &Path) -> Result<()> {
-        std::fs::write(path, self.snapshot()).map_err(|e| Error::io(path, e))
+        self.save_snapshot_with(path, SnapshotMeta::default())
+    }
+
+    /// Writes a snapshot file with `meta`.
+    pub fn save_snapshot_with(&self, path: &Path, meta: SnapshotMeta) -> Result<()> {
+        std::fs::write(path, self.snapshot_with(meta)).map_err(|e| Error::io(path, e))
     }
 
     /// Reads and verifies a snapshot file.
     pub fn load_snapshot(path: &Path, config: VmConfig) -> Result<Self> {
+        Ok(Self::load_snapshot_with_meta(path, config)?.0)
+    }
+
+    /// Reads and verifies a snapshot file, and what it records besides the VM.
+    pub fn load_snapshot_with_meta(path: &Path, config: VmConfig) -> Result<(Self, SnapshotMeta)> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Self::restore(&bytes, config)
+        Self::restore_with_meta(&bytes, config)
     }
 }
 

@@ -27,9 +27,8 @@ use axon_axiom::compute::AttestedSlot;
 use axon_axiom::storage::{AccountClaim, SlotClaim};
 use axon_axiom::synthetic::{header_of, Fork};
 use axon_dispute::axiom::claims::{block_hash_witness, OutputWitness};
-use axon_dispute::axiom::{
-    finish_guest, hashed_input_store, header_chain_store, load_guest, storage_proof_store,
-};
+use axon_dispute::axiom::{header_chain_store, storage_proof_store};
+use axon_dispute::guest::{finish_guest, hashed_input_store, load_guest};
 use axon_vm::{Halt, PreimageStore, Program, Vm};
 use serde_json::{json, Value};
 

@@ -19,11 +19,11 @@ use axon_ai_evm::block::BlockOutput;
 use axon_vm::{CheckpointStore, PreimageStore, VmConfig};
 
 use super::{Block, L2Node, Model, Wallet};
-use crate::axiom::run_guest;
 use crate::chain::Chain;
 use crate::contracts::creation_code;
 use crate::demo::{dispute, embedded_chain, DemoAccounts, DemoGame, DemoReport};
 use crate::game::encode_extra_data;
+use crate::guest::{load_guest, run_guest};
 use crate::{Error, Result, VmTraceProvider};
 
 alloy::sol! {
@@ -109,7 +109,10 @@ pub fn run_on(
     let forged_run = run_guest(&options.program, forged_store.clone())?;
     let forged_output = block_output(&forged_run.stdout, "the proposer's run")?;
     if forged_output.stateRoot == honest_output.stateRoot {
-        return Err(Error::Chain("the forged model changed nothing in block 2".into()));
+        return Err(Error::BadInput {
+            what: "the forged digits model".into(),
+            reason: "it changed nothing in block 2".into(),
+        });
     }
     w(
         out,
@@ -120,7 +123,7 @@ pub fn run_on(
     );
 
     let trace = |store: PreimageStore| -> Result<Box<dyn crate::TraceProvider>> {
-        let program = crate::axiom::load_guest(&options.program)?;
+        let program = load_guest(&options.program)?;
         Ok(Box::new(VmTraceProvider::new(
             &program,
             store,
@@ -149,7 +152,8 @@ pub fn run_on(
 
 /// Runs a block of `transactions` on `node`'s head.
 fn executed(node: &L2Node, transactions: Vec<alloy::primitives::Bytes>) -> Result<Block> {
-    node.execute(node.next_input(transactions)).map_err(|e| Error::Chain(format!("L2 block: {e}")))
+    node.execute(node.next_input(transactions))
+        .map_err(|e| Error::BadInput { what: "an L2 block".into(), reason: e.to_string() })
 }
 
 fn outcome(block: &Block) -> String {
@@ -163,13 +167,16 @@ fn outcome(block: &Block) -> String {
 }
 
 fn block_output(stdout: &[u8], run: &str) -> Result<BlockOutput> {
-    BlockOutput::decode(stdout)
-        .ok_or_else(|| Error::Chain(format!("{run} of the block guest output no BlockOutput")))
+    BlockOutput::decode(stdout).ok_or_else(|| Error::BadInput {
+        what: format!("{run} of the block guest"),
+        reason: "its output is no BlockOutput".into(),
+    })
 }
 
 /// The input of the first test sample labelled `digit` in `digits-test.json`.
 fn sample_of(json: &[u8], digit: u64) -> Result<Vec<u8>> {
-    let bad = |what: &str| Error::Chain(format!("digits-test.json: {what}"));
+    let bad =
+        |reason: &str| Error::BadInput { what: "digits-test.json".into(), reason: reason.into() };
     let tests: serde_json::Value = serde_json::from_slice(json).map_err(|e| bad(&e.to_string()))?;
     let samples = tests["samples"].as_array().ok_or_else(|| bad("no samples"))?;
     let sample = samples
@@ -186,7 +193,10 @@ fn sample_of(json: &[u8], digit: u64) -> Result<Vec<u8>> {
 /// `model` (the digits AXML) with the output layer's bias of `digit` raised so far that the
 /// model reads every image as `digit`: the last rank-1 i32 tensor of 10 elements.
 fn forge_digit(model: &[u8], digit: u64) -> Result<Vec<u8>> {
-    let bad = || Error::Chain("the digits model is not the AXML file the demo expects".into());
+    let bad = || Error::BadInput {
+        what: "the digits model".into(),
+        reason: "not the AXML file the demo expects".into(),
+    };
     let u32_at = |at: usize| -> Option<u32> {
         Some(u32::from_le_bytes(model.get(at..at + 4)?.try_into().ok()?))
     };

@@ -26,7 +26,7 @@ use axon_ai_evm::block::{BlockInput, ModelEntry};
 use axon_vm::preimage::blob_key;
 use axon_vm::PreimageStore;
 
-use crate::axiom::hashed_input_store;
+use crate::guest::hashed_input_store;
 use crate::{Error, Result};
 
 /// The gas limit of the node's blocks.
@@ -154,10 +154,13 @@ impl L2Node {
     /// Makes `block` (run on this node's head) the head.
     pub fn apply(&mut self, block: &Block) -> Result<()> {
         if block.input.parentStateRoot != self.state_root || block.input.number != self.number + 1 {
-            return Err(Error::Chain(format!(
-                "block {} does not extend the head (block {}, state {})",
-                block.input.number, self.number, self.state_root
-            )));
+            return Err(Error::BadInput {
+                what: format!("block {}", block.input.number),
+                reason: format!(
+                    "it does not extend the head (block {}, state {})",
+                    self.number, self.state_root
+                ),
+            });
         }
         for (_, bytes) in block.recorded.new_nodes.iter() {
             self.store.insert(bytes.clone());
@@ -209,8 +212,10 @@ pub struct Wallet {
 impl Wallet {
     /// The account of the secret key `secret`, at nonce 0.
     pub fn new(secret: B256) -> Result<Self> {
-        let signer = PrivateKeySigner::from_bytes(&secret)
-            .map_err(|e| Error::Chain(format!("a wallet's secret key: {e}")))?;
+        let signer = PrivateKeySigner::from_bytes(&secret).map_err(|e| Error::BadInput {
+            what: "a wallet's secret key".into(),
+            reason: e.to_string(),
+        })?;
         Ok(Self { signer, nonce: 0 })
     }
 
@@ -239,10 +244,9 @@ impl Wallet {
             access_list: Default::default(),
             input: input.into(),
         };
-        let signature = self
-            .signer
-            .sign_hash_sync(&tx.signature_hash())
-            .map_err(|e| Error::Chain(format!("signing: {e}")))?;
+        let signature = self.signer.sign_hash_sync(&tx.signature_hash()).map_err(|e| {
+            Error::BadInput { what: "a transaction to sign".into(), reason: e.to_string() }
+        })?;
         self.nonce += 1;
         Ok(TxEnvelope::from(tx.into_signed(signature)).encoded_2718().into())
     }

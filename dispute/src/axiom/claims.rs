@@ -17,7 +17,7 @@ use axon_vm::memory::Memory;
 use axon_vm::{Cpu, EncodedState, Halt, Hash, Vm};
 
 use crate::chain::{send, view, Chain, Receipt};
-use crate::contracts::IDisputeGameFactory;
+use crate::contracts::{IDisputeGameFactory, RevertDecoder};
 use crate::deploy::{deploy_contract, register_game_type, Deployment, GameParams};
 use crate::game::required_bond;
 use crate::{Error, Position, Result};
@@ -86,6 +86,9 @@ sol! {
 
         error ClaimNotValidStatus(uint8 status);
         error GameAlreadyBonded(address game);
+        error NoGameImplementation(uint32 gameType);
+        error GameImplementationChanged(uint32 gameType, address implementation);
+        error StaleUpdate(uint32 start, uint32 cachedNumFinal, uint32 numFinal);
         error UnknownGame(address game);
         error BlockHashUnavailable(uint32 blockNumber);
         error NotRecentlyAnchored(address game);
@@ -109,6 +112,7 @@ sol! {
         event AttestationClaimed(address indexed game, uint32 indexed blockNumber, address indexed account, bytes storageClaim);
 
         error BlockHashNotCached(uint32 blockNumber, bytes32 blockHash);
+        error NonCanonicalEncoding();
         error BlockHashMismatch(bytes32 witness, bytes32 storageClaim);
         error NoPendingAttestation(address game);
     }
@@ -147,19 +151,17 @@ sol! {
     }
 }
 
-/// A readable name for revert data of the Optimistic Axiom contracts (`None`: not theirs).
-pub fn describe_revert(data: &[u8]) -> Option<String> {
-    use alloy_sol_types::SolInterface;
-    if let Ok(e) = IBlockHashCache::IBlockHashCacheErrors::abi_decode(data) {
-        return Some(format!("{e:?}"));
-    }
-    if let Ok(e) = IStorageAttestations::IStorageAttestationsErrors::abi_decode(data) {
-        return Some(format!("{e:?}"));
-    }
-    if let Ok(e) = ISlotStatistics::ISlotStatisticsErrors::abi_decode(data) {
-        return Some(format!("{e:?}"));
-    }
-    IHistoricHolderGate::IHistoricHolderGateErrors::abi_decode(data).ok().map(|e| format!("{e:?}"))
+/// The errors of the Optimistic Axiom contracts (see [`crate::contracts::RevertDecoder`]).
+pub const REVERTS: &[RevertDecoder] = &[
+    RevertDecoder::of::<IBlockHashCache::IBlockHashCacheErrors>(),
+    RevertDecoder::of::<IStorageAttestations::IStorageAttestationsErrors>(),
+    RevertDecoder::of::<ISlotStatistics::ISlotStatisticsErrors>(),
+    RevertDecoder::of::<IHistoricHolderGate::IHistoricHolderGateErrors>(),
+];
+
+/// A block number the contracts cannot store (they keep `uint32`).
+pub(crate) fn past_uint32(number: u64) -> Error {
+    Error::BadInput { what: format!("block {number}"), reason: "past uint32".into() }
 }
 
 /// What proves a run's output from a game its root claim won: the final state's encoding and
@@ -187,7 +189,7 @@ impl OutputWitness {
         let mut memory = vm.memory().clone();
         memory
             .store_bytes(OUTPUT_COMMITMENT, keccak256(output).as_slice())
-            .map_err(|e| Error::Chain(format!("forging the output commitment: {e}")))?;
+            .map_err(|e| Error::Vm(e.into()))?;
         let mut cpu = vm.cpu().clone();
         cpu.halt = Halt::Exited(0);
         Ok(Self::of_parts(cpu, memory))
@@ -361,7 +363,7 @@ impl AxiomDeployment {
         let receipt = send(chain, from, contract, bond, call)?;
         let game = self.lookup_game(chain, game_type, final_state, input)?;
         if game == Address::ZERO {
-            return Err(Error::Chain("the claim made no game".into()));
+            return Err(Error::NothingCreated("the claim".into()));
         }
         Ok(Claimed { game, gas: receipt.gas_used })
     }
@@ -473,7 +475,7 @@ impl AxiomDeployment {
         attestation: &[u8],
     ) -> Result<Receipt> {
         let attestation = StorageAttestation::abi_decode(attestation)
-            .map_err(|e| Error::Chain(format!("not a StorageAttestation: {e}")))?;
+            .map_err(|source| Error::AbiDecode { what: "a StorageAttestation".into(), source })?;
         let call = IStorageAttestations::finalizeAttestationCall {
             proof: witness.proof(game),
             attestation,
@@ -509,7 +511,7 @@ impl AxiomDeployment {
         stats: &[u8],
     ) -> Result<Receipt> {
         let stats = SlotStats::abi_decode(stats)
-            .map_err(|e| Error::Chain(format!("not a SlotStats: {e}")))?;
+            .map_err(|source| Error::AbiDecode { what: "a SlotStats".into(), source })?;
         let call = ISlotStatistics::finalizeStatisticsCall { proof: witness.proof(game), stats };
         send(chain, from, self.statistics, U256::ZERO, call)
     }
@@ -535,14 +537,17 @@ pub fn block_hash_witness(
     number: u64,
 ) -> Result<BlockHashWitness> {
     if hashes.len() as u64 > GROUP_SIZE {
-        return Err(Error::Chain(format!("{} hashes: a group has at most 1024", hashes.len())));
+        return Err(Error::BadInput {
+            what: format!("{} block hashes", hashes.len()),
+            reason: "a group has at most 1024".into(),
+        });
     }
     let side = (number % GROUP_SIZE) as usize;
-    let hash = *hashes
-        .get(side)
-        .ok_or_else(|| Error::Chain(format!("block {number} is not among the group's hashes")))?;
-    let block_number =
-        u32::try_from(number).map_err(|_| Error::Chain(format!("block {number} past uint32")))?;
+    let hash = *hashes.get(side).ok_or_else(|| Error::BadInput {
+        what: format!("block {number}"),
+        reason: "it is not among the group's hashes".into(),
+    })?;
+    let block_number = u32::try_from(number).map_err(|_| past_uint32(number))?;
     let proof = axon_axiom::group::proof(hashes, side);
     Ok(BlockHashWitness {
         blockNumber: block_number,

@@ -13,13 +13,15 @@ use axon_axiom::attest::StorageClaim;
 use axon_axiom::group::GROUP_SIZE;
 use axon_vm::{CheckpointStore, Halt, PreimageStore, Program, Vm, VmConfig};
 
+use super::claims::past_uint32;
 use super::claims::{
     block_hash_witness, AxiomDeployment, BlockHashWitness, GroupUpdate, IBlockHashCache,
     ISlotStatistics, IStorageAttestations, OutputWitness,
 };
-use super::{finish_guest, hashed_input_store, header_chain_store, load_guest, Node};
+use super::{header_chain_store, Node};
 use crate::chain::{view, Chain};
 use crate::contracts::IDisputeGame;
+use crate::guest::{finish_guest, hashed_input_store, load_guest};
 use crate::{Error, Result, VmTraceProvider};
 
 /// Steps between the checkpoints of a claim's trace: a whole group's run (34M steps) keeps
@@ -91,10 +93,10 @@ impl FinishedRun {
     pub fn succeeded(self) -> Result<Self> {
         match self.vm.cpu().halt {
             Halt::Exited(0) => Ok(self),
-            halt => Err(Error::Chain(format!(
-                "the guest ended {halt:?}: {}",
-                String::from_utf8_lossy(&self.stderr).trim()
-            ))),
+            halt => Err(Error::GuestFailed {
+                halt,
+                stderr: String::from_utf8_lossy(&self.stderr).trim().to_owned(),
+            }),
         }
     }
 }
@@ -135,7 +137,10 @@ pub fn group_store(node: &Node, anchor: B256) -> Result<(u64, PreimageStore)> {
     let number = node.header_by_hash(anchor)?.number;
     let headers = node.group_headers(number)?;
     if headers.last().map(keccak256) != Some(anchor) {
-        return Err(Error::Chain(format!("block {number} of the node is not {anchor}")));
+        return Err(Error::BadInput {
+            what: format!("block {number} of the node"),
+            reason: format!("its hash is not {anchor}"),
+        });
     }
     Ok((number, header_chain_store(&headers)?))
 }
@@ -144,7 +149,7 @@ pub fn group_store(node: &Node, anchor: B256) -> Result<(u64, PreimageStore)> {
 /// input hashes): the claim, and the header of its block from the node.
 pub fn attestation_store(node: &Node, claim: &[u8]) -> Result<PreimageStore> {
     let decoded = StorageClaim::decode(claim)
-        .map_err(|e| Error::Chain(format!("the published storage claim: {e}")))?;
+        .map_err(|source| Error::Axiom { what: "the published storage claim".into(), source })?;
     let header = node.header_by_hash(decoded.blockHash)?;
     let mut store = hashed_input_store(claim.to_vec());
     store.insert_keccak(alloy_rlp::encode(&header));
@@ -162,11 +167,19 @@ pub fn game_input(
     let game_type = view(chain, game, IDisputeGame::gameTypeCall {})?;
     let input = match state.extra_data.as_slice() {
         [32, word @ ..] if word.len() == 32 => B256::from_slice(word),
-        _ => return Err(Error::Chain(format!("game {game} is not over one 32-byte input"))),
+        _ => {
+            return Err(Error::NotAClaim {
+                game,
+                reason: "it is not over one 32-byte input".into(),
+            })
+        }
     };
-    let root = state.claims.first().ok_or_else(|| Error::Chain(format!("{game} has no root")))?;
+    let root = state
+        .claims
+        .first()
+        .ok_or_else(|| Error::NoGame { address: game, reason: "it has no root claim" })?;
     if contracts.lookup_game(chain, game_type, root.value, input)? != game {
-        return Err(Error::Chain(format!("{game} is not a game of the factory")));
+        return Err(Error::NotAClaim { game, reason: "it is not a game of the factory".into() });
     }
     let (kind, store) = if game_type == contracts.header_game_type {
         (ClaimKind::Update, group_store(node, input)?.1)
@@ -189,9 +202,10 @@ pub fn game_input(
         )?;
         (ClaimKind::Statistics, hashed_input_store(items))
     } else {
-        return Err(Error::Chain(format!(
-            "game {game} is of type {game_type}, not an Axiom claim"
-        )));
+        return Err(Error::NotAClaim {
+            game,
+            reason: format!("its type {game_type} is none of the Axiom claims'"),
+        });
     };
     Ok(GameInput {
         kind,
@@ -217,17 +231,18 @@ fn published_input<E: SolEvent>(
         .event_signature(E::SIGNATURE_HASH)
         .topic1(game.into_word())
         .from_block(0);
-    let log = node.logs(&filter)?.into_iter().next().ok_or_else(|| {
-        Error::Chain(format!("{contract} published no {} for game {game}", E::SIGNATURE))
+    let log = node.logs(&filter)?.into_iter().next().ok_or_else(|| Error::NotAClaim {
+        game,
+        reason: format!("{contract} published no {}", E::SIGNATURE),
     })?;
     let event = E::decode_log_data(log.data())
-        .map_err(|e| Error::Chain(format!("{}: {e}", E::SIGNATURE)))?;
+        .map_err(|source| Error::AbiDecode { what: E::SIGNATURE.into(), source })?;
     let bytes = bytes_of(event).to_vec();
     if keccak256(&bytes) != input {
-        return Err(Error::Chain(format!(
-            "what {} published is not game {game}'s input",
-            E::SIGNATURE
-        )));
+        return Err(Error::NotAClaim {
+            game,
+            reason: format!("what {} published is not its input", E::SIGNATURE),
+        });
     }
     Ok(bytes)
 }
@@ -250,7 +265,7 @@ pub fn cached_group(
         .from_block(0);
     for log in node.logs(&filter)? {
         let e = IBlockHashCache::UpdateEvent::decode_log_data(log.data())
-            .map_err(|e| Error::Chain(format!("UpdateEvent: {e}")))?;
+            .map_err(|source| Error::AbiDecode { what: "UpdateEvent".into(), source })?;
         let update = GroupUpdate {
             start: e.startBlockNumber,
             prevHash: e.prevHash,
@@ -275,10 +290,11 @@ pub fn block_witness(
     number: u64,
 ) -> Result<BlockHashWitness> {
     let start = number - number % GROUP_SIZE;
-    let start32 =
-        u32::try_from(start).map_err(|_| Error::Chain(format!("block {number} past uint32")))?;
-    let group = cached_group(node, chain, contracts, start32)?
-        .ok_or_else(|| Error::Chain(format!("the cache holds no group from block {start}")))?;
+    let start32 = u32::try_from(start).map_err(|_| past_uint32(number))?;
+    let group = cached_group(node, chain, contracts, start32)?.ok_or_else(|| Error::BadInput {
+        what: format!("block {number}"),
+        reason: format!("the cache holds no group from block {start}"),
+    })?;
     let headers = node.headers(start..start + u64::from(group.numFinal))?;
     let hashes: Vec<B256> = headers.iter().map(Header::hash_slow).collect();
     block_hash_witness(&hashes, group.prevHash, number)
@@ -286,6 +302,8 @@ pub fn block_witness(
 
 /// The header-chain guest's output of `run`.
 pub fn group_output(run: &FinishedRun) -> Result<GroupUpdate> {
-    GroupUpdate::abi_decode(&run.stdout)
-        .map_err(|e| Error::Chain(format!("the header-chain guest's output: {e}")))
+    GroupUpdate::abi_decode(&run.stdout).map_err(|source| Error::AbiDecode {
+        what: "the header-chain guest's output".into(),
+        source,
+    })
 }

@@ -11,21 +11,22 @@
 pub mod claims;
 pub mod client;
 
-use std::future::IntoFuture;
 use std::path::Path;
 
 use alloy::eips::BlockNumberOrTag;
 use alloy::primitives::{keccak256, Address, B256};
-use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::providers::Provider;
 use alloy::rpc::types::EIP1186AccountProofResponse;
 use alloy_consensus::Header;
 use axon_axiom::attest::StorageClaim;
 use axon_axiom::group::GROUP_SIZE;
 use axon_axiom::storage::AccountClaim;
 use axon_vm::abi::local;
-use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
+use axon_vm::{Halt, PreimageStore};
 use futures::{StreamExt, TryStreamExt};
 
+use crate::chain::RpcClient;
+use crate::guest::{hashed_input_store, run_guest, GuestRun};
 use crate::{Error, Result};
 
 /// The claim an `eth_getProof` response makes about the block whose header is `header` (see
@@ -37,68 +38,62 @@ pub fn storage_claim(header: &Header, response: EIP1186AccountProofResponse) -> 
 /// How many requests [`Node::headers`] keeps in flight.
 pub const CONCURRENT_REQUESTS: usize = 16;
 
-/// A read-only JSON-RPC connection.
+/// A read-only JSON-RPC connection (the toolkit's [`RpcClient`], retrying transport
+/// failures).
+#[derive(Debug)]
 pub struct Node {
-    runtime: tokio::runtime::Runtime,
-    provider: DynProvider,
+    client: RpcClient,
 }
 
 impl Node {
-    /// Connects to the node at `url` (http).
+    /// Connects to the node at `url` (sends nothing yet).
     pub fn connect(url: &str) -> Result<Self> {
-        let parsed = url.parse().map_err(|e| Error::Chain(format!("{url}: {e}")))?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Chain(format!("async runtime: {e}")))?;
-        let provider = ProviderBuilder::new().connect_http(parsed).erased();
-        Ok(Self { runtime, provider })
+        Ok(Self { client: RpcClient::new(url, None)? })
     }
 
     /// The number of the node's latest block.
     pub fn latest_number(&self) -> Result<u64> {
-        self.runtime
-            .block_on(self.provider.get_block_number().into_future())
-            .map_err(|e| Error::Chain(format!("eth_blockNumber: {e}")))
+        self.client.request("eth_blockNumber", |p| async move { p.get_block_number().await })
     }
 
     /// The header of block `number`.
     pub fn header(&self, number: u64) -> Result<Header> {
-        self.runtime.block_on(self.fetch_header(number))
+        self.client.block_on(self.fetch_header(number))
     }
 
     /// The headers of blocks `numbers`, in order, fetched [`CONCURRENT_REQUESTS`] at a time
     /// (a group is 1024 headers: one by one, a remote node's round trips add up to minutes).
     pub fn headers(&self, numbers: impl IntoIterator<Item = u64>) -> Result<Vec<Header>> {
         let requests = futures::stream::iter(numbers).map(|n| self.fetch_header(n));
-        self.runtime.block_on(requests.buffered(CONCURRENT_REQUESTS).try_collect())
+        self.client.block_on(requests.buffered(CONCURRENT_REQUESTS).try_collect())
     }
 
     async fn fetch_header(&self, number: u64) -> Result<Header> {
         let block = self
-            .provider
+            .client
+            .provider()
             .get_block_by_number(BlockNumberOrTag::Number(number))
             .await
-            .map_err(|e| Error::Chain(format!("eth_getBlockByNumber {number}: {e}")))?
-            .ok_or_else(|| Error::Chain(format!("the node has no block {number}")))?;
+            .map_err(|e| self.client.error("eth_getBlockByNumber", e))?
+            .ok_or_else(|| Error::NoBlock(number.to_string()))?;
         Ok(block.header.inner)
     }
 
     /// The header of the block whose hash is `hash`.
     pub fn header_by_hash(&self, hash: B256) -> Result<Header> {
         let block = self
-            .runtime
-            .block_on(self.provider.get_block_by_hash(hash).into_future())
-            .map_err(|e| Error::Chain(format!("eth_getBlockByHash {hash}: {e}")))?
-            .ok_or_else(|| Error::Chain(format!("the node has no block {hash}")))?;
+            .client
+            .request("eth_getBlockByHash", |p| async move { p.get_block_by_hash(hash).await })?
+            .ok_or_else(|| Error::NoBlock(hash.to_string()))?;
         Ok(block.header.inner)
     }
 
     /// The logs `filter` selects.
     pub fn logs(&self, filter: &alloy::rpc::types::Filter) -> Result<Vec<alloy::rpc::types::Log>> {
-        self.runtime
-            .block_on(self.provider.get_logs(filter))
-            .map_err(|e| Error::Chain(format!("eth_getLogs: {e}")))
+        self.client.request("eth_getLogs", |p| {
+            let filter = filter.clone();
+            async move { p.get_logs(&filter).await }
+        })
     }
 
     /// The raw headers from the first block of `anchor`'s 1024-block group to `anchor`.
@@ -115,60 +110,21 @@ impl Node {
         slots: Vec<B256>,
     ) -> Result<(Vec<u8>, StorageClaim)> {
         let header = self.header(number)?;
-        let request = self.provider.get_proof(address, slots).number(number);
-        let response = self
-            .runtime
-            .block_on(request.into_future())
-            .map_err(|e| Error::Chain(format!("eth_getProof {address} at {number}: {e}")))?;
+        let response = self.client.request("eth_getProof", |p| {
+            let slots = slots.clone();
+            async move { p.get_proof(address, slots).number(number).await }
+        })?;
         Ok((alloy_rlp::encode(&header), storage_claim(&header, response)))
     }
-}
-
-/// How a guest run ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GuestRun {
-    /// The halt status.
-    pub halt: Halt,
-    /// The steps executed.
-    pub steps: u64,
-    /// The final state's hash: what a claim of this run would state.
-    pub state_hash: B256,
-    /// The guest's stdout (its result).
-    pub stdout: Vec<u8>,
-    /// The guest's stderr (the reason of a failure).
-    pub stderr: Vec<u8>,
-}
-
-/// The guest `elf`, parsed.
-pub fn load_guest(elf: &Path) -> Result<Program> {
-    let bytes = std::fs::read(elf).map_err(|e| axon_vm::Error::io(elf, e))?;
-    Ok(Program::parse(&bytes).map_err(axon_vm::Error::from)?)
-}
-
-/// Runs `program` to its end on `store`: the final VM and the host with its output.
-pub fn finish_guest(program: &Program, store: PreimageStore) -> Result<(Vm, StdHost)> {
-    let mut vm = Vm::new(program)?;
-    let mut host = StdHost::new(store, OutputMode::Capture);
-    vm.run(&mut host, u64::MAX)?;
-    Ok((vm, host))
-}
-
-/// Runs the guest `elf` to its end on `store`.
-pub fn run_guest(elf: &Path, store: PreimageStore) -> Result<GuestRun> {
-    let (mut vm, host) = finish_guest(&load_guest(elf)?, store)?;
-    Ok(GuestRun {
-        halt: vm.cpu().halt,
-        steps: vm.cpu().step,
-        state_hash: B256::from(vm.state_hash()),
-        stdout: host.stdout,
-        stderr: host.stderr,
-    })
 }
 
 /// The header-chain guest's preimages: every header by its keccak key, and the hash of the
 /// last one (the anchor) as the program input.
 pub fn header_chain_store(headers: &[Vec<u8>]) -> Result<PreimageStore> {
-    let last = headers.last().ok_or_else(|| Error::Chain("no headers".into()))?;
+    let last = headers.last().ok_or_else(|| Error::BadInput {
+        what: "the headers of a group".into(),
+        reason: "there are none".into(),
+    })?;
     let mut store = PreimageStore::new();
     store.insert_local(local::INPUT, keccak256(last).to_vec());
     for header in headers {
@@ -183,16 +139,6 @@ pub fn storage_proof_store(raw_header: &[u8], claim: &StorageClaim) -> PreimageS
     use alloy::sol_types::SolValue;
     let mut store = hashed_input_store(claim.abi_encode());
     store.insert_keccak(raw_header.to_vec());
-    store
-}
-
-/// The preimages of a guest reading `input` by hash (`read_hashed_input`: the slot-stats
-/// guest's items, the storage-proof guest's claim): its keccak-256 as the program input, the
-/// bytes under their keccak key.
-pub fn hashed_input_store(input: Vec<u8>) -> PreimageStore {
-    let mut store = PreimageStore::new();
-    store.insert_local(local::INPUT, keccak256(&input).to_vec());
-    store.insert_keccak(input);
     store
 }
 

@@ -1,14 +1,21 @@
 //! An in-process chain: revm with Prague rules over an in-memory state, one block per
 //! transaction, time moved only by [`Chain::advance_time`]. Gas is metered as on a real
 //! chain but priced at zero, so balances change only by the value transfers (bonds).
+//!
+//! It is the project's one in-process EVM for contracts: the demos and tests play games on
+//! it, and the cross-crate tests run the verifier and the AI contracts on it, with revm's
+//! whole [`ExecutionResult`] ([`EmbeddedChain::execute`], [`EmbeddedChain::simulate`]) and,
+//! for the AI EVM, its own precompiles ([`EmbeddedChain::with_precompiles`]).
 
-use revm::context::result::{ExecutionResult, Output};
+pub use revm::context::result::ExecutionResult;
+use revm::context::result::Output;
 use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
 use revm::context_interface::ContextTr;
 use revm::database::{CacheDB, EmptyDB};
 use revm::handler::instructions::EthInstructions;
-use revm::handler::{EthFrame, EthPrecompiles};
+use revm::handler::{EthFrame, EthPrecompiles, PrecompileProvider};
 use revm::interpreter::interpreter::EthInterpreter;
+use revm::interpreter::InterpreterResult;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, TxKind, U256};
 use revm::{Database, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext};
@@ -17,8 +24,10 @@ use super::{Chain, Receipt, Tx};
 use crate::{Error, Result};
 
 type Db = CacheDB<EmptyDB>;
-type Ctx = Context<BlockEnv, TxEnv, CfgEnv, Db, Journal<Db>, ()>;
-type Machine = Evm<Ctx, (), EthInstructions<EthInterpreter, Ctx>, EthPrecompiles, EthFrame>;
+/// The context every embedded chain runs in, whatever its precompiles.
+pub type EmbeddedContext = Context<BlockEnv, TxEnv, CfgEnv, Db, Journal<Db>, ()>;
+type Machine<P> =
+    Evm<EmbeddedContext, (), EthInstructions<EthInterpreter, EmbeddedContext>, P, EthFrame>;
 
 /// The block gas limit, and the gas limit of every transaction.
 const GAS_LIMIT: u64 = 30_000_000;
@@ -26,12 +35,13 @@ const GAS_LIMIT: u64 = 30_000_000;
 /// The embedded chain's first block timestamp (an arbitrary, realistic time).
 const GENESIS_TIMESTAMP: u64 = 1_767_225_600;
 
-/// An in-memory EVM chain (see the module docs).
-pub struct EmbeddedChain {
-    evm: Machine,
+/// An in-memory EVM chain (see the module docs), with Ethereum's precompiles unless built
+/// [`EmbeddedChain::with_precompiles`].
+pub struct EmbeddedChain<P = EthPrecompiles> {
+    evm: Machine<P>,
 }
 
-impl std::fmt::Debug for EmbeddedChain {
+impl<P> std::fmt::Debug for EmbeddedChain<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let block = &self.evm.ctx.block;
         f.debug_struct("EmbeddedChain")
@@ -50,7 +60,7 @@ impl Default for EmbeddedChain {
 impl EmbeddedChain {
     /// An empty chain at block 1.
     pub fn new() -> Self {
-        let ctx: Ctx = Context::mainnet()
+        let ctx: EmbeddedContext = Context::mainnet()
             .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(SpecId::PRAGUE))
             .modify_block_chained(|block| {
                 block.number = U256::from(1);
@@ -62,6 +72,14 @@ impl EmbeddedChain {
         Self { evm: ctx.build_mainnet() }
     }
 
+    /// The same chain (state, block) with `precompiles` in place of Ethereum's: the AI EVM's
+    /// `inference` precompile, for one.
+    pub fn with_precompiles<Q>(self, precompiles: Q) -> EmbeddedChain<Q> {
+        EmbeddedChain { evm: self.evm.with_precompiles(precompiles) }
+    }
+}
+
+impl<P> EmbeddedChain<P> {
     /// Gives `account` a balance of `wei` (the chain's faucet).
     pub fn fund(&mut self, account: Address, wei: U256) {
         let db = self.evm.ctx.db_mut();
@@ -70,22 +88,45 @@ impl EmbeddedChain {
         db.insert_account_info(account, info);
     }
 
+    /// Sets storage slot `slot` of `account` to `value`, as a genesis allocation would.
+    pub fn set_storage(&mut self, account: Address, slot: U256, value: U256) {
+        // An in-memory database cannot fail.
+        let _ = self.evm.ctx.db_mut().insert_account_storage(account, slot, value);
+    }
+
     fn nonce(&mut self, account: Address) -> u64 {
         self.evm.ctx.db_mut().basic(account).ok().flatten().map_or(0, |info| info.nonce)
     }
 
-    fn tx_env(&mut self, from: Address, kind: TxKind, value: U256, data: Vec<u8>) -> Result<TxEnv> {
-        let nonce = self.nonce(from);
+    fn tx_env(&mut self, tx: Tx, gas_limit: u64) -> Result<TxEnv> {
+        let nonce = self.nonce(tx.from);
         TxEnv::builder()
-            .caller(from)
-            .kind(kind)
-            .value(value)
-            .data(data.into())
+            .caller(tx.from)
+            .kind(tx.to.map_or(TxKind::Create, TxKind::Call))
+            .value(tx.value)
+            .data(tx.data.into())
             .nonce(nonce)
-            .gas_limit(GAS_LIMIT)
+            .gas_limit(gas_limit)
             .gas_price(0)
             .build()
             .map_err(|e| Error::Chain(format!("transaction: {e:?}")))
+    }
+}
+
+impl<P: PrecompileProvider<EmbeddedContext, Output = InterpreterResult>> EmbeddedChain<P> {
+    /// Executes `tx` with at most `gas_limit` gas in a block of its own and commits it,
+    /// returning revm's whole result (reverts and halts included: they are results here).
+    pub fn execute(&mut self, tx: Tx, gas_limit: u64) -> Result<ExecutionResult> {
+        let env = self.tx_env(tx, gas_limit)?;
+        let result = self.evm.transact_commit(env).map_err(|e| Error::Chain(format!("{e:?}")))?;
+        self.evm.ctx.block.number += U256::from(1);
+        Ok(result)
+    }
+
+    /// Executes `tx` at the head and drops its state changes, returning revm's whole result.
+    pub fn simulate(&mut self, tx: Tx) -> Result<ExecutionResult> {
+        let env = self.tx_env(tx, GAS_LIMIT)?;
+        Ok(self.evm.transact(env).map_err(|e| Error::Chain(format!("{e:?}")))?.result)
     }
 }
 
@@ -98,19 +139,16 @@ fn outcome(result: ExecutionResult) -> Result<(Output, u64)> {
     }
 }
 
-impl Chain for EmbeddedChain {
+impl<P: PrecompileProvider<EmbeddedContext, Output = InterpreterResult>> Chain
+    for EmbeddedChain<P>
+{
     fn call(&mut self, to: Address, data: Vec<u8>) -> Result<Vec<u8>> {
-        let tx = self.tx_env(Address::ZERO, TxKind::Call(to), U256::ZERO, data)?;
-        let result = self.evm.transact(tx).map_err(|e| Error::Chain(format!("{e:?}")))?.result;
-        Ok(outcome(result)?.0.into_data().to_vec())
+        let tx = Tx { from: Address::ZERO, to: Some(to), value: U256::ZERO, data };
+        Ok(outcome(self.simulate(tx)?)?.0.into_data().to_vec())
     }
 
     fn send(&mut self, tx: Tx) -> Result<Receipt> {
-        let kind = tx.to.map_or(TxKind::Create, TxKind::Call);
-        let env = self.tx_env(tx.from, kind, tx.value, tx.data)?;
-        let result = self.evm.transact_commit(env).map_err(|e| Error::Chain(format!("{e:?}")))?;
-        self.evm.ctx.block.number += U256::from(1);
-        let (output, gas_used) = outcome(result)?;
+        let (output, gas_used) = outcome(self.execute(tx, GAS_LIMIT)?)?;
         let created = match output {
             Output::Create(_, address) => address,
             Output::Call(_) => None,
@@ -125,6 +163,16 @@ impl Chain for EmbeddedChain {
     fn balance(&mut self, account: Address) -> Result<U256> {
         let info = self.evm.ctx.db_mut().basic(account).map_err(|e| Error::Chain(e.to_string()))?;
         Ok(info.map_or(U256::ZERO, |info| info.balance))
+    }
+
+    fn code(&mut self, account: Address) -> Result<Vec<u8>> {
+        let db = self.evm.ctx.db_mut();
+        let info = db.basic(account).map_err(|e| Error::Chain(e.to_string()))?.unwrap_or_default();
+        let code = match info.code {
+            Some(code) => code,
+            None => db.code_by_hash(info.code_hash).map_err(|e| Error::Chain(e.to_string()))?,
+        };
+        Ok(code.original_bytes().to_vec())
     }
 
     fn advance_time(&mut self, seconds: u64) -> Result<()> {

@@ -5,10 +5,12 @@
 //! can sign for, the head block's timestamp, and, where the chain allows it (the embedded one,
 //! anvil), moving time forward so that clocks run out without waiting.
 
+mod client;
 mod embedded;
 mod rpc;
 
-pub use embedded::EmbeddedChain;
+pub use client::RpcClient;
+pub use embedded::{EmbeddedChain, EmbeddedContext, ExecutionResult};
 pub use revm::primitives::{Address, U256};
 pub use rpc::RpcChain;
 
@@ -53,6 +55,9 @@ pub trait Chain {
     /// The balance of `account`.
     fn balance(&mut self, account: Address) -> Result<U256>;
 
+    /// The code at `account` (empty for an account without code).
+    fn code(&mut self, account: Address) -> Result<Vec<u8>>;
+
     /// Moves the chain's time forward by `seconds` (and mines a block), where the chain
     /// allows it; elsewhere [`crate::Error::CannotAdvanceTime`].
     fn advance_time(&mut self, seconds: u64) -> Result<()>;
@@ -64,7 +69,10 @@ pub trait Chain {
 /// Calls `call` on the contract at `to` (read-only) and decodes its answer.
 pub fn view<C: SolCall>(chain: &mut dyn Chain, to: Address, call: C) -> Result<C::Return> {
     let out = chain.call(to, call.abi_encode())?;
-    C::abi_decode_returns(&out).map_err(|e| Error::Chain(format!("{}: {e}", C::SIGNATURE)))
+    C::abi_decode_returns(&out).map_err(|source| Error::AbiDecode {
+        what: format!("the answer to {}", C::SIGNATURE),
+        source,
+    })
 }
 
 /// Sends `call` to the contract at `to` from `from` with `value` wei.

@@ -68,6 +68,46 @@ impl Model {
     }
 }
 
+#[cfg(feature = "request-check")]
+impl Model {
+    /// Checks a request without running it: the errors [`Model::infer`] would return for
+    /// `input` and `output_size` before or while running (sizes, token ids, context length),
+    /// so that a tool can refuse a request up front (`axon-vm request`). The guest does not
+    /// call it: `infer` makes the same checks itself, and a test keeps the two in step.
+    pub fn check_request(&self, input: &[u8], output_size: usize) -> Result<()> {
+        match self {
+            Model::Sequential(model) => {
+                if output_size != model.output_len() {
+                    return Err(size_mismatch(output_size, model.output_len()));
+                }
+                if input.len() != model.input_shape().iter().product::<usize>() {
+                    return Err(Error::InvalidInput("input length is not H × W × C of the model"));
+                }
+            }
+            Model::Llama(model) => {
+                if !input.len().is_multiple_of(4) {
+                    return Err(Error::InvalidInput("llama input must be u32 token ids"));
+                }
+                if !output_size.is_multiple_of(4) {
+                    return Err(size_mismatch(output_size, output_size / 4 * 4));
+                }
+                let config = model.config();
+                let prompt = (input.len() / 4).max(1);
+                if prompt + output_size / 4 > config.seq_len + 1 {
+                    return Err(Error::InvalidInput(
+                        "prompt and generated tokens exceed the context length",
+                    ));
+                }
+                let token = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+                if input.chunks_exact(4).any(|b| token(b) >= config.vocab_size) {
+                    return Err(Error::InvalidInput("token id outside the vocabulary"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 fn size_mismatch(requested: usize, actual: usize) -> Error {
     Error::OutputSize { requested: requested as u64, actual: actual as u64 }
 }

@@ -27,6 +27,28 @@ pub(crate) enum CliError {
     /// Writing CSV failed.
     #[error("cannot write CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// A model file or inference request the engine would refuse.
+    #[error("{}: {source}", path.display())]
+    Model {
+        /// The model file.
+        path: PathBuf,
+        /// What the engine refuses.
+        source: axon_ml::Error,
+    },
+    /// A snapshot resumed with another input than it was made with.
+    #[error(
+        "{}: the snapshot was made with an input of keccak {recorded}, this one is {given}; \
+         resume it with the same --input",
+        path.display()
+    )]
+    SnapshotInput {
+        /// The snapshot.
+        path: PathBuf,
+        /// The recorded input's keccak-256.
+        recorded: String,
+        /// The given input's keccak-256.
+        given: String,
+    },
 }
 
 /// How a report is written.

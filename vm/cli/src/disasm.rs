@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use axon_vm::decode::disassemble;
 
-use crate::common::{load_program, Result};
+use crate::common::{load_program, stdout_error, Result};
 
 /// Arguments of `axon-vm disasm`.
 #[derive(Debug, clap::Args)]
@@ -22,16 +22,11 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         for addr in (u64::from(range.start & !3)..u64::from(range.end)).step_by(4) {
             let addr = addr as u32;
             if let Some(symbol) = program.symbols.iter().find(|s| s.addr == addr) {
-                // A closed pipe (e.g. `| head`) ends the listing; it is not an error.
-                if writeln!(out, "\n{:08x} <{}>:", addr, symbol.demangled()).is_err() {
-                    return Ok(ExitCode::SUCCESS);
-                }
+                writeln!(out, "\n{:08x} <{}>:", addr, symbol.demangled()).map_err(stdout_error)?;
             }
             let word = program.word_at(addr);
             let text = disassemble(word, addr).unwrap_or_else(|| "<illegal>".into());
-            if writeln!(out, "{addr:8x}:\t{word:08x}\t{text}").is_err() {
-                return Ok(ExitCode::SUCCESS);
-            }
+            writeln!(out, "{addr:8x}:\t{word:08x}\t{text}").map_err(stdout_error)?;
         }
     }
     Ok(ExitCode::SUCCESS)

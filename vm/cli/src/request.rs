@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use axon_ml::model::Request;
+use axon_ml::Model;
 use axon_vm::preimage::blob_key;
 
-use crate::common::{hex0x, read, Result};
+use crate::common::{hex0x, read, CliError, Result};
 
 /// Arguments of `axon-vm request`.
 #[derive(Debug, clap::Args)]
@@ -27,13 +28,20 @@ pub(crate) struct Args {
     out: PathBuf,
 }
 
+/// Writes the request, after checking up front that the engine would run it: the model file
+/// is a model, and the input and output size fit it (a request the guest refuses would only
+/// show as a failed run).
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
-    let model = blob_key(&read(&args.model)?);
+    let bytes = read(&args.model)?;
     let input = match &args.input {
         Some(path) => read(path)?,
         None => Vec::new(),
     };
-    let request = Request { model, output_size: args.output_size as usize, input: &input };
+    let output_size = args.output_size as usize;
+    let refused = |source| CliError::Model { path: args.model.clone(), source };
+    Model::parse(&bytes).and_then(|m| m.check_request(&input, output_size)).map_err(refused)?;
+    let model = blob_key(&bytes);
+    let request = Request { model, output_size, input: &input };
     std::fs::write(&args.out, request.encode()).map_err(|e| axon_vm::Error::io(&args.out, e))?;
     eprintln!("axon-vm: model address {}", hex0x(&model));
     Ok(ExitCode::SUCCESS)

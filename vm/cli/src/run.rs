@@ -39,7 +39,9 @@ pub(crate) fn report(vm: &mut Vm, host: &StdHost, json: bool) -> Result<ExitCode
     Ok(exit_code(vm.cpu().halt))
 }
 
-/// How the run ended, with the state hash and the captured guest output, as JSON.
+/// How the run ended, with the state hash and the captured guest output, as JSON. Guest
+/// output is bytes (an inference's output is binary): `stdout_hex`/`stderr_hex` carry them
+/// exactly, `stdout`/`stderr` as text (invalid UTF-8 shown as U+FFFD).
 pub(crate) fn summary(vm: &mut Vm, host: &StdHost) -> serde_json::Value {
     let hash = vm.state_hash();
     let cpu = vm.cpu();
@@ -54,7 +56,9 @@ pub(crate) fn summary(vm: &mut Vm, host: &StdHost) -> serde_json::Value {
         "registers": cpu.regs,
         "state_hash": hex0x(&hash),
         "stdout": String::from_utf8_lossy(&host.stdout),
+        "stdout_hex": hex0x(&host.stdout),
         "stderr": String::from_utf8_lossy(&host.stderr),
+        "stderr_hex": hex0x(&host.stderr),
     })
 }
 

@@ -1,11 +1,16 @@
 //! `axon-vm snapshot`: save the VM at a step, inspect a snapshot, resume from one.
+//!
+//! A snapshot records the keccak-256 of the program input it was made with; `resume` refuses
+//! another input (the guest would go on reading data that does not match what it read before).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use axon_vm::merkle::keccak256;
+use axon_vm::snapshot::SnapshotMeta;
 use axon_vm::{OutputMode, StdHost, Vm};
 
-use crate::common::{hex0x, GuestArgs, LimitArgs, PreimageArgs, Result};
+use crate::common::{hex0x, read, CliError, GuestArgs, LimitArgs, PreimageArgs, Result};
 
 /// `axon-vm snapshot` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -49,9 +54,10 @@ pub(crate) fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Create { guest, step, out } => {
             let (_, mut vm, preimages) = guest.load()?;
+            let meta = SnapshotMeta::with_input(&input_of(&guest.preimages)?);
             let mut host = StdHost::new(preimages, OutputMode::Forward);
             vm.run(&mut host, step)?;
-            vm.save_snapshot(&out)?;
+            vm.save_snapshot_with(&out, meta)?;
             let hash = vm.state_hash();
             eprintln!(
                 "axon-vm: saved step {} to {} (state hash {})",
@@ -62,9 +68,13 @@ pub(crate) fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Info { file, limits } => {
-            let mut vm = Vm::load_snapshot(&file, limits.config())?;
+            let (mut vm, meta) = Vm::load_snapshot_with_meta(&file, limits.config())?;
             let hash = vm.state_hash();
             let cpu = vm.cpu();
+            match meta.input_hash {
+                Some(input) => println!("input      keccak {}", hex0x(&input)),
+                None => println!("input      not recorded"),
+            }
             println!("step       {}", cpu.step);
             println!("pc         {:#010x}", cpu.pc);
             println!("halt       {:?}", cpu.halt);
@@ -73,11 +83,24 @@ pub(crate) fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Resume { file, preimages, limits, max_steps, json } => {
-            let mut vm = Vm::load_snapshot(&file, limits.config())?;
+            let (mut vm, meta) = Vm::load_snapshot_with_meta(&file, limits.config())?;
+            let given = keccak256(&input_of(&preimages)?);
+            if let Some(recorded) = meta.input_hash.filter(|recorded| *recorded != given) {
+                return Err(CliError::SnapshotInput {
+                    path: file,
+                    recorded: hex0x(&recorded),
+                    given: hex0x(&given),
+                });
+            }
             let mode = if json { OutputMode::Capture } else { OutputMode::Forward };
             let mut host = StdHost::new(preimages.store()?, mode);
             vm.run(&mut host, max_steps)?;
             crate::run::report(&mut vm, &host, json)
         }
     }
+}
+
+/// The program input `--input` names (empty when not given).
+fn input_of(preimages: &PreimageArgs) -> Result<Vec<u8>> {
+    preimages.input.as_deref().map_or(Ok(Vec::new()), read)
 }

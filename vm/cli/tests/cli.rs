@@ -1,12 +1,16 @@
 //! The `axon-vm` binary: exit statuses, JSON output, and clear errors for bad input.
 
-mod common;
-
+use std::path::PathBuf;
 use std::process::{Command, Output};
+
+/// The repository root.
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
 
 fn axon_vm(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_axon-vm"))
-        .current_dir(common::repo())
+        .current_dir(repo())
         .args(args)
         .output()
         .expect("axon-vm runs")
@@ -77,7 +81,7 @@ fn bad_input_files_are_clear_errors_not_panics() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("does/not/exist.elf"));
 
     let snapshot = dir.join("s.snap");
-    std::fs::write(&snapshot, b"AXONSNAP\x01\0\0\0").expect("write");
+    std::fs::write(&snapshot, b"AXONSNAP\x02\0\0\0").expect("write");
     let out = axon_vm(&["snapshot", "info", snapshot.to_str().expect("utf-8 path")]);
     assert_eq!(out.status.code(), Some(125));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid snapshot"));
@@ -108,6 +112,99 @@ fn snapshot_create_and_resume_finish_the_run() {
     let direct: serde_json::Value = serde_json::from_slice(&direct.stdout).expect("JSON");
     assert_eq!(json["state_hash"], direct["state_hash"]);
     assert_eq!(json["steps"], direct["steps"]);
+
+    // The snapshot recorded its (empty) input: another one is refused, naming both.
+    let other = dir.join("input");
+    std::fs::write(&other, b"axon").expect("write");
+    let refused = axon_vm(&["snapshot", "resume", path, "--input", other.to_str().expect("path")]);
+    assert_eq!(refused.status.code(), Some(125));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("made with an input of keccak 0xc5d2460186f7"), "{stderr}");
+    assert!(String::from_utf8_lossy(&info.stdout).contains("input      keccak 0xc5d2"));
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+/// Guest output is bytes: `--json` carries them exactly in hex beside the lossy text. The
+/// digits model's int8 logits (the first test image's) are the output here.
+#[test]
+fn run_json_carries_binary_output_exactly() {
+    let dir = std::env::temp_dir().join(format!("axon-bin-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tests: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("fixtures/models/digits-test.json")).expect("digits-test.json"),
+    )
+    .expect("JSON");
+    let bytes = |v: &serde_json::Value| -> Vec<u8> {
+        v.as_array().expect("array").iter().map(|x| x.as_i64().expect("int") as u8).collect()
+    };
+    let sample = &tests["samples"][0];
+    let image = dir.join("image");
+    std::fs::write(&image, bytes(&sample["input"])).expect("write");
+    let request = dir.join("request");
+    let (image, request) = (image.to_str().expect("path"), request.to_str().expect("path"));
+    let model = "fixtures/models/digits.axml";
+    let made = axon_vm(&[
+        "request",
+        "--model",
+        model,
+        "--output-size",
+        "10",
+        "--input",
+        image,
+        "--out",
+        request,
+    ]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let out = axon_vm(&[
+        "run",
+        "fixtures/programs/inference.elf",
+        "--input",
+        request,
+        "--blob",
+        model,
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let logits = bytes(&sample["logits"]);
+    assert_eq!(json["stdout_hex"], format!("0x{}", hex_of(&logits)));
+    assert!(logits.iter().any(|&b| b >= 0x80), "some logit is negative: not UTF-8");
+    assert!(json["stdout"].as_str().expect("stdout").contains('\u{fffd}'));
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `request` refuses a file that is not a model and a request the model cannot answer, up
+/// front, with the engine's reason.
+#[test]
+fn request_refuses_what_the_engine_would() {
+    let dir = std::env::temp_dir().join(format!("axon-request-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("req.bin");
+    let out = out.to_str().expect("path");
+    let model = "fixtures/models/digits.axml";
+    let request = |model: &str, size: &str, input: Option<&str>| {
+        let mut args = vec!["request", "--model", model, "--output-size", size, "--out", out];
+        if let Some(input) = input {
+            args.extend(["--input", input]);
+        }
+        axon_vm(&args)
+    };
+    let not_a_model = request("README.md", "10", None);
+    assert_eq!(not_a_model.status.code(), Some(125));
+    assert!(String::from_utf8_lossy(&not_a_model.stderr).contains("README.md"));
+    let wrong_size = request(model, "11", None);
+    let stderr = String::from_utf8_lossy(&wrong_size.stderr);
+    assert!(stderr.contains("the request asks for 11 bytes, the model gives 10"), "{stderr}");
+    let wrong_input = request(model, "10", Some("README.md"));
+    let stderr = String::from_utf8_lossy(&wrong_input.stderr);
+    assert!(stderr.contains("input length is not H × W × C"), "{stderr}");
+    let image = dir.join("image");
+    std::fs::write(&image, [0u8; 64]).expect("write");
+    let good = request(model, "10", Some(image.to_str().expect("path")));
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
 
@@ -236,4 +333,28 @@ fn trace_shows_a_window_disassembled_with_register_writes() {
     let past_end = axon_vm(&["trace", "fixtures/programs/hello.elf", "--from", "99999999"]);
     assert!(past_end.status.success());
     assert!(past_end.stdout.is_empty());
+}
+
+/// Output into a pipe whose reader stops early (`axon-vm trace … | head -c 10`) ends the
+/// command quietly, by SIGPIPE like any Unix tool: no panic and no error message.
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    // Megabytes of trace: far more than a pipe buffers.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_axon-vm"))
+        .current_dir(repo())
+        .args(["trace", "fixtures/programs/bench-keccak.elf", "--from", "0", "--count", "100000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("axon-vm runs");
+    let mut first = [0u8; 10];
+    child.stdout.take().expect("stdout").read_exact(&mut first).expect("some output");
+    // The reader is gone: the rest of the listing meets a closed pipe.
+    let out = child.wait_with_output().expect("axon-vm ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("error"), "{stderr}");
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{:?}: {stderr}", out.status);
 }

@@ -10,22 +10,6 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The digits model's test samples (`fixtures/models/digits-test.json`): each one's int8
-/// input and the 10 int8 logits of the reference implementation, as bytes.
-pub fn digits_samples() -> Vec<(Vec<u8>, Vec<u8>)> {
-    let path = repo().join("fixtures/models/digits-test.json");
-    let tests: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    let int8_bytes = |values: &serde_json::Value| -> Vec<u8> {
-        values.as_array().unwrap().iter().map(|v| v.as_i64().unwrap() as i8 as u8).collect()
-    };
-    tests["samples"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (int8_bytes(&s["input"]), int8_bytes(&s["logits"])))
-        .collect()
-}
-
 /// Reads and parses an ELF under the repository root.
 pub fn program(relative: &str) -> Program {
     let bytes = std::fs::read(repo().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));

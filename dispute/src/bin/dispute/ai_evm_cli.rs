@@ -8,12 +8,12 @@ use std::path::PathBuf;
 use alloy::primitives::Bytes;
 use axon_dispute::ai_evm::files::parse_alloc;
 use axon_dispute::ai_evm::{L2Node, Model};
-use axon_dispute::axiom::run_guest;
+use axon_dispute::guest::run_guest;
 use axon_dispute::setup::read;
 use axon_dispute::{Error, Result};
 use clap::Subcommand;
 
-use crate::fixture_program;
+use crate::args::fixture_program;
 
 /// The default chain id of a new L2.
 const CHAIN_ID: u64 = 0xa1e7;
@@ -59,9 +59,9 @@ pub(crate) enum AiEvmCommand {
         /// The block.
         #[arg(long)]
         block: u64,
-        /// The block guest.
-        #[arg(long, default_value_os_t = fixture_program("ai-evm-block.elf"))]
-        program: PathBuf,
+        /// The block guest [default: fixtures/programs/ai-evm-block.elf].
+        #[arg(long)]
+        program: Option<PathBuf>,
     },
 }
 
@@ -99,9 +99,10 @@ pub(crate) fn run(command: AiEvmCommand) -> Result<()> {
                 );
             }
             let txs = hex_txs.iter().map(|tx| parse_hex(tx)).collect::<Result<Vec<Bytes>>>()?;
-            let block = node
-                .execute(node.next_input(txs))
-                .map_err(|e| Error::Chain(format!("block {}: {e}", node.number() + 1)))?;
+            let block = node.execute(node.next_input(txs)).map_err(|e| Error::BadInput {
+                what: format!("block {}", node.number() + 1),
+                reason: e.to_string(),
+            })?;
             L2Node::save_block(&dir, &block)?;
             node.apply(&block)?;
             node.save(&dir)?;
@@ -121,6 +122,7 @@ pub(crate) fn run(command: AiEvmCommand) -> Result<()> {
         }
         AiEvmCommand::Run { dir, block, program } => {
             let (input, store) = L2Node::open(&dir)?.block_store(&dir, block)?;
+            let program = program.map_or_else(|| fixture_program("ai-evm-block.elf"), Ok)?;
             let run = run_guest(&program, store)?;
             let output = axon_ai_evm::block::BlockOutput::decode(&run.stdout);
             let report = serde_json::json!({
@@ -143,11 +145,14 @@ pub(crate) fn run(command: AiEvmCommand) -> Result<()> {
 fn model(arg: &str) -> Result<Model> {
     let (file, gas) = arg
         .rsplit_once(':')
-        .ok_or_else(|| Error::Chain(format!("--model {arg}: expected FILE:GAS")))?;
-    let gas = gas.parse().map_err(|e| Error::Chain(format!("--model {arg}: the gas: {e}")))?;
+        .ok_or_else(|| Error::Usage(format!("--model {arg}: expected FILE:GAS")))?;
+    let gas = gas.parse().map_err(|e| Error::Usage(format!("--model {arg}: the gas: {e}")))?;
     Ok(Model { file: read(&PathBuf::from(file))?, gas })
 }
 
 fn parse_hex(text: &str) -> Result<Bytes> {
-    text.parse::<Bytes>().map_err(|e| Error::Chain(format!("transaction {text:.20}…: {e}")))
+    text.parse::<Bytes>().map_err(|e| Error::BadInput {
+        what: format!("transaction {text:.20}…"),
+        reason: e.to_string(),
+    })
 }
