@@ -98,6 +98,20 @@ fn bad_input_is_a_provable_invalid_exit() {
     );
 }
 
+/// An anchor that differs from a real block hash in byte 0 alone — the byte a preimage key's
+/// type replaces — fetches the real header; the guest hashes it and exits 1 (a provable
+/// refusal), so no claim can be made for a hash that is not the block's.
+#[test]
+fn an_anchor_off_in_its_key_type_byte_is_refused() {
+    let headers = headers();
+    let mut anchor = keccak256(&headers[(1030 - FIRST) as usize]);
+    anchor.0[0] ^= 0x01;
+    let (vm, host) = run(store(&headers, anchor.as_slice())).expect("runs");
+    assert_eq!(vm.cpu().halt, Halt::Exited(1));
+    let stderr = String::from_utf8_lossy(&host.stderr);
+    assert!(stderr.contains("not the anchor"), "{stderr}");
+}
+
 #[test]
 fn a_header_the_host_lacks_is_a_host_error() {
     let mut headers = headers();

@@ -4,7 +4,7 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::B256;
+use alloy_primitives::{keccak256, B256};
 
 use crate::header::BlockHeader;
 use crate::{Error, Result};
@@ -39,9 +39,14 @@ pub fn verify_chain<H: AsRef<[u8]>>(headers: &[H], anchor: B256) -> Result<Vec<B
 
 /// Follows `parentHash` links back from the block whose hash is `anchor` to the first block
 /// of its 1024-block group, fetching each header by its hash with `fetch` (in the guest: the
-/// preimage oracle's keccak keys, which bind each header to its hash, so nothing is
-/// re-hashed). Returns the headers oldest first: the chain behind a [`GroupClaim`] of the
-/// anchor's group, with `numFinal` reaching the anchor.
+/// preimage oracle's keccak keys). Returns the headers oldest first: the chain behind a
+/// [`GroupClaim`] of the anchor's group, with `numFinal` reaching the anchor.
+///
+/// The anchor's header is hashed and must hash to the anchor ([`Error::AnchorMismatch`]): an
+/// oracle key keeps only bytes 1..32 of a keccak hash (byte 0 is its type), so an anchor that
+/// differs from the real hash in byte 0 alone would fetch the same header. Every parent's hash
+/// comes from a header already bound to its hash, and the oracle's keys bind each fetched
+/// header to the 31 bytes that remain, so the parents are not re-hashed.
 ///
 /// [`GroupClaim`]: crate::group::GroupClaim
 pub fn walk_back_to_group_start(
@@ -51,7 +56,14 @@ pub fn walk_back_to_group_start(
     let mut chain: Vec<BlockHeader> = Vec::new();
     let mut hash = anchor;
     loop {
-        let header = BlockHeader::from_preimage(&fetch(&hash), hash, chain.len())?;
+        let raw = fetch(&hash);
+        if chain.is_empty() {
+            let actual = keccak256(&raw);
+            if actual != anchor {
+                return Err(Error::AnchorMismatch { anchor, actual });
+            }
+        }
+        let header = BlockHeader::from_preimage(&raw, hash, chain.len())?;
         if let Some(child) = chain.last() {
             if header.number().checked_add(1) != Some(child.number()) {
                 return Err(Error::NotConsecutive {

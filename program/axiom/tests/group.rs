@@ -119,6 +119,23 @@ fn walking_back_from_an_anchor_finds_its_group() {
         assert_eq!(claim.abi_encode().len(), 128);
         assert_eq!(&claim.abi_encode()[28..32], &claim.start.to_be_bytes());
     }
+    // An anchor that differs from a real hash in byte 0 alone (the byte an oracle key's type
+    // replaces) fetches the same header, which does not hash to it.
+    let mut forged = hash_of(1030);
+    forged.0[0] ^= 0x01;
+    let fetch_by_key = |hash: &B256| {
+        let key = |h: &B256| h.0[1..].to_vec();
+        by_hash
+            .iter()
+            .find(|(h, _)| key(h) == key(hash))
+            .map(|(_, raw)| raw.clone())
+            .unwrap_or_default()
+    };
+    let forged_walk = axon_axiom::chain::walk_back_to_group_start(forged, fetch_by_key);
+    assert!(
+        matches!(forged_walk, Err(Error::AnchorMismatch { anchor, actual }) if anchor == forged && actual == hash_of(1030)),
+        "{forged_walk:?}"
+    );
     // Block 1000's parent is not there: the walk from 1020 back to 0 runs out of headers.
     let missing = axon_axiom::chain::walk_back_to_group_start(hash_of(1020), fetch);
     assert!(matches!(missing, Err(Error::HeaderRlp { index: 21, .. })), "{missing:?}");
