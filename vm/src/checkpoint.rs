@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::merkle::Hash;
+use crate::snapshot::SNAPSHOT_VERSION;
 use crate::vm::{Vm, VmConfig};
 
 /// Where checkpoint snapshots are kept.
@@ -162,11 +163,13 @@ impl Checkpoints {
     }
 }
 
-/// The lines of a manifest that identify a recording: the initial state hash (which fixes
-/// the program; its input is the caller's to keep per directory), interval and step limit.
+/// The lines of a manifest that identify a recording: the snapshot format (a recording made
+/// by a build that wrote another format is made again, not reused), the initial state hash
+/// (which fixes the program; its input is the caller's to keep per directory), interval and
+/// step limit.
 fn manifest_header(vm: &mut Vm, interval: u64, max_steps: u64) -> String {
     format!(
-        "axon-checkpoints 1\ninitial {}\ninterval {interval}\nmax_steps {max_steps}\n",
+        "axon-checkpoints {SNAPSHOT_VERSION}\ninitial {}\ninterval {interval}\nmax_steps {max_steps}\n",
         hex::encode(vm.state_hash())
     )
 }

@@ -169,5 +169,11 @@ fn a_complete_checkpoint_directory_is_reused_and_anything_else_recorded_afresh()
     std::fs::remove_file(dir.join(axon_vm::checkpoint::MANIFEST)).unwrap();
     assert!(open(300).1 > 0, "a missing manifest records again");
     assert_eq!(open(300).1, 0, "and then reuses");
+    // A recording of another snapshot format (an older build's) is made again, not reused.
+    let manifest = dir.join(axon_vm::checkpoint::MANIFEST);
+    let current = format!("axon-checkpoints {}\n", axon_vm::snapshot::SNAPSHOT_VERSION);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replacen(&current, "axon-checkpoints 1\n", 1)).unwrap();
+    assert!(open(300).1 > 0, "another snapshot format records again");
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
