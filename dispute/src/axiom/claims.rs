@@ -22,124 +22,13 @@ use crate::deploy::{deploy_contract, register_game_type, Deployment, GameParams}
 use crate::game::required_bond;
 use crate::{Error, Position, Result};
 
+pub use axon_axiom::abi::{
+    BlockHashWitness, GroupClaimAbi as GroupUpdate, IBlockHashCache, ISlotStatistics,
+    IStorageAttestations, OutputProof, SlotStats, SlotValue, StorageAttestation,
+};
+
 sol! {
     #![sol(all_derives)]
-
-    /// `contracts/src/dispute/lib/LibGameOutput.sol`.
-    struct OutputProof {
-        address game;
-        bytes finalState;
-        bytes commitmentProof;
-    }
-
-    /// `BlockHashCache.GroupUpdate`: the header-chain guest's output (the same ABI as
-    /// `axon_axiom::group::GroupClaimAbi`, so the guest's stdout decodes as it).
-    struct GroupUpdate {
-        uint32 start;
-        bytes32 prevHash;
-        bytes32 root;
-        uint32 numFinal;
-    }
-
-    /// `IBlockHashCache.BlockHashWitness`.
-    struct BlockHashWitness {
-        uint32 blockNumber;
-        bytes32 claimedBlockHash;
-        bytes32 prevHash;
-        uint32 numFinal;
-        bytes32[10] merkleProof;
-    }
-
-    /// `StorageAttestations.SlotValue`.
-    struct SlotValue {
-        bytes32 slot;
-        uint256 value;
-    }
-
-    /// `StorageAttestations.StorageAttestation`: the storage-proof guest's output.
-    struct StorageAttestation {
-        bytes32 blockHash;
-        uint32 blockNumber;
-        address account;
-        bool exists;
-        uint64 nonce;
-        uint256 balance;
-        bytes32 storageRoot;
-        bytes32 codeHash;
-        SlotValue[] slots;
-    }
-
-    /// `contracts/src/axiom/BlockHashCache.sol`.
-    interface IBlockHashCache {
-        function claimRecent(uint32 blockNumber, bytes32 finalState) external payable returns (address game);
-        function claimOld(bytes32 anchor, bytes32 finalState) external payable returns (address game);
-        function updateRecent(OutputProof proof, GroupUpdate update) external;
-        function updateOld(bytes32 nextRoot, uint32 nextNumFinal, OutputProof proof, GroupUpdate update) external;
-        function historicalRoots(uint32 startBlockNumber) external view returns (bytes32);
-        function isBlockHashValid(BlockHashWitness witness) external view returns (bool);
-        function recentlyAnchored(address game) external view returns (bool);
-        function factory() external view returns (address);
-        function gameType() external view returns (uint32);
-
-        event UpdateEvent(uint32 startBlockNumber, bytes32 prevHash, bytes32 root, uint32 numFinal);
-        event UpdateClaimed(address indexed game, bytes32 indexed anchor, bool recent);
-
-        error ClaimNotValidStatus(uint8 status);
-        error GameAlreadyBonded(address game);
-        error NoGameImplementation(uint32 gameType);
-        error GameImplementationChanged(uint32 gameType, address implementation);
-        error StaleUpdate(uint32 start, uint32 cachedNumFinal, uint32 numFinal);
-        error UnknownGame(address game);
-        error BlockHashUnavailable(uint32 blockNumber);
-        error NotRecentlyAnchored(address game);
-        error OutputMismatch(bytes32 expected, bytes32 actual);
-        error IncompleteGroup(uint32 numFinal);
-        error NextGroupMismatch(uint32 nextStart);
-        error GameNotWon(address game);
-        error FinalStateMismatch(bytes32 rootClaim, bytes32 stateHash);
-        error ProgramDidNotSucceed(uint8 status);
-        error InvalidCommitmentProof();
-    }
-
-    /// `contracts/src/axiom/StorageAttestations.sol`.
-    interface IStorageAttestations {
-        function attestSlots(BlockHashWitness blockData, bytes32 finalState, bytes storageClaim) external payable returns (address game);
-        function finalizeAttestation(OutputProof proof, StorageAttestation attestation) external;
-        function slotAttestations(bytes32 key) external view returns (bool);
-        function pendingAttestations(address game) external view returns (bytes32);
-        function gameType() external view returns (uint32);
-
-        event AttestationClaimed(address indexed game, uint32 indexed blockNumber, address indexed account, bytes storageClaim);
-
-        error BlockHashNotCached(uint32 blockNumber, bytes32 blockHash);
-        error NonCanonicalEncoding();
-        error BlockHashMismatch(bytes32 witness, bytes32 storageClaim);
-        error NoPendingAttestation(address game);
-    }
-
-    /// `SlotStatistics.SlotStats`: the slot-stats guest's output.
-    struct SlotStats {
-        bytes32 attestationsHash;
-        uint256 count;
-        uint256 sum;
-        uint256 min;
-        uint256 max;
-    }
-
-    /// `contracts/src/axiom/SlotStatistics.sol`.
-    interface ISlotStatistics {
-        function claimStatistics(bytes32 finalState, bytes items) external payable returns (address game);
-        function finalizeStatistics(OutputProof proof, SlotStats stats) external;
-        function statistics(bytes32 attestationsHash) external view returns (SlotStats);
-        function pendingStatistics(address game) external view returns (bytes32);
-        function gameType() external view returns (uint32);
-
-        event StatisticsClaimed(address indexed game, bytes32 indexed attestationsHash, bytes items);
-
-        error NoAttestedSlots();
-        error SlotNotAttested(bytes32 key);
-        error NoPendingStatistics(address game);
-    }
 
     /// `contracts/src/axiom/examples/HistoricHolderGate.sol`.
     interface IHistoricHolderGate {
@@ -160,7 +49,7 @@ pub const REVERTS: &[RevertDecoder] = &[
 ];
 
 /// A block number the contracts cannot store (they keep `uint32`).
-pub(crate) fn past_uint32(number: u64) -> Error {
+pub fn past_uint32(number: u64) -> Error {
     Error::BadInput { what: format!("block {number}"), reason: "past uint32".into() }
 }
 

@@ -18,50 +18,7 @@ use crate::header::BlockHeader;
 use crate::storage::{AccountClaim, SlotClaim};
 use crate::{Error, Result};
 
-alloy_sol_types::sol! {
-    /// One slot of a [`StorageClaim`].
-    #[derive(Debug, PartialEq, Eq)]
-    struct ClaimedSlot {
-        bytes32 slot;
-        uint256 value;
-        bytes[] proof;
-    }
-
-    /// The storage-proof guest's input.
-    #[derive(Debug, PartialEq, Eq)]
-    struct StorageClaim {
-        bytes32 blockHash;
-        address account;
-        bool exists;
-        uint64 nonce;
-        uint256 balance;
-        bytes32 storageRoot;
-        bytes32 codeHash;
-        bytes[] accountProof;
-        ClaimedSlot[] slots;
-    }
-
-    /// A proven slot value.
-    #[derive(Debug, PartialEq, Eq)]
-    struct SlotValue {
-        bytes32 slot;
-        uint256 value;
-    }
-
-    /// The storage-proof guest's output: the account's state and slot values at the block.
-    #[derive(Debug, PartialEq, Eq)]
-    struct StorageAttestation {
-        bytes32 blockHash;
-        uint32 blockNumber;
-        address account;
-        bool exists;
-        uint64 nonce;
-        uint256 balance;
-        bytes32 storageRoot;
-        bytes32 codeHash;
-        SlotValue[] slots;
-    }
-}
+pub use crate::abi::{ClaimedSlot, SlotValue, StorageAttestation, StorageClaim};
 
 impl StorageClaim {
     /// The claim that `claim` holds at the block whose hash is `block_hash`.

@@ -14,26 +14,7 @@ use alloy_sol_types::SolValue;
 use crate::attest::slot_attestation_key;
 use crate::{Error, Result};
 
-alloy_sol_types::sol! {
-    /// One attested slot value.
-    #[derive(Debug, PartialEq, Eq)]
-    struct AttestedSlot {
-        uint32 blockNumber;
-        address account;
-        bytes32 slot;
-        uint256 value;
-    }
-
-    /// The statistics of a list of attested slots.
-    #[derive(Debug, PartialEq, Eq)]
-    struct SlotStats {
-        bytes32 attestationsHash;
-        uint256 count;
-        uint256 sum;
-        uint256 min;
-        uint256 max;
-    }
-}
+pub use crate::abi::{AttestedSlot, SlotStats};
 
 /// Decodes the ABI encoding of an `AttestedSlot[]`.
 pub fn decode_items(bytes: &[u8]) -> Result<Vec<AttestedSlot>> {

@@ -23,17 +23,7 @@ pub const GROUP_SIZE: u64 = 1 << TREE_DEPTH;
 /// A Merkle path: the sibling at each level, leaf level first.
 pub type MerkleProof = [B256; TREE_DEPTH];
 
-alloy_sol_types::sol! {
-    /// A [`GroupClaim`] as the contracts and the header-chain guest's output encode it:
-    /// `abi.encode(start, prevHash, root, numFinal)`.
-    #[derive(Debug, PartialEq, Eq)]
-    struct GroupClaimAbi {
-        uint32 start;
-        bytes32 prevHash;
-        bytes32 root;
-        uint32 numFinal;
-    }
-}
+pub use crate::abi::GroupClaimAbi;
 
 /// What an update claims about one group: the inputs of `historicalRoots[start]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

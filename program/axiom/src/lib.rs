@@ -11,6 +11,8 @@
 //! - [`group`]: V0's block-hash groups: the depth-10 Merkle root, `historicalRoots` values and
 //!   `BlockHashWitness` Merkle proofs.
 //! - [`storage`]: `eth_getProof` account and storage proofs, inclusion and exclusion.
+//! - [`abi`]: every ABI type shared with the contracts, in one `sol!` block (guest inputs and
+//!   outputs, the contracts' structs and interfaces).
 //! - [`attest`]: the storage-proof guest's ABI input (a claim) and output (an attestation).
 //! - [`compute`]: count, sum, min and max over attested slots (the `slot-stats` guest).
 //! - [`synthetic`]: made-up but valid header chains of every fork's form.
@@ -18,6 +20,7 @@
 
 extern crate alloc;
 
+pub mod abi;
 pub mod attest;
 pub mod chain;
 pub mod compute;
