@@ -162,18 +162,15 @@ impl GameTypeInfo {
     /// `prestate`, in a tree of depth `max_depth`: a game of another type could not be
     /// defended with this trace, and its bond would be lost.
     pub fn check(&self, prestate: &Hash, max_depth: u8) -> Result<()> {
-        let reason = if self.absolute_prestate != *prestate {
-            format!(
-                "its absolute prestate (the program) is 0x{}, this program's is 0x{}",
-                hex::encode(self.absolute_prestate),
-                hex::encode(prestate)
-            )
-        } else if self.max_depth != max_depth {
-            format!("its max depth is {}, not {max_depth}", self.max_depth)
-        } else {
-            return Ok(());
-        };
-        Err(Error::WrongGameType { factory: self.factory, game_type: self.game_type, reason })
+        let prestates = (&self.absolute_prestate, prestate);
+        match crate::game::program_mismatch(prestates, (self.max_depth, max_depth)) {
+            None => Ok(()),
+            Some(reason) => Err(Error::WrongGameType {
+                factory: self.factory,
+                game_type: self.game_type,
+                reason,
+            }),
+        }
     }
 }
 
@@ -187,14 +184,18 @@ pub fn game_type(chain: &mut dyn Chain, factory: Address, game_type: u32) -> Res
         return Err(not_a_factory("an account without code"));
     }
     let implementation =
-        view(chain, factory, IDisputeGameFactory::gameImplsCall { gameType: game_type })
-            .map_err(|_| not_a_factory("a contract that is not a game factory"))?;
+        match view(chain, factory, IDisputeGameFactory::gameImplsCall { gameType: game_type }) {
+            Err(Error::Reverted(_) | Error::AbiDecode { .. }) => {
+                return Err(not_a_factory("a contract that is not a game factory"))
+            }
+            other => other?,
+        };
     if implementation == Address::ZERO {
         return Err(Error::NoGameType { factory, game_type });
     }
     let absolute_prestate = view(chain, implementation, IDisputeGame::absolutePrestateCall {})?.0;
-    let depth = view(chain, implementation, IDisputeGame::maxGameDepthCall {})?;
-    let max_depth = u8::try_from(depth).map_err(|_| Error::InvalidGameDepth(u8::MAX))?;
+    let max_depth =
+        crate::game::depth(view(chain, implementation, IDisputeGame::maxGameDepthCall {})?)?;
     Ok(GameTypeInfo { factory, game_type, implementation, absolute_prestate, max_depth })
 }
 

@@ -50,8 +50,9 @@ pub enum Error {
     /// A call or transaction reverted, with this revert data.
     #[error("reverted: {}", crate::contracts::describe_revert(.0))]
     Reverted(Vec<u8>),
-    /// The in-process chain's EVM failed (not a revert: an invalid transaction or a database
-    /// error).
+    /// The chain layer failed below the protocol (not a revert, not a request's answer): the
+    /// in-process EVM refused a transaction, an async runtime could not start, a node returned
+    /// no latest block.
     #[error("chain: {0}")]
     Chain(String),
     /// A JSON-RPC request failed: the endpoint is unreachable (after retries), or it answered

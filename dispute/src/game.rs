@@ -11,6 +11,18 @@ use crate::{Error, Position, Result};
 /// The most children `resolveClaim` looks at per transaction.
 const RESOLVE_CHUNK: usize = 256;
 
+/// More claims than any game holds (`DisputeGame` stops at `MAX_CLAIMS`, 2^24 - 2): a contract
+/// answering a larger count is not a game.
+const MAX_CLAIMS: usize = 1 << 24;
+
+/// A game depth as a contract returns it (`uint256`), or [`Error::InvalidGameDepth`].
+pub fn depth(value: U256) -> Result<u8> {
+    u8::try_from(value)
+        .ok()
+        .filter(|&d| d <= crate::position::MAX_SUPPORTED_DEPTH)
+        .ok_or(Error::BadInput { what: "a game's max depth".into(), reason: format!("{value}") })
+}
+
 /// The kinds of thing a player does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
@@ -154,17 +166,21 @@ impl GameState {
 }
 
 /// Reads the whole state of the game at `game`; [`Error::NoGame`] if there is no contract
-/// there, or one that does not answer as a game.
+/// there, or one that does not answer as a game (a game has at least its root claim).
 pub fn read(chain: &mut dyn Chain, game: Address) -> Result<GameState> {
-    if chain.code(game)?.is_empty() {
-        return Err(Error::NoGame { address: game, reason: "an account without code" });
-    }
-    let count: usize = match view(chain, game, IDisputeGame::claimDataLenCall {}) {
-        Ok(count) => count.to(),
-        Err(Error::Reverted(_) | Error::AbiDecode { .. }) => {
-            return Err(Error::NoGame { address: game, reason: "a contract that is not a game" })
-        }
+    let count = match view(chain, game, IDisputeGame::claimDataLenCall {}) {
+        Ok(count) => usize::try_from(count).ok().filter(|&n| n > 0 && n <= MAX_CLAIMS),
+        Err(Error::Reverted(_) | Error::AbiDecode { .. }) => None,
         Err(e) => return Err(e),
+    };
+    let Some(count) = count else {
+        // Only on this error path: what is there, for the message.
+        let reason = if chain.code(game)?.is_empty() {
+            "an account without code"
+        } else {
+            "a contract that is not a game"
+        };
+        return Err(Error::NoGame { address: game, reason });
     };
     let mut claims = Vec::with_capacity(count);
     let mut resolved = Vec::with_capacity(count);
@@ -187,7 +203,7 @@ pub fn read(chain: &mut dyn Chain, game: Address) -> Result<GameState> {
             IDisputeGame::resolvedSubgamesCall { index: U256::from(index) },
         )?);
     }
-    let max_depth: u64 = view(chain, game, IDisputeGame::maxGameDepthCall {})?.to();
+    let max_depth = depth(view(chain, game, IDisputeGame::maxGameDepthCall {})?)?;
     Ok(GameState {
         address: game,
         status: GameStatus::from_u8(view(chain, game, IDisputeGame::statusCall {})?)?,
@@ -195,7 +211,7 @@ pub fn read(chain: &mut dyn Chain, game: Address) -> Result<GameState> {
         resolved,
         absolute_prestate: view(chain, game, IDisputeGame::absolutePrestateCall {})?.0,
         extra_data: view(chain, game, IDisputeGame::extraDataCall {})?.to_vec(),
-        max_depth: u8::try_from(max_depth).map_err(|_| Error::InvalidGameDepth(u8::MAX))?,
+        max_depth,
         max_clock_duration: view(chain, game, IDisputeGame::maxClockDurationCall {})?.into(),
         withdrawal_delay: view(chain, game, IDisputeGame::withdrawalDelayCall {})?.into(),
         resolved_at: view(chain, game, IDisputeGame::resolvedAtCall {})?.into(),
@@ -271,18 +287,30 @@ pub fn check_fits(
             hex::encode(&state.extra_data),
             hex::encode(extra_data)
         )
-    } else if state.absolute_prestate != *prestate {
-        format!(
-            "its absolute prestate (the program) is {}, this program's is {}",
-            hex_hash(&state.absolute_prestate),
-            hex_hash(prestate)
-        )
-    } else if state.max_depth != max_depth {
-        format!("its max depth is {}, the trace's {max_depth}", state.max_depth)
     } else {
-        return Ok(());
+        match program_mismatch((&state.absolute_prestate, prestate), (state.max_depth, max_depth)) {
+            Some(reason) => reason,
+            None => return Ok(()),
+        }
     };
     Err(Error::WrongGame { game: state.address, reason })
+}
+
+/// What differs, in words, between the program (absolute prestate) and depth of a game or
+/// game type (`theirs`) and of a trace (`ours`); `None` if nothing does.
+pub fn program_mismatch(prestates: (&Hash, &Hash), depths: (u8, u8)) -> Option<String> {
+    let ((theirs, ours), (their_depth, our_depth)) = (prestates, depths);
+    if theirs != ours {
+        Some(format!(
+            "its absolute prestate (the program) is {}, this program's is {}",
+            hex_hash(theirs),
+            hex_hash(ours)
+        ))
+    } else if their_depth != our_depth {
+        Some(format!("its max depth is {their_depth}, this trace's {our_depth}"))
+    } else {
+        None
+    }
 }
 
 /// The extra data of a game whose program reads `locals` (local index 1, 2, … in order):

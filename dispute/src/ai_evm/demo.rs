@@ -27,7 +27,10 @@ use crate::guest::{load_guest, run_guest};
 use crate::{Error, Result, VmTraceProvider};
 
 alloy::sol! {
-    function claim(bytes image) external;
+    /// `contracts/src/ai/examples/DigitBounty.sol`: what the demo's L2 user calls.
+    interface IDigitBounty {
+        function claim(bytes image) external;
+    }
 }
 
 /// What the AI-EVM demo plays.
@@ -88,7 +91,7 @@ pub fn run_on(
     w(out, format!("L2 block 1: alice posts a DigitBounty at {bounty}: 1 ether for an image the digits model reads as a {WANTED}"));
 
     // Block 2: Bob's image of a 3.
-    let call = claimCall { image: image.into() }.abi_encode();
+    let call = IDigitBounty::claimCall { image: image.into() }.abi_encode();
     let submit = bob.sign(CHAIN_ID, TxKind::Call(bounty), U256::ZERO, call, 1_000_000)?;
     let second = executed(&node, vec![submit])?;
     let honest_store = node.vm_store(&second);

@@ -71,10 +71,10 @@ impl Node {
     async fn fetch_header(&self, number: u64) -> Result<Header> {
         let block = self
             .client
-            .provider()
-            .get_block_by_number(BlockNumberOrTag::Number(number))
-            .await
-            .map_err(|e| self.client.error("eth_getBlockByNumber", e))?
+            .request_async("eth_getBlockByNumber", |p| async move {
+                p.get_block_by_number(BlockNumberOrTag::Number(number)).await
+            })
+            .await?
             .ok_or_else(|| Error::NoBlock(number.to_string()))?;
         Ok(block.header.inner)
     }

@@ -116,16 +116,25 @@ impl RpcClient {
         F: Fn(DynProvider) -> Fut,
         Fut: Future<Output = std::result::Result<T, RpcError<TransportErrorKind>>>,
     {
+        self.runtime.block_on(self.request_async(what, request))
+    }
+
+    /// [`RpcClient::request`] as a future, for requests kept in flight together.
+    pub async fn request_async<T, F, Fut>(&self, what: &str, request: F) -> Result<T>
+    where
+        F: Fn(DynProvider) -> Fut,
+        Fut: Future<Output = std::result::Result<T, RpcError<TransportErrorKind>>>,
+    {
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1;
         loop {
-            match self.runtime.block_on(request(self.provider.clone())) {
+            match request(self.provider.clone()).await {
                 Ok(value) => return Ok(value),
                 Err(e) => {
                     if !transient(&e) || attempt == ATTEMPTS {
                         return Err(self.error(what, e));
                     }
-                    std::thread::sleep(backoff);
+                    tokio::time::sleep(backoff).await;
                     backoff *= 2;
                     attempt += 1;
                 }

@@ -41,6 +41,8 @@ fn the_check_agrees_with_inference_on_the_tiny_llama() {
         (vec![1, 2, 3], 8),
         (tokens(&[BOS]), 7),
         (tokens(&[vocab]), 4),
+        (tokens(&[vocab]), 0),
+        (tokens(&[BOS, vocab]), 4),
         (tokens(&[BOS]), 4 * context),
         (tokens(&[BOS]), 4 * (context + 1)),
     ];

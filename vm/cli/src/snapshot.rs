@@ -2,15 +2,19 @@
 //!
 //! A snapshot records the keccak-256 of the program input it was made with; `resume` refuses
 //! another input (the guest would go on reading data that does not match what it read before).
+//! Blobs and keccak preimages need no record: their keys are their contents' hashes, so a
+//! resumed run given other files finds its keys missing (a host error), never other data.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use axon_vm::abi::local;
 use axon_vm::merkle::keccak256;
+use axon_vm::preimage::{local_key, PreimageSource};
 use axon_vm::snapshot::SnapshotMeta;
-use axon_vm::{OutputMode, StdHost, Vm};
+use axon_vm::{OutputMode, PreimageStore, StdHost, Vm};
 
-use crate::common::{hex0x, read, CliError, GuestArgs, LimitArgs, PreimageArgs, Result};
+use crate::common::{hex0x, CliError, GuestArgs, LimitArgs, PreimageArgs, Result};
 
 /// `axon-vm snapshot` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -54,7 +58,7 @@ pub(crate) fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Create { guest, step, out } => {
             let (_, mut vm, preimages) = guest.load()?;
-            let meta = SnapshotMeta::with_input(&input_of(&guest.preimages)?);
+            let meta = SnapshotMeta::with_input(input_of(&preimages));
             let mut host = StdHost::new(preimages, OutputMode::Forward);
             vm.run(&mut host, step)?;
             vm.save_snapshot_with(&out, meta)?;
@@ -84,7 +88,8 @@ pub(crate) fn run(command: Command) -> Result<ExitCode> {
         }
         Command::Resume { file, preimages, limits, max_steps, json } => {
             let (mut vm, meta) = Vm::load_snapshot_with_meta(&file, limits.config())?;
-            let given = keccak256(&input_of(&preimages)?);
+            let preimages = preimages.store()?;
+            let given = keccak256(input_of(&preimages));
             if let Some(recorded) = meta.input_hash.filter(|recorded| *recorded != given) {
                 return Err(CliError::SnapshotInput {
                     path: file,
@@ -93,14 +98,14 @@ pub(crate) fn run(command: Command) -> Result<ExitCode> {
                 });
             }
             let mode = if json { OutputMode::Capture } else { OutputMode::Forward };
-            let mut host = StdHost::new(preimages.store()?, mode);
+            let mut host = StdHost::new(preimages, mode);
             vm.run(&mut host, max_steps)?;
             crate::run::report(&mut vm, &host, json)
         }
     }
 }
 
-/// The program input `--input` names (empty when not given).
-fn input_of(preimages: &PreimageArgs) -> Result<Vec<u8>> {
-    preimages.input.as_deref().map_or(Ok(Vec::new()), read)
+/// The program input in `preimages` (`--input`; empty when not given).
+fn input_of(preimages: &PreimageStore) -> &[u8] {
+    preimages.preimage(&local_key(local::INPUT)).unwrap_or_default()
 }

@@ -13,7 +13,7 @@ use axon_dispute::setup::read;
 use axon_dispute::{Error, Result};
 use clap::Subcommand;
 
-use crate::args::fixture_program;
+use crate::args::program_or;
 
 /// The default chain id of a new L2.
 const CHAIN_ID: u64 = 0xa1e7;
@@ -122,7 +122,7 @@ pub(crate) fn run(command: AiEvmCommand) -> Result<()> {
         }
         AiEvmCommand::Run { dir, block, program } => {
             let (input, store) = L2Node::open(&dir)?.block_store(&dir, block)?;
-            let program = program.map_or_else(|| fixture_program("ai-evm-block.elf"), Ok)?;
+            let program = program_or(&program, "ai-evm-block.elf")?;
             let run = run_guest(&program, store)?;
             let output = axon_ai_evm::block::BlockOutput::decode(&run.stdout);
             let report = serde_json::json!({

@@ -135,10 +135,7 @@ impl ProgramArgs {
 
     /// `--program`, or the repository's `fixtures/programs/<default>`.
     pub(crate) fn program_or(&self, default: &str) -> Result<PathBuf> {
-        match &self.program {
-            Some(path) => Ok(path.clone()),
-            None => fixture_program(default),
-        }
+        program_or(&self.program, default)
     }
 }
 
@@ -178,8 +175,13 @@ impl From<LieKind> for Lie {
     }
 }
 
+/// `path`, or the repository's `fixtures/programs/<default>`.
+pub(crate) fn program_or(path: &Option<PathBuf>, default: &str) -> Result<PathBuf> {
+    path.clone().map_or_else(|| fixture_program(default), Ok)
+}
+
 /// The repository's `fixtures/programs/<name>`.
-pub(crate) fn fixture_program(name: &str) -> Result<PathBuf> {
+fn fixture_program(name: &str) -> Result<PathBuf> {
     repository_path(&Path::new("fixtures/programs").join(name), "--program")
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use alloy::primitives::{keccak256, Address};
 use axon_axiom::header::BlockHeader;
-use axon_dispute::axiom::claims::{deploy_axiom, AxiomDeployment};
+use axon_dispute::axiom::claims::{deploy_axiom, past_uint32, AxiomDeployment};
 use axon_dispute::axiom::client::{
     block_witness, cached_group, game_input, group_output, group_store, ClaimKind, FinishedRun,
     Guests,
@@ -21,7 +21,7 @@ use axon_dispute::{Error, Player, Result, Strategy};
 use axon_vm::Vm;
 use clap::{Args, Subcommand};
 
-use crate::args::{artifacts_or_default, fixture_program, parse_address, sender, ChainArgs};
+use crate::args::{artifacts_or_default, parse_address, program_or, sender, ChainArgs};
 
 /// The Axiom contracts a command talks to, and where its data comes from.
 #[derive(Args, Debug, Clone)]
@@ -66,11 +66,6 @@ impl GuestArgs {
             &program_or(&self.slot_stats, "slot-stats.elf")?,
         ])
     }
-}
-
-/// `path`, or the repository's `fixtures/programs/<default>`.
-fn program_or(path: &Option<PathBuf>, default: &str) -> Result<PathBuf> {
-    path.clone().map_or_else(|| fixture_program(default), Ok)
 }
 
 /// What a command that proposes, applies or challenges works with.
@@ -132,8 +127,9 @@ fn deploy_cmd(args: DeployArgs) -> Result<()> {
     let mut chain = chain.connect()?;
     let from = sender(&chain)?;
     let artifacts = artifacts_or_default(artifacts)?;
-    let dispute = deploy(&mut chain, from, &artifacts)?;
+    // Everything read and checked before the first transaction.
     let guests = guests.load()?;
+    let dispute = deploy(&mut chain, from, &artifacts)?;
     let params = |game_type: u32, program| -> Result<GameParams> {
         let prestate = Vm::new(program)?.state_hash();
         let mut params = GameParams::new(game_type, prestate, max_depth);
@@ -195,10 +191,7 @@ fn propose_update(args: ProposeUpdateArgs) -> Result<()> {
                 reason: format!("it is not the data's {anchor}"),
             });
         }
-        let number = u32::try_from(block).map_err(|_| Error::BadInput {
-            what: format!("block {block}"),
-            reason: "past uint32".into(),
-        })?;
+        let number = u32::try_from(block).map_err(|_| past_uint32(block))?;
         s.contracts.claim_recent(&mut s.chain, s.from, number, anchor, run.witness.state_hash)?
     } else {
         let next_start = update

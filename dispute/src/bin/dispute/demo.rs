@@ -39,6 +39,10 @@ pub(crate) struct DemoArgs {
     /// names if given; the input and lie options do not apply).
     #[arg(long)]
     ai_evm: bool,
+    /// With --ai-evm: the digits model and its test samples [default: fixtures/models of the
+    /// repository].
+    #[arg(long, requires = "ai_evm")]
+    models: Option<PathBuf>,
 }
 
 /// Runs `dispute demo`.
@@ -74,7 +78,10 @@ pub(crate) fn run(args: DemoArgs) -> Result<()> {
         }
         let options = AiDemoOptions {
             program: args.program.program_or("ai-evm-block.elf")?,
-            models: repository_path("fixtures/models".as_ref(), "a repository checkout")?,
+            models: match args.models {
+                Some(dir) => dir,
+                None => repository_path("fixtures/models".as_ref(), "--models")?,
+            },
             artifacts,
             max_depth,
             checkpoint_interval: args.program.checkpoint_interval,
