@@ -12,18 +12,18 @@
 use std::time::Duration;
 
 use alloy_consensus::Header;
-use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_primitives::{keccak256, B256};
 use alloy_rpc_types_eth::EIP1186AccountProofResponse;
 use alloy_sol_types::SolValue;
 use axon_axiom::attest::StorageClaim;
 use axon_axiom::chain::verify_chain;
-use axon_axiom::compute::{stats, AttestedSlot};
+use axon_axiom::compute::stats;
 use axon_axiom::group::GroupClaim;
 use axon_axiom::header::BlockHeader;
 use axon_axiom::storage::AccountClaim;
 use axon_axiom::synthetic;
 use axon_tests::bench::print_vm_vs_native;
-use axon_tests::repo;
+use axon_tests::{daily_slot_values, repo, shared_ethereum};
 use axon_vm::abi::local;
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
 use criterion::{black_box, Criterion};
@@ -74,16 +74,8 @@ fn group_workload() -> Workload {
 }
 
 fn storage_workload() -> Option<Workload> {
-    let read = |name: &str| -> Option<serde_json::Value> {
-        let bytes = std::fs::read(repo().join("../shared/ethereum").join(name)).ok()?;
-        serde_json::from_slice(&bytes).ok()
-    };
-    let Some((block, proof)) = read("mainnet-block-21925176.json")
-        .zip(read("mainnet-proof-21925176-deposit-contract.json"))
-    else {
-        eprintln!("storage proof skipped: ../shared/ethereum/ is absent");
-        return None;
-    };
+    let block = shared_ethereum("mainnet-block-21925176.json")?;
+    let proof = shared_ethereum("mainnet-proof-21925176-deposit-contract.json")?;
     let header: Header = serde_json::from_value(block).expect("header fields");
     let response: EIP1186AccountProofResponse =
         serde_json::from_value(proof).expect("eth_getProof");
@@ -102,14 +94,7 @@ fn storage_workload() -> Option<Workload> {
 }
 
 fn stats_workload() -> Workload {
-    let items: Vec<AttestedSlot> = (0..365u32)
-        .map(|day| AttestedSlot {
-            blockNumber: 19_000_000 + day * 7200,
-            account: Address::repeat_byte(0xd0),
-            slot: B256::ZERO,
-            value: U256::from(1_000_000 + u64::from(day * 7919 % 10_007)),
-        })
-        .collect();
+    let items = daily_slot_values();
     let mut store = PreimageStore::new();
     store.insert_local(local::INPUT, keccak256(items.abi_encode()).to_vec());
     store.insert_keccak(items.abi_encode());

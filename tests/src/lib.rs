@@ -64,6 +64,36 @@ pub fn digits_samples() -> Vec<(Vec<u8>, Vec<u8>)> {
         .collect()
 }
 
+/// The shared mainnet data file `name` (`../shared/ethereum/` beside the repository: real
+/// headers and proofs that are not committed), or `None` with a note on stderr when absent.
+pub fn shared_ethereum(name: &str) -> Option<serde_json::Value> {
+    let path = repo().join("../shared/ethereum").join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(serde_json::from_slice(&bytes).expect("shared data is JSON")),
+        Err(_) => {
+            eprintln!(
+                "skipped: {} is absent (shared test data, not in the repository)",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// A year of daily values of one storage slot, as attested slots: the `slot-stats` workload
+/// of the Axiom test and benchmark.
+pub fn daily_slot_values() -> Vec<axon_axiom::compute::AttestedSlot> {
+    use alloy_primitives::{Address, B256, U256};
+    (0..365u32)
+        .map(|day| axon_axiom::compute::AttestedSlot {
+            blockNumber: 19_000_000 + day * 7200,
+            account: Address::repeat_byte(0xd0),
+            slot: B256::ZERO,
+            value: U256::from(1_000_000 + u64::from(day * 7919 % 10_007)),
+        })
+        .collect()
+}
+
 /// The model-DA address of each committed model (`fixtures/models/addresses.json`), by file
 /// name.
 ///

@@ -13,10 +13,10 @@ use alloy_sol_types::SolCall;
 use axon_dispute::chain::{Chain, EmbeddedChain, ExecutionResult, Tx};
 use axon_dispute::contracts::{IPreimageOracle, IStepper};
 use axon_dispute::deploy::deploy_contract;
+use axon_dispute::oracle::load_part as load_oracle_part;
 use axon_vm::abi::PreimageKeyType;
-use axon_vm::memory::Memory;
 use axon_vm::merkle::keccak256;
-use axon_vm::{Hash, PreimagePart};
+use axon_vm::{Hash, PreimagePart, PreimageStore};
 use revm::context_interface::cfg::gas::calculate_initial_tx_gas;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{keccak256 as evm_keccak, Address, Bytes, U256};
@@ -167,62 +167,38 @@ impl Verifier {
     }
 
     /// Loads what the oracle needs to answer `part` (a read of `data` at `part.offset` under
-    /// the VM key `part.key`), the way a challenger does: local data through `loadLocalData`
-    /// from the game, keccak-256 preimages through `loadKeccak256PreimagePart`, blob chunks
-    /// through `loadBlobPart` with their memory proofs (the first chunk first: it carries the
-    /// length). A read past the end of the stream needs only the length: the first chunk.
+    /// the VM key `part.key`), the way a challenger does. Keccak-256 preimages and blob chunks
+    /// go through the dispute toolkit's own loader (`axon_dispute::oracle::load_part`, what a
+    /// player sends before a step); local data, which a player has its game copy from the
+    /// game's extra data, is loaded here with `loadLocalData` straight from the "game" account
+    /// (there is no game contract in this harness).
     ///
     /// # Panics
-    /// For local data over [`MAX_LOCAL_DATA`] bytes (see [`Verifier::inject_local`]) and a key of
-    /// unknown type.
+    /// For local data over [`MAX_LOCAL_DATA`] bytes (see [`Verifier::inject_local`]), a key of
+    /// unknown type, or a load the oracle refuses.
     pub fn load_part(&mut self, part: &PreimagePart, data: &[u8], local_context: &Hash) {
-        let stream_len = data.len() as u64 + 8;
-        let offset = u64::from(part.offset);
-        let in_stream = offset < stream_len;
-        let part_offset = if in_stream { offset } else { 0 };
-        match part.key[0] {
-            t if t == PreimageKeyType::Local as u8 => {
-                assert!(data.len() <= MAX_LOCAL_DATA, "local datum of {} bytes", data.len());
-                let mut word = [0u8; 32];
-                word[..data.len()].copy_from_slice(data);
-                let call = IPreimageOracle::loadLocalDataCall {
-                    ident: U256::from_be_bytes(part.key),
-                    localContext: (*local_context).into(),
-                    word: word.into(),
-                    size: U256::from(data.len()),
-                    partOffset: U256::from(part_offset),
-                };
-                self.send(self.oracle, call);
-            }
-            t if t == PreimageKeyType::Keccak256 as u8 => {
-                let call = IPreimageOracle::loadKeccak256PreimagePartCall {
-                    partOffset: U256::from(part_offset),
-                    preimage: data.to_vec().into(),
-                };
-                self.send(self.oracle, call);
-            }
-            t if t == PreimageKeyType::Blob as u8 => {
-                let s = stream(data);
-                let mut tree = Memory::default();
-                tree.store_bytes(0, &s).expect("a blob fits memory");
-                let chunk = part_offset & !31;
-                let mut chunks = vec![0];
-                if chunk != 0 {
-                    chunks.push(chunk);
-                }
-                for at in chunks {
-                    let proof = tree.proof(at as u32);
-                    let call = IPreimageOracle::loadBlobPartCall {
-                        key: part.key.into(),
-                        partOffset: U256::from(at),
-                        chunk: proof.leaf.into(),
-                        proof: proof.to_bytes().into(),
-                    };
-                    self.send(self.oracle, call);
-                }
-            }
-            t => panic!("no oracle load for key type {t:#04x}"),
+        if part.key[0] != PreimageKeyType::Local as u8 {
+            let mut store = PreimageStore::new();
+            store.insert(part.key, data.to_vec());
+            // The game address only localizes local keys.
+            load_oracle_part(&mut self.chain, GAME, Address::ZERO, self.oracle, part, &store)
+                .unwrap_or_else(|e| panic!("loading key {:#04x}: {e}", part.key[0]));
+            return;
         }
+        assert!(data.len() <= MAX_LOCAL_DATA, "local datum of {} bytes", data.len());
+        let offset = u64::from(part.offset);
+        // A read past the end of the stream needs only the length: the first chunk.
+        let part_offset = if offset < data.len() as u64 + 8 { offset } else { 0 };
+        let mut word = [0u8; 32];
+        word[..data.len()].copy_from_slice(data);
+        let call = IPreimageOracle::loadLocalDataCall {
+            ident: U256::from_be_bytes(part.key),
+            localContext: (*local_context).into(),
+            word: word.into(),
+            size: U256::from(data.len()),
+            partOffset: U256::from(part_offset),
+        };
+        self.send(self.oracle, call);
     }
 
     /// Writes local datum `data` (of any length) for VM key `key` straight into the oracle's

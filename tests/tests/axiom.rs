@@ -2,7 +2,7 @@
 //! claim from the same headers, the same storage attestation from the same mainnet proofs,
 //! each committed in the final state, and provable exits for bad input.
 
-use std::path::PathBuf;
+use axon_tests::shared_ethereum;
 
 use alloy_consensus::Header;
 use alloy_primitives::{keccak256, B256, U256};
@@ -121,26 +121,11 @@ fn a_header_the_host_lacks_is_a_host_error() {
     assert!(matches!(missing, Err(axon_vm::Error::MissingPreimage(_))), "{:?}", missing.err());
 }
 
-/// The shared mainnet file `name` (`../shared/ethereum/`), or `None` with a note.
-fn shared(name: &str) -> Option<serde_json::Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/ethereum").join(name);
-    match std::fs::read(&path) {
-        Ok(bytes) => Some(serde_json::from_slice(&bytes).expect("JSON")),
-        Err(_) => {
-            eprintln!(
-                "skipped: {} is absent (shared test data, not in the repository)",
-                path.display()
-            );
-            None
-        }
-    }
-}
-
 /// A block's raw header and an `eth_getProof` response as the storage-proof guest's claim.
 fn storage_claim(block: &str, proof: &str) -> Option<(Vec<u8>, StorageClaim)> {
-    let header: Header = serde_json::from_value(shared(block)?).expect("header fields");
+    let header: Header = serde_json::from_value(shared_ethereum(block)?).expect("header fields");
     let response: EIP1186AccountProofResponse =
-        serde_json::from_value(shared(proof)?).expect("an eth_getProof response");
+        serde_json::from_value(shared_ethereum(proof)?).expect("an eth_getProof response");
     let claim = AccountClaim::from(response);
     assert!(claim.account.is_some(), "the shared proofs are of existing accounts");
     Some((alloy_rlp::encode(&header), StorageClaim::new(header.hash_slow(), &claim)))
@@ -186,17 +171,8 @@ fn mainnet_storage_proofs_attest_in_the_vm_as_on_the_host() {
 
 #[test]
 fn slot_statistics_agree_with_the_host() {
-    use alloy_primitives::Address;
     use axon_axiom::compute::{stats, AttestedSlot};
-    // A year of daily values of one slot.
-    let items: Vec<AttestedSlot> = (0..365u32)
-        .map(|day| AttestedSlot {
-            blockNumber: 19_000_000 + day * 7200,
-            account: Address::repeat_byte(0xd0),
-            slot: B256::ZERO,
-            value: U256::from(1_000_000 + u64::from(day * 7919 % 10_007)),
-        })
-        .collect();
+    let items = axon_tests::daily_slot_values();
     let expected = stats(&items).expect("stats").abi_encode();
     let mut store = PreimageStore::new();
     store_hashed_input(&mut store, items.abi_encode());
