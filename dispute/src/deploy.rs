@@ -7,7 +7,7 @@ use alloy_sol_types::SolValue;
 use axon_vm::Hash;
 use revm::primitives::{Address, U256};
 
-use crate::chain::{send, view, Chain, Tx};
+use crate::chain::{send, view, what_is_at, Chain, Tx};
 use crate::contracts::{creation_code, IDisputeGame, IDisputeGameFactory};
 use crate::game::required_bond;
 use crate::{Error, Position, Result};
@@ -174,25 +174,27 @@ impl GameTypeInfo {
     }
 }
 
-/// Reads what game type `game_type` of the factory at `factory` is over.
-pub fn game_type(chain: &mut dyn Chain, factory: Address, game_type: u32) -> Result<GameTypeInfo> {
-    let not_a_factory = |reason: &str| Error::BadInput {
-        what: format!("the factory {factory}"),
-        reason: reason.into(),
-    };
-    if chain.code(factory)?.is_empty() {
-        return Err(not_a_factory("an account without code"));
-    }
+/// The implementation of the factory's `game_type`: [`Error::NoGameType`] if it has none, and
+/// [`Error::BadInput`] naming what is at `factory` if that is not a game factory.
+pub fn implementation(chain: &mut dyn Chain, factory: Address, game_type: u32) -> Result<Address> {
     let implementation =
         match view(chain, factory, IDisputeGameFactory::gameImplsCall { gameType: game_type }) {
             Err(Error::Reverted(_) | Error::AbiDecode { .. }) => {
-                return Err(not_a_factory("a contract that is not a game factory"))
+                let reason = what_is_at(chain, factory, "a contract that is not a game factory")?;
+                let what = format!("the factory {factory}");
+                return Err(Error::BadInput { what, reason: reason.into() });
             }
             other => other?,
         };
     if implementation == Address::ZERO {
         return Err(Error::NoGameType { factory, game_type });
     }
+    Ok(implementation)
+}
+
+/// Reads what game type `game_type` of the factory at `factory` is over.
+pub fn game_type(chain: &mut dyn Chain, factory: Address, game_type: u32) -> Result<GameTypeInfo> {
+    let implementation = implementation(chain, factory, game_type)?;
     let absolute_prestate = view(chain, implementation, IDisputeGame::absolutePrestateCall {})?.0;
     let max_depth =
         crate::game::depth(view(chain, implementation, IDisputeGame::maxGameDepthCall {})?)?;
@@ -209,11 +211,7 @@ pub fn create_game(
     root_claim: Hash,
     extra_data: &[u8],
 ) -> Result<Address> {
-    let implementation =
-        view(chain, factory, IDisputeGameFactory::gameImplsCall { gameType: game_type })?;
-    if implementation == Address::ZERO {
-        return Err(Error::NoGameType { factory, game_type });
-    }
+    let implementation = implementation(chain, factory, game_type)?;
     let bond = required_bond(chain, implementation, Position::ROOT)?;
     let call = IDisputeGameFactory::createCall {
         gameType: game_type,

@@ -4,7 +4,7 @@
 use axon_vm::Hash;
 use revm::primitives::{Address, U256};
 
-use crate::chain::{send, view, Chain, Receipt};
+use crate::chain::{send, view, what_is_at, Chain, Receipt};
 use crate::contracts::IDisputeGame;
 use crate::{Error, Position, Result};
 
@@ -15,7 +15,8 @@ const RESOLVE_CHUNK: usize = 256;
 /// answering a larger count is not a game.
 const MAX_CLAIMS: usize = 1 << 24;
 
-/// A game depth as a contract returns it (`uint256`), or [`Error::InvalidGameDepth`].
+/// A game depth as a contract returns it (`uint256`), or [`Error::BadInput`] past the
+/// deepest tree supported.
 pub fn depth(value: U256) -> Result<u8> {
     u8::try_from(value)
         .ok()
@@ -174,12 +175,7 @@ pub fn read(chain: &mut dyn Chain, game: Address) -> Result<GameState> {
         Err(e) => return Err(e),
     };
     let Some(count) = count else {
-        // Only on this error path: what is there, for the message.
-        let reason = if chain.code(game)?.is_empty() {
-            "an account without code"
-        } else {
-            "a contract that is not a game"
-        };
+        let reason = what_is_at(chain, game, "a contract that is not a game")?;
         return Err(Error::NoGame { address: game, reason });
     };
     let mut claims = Vec::with_capacity(count);

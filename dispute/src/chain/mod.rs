@@ -66,6 +66,16 @@ pub trait Chain {
     fn can_advance_time(&self) -> bool;
 }
 
+/// What is at `account` when it did not answer as the contract expected: "an account without
+/// code", or `instead` (e.g. "a contract that is not a game"). Read only on that error path.
+pub fn what_is_at(
+    chain: &mut dyn Chain,
+    account: Address,
+    instead: &'static str,
+) -> Result<&'static str> {
+    Ok(if chain.code(account)?.is_empty() { "an account without code" } else { instead })
+}
+
 /// Calls `call` on the contract at `to` (read-only) and decodes its answer.
 pub fn view<C: SolCall>(chain: &mut dyn Chain, to: Address, call: C) -> Result<C::Return> {
     let out = chain.call(to, call.abi_encode())?;

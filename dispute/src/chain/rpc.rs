@@ -1,8 +1,8 @@
 //! A chain behind an Ethereum JSON-RPC endpoint (`--rpc-url`), through the toolkit's
 //! [`RpcClient`]: transactions are signed locally by the keys given, calls and receipts go
 //! over HTTP. Transport failures are retried with exponential backoff; reverts are not (they
-//! are answers). Time can be moved
-//! on development nodes (anvil's `evm_increaseTime`); elsewhere players wait for the chain.
+//! are answers). Time can be moved on development nodes (anvil's `evm_increaseTime`);
+//! elsewhere players wait for the chain.
 
 use std::time::Duration;
 
@@ -12,8 +12,7 @@ use alloy::providers::Provider;
 use alloy::rpc::types::{BlockNumberOrTag, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
 
-use super::RpcClient;
-use super::{Chain, Receipt, Tx};
+use super::{Chain, Receipt, RpcClient, Tx};
 use crate::{Error, Result};
 
 /// The wait between polls for a receipt.

@@ -106,7 +106,7 @@ impl ProgramArgs {
     ) -> Result<TraceSpec> {
         let l2 = self.l2_node.is_some();
         let mut spec = TraceSpec {
-            program: self.program_or(if l2 { "ai-evm-block.elf" } else { "hello.elf" })?,
+            program: program_or(&self.program, if l2 { "ai-evm-block.elf" } else { "hello.elf" })?,
             input: b"axon".to_vec(),
             preimages: Default::default(),
             max_depth: depth.unwrap_or(self.depth()),
@@ -131,11 +131,6 @@ impl ProgramArgs {
             _ => {}
         }
         Ok(spec)
-    }
-
-    /// `--program`, or the repository's `fixtures/programs/<default>`.
-    pub(crate) fn program_or(&self, default: &str) -> Result<PathBuf> {
-        program_or(&self.program, default)
     }
 }
 

@@ -10,7 +10,8 @@ use axon_dispute::{ai_evm, Error, Result};
 use clap::Args;
 
 use crate::args::{
-    artifacts_or_default, repository_path, LieKind, ProgramArgs, AI_EVM_DEPTH, AI_EVM_MIN_DEPTH,
+    artifacts_or_default, program_or, repository_path, LieKind, ProgramArgs, AI_EVM_DEPTH,
+    AI_EVM_MIN_DEPTH,
 };
 
 /// `dispute demo`.
@@ -77,7 +78,7 @@ pub(crate) fn run(args: DemoArgs) -> Result<()> {
             });
         }
         let options = AiDemoOptions {
-            program: args.program.program_or("ai-evm-block.elf")?,
+            program: program_or(&args.program.program, "ai-evm-block.elf")?,
             models: match args.models {
                 Some(dir) => dir,
                 None => repository_path("fixtures/models".as_ref(), "--models")?,
