@@ -26,7 +26,7 @@ sol! {
     interface IDisputeGame {
         function move(bytes32 disputed, uint256 parentIndex, bytes32 claim, bool isAttack) external payable;
         function step(uint256 claimIndex, bool isAttack, bytes stateData, bytes proof) external;
-        function addLocalData(uint256 ident, uint256 partOffset) external returns (bytes32 key);
+        function addLocalData(uint256 ident, uint256 execLeafIdx, uint256 partOffset) external returns (bytes32 key);
         function resolveClaim(uint256 claimIndex, uint256 numToResolve) external;
         function resolve() external returns (uint8 status);
         function claimCredit(address recipient) external;
@@ -42,6 +42,9 @@ sol! {
         function gameType() external view returns (uint32);
         function absolutePrestate() external view returns (bytes32);
         function maxGameDepth() external view returns (uint256);
+        function splitDepth() external view returns (uint256);
+        function unitsAtSplit(uint256 index) external view returns (bytes32 starting, uint64 startingPos, bytes32 disputed, uint64 disputedPos);
+        function localContext(uint256 index) external view returns (bytes32);
         function maxClockDuration() external view returns (uint32);
         function withdrawalDelay() external view returns (uint32);
         function vm() external view returns (address);
@@ -50,6 +53,8 @@ sol! {
         function credit(address account) external view returns (uint256);
 
         error InvalidMaxGameDepth(uint256 maxGameDepth);
+        error InvalidSplitDepth(uint256 splitDepth);
+        error InvalidClockDuration();
         error InvalidClockExtension();
         error InvalidBondParameters();
         error AlreadyInitialized();
@@ -59,6 +64,8 @@ sol! {
         error InvalidClaimIndex(uint256 index);
         error InvalidDisputedClaim(bytes32 expected, bytes32 given);
         error CannotDefendRootClaim();
+        error UnexpectedExecutionRoot(uint8 status);
+        error ClaimAboveSplit(uint256 index);
         error GameDepthExceeded();
         error IncorrectBondAmount(uint256 required, uint256 given);
         error TooManyClaims();

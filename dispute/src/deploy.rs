@@ -9,7 +9,7 @@ use revm::primitives::{Address, U256};
 
 use crate::chain::{send, view, what_is_at, Chain, Tx};
 use crate::contracts::{creation_code, IDisputeGame, IDisputeGameFactory};
-use crate::game::required_bond;
+use crate::game::{depth, required_bond, Shape};
 use crate::{Error, Position, Result};
 
 /// The parameters of a game type: everything `DisputeGame`'s constructor takes but the
@@ -22,6 +22,8 @@ pub struct GameParams {
     pub absolute_prestate: Hash,
     /// The depth of the leaves: the game covers `2^max_depth` steps.
     pub max_depth: u8,
+    /// The depth of the last unit claims (0: no split; see [`crate::split`]).
+    pub split_depth: u8,
     /// Seconds on each side's clock.
     pub max_clock_duration: u32,
     /// Seconds a mover is guaranteed for its next move.
@@ -40,13 +42,14 @@ pub struct GameParams {
 
 impl GameParams {
     /// Optimism's production clock (3.5 days a side, 3 h extension, 6 h before a step), a
-    /// 0.01 ether root bond growing 9% a level, a one-day withdrawal delay, and one local
-    /// datum (the program input).
+    /// 0.01 ether root bond growing 9% a level, a one-day withdrawal delay, one local datum
+    /// (the program input) and no split.
     pub fn new(game_type: u32, absolute_prestate: Hash, max_depth: u8) -> Self {
         Self {
             game_type,
             absolute_prestate,
             max_depth,
+            split_depth: 0,
             max_clock_duration: 302_400,
             clock_extension: 10_800,
             leaf_clock_extension: 21_600,
@@ -118,21 +121,22 @@ pub fn register_game_type(
     deployment: &Deployment,
     params: &GameParams,
 ) -> Result<Address> {
-    let args = (
+    // `constructor(GameParams, IStepper, IPlayerRegistry)`: a struct of static fields encodes
+    // in place, as a tuple.
+    let game_params = (
         params.game_type,
         alloy_sol_types::private::FixedBytes::<32>::from(params.absolute_prestate),
         U256::from(params.max_depth),
+        U256::from(params.split_depth),
         params.max_clock_duration,
         params.clock_extension,
         params.leaf_clock_extension,
-        deployment.riscv,
-        deployment.factory,
         params.bond_base,
         params.bond_growth,
         params.withdrawal_delay,
         U256::from(params.local_entries),
-    )
-        .abi_encode_params();
+    );
+    let args = (game_params, deployment.riscv, deployment.factory).abi_encode_params();
     let implementation =
         deploy_contract(chain, from, artifacts, "DisputeGame.sol", "DisputeGame", args)?;
     let call =
@@ -153,17 +157,17 @@ pub struct GameTypeInfo {
     pub implementation: Address,
     /// The program's initial state hash.
     pub absolute_prestate: Hash,
-    /// The depth of its games.
-    pub max_depth: u8,
+    /// The shape of its games' trees.
+    pub shape: Shape,
 }
 
 impl GameTypeInfo {
     /// Checks that the type's games are over the program whose initial state hash is
-    /// `prestate`, in a tree of depth `max_depth`: a game of another type could not be
-    /// defended with this trace, and its bond would be lost.
-    pub fn check(&self, prestate: &Hash, max_depth: u8) -> Result<()> {
+    /// `prestate`, in a tree of `shape`: a game of another type could not be defended with
+    /// this trace, and its bond would be lost.
+    pub fn check(&self, prestate: &Hash, shape: Shape) -> Result<()> {
         let prestates = (&self.absolute_prestate, prestate);
-        match crate::game::program_mismatch(prestates, (self.max_depth, max_depth)) {
+        match crate::game::program_mismatch(prestates, (self.shape, shape)) {
             None => Ok(()),
             Some(reason) => Err(Error::WrongGameType {
                 factory: self.factory,
@@ -196,9 +200,10 @@ pub fn implementation(chain: &mut dyn Chain, factory: Address, game_type: u32) -
 pub fn game_type(chain: &mut dyn Chain, factory: Address, game_type: u32) -> Result<GameTypeInfo> {
     let implementation = implementation(chain, factory, game_type)?;
     let absolute_prestate = view(chain, implementation, IDisputeGame::absolutePrestateCall {})?.0;
-    let max_depth =
-        crate::game::depth(view(chain, implementation, IDisputeGame::maxGameDepthCall {})?)?;
-    Ok(GameTypeInfo { factory, game_type, implementation, absolute_prestate, max_depth })
+    let max_depth = depth(view(chain, implementation, IDisputeGame::maxGameDepthCall {})?)?;
+    let split_depth = depth(view(chain, implementation, IDisputeGame::splitDepthCall {})?)?;
+    let shape = Shape { max_depth, split_depth };
+    Ok(GameTypeInfo { factory, game_type, implementation, absolute_prestate, shape })
 }
 
 /// Creates a game of `game_type` claiming `root_claim` for the program reading `extra_data`,

@@ -139,6 +139,8 @@ pub struct GameState {
     pub extra_data: Vec<u8>,
     /// The depth of the leaves.
     pub max_depth: u8,
+    /// The depth of the last unit claims (0: no split; see [`crate::split`]).
+    pub split_depth: u8,
     /// The time on each side's clock.
     pub max_clock_duration: u64,
     /// The time between resolution and withdrawal.
@@ -200,6 +202,7 @@ pub fn read(chain: &mut dyn Chain, game: Address) -> Result<GameState> {
         )?);
     }
     let max_depth = depth(view(chain, game, IDisputeGame::maxGameDepthCall {})?)?;
+    let split_depth = depth(view(chain, game, IDisputeGame::splitDepthCall {})?)?;
     Ok(GameState {
         address: game,
         status: GameStatus::from_u8(view(chain, game, IDisputeGame::statusCall {})?)?,
@@ -208,6 +211,7 @@ pub fn read(chain: &mut dyn Chain, game: Address) -> Result<GameState> {
         absolute_prestate: view(chain, game, IDisputeGame::absolutePrestateCall {})?.0,
         extra_data: view(chain, game, IDisputeGame::extraDataCall {})?.to_vec(),
         max_depth,
+        split_depth,
         max_clock_duration: view(chain, game, IDisputeGame::maxClockDurationCall {})?.into(),
         withdrawal_delay: view(chain, game, IDisputeGame::withdrawalDelayCall {})?.into(),
         resolved_at: view(chain, game, IDisputeGame::resolvedAtCall {})?.into(),
@@ -268,14 +272,33 @@ pub fn withdraw(chain: &mut dyn Chain, account: Address, state: &GameState) -> R
     }))
 }
 
+/// The shape of a game tree: its depth, and the depth of its split (0: none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// The depth of the leaves.
+    pub max_depth: u8,
+    /// The depth of the last unit claims (0: no split).
+    pub split_depth: u8,
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "max depth {}", self.max_depth)?;
+        if self.split_depth != 0 {
+            write!(f, " split at {}", self.split_depth)?;
+        }
+        Ok(())
+    }
+}
+
 /// Checks that the game of `state` is over the program whose initial state hash is
-/// `prestate`, reading the local data `extra_data`, in a tree of depth `max_depth`: a player
-/// with another trace would counter honest claims. The error names the field that differs.
+/// `prestate`, reading the local data `extra_data`, in a tree of `shape`: a player with
+/// another trace would counter honest claims. The error names the field that differs.
 pub fn check_fits(
     state: &GameState,
     prestate: &Hash,
     extra_data: &[u8],
-    max_depth: u8,
+    shape: Shape,
 ) -> Result<()> {
     let reason = if state.extra_data != extra_data {
         format!(
@@ -284,7 +307,8 @@ pub fn check_fits(
             hex::encode(extra_data)
         )
     } else {
-        match program_mismatch((&state.absolute_prestate, prestate), (state.max_depth, max_depth)) {
+        let theirs = Shape { max_depth: state.max_depth, split_depth: state.split_depth };
+        match program_mismatch((&state.absolute_prestate, prestate), (theirs, shape)) {
             Some(reason) => reason,
             None => return Ok(()),
         }
@@ -292,18 +316,18 @@ pub fn check_fits(
     Err(Error::WrongGame { game: state.address, reason })
 }
 
-/// What differs, in words, between the program (absolute prestate) and depth of a game or
+/// What differs, in words, between the program (absolute prestate) and shape of a game or
 /// game type (`theirs`) and of a trace (`ours`); `None` if nothing does.
-pub fn program_mismatch(prestates: (&Hash, &Hash), depths: (u8, u8)) -> Option<String> {
-    let ((theirs, ours), (their_depth, our_depth)) = (prestates, depths);
+pub fn program_mismatch(prestates: (&Hash, &Hash), shapes: (Shape, Shape)) -> Option<String> {
+    let ((theirs, ours), (their_shape, our_shape)) = (prestates, shapes);
     if theirs != ours {
         Some(format!(
             "its absolute prestate (the program) is {}, this program's is {}",
             hex_hash(theirs),
             hex_hash(ours)
         ))
-    } else if their_depth != our_depth {
-        Some(format!("its max depth is {their_depth}, this trace's {our_depth}"))
+    } else if their_shape != our_shape {
+        Some(format!("its tree has {their_shape}, this trace's {our_shape}"))
     } else {
         None
     }

@@ -17,6 +17,7 @@ pub mod player;
 pub mod position;
 pub mod setup;
 pub mod solver;
+pub mod split;
 pub mod trace;
 
 pub use error::{Error, Result};
@@ -28,4 +29,4 @@ pub const REVERT_DECODERS: &[&[contracts::RevertDecoder]] =
     &[contracts::CORE_REVERTS, axiom::claims::REVERTS];
 pub use player::{Player, Progress, Strategy};
 pub use position::{Position, MAX_SUPPORTED_DEPTH};
-pub use trace::{TraceProvider, VmTraceProvider};
+pub use trace::{GameTrace, TraceProvider, VmTraceProvider};

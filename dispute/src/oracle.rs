@@ -15,12 +15,26 @@ use crate::chain::{send, view, Chain};
 use crate::contracts::{IDisputeGame, IPreimageOracle};
 use crate::{Error, Result};
 
-/// The local key `key` localized for `game` (the caller) and the game's local context (zero),
-/// as `LibPreimageKey.localize` computes it.
-pub fn localize(key: &Hash, game: Address) -> Hash {
+/// Where a step's local reads come from: the game, a claim of the execution the step is in
+/// (a split game serves the local data of that claim's subgame), and the local context the
+/// game localizes them under (zero without a split, `split::Subgame::local_context` with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalScope {
+    /// The game (the caller that localizes the keys).
+    pub game: Address,
+    /// A claim of the step's execution (the leaf stepped against).
+    pub leaf: usize,
+    /// The local context.
+    pub context: Hash,
+}
+
+/// The local key `key` localized for `scope`'s game (the caller) and local context, as
+/// `LibPreimageKey.localize` computes it.
+pub fn localize(key: &Hash, scope: &LocalScope) -> Hash {
     let mut preimage = [0u8; 96];
     preimage[..32].copy_from_slice(key);
-    preimage[44..64].copy_from_slice(game.as_slice());
+    preimage[44..64].copy_from_slice(scope.game.as_slice());
+    preimage[64..].copy_from_slice(&scope.context);
     let mut out = keccak256(&preimage);
     out[0] = PreimageKeyType::Local as u8;
     out
@@ -35,12 +49,12 @@ fn part_ok(chain: &mut dyn Chain, oracle: Address, key: Hash, chunk_offset: u64)
     view(chain, oracle, call)
 }
 
-/// Loads what the oracle needs to answer the read `part` in `game`, sending from `from`.
-/// Returns how many transactions it sent.
+/// Loads what the oracle needs to answer the read `part` of a step in `scope`, sending from
+/// `from`. Returns how many transactions it sent.
 pub fn load_part(
     chain: &mut dyn Chain,
     from: Address,
-    game: Address,
+    scope: &LocalScope,
     oracle: Address,
     part: &PreimagePart,
     preimages: &PreimageStore,
@@ -56,11 +70,14 @@ pub fn load_part(
     let mut sent = 0;
     match PreimageKeyType::from_byte(part.key[0]) {
         Some(PreimageKeyType::Local) => {
-            if !part_ok(chain, oracle, localize(&part.key, game), chunk)? {
+            if !part_ok(chain, oracle, localize(&part.key, scope), chunk)? {
                 let ident = U256::from_be_bytes(part.key) & U256::from(u32::MAX);
-                let call =
-                    IDisputeGame::addLocalDataCall { ident, partOffset: U256::from(part_offset) };
-                send(chain, from, game, U256::ZERO, call)?;
+                let call = IDisputeGame::addLocalDataCall {
+                    ident,
+                    execLeafIdx: U256::from(scope.leaf),
+                    partOffset: U256::from(part_offset),
+                };
+                send(chain, from, scope.game, U256::ZERO, call)?;
                 sent += 1;
             }
         }

@@ -13,9 +13,10 @@ use revm::primitives::{Address, U256};
 use crate::chain::{send, view, Chain};
 use crate::contracts::{IDisputeGame, IDisputeGameFactory, IStepper};
 use crate::game::{self, Event, EventKind, GameState, GameStatus, Withdrawal};
-use crate::oracle::load_part;
-use crate::solver::{next_actions, Action};
-use crate::{Error, Result, TraceProvider};
+use crate::oracle::{load_part, LocalScope};
+use crate::solver::{next_actions, step_start, Action};
+use crate::trace::GameTrace;
+use crate::{Error, Result};
 
 /// How a player plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +52,7 @@ pub struct Player {
     pub game: Address,
     /// How it plays.
     pub strategy: Strategy,
-    trace: Box<dyn TraceProvider>,
+    trace: GameTrace,
     extra_data: Vec<u8>,
     oracle: Option<Address>,
     registered: bool,
@@ -70,20 +71,21 @@ impl std::fmt::Debug for Player {
 }
 
 impl Player {
-    /// A player with `trace` (honest or not) of the program reading the local data
-    /// `extra_data` (the game's extra data encoding, see [`game::encode_extra_data`]).
+    /// A player with `trace` (honest or not; one execution, or a split game's units) of the
+    /// program reading the local data `extra_data` (the game's extra data encoding, see
+    /// [`game::encode_extra_data`]).
     pub fn new(
         account: Address,
         game: Address,
         strategy: Strategy,
-        trace: Box<dyn TraceProvider>,
+        trace: impl Into<GameTrace>,
         extra_data: Vec<u8>,
     ) -> Self {
         Self {
             account,
             game,
             strategy,
-            trace,
+            trace: trace.into(),
             extra_data,
             oracle: None,
             registered: false,
@@ -92,10 +94,10 @@ impl Player {
     }
 
     /// Checks that the game is over the trace's program and input: same absolute prestate,
-    /// depth and extra data ([`game::check_fits`]).
+    /// tree shape and extra data ([`game::check_fits`]).
     pub fn check_game(&mut self, state: &GameState) -> Result<()> {
         let prestate = self.trace.absolute_prestate()?;
-        game::check_fits(state, &prestate, &self.extra_data, self.trace.max_depth())
+        game::check_fits(state, &prestate, &self.extra_data, self.trace.shape())
     }
 
     /// One round: read the game, make its moves and steps, else resolve, else withdraw.
@@ -138,13 +140,9 @@ impl Player {
             index,
             count: state.claims.len(),
         })?;
-        let attack = self.trace.claim_at(claim.position)? != claim.value;
-        let trace_index = claim.position.trace_index(state.max_depth);
-        let action = Action::Step {
-            claim: index,
-            attack,
-            pre_steps: if attack { trace_index } else { trace_index + 1 },
-        };
+        let attack = self.trace.claim_at(&state, index, claim.position)? != claim.value;
+        let pre_steps = step_start(&state, claim.position, attack);
+        let action = Action::Step { claim: index, attack, pre_steps };
         match self.perform(chain, &state, &action)? {
             None => Err(Error::ClockRanOut { index }),
             Some(event) if event.kind == EventKind::Refused => Err(Error::Refused(event.what)),
@@ -154,7 +152,7 @@ impl Player {
 
     fn actions(&mut self, state: &GameState) -> Result<Vec<Action>> {
         match self.strategy {
-            Strategy::Solver => next_actions(state, self.trace.as_mut(), self.account),
+            Strategy::Solver => next_actions(state, &mut self.trace, self.account),
             Strategy::Idle => Ok(Vec::new()),
             Strategy::Freeloader => Ok(freeloads(state, self.account)),
         }
@@ -192,17 +190,24 @@ impl Player {
                 if state.challenger_duration(claim) >= state.max_clock_duration {
                     return Ok(None);
                 }
-                let witness = self.trace.step_witness(pre_steps)?;
+                let oracle = self.oracle(chain)?;
+                let position = state.claims[claim].position;
+                let (execution, subgame) = self.trace.execution(state, claim, position)?;
+                let witness = execution.step_witness(pre_steps)?;
                 let mut loads = 0;
                 if let Some(part) = &witness.preimage {
-                    let oracle = self.oracle(chain)?;
+                    let scope = LocalScope {
+                        game: self.game,
+                        leaf: claim,
+                        context: subgame.map_or([0; 32], |s| s.local_context()),
+                    };
                     loads = load_part(
                         chain,
                         self.account,
-                        self.game,
+                        &scope,
                         oracle,
                         part,
-                        self.trace.preimages(),
+                        execution.preimages(),
                     )?;
                 }
                 let call = IDisputeGame::stepCall {

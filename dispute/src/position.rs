@@ -14,9 +14,9 @@
 
 use crate::error::{Error, Result};
 
-/// The deepest game tree supported: traces of up to 2^55 steps (`DisputeGame`'s
-/// `MAX_SUPPORTED_DEPTH`), far beyond any program.
-pub const MAX_SUPPORTED_DEPTH: u8 = 55;
+/// The deepest game tree supported (`DisputeGame`'s `MAX_SUPPORTED_DEPTH`): positions stay
+/// below 2^63, so a split game can have 2^20 units above its split and 2^41 steps below.
+pub const MAX_SUPPORTED_DEPTH: u8 = 62;
 
 /// A node of the game tree (generalized index; never 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -91,6 +91,23 @@ impl Position {
     pub fn trace_index(self, max_depth: u8) -> u64 {
         self.right_index(max_depth).index_at_depth()
     }
+
+    /// The trace index within the execution this node belongs to: the whole trace in a game
+    /// without a split (`split_depth` 0), else the one unit's execution below the split, which
+    /// starts every `2^(max_depth - split_depth)` trace indices.
+    pub fn execution_trace_index(self, max_depth: u8, split_depth: u8) -> u64 {
+        self.trace_index(max_depth) & ((1u64 << (max_depth - split_depth)) - 1)
+    }
+
+    /// The highest ancestor (itself included) committing to the same trace index: a right
+    /// child commits to its parent's, so this drops the trailing ones below the depth bit.
+    pub fn trace_ancestor(self) -> Self {
+        let mut raw = self.0;
+        while raw & 1 == 1 && raw > 1 {
+            raw >>= 1;
+        }
+        Self(raw)
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +148,23 @@ mod tests {
     }
 
     #[test]
+    fn trace_ancestors_and_execution_indices() {
+        // (raw, its trace ancestor) in a tree of any depth.
+        for (raw, ancestor) in [(1, 1), (2, 2), (3, 1), (7, 1), (17, 8), (19, 4), (35, 8), (36, 36)] {
+            let p = Position::from_raw(raw).unwrap();
+            assert_eq!(p.trace_ancestor().raw(), ancestor);
+            let max = 6;
+            assert_eq!(p.trace_ancestor().trace_index(max), p.trace_index(max));
+        }
+        // Depth 8 split at 4: executions of 16 indices (the subgame under position 34, a
+        // defence of position 16, spans global indices 16 to 23).
+        let leaf = Position::from_raw(274).unwrap();
+        assert_eq!(leaf.trace_index(8), 18);
+        assert_eq!(leaf.execution_trace_index(8, 4), 2);
+        assert_eq!(leaf.execution_trace_index(8, 0), 18);
+    }
+
+    #[test]
     fn out_of_range_positions_are_errors() {
         assert!(Position::new(2, 4).is_err());
         assert!(Position::new(MAX_SUPPORTED_DEPTH + 1, 0).is_err());
@@ -151,7 +185,7 @@ mod tests {
 
         #[test]
         fn a_move_bisects_the_range_the_parent_disputes(
-            max_depth in 2u8..=MAX_SUPPORTED_DEPTH, depth in 0u8..55, index: u64
+            max_depth in 2u8..=MAX_SUPPORTED_DEPTH, depth in 0u8..MAX_SUPPORTED_DEPTH, index: u64
         ) {
             prop_assume!(depth < max_depth);
             let p = Position::new(depth, index & ((1u64 << depth) - 1)).unwrap();

@@ -17,6 +17,9 @@
 //! when it agrees (the claim is then right, but its side is wrong about the next half). At the
 //! maximum depth the counter is a step, in the same direction. A move already on chain (same
 //! parent, position and value) is not made again; its claim becomes the honest counter.
+//!
+//! In a split game the same rules hold on both sides of the split: the trace answers unit
+//! commitments above it and the disputed unit's execution below ([`GameTrace::claim_at`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -24,7 +27,8 @@ use axon_vm::Hash;
 use revm::primitives::Address;
 
 use crate::game::GameState;
-use crate::{Position, Result, TraceProvider};
+use crate::trace::GameTrace;
+use crate::{Position, Result};
 
 /// One thing to do in a game.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -48,8 +52,8 @@ pub enum Action {
         claim: usize,
         /// Step into the claim (attack) or out of it (defend).
         attack: bool,
-        /// The number of trace steps before the step's pre-state: its witness is the one of
-        /// step `pre_steps`.
+        /// The number of steps of its execution before the step's pre-state: its witness is
+        /// the one of step `pre_steps`.
         pre_steps: u64,
     },
 }
@@ -63,18 +67,14 @@ struct Counter {
 }
 
 /// The moves and steps an honest player `me` with `trace` makes in `game` now.
-pub fn next_actions(
-    game: &GameState,
-    trace: &mut dyn TraceProvider,
-    me: Address,
-) -> Result<Vec<Action>> {
+pub fn next_actions(game: &GameState, trace: &mut GameTrace, me: Address) -> Result<Vec<Action>> {
     let mut honest: HashSet<usize> = HashSet::new();
     let mut counters: HashMap<usize, Counter> = HashMap::new();
     let mut actions = Vec::new();
     let max_depth = game.max_depth;
 
     for claim in &game.claims {
-        let agree = trace.claim_at(claim.position)? == claim.value;
+        let agree = trace.claim_at(game, claim.index, claim.position)? == claim.value;
         if claim.claimant == me || (claim.parent.is_none() && agree) {
             honest.insert(claim.index);
         }
@@ -94,14 +94,13 @@ pub fn next_actions(
         let attack = !agree;
         if claim.position.depth() == max_depth {
             if claim.countered_by == Address::ZERO {
-                let trace_index = claim.position.trace_index(max_depth);
-                let pre_steps = if attack { trace_index } else { trace_index + 1 };
+                let pre_steps = step_start(game, claim.position, attack);
                 actions.push(Action::Step { claim: claim.index, attack, pre_steps });
             }
             continue;
         }
         let position = claim.position.make_move(attack);
-        let value = trace.claim_at(position)?;
+        let value = trace.claim_at(game, claim.index, position)?;
         let existing = game
             .claims
             .iter()
@@ -124,4 +123,15 @@ pub fn next_actions(
         }
     }
     Ok(actions)
+}
+
+/// The steps of its execution before the pre-state of a step against the leaf at `leaf`: its
+/// execution trace index for an attack (the step into it), one more for a defence.
+pub fn step_start(game: &GameState, leaf: Position, attack: bool) -> u64 {
+    let index = leaf.execution_trace_index(game.max_depth, game.split_depth);
+    if attack {
+        index
+    } else {
+        index + 1
+    }
 }

@@ -1,7 +1,7 @@
 //! Trace providers: the honest values of every claim of a game, computed by the VM.
 //!
 //! A dispute asks for the state hash at a few dozen trace points spread over a trace of up
-//! to 2^55 steps, and for one step witness at the end. [`VmTraceProvider`] runs the program
+//! to 2^62 steps, and for one step witness at the end. [`VmTraceProvider`] runs the program
 //! once, keeping checkpoints (in memory or as snapshot files, one directory per game), and then
 //! answers each question by replaying at most one checkpoint interval. Past the end of the
 //! trace it answers with the final state: halted traces pad with their last state, and a step
@@ -15,6 +15,7 @@ use axon_vm::{
 };
 
 use crate::error::{Error, Result};
+use crate::game::GameState;
 use crate::position::{Position, MAX_SUPPORTED_DEPTH};
 
 /// The honest side's view of a game's trace.
@@ -130,5 +131,113 @@ impl TraceProvider for VmTraceProvider {
 
     fn preimages(&self) -> &PreimageStore {
         &self.host.preimages
+    }
+}
+
+/// The honest side's view of a whole game: one trace, or a split game's units and the
+/// executions of its disputed units (each computed once and kept, by its local context).
+pub enum GameTrace {
+    /// A game over one program execution.
+    Single(Box<dyn TraceProvider>),
+    /// A split game.
+    Split {
+        /// The units and their executions.
+        units: Box<dyn crate::split::UnitTrace>,
+        /// The executions asked for so far, by subgame.
+        executions: HashMap<crate::split::Subgame, Box<dyn TraceProvider>>,
+    },
+}
+
+impl std::fmt::Debug for GameTrace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Single(_) => f.write_str("GameTrace::Single"),
+            Self::Split { executions, .. } => {
+                write!(f, "GameTrace::Split({} executions)", executions.len())
+            }
+        }
+    }
+}
+
+impl From<Box<dyn TraceProvider>> for GameTrace {
+    fn from(trace: Box<dyn TraceProvider>) -> Self {
+        Self::Single(trace)
+    }
+}
+
+impl<T: TraceProvider + 'static> From<Box<T>> for GameTrace {
+    fn from(trace: Box<T>) -> Self {
+        Self::Single(trace)
+    }
+}
+
+impl GameTrace {
+    /// A split game's trace over `units`.
+    pub fn split(units: Box<dyn crate::split::UnitTrace>) -> Self {
+        Self::Split { units, executions: HashMap::new() }
+    }
+
+    /// The shape of the game tree this trace fills.
+    pub fn shape(&self) -> crate::game::Shape {
+        match self {
+            Self::Single(trace) => {
+                crate::game::Shape { max_depth: trace.max_depth(), split_depth: 0 }
+            }
+            Self::Split { units, .. } => crate::game::Shape {
+                max_depth: units.max_depth(),
+                split_depth: units.split_depth(),
+            },
+        }
+    }
+
+    /// The program's initial state hash (a split game's: the unit program's).
+    pub fn absolute_prestate(&mut self) -> Result<Hash> {
+        match self {
+            Self::Single(trace) => trace.absolute_prestate(),
+            Self::Split { units, .. } => units.absolute_prestate(),
+        }
+    }
+
+    /// The honest claim at `position` of `game`, where `reference` is the claim at that
+    /// position or the claim a move to it answers: above a split, the commitment after its
+    /// trace index (at the split depth) plus one units; below, the state of the disputed
+    /// unit's execution after its execution trace index plus one steps.
+    pub fn claim_at(
+        &mut self,
+        game: &GameState,
+        reference: usize,
+        position: Position,
+    ) -> Result<Hash> {
+        let shape = self.shape();
+        if let Self::Split { units, .. } = self {
+            if position.depth() <= shape.split_depth {
+                return units.commitment_after(position.trace_index(shape.split_depth) + 1);
+            }
+        }
+        let steps = position.execution_trace_index(shape.max_depth, shape.split_depth) + 1;
+        self.execution(game, reference, position)?.0.state_after(steps)
+    }
+
+    /// The execution claim `reference` (or a move to `position` against it) belongs to, with
+    /// its subgame in a split game.
+    pub fn execution(
+        &mut self,
+        game: &GameState,
+        reference: usize,
+        position: Position,
+    ) -> Result<(&mut dyn TraceProvider, Option<crate::split::Subgame>)> {
+        match self {
+            Self::Single(trace) => Ok((trace.as_mut(), None)),
+            Self::Split { units, executions } => {
+                let subgame = crate::split::subgame(game, reference, position)?;
+                let execution = match executions.entry(subgame) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(units.execution(&subgame)?)
+                    }
+                };
+                Ok((execution.as_mut(), Some(subgame)))
+            }
+        }
     }
 }

@@ -118,7 +118,7 @@ fn bad_parameters_are_errors() {
         )
     };
     assert!(matches!(new(0, 10), Err(Error::InvalidGameDepth(0))));
-    assert!(matches!(new(56, 10), Err(Error::InvalidGameDepth(56))));
+    assert!(matches!(new(63, 10), Err(Error::InvalidGameDepth(63))));
     assert!(matches!(new(8, 0), Err(Error::ZeroCheckpointInterval)));
     let missing = VmTraceProvider::new(
         &program,

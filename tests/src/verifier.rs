@@ -13,9 +13,8 @@ use alloy_sol_types::SolCall;
 use axon_dispute::chain::{Chain, EmbeddedChain, ExecutionResult, Tx};
 use axon_dispute::contracts::{IPreimageOracle, IStepper};
 use axon_dispute::deploy::deploy_contract;
-use axon_dispute::oracle::load_part as load_oracle_part;
+use axon_dispute::oracle::{load_part as load_oracle_part, LocalScope};
 use axon_vm::abi::PreimageKeyType;
-use axon_vm::merkle::keccak256;
 use axon_vm::{Hash, PreimagePart, PreimageStore};
 use revm::context_interface::cfg::gas::calculate_initial_tx_gas;
 use revm::primitives::hardfork::SpecId;
@@ -71,15 +70,10 @@ fn mapping_slot(key: &[u8; 32], slot: U256) -> U256 {
     U256::from_be_bytes(evm_keccak(preimage).0)
 }
 
-/// The localized form of local key `key` for `caller` and `context` (`LibPreimageKey`).
+/// The localized form of local key `key` for `caller` and `context` (`LibPreimageKey`), by
+/// the toolkit's own [`axon_dispute::oracle::localize`].
 pub fn localize(key: &Hash, caller: Address, context: &Hash) -> Hash {
-    let mut preimage = [0u8; 96];
-    preimage[..32].copy_from_slice(key);
-    preimage[44..64].copy_from_slice(caller.as_slice());
-    preimage[64..].copy_from_slice(context);
-    let mut out = keccak256(&preimage);
-    out[0] = PreimageKeyType::Local as u8;
-    out
+    axon_dispute::oracle::localize(key, &LocalScope { game: caller, leaf: 0, context: *context })
 }
 
 /// The stream `u64_be(len) ‖ data` the oracle serves for a preimage.
@@ -180,8 +174,9 @@ impl Verifier {
         if part.key[0] != PreimageKeyType::Local as u8 {
             let mut store = PreimageStore::new();
             store.insert(part.key, data.to_vec());
-            // The game address only localizes local keys.
-            load_oracle_part(&mut self.chain, GAME, Address::ZERO, self.oracle, part, &store)
+            // The scope only localizes local keys.
+            let scope = LocalScope { game: Address::ZERO, leaf: 0, context: [0; 32] };
+            load_oracle_part(&mut self.chain, GAME, &scope, self.oracle, part, &store)
                 .unwrap_or_else(|e| panic!("loading key {:#04x}: {e}", part.key[0]));
             return;
         }

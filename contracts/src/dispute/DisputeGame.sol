@@ -9,6 +9,7 @@ import {
     Claim,
     ClaimData,
     Duration,
+    GameParams,
     GameStatus,
     GameType,
     Position,
@@ -32,6 +33,14 @@ import "src/dispute/Errors.sol";
 ///         its leftmost uncountered child's claimant, else to whoever stepped against it, else
 ///         back to its claimant; credit is withdrawn `WITHDRAWAL_DELAY` after resolution.
 ///
+///         A game type may have a split depth (Optimism's `SPLIT_DEPTH`): claims down to it
+///         commit to an application's units (the state after each operator of a model, each
+///         block, each group of headers), the root to the commitment after `2^SPLIT_DEPTH`
+///         units; each claim one level below it roots an execution subgame over the one unit
+///         in dispute, whose claims are state hashes of the program run on that unit. The
+///         game binds that run's inputs itself: the agreed and the disputed commitments and
+///         the unit's number are read from the claims above and served as local data.
+///
 ///         One deployment is the implementation of one game type; the factory makes EIP-1167
 ///         clones of it. A claim takes two fresh storage slots (the claim, and everything else
 ///         packed with the claimant as a registry id) so a move stays under 100k gas.
@@ -42,8 +51,9 @@ contract DisputeGame is IDisputeGame {
     /// @param claim The claimed state hash.
     /// @param playerId The claimant's registry id.
     /// @param parentIndex The index of the claim it answers (`ROOT_PARENT` for the root).
-    /// @param position Where it sits in the game tree (a `Position`: below 2^56 at depth 55).
-    /// @param duration The time its claimant's side had used when it was made.
+    /// @param position Where it sits in the game tree (a `Position`: below 2^63 at depth 62).
+    /// @param duration The time its claimant's side had used when it was made (a `Duration`;
+    ///        24 bits hold any clock the constructor accepts).
     /// @param parentDuration The time the other side had used then (its parent's `duration`).
     /// @param timestamp When it was made.
     /// @param lastChild One plus the index of its newest child (0: no child).
@@ -52,9 +62,9 @@ contract DisputeGame is IDisputeGame {
         Claim claim;
         uint32 playerId;
         uint24 parentIndex;
-        uint56 position;
-        Duration duration;
-        Duration parentDuration;
+        uint64 position;
+        uint24 duration;
+        uint24 parentDuration;
         Timestamp timestamp;
         uint24 lastChild;
         uint24 prevSibling;
@@ -99,11 +109,12 @@ contract DisputeGame is IDisputeGame {
     ///         which at 100k gas a claim is far more than any block range can carry.
     uint256 internal constant MAX_CLAIMS = type(uint24).max - 1;
 
-    /// @notice The deepest supported game: a trace of `2^55` steps, far beyond any program.
-    uint256 internal constant MAX_SUPPORTED_DEPTH = 55;
+    /// @notice The deepest supported game: positions stay below 2^63 (64-bit `Position`s), so
+    ///         a split game can have 2^20 units above its split and 2^41 steps below.
+    uint256 internal constant MAX_SUPPORTED_DEPTH = 62;
 
     /// @notice The leftmost position of a resolution that has seen no uncountered child: above
-    ///         every real position (those are below 2^56).
+    ///         every real position (those are below 2^63).
     Position internal constant NO_POSITION = Position.wrap(type(uint64).max);
 
     /// @notice Bytes of one local-data entry of the extra data: `uint8 size ‖ bytes32 word`.
@@ -112,9 +123,19 @@ contract DisputeGame is IDisputeGame {
     /// @notice The fixed-point unit of `BOND_GROWTH`.
     uint256 internal constant WAD = 1e18;
 
-    /// @notice The local context of every step: the game is the caller that localizes keys,
-    ///         and one game runs one program, so no further context is needed.
-    bytes32 internal constant LOCAL_CONTEXT = bytes32(0);
+    /// @notice The local context of every step of a game without a split: the game is the
+    ///         caller that localizes keys, and it runs one program over one input.
+    bytes32 internal constant NO_CONTEXT = bytes32(0);
+
+    /// @notice The local data a split game adds after its extra data's entries, for an
+    ///         execution subgame: the agreed commitment, the disputed one, and the number of
+    ///         the disputed unit (see `addLocalData`).
+    uint256 internal constant SPLIT_LOCAL_ENTRIES = 3;
+
+    /// @notice The VM statuses an execution subgame's root may carry (`AxonABI`'s).
+    uint8 internal constant STATUS_VALID = 0;
+    uint8 internal constant STATUS_INVALID = 1;
+    uint8 internal constant STATUS_PANIC = 2;
 
     /// @notice The game type this implementation plays.
     GameType internal immutable GAME_TYPE;
@@ -123,6 +144,8 @@ contract DisputeGame is IDisputeGame {
     /// @notice The depth of the leaves: the root claims the state after `2^MAX_GAME_DEPTH`
     ///         steps.
     uint256 internal immutable MAX_GAME_DEPTH;
+    /// @notice The depth of the last claims over units (0: no split, one execution trace).
+    uint256 internal immutable SPLIT_DEPTH;
     /// @notice The time each side has on its clock.
     Duration internal immutable MAX_CLOCK_DURATION;
     /// @notice The time a mover is guaranteed for its next move.
@@ -172,57 +195,39 @@ contract DisputeGame is IDisputeGame {
     /// @notice Emitted when `recipient` withdraws its credit.
     event CreditClaimed(address indexed recipient, uint256 amount);
 
-    /// @param _gameType The game type this implementation plays.
-    /// @param _absolutePrestate The program's initial state hash.
-    /// @param _maxGameDepth The depth of the leaves (1 to 55).
-    /// @param _maxClockDuration The time on each side's clock.
-    /// @param _clockExtension The time a mover is guaranteed for its next move.
-    /// @param _leafClockExtension The time a mover is guaranteed when its next move is a step.
+    /// @param _params The game type's parameters (`GameParams`).
     /// @param _vm The one-step verifier.
     /// @param _registry The player registry (the factory).
-    /// @param _bondBase The root claim's bond, in wei.
-    /// @param _bondGrowth The per-level bond growth, in WAD (at least 1e18).
-    /// @param _withdrawalDelay The time between resolution and withdrawal.
-    /// @param _localEntries How many local data the program reads.
-    constructor(
-        GameType _gameType,
-        Claim _absolutePrestate,
-        uint256 _maxGameDepth,
-        Duration _maxClockDuration,
-        Duration _clockExtension,
-        Duration _leafClockExtension,
-        IStepper _vm,
-        IPlayerRegistry _registry,
-        uint256 _bondBase,
-        uint256 _bondGrowth,
-        Duration _withdrawalDelay,
-        uint256 _localEntries
-    ) {
-        if (_maxGameDepth == 0 || _maxGameDepth > MAX_SUPPORTED_DEPTH) {
-            revert InvalidMaxGameDepth(_maxGameDepth);
+    constructor(GameParams memory _params, IStepper _vm, IPlayerRegistry _registry) {
+        uint256 maxDepth = _params.maxGameDepth;
+        if (maxDepth == 0 || maxDepth > MAX_SUPPORTED_DEPTH) revert InvalidMaxGameDepth(maxDepth);
+        if (_params.splitDepth != 0 && _params.splitDepth + 2 > maxDepth) {
+            revert InvalidSplitDepth(_params.splitDepth);
         }
-        uint32 extension = Duration.unwrap(_clockExtension);
-        uint32 leafExtension = Duration.unwrap(_leafClockExtension);
-        if (
-            extension == 0 || extension > leafExtension
-                || leafExtension > Duration.unwrap(_maxClockDuration) / 2
-        ) revert InvalidClockExtension();
-        if (_bondBase == 0 || _bondGrowth < WAD) revert InvalidBondParameters();
+        uint32 maxClock = Duration.unwrap(_params.maxClockDuration);
+        if (maxClock > type(uint24).max) revert InvalidClockDuration();
+        uint32 extension = Duration.unwrap(_params.clockExtension);
+        uint32 leafExtension = Duration.unwrap(_params.leafClockExtension);
+        if (extension == 0 || extension > leafExtension || leafExtension > maxClock / 2) {
+            revert InvalidClockExtension();
+        }
+        if (_params.bondBase == 0 || _params.bondGrowth < WAD) revert InvalidBondParameters();
         // The deepest bond must not overflow (this bounds both the growth and the base).
-        _bondBase * _power(_bondGrowth, _maxGameDepth);
+        _params.bondBase * _power(_params.bondGrowth, maxDepth);
 
-        GAME_TYPE = _gameType;
-        ABSOLUTE_PRESTATE = _absolutePrestate;
-        MAX_GAME_DEPTH = _maxGameDepth;
-        MAX_CLOCK_DURATION = _maxClockDuration;
-        CLOCK_EXTENSION = _clockExtension;
-        LEAF_CLOCK_EXTENSION = _leafClockExtension;
+        GAME_TYPE = _params.gameType;
+        ABSOLUTE_PRESTATE = _params.absolutePrestate;
+        MAX_GAME_DEPTH = maxDepth;
+        SPLIT_DEPTH = _params.splitDepth;
+        MAX_CLOCK_DURATION = _params.maxClockDuration;
+        CLOCK_EXTENSION = _params.clockExtension;
+        LEAF_CLOCK_EXTENSION = _params.leafClockExtension;
         VM = _vm;
         REGISTRY = _registry;
-        BOND_BASE = _bondBase;
-        BOND_GROWTH = _bondGrowth;
-        WITHDRAWAL_DELAY = _withdrawalDelay;
-        LOCAL_ENTRIES = _localEntries;
+        BOND_BASE = _params.bondBase;
+        BOND_GROWTH = _params.bondGrowth;
+        WITHDRAWAL_DELAY = _params.withdrawalDelay;
+        LOCAL_ENTRIES = _params.localEntries;
         // The implementation itself is never played.
         header.initialized = true;
     }
@@ -241,8 +246,9 @@ contract DisputeGame is IDisputeGame {
         payable
     {
         if (header.initialized || msg.sender != address(REGISTRY)) revert AlreadyInitialized();
+        // A split game's root is a unit commitment, which carries no VM status.
         uint8 rootStatus = uint8(uint256(Claim.unwrap(_rootClaim)) >> 248);
-        if (rootStatus > 3) revert InvalidRootClaimStatus(rootStatus);
+        if (SPLIT_DEPTH == 0 && rootStatus > 3) revert InvalidRootClaimStatus(rootStatus);
         _checkExtraData(_extraData);
         Position rootPosition = LibPosition.wrap(0, 0);
         uint256 bond = getRequiredBond(rootPosition);
@@ -261,9 +267,9 @@ contract DisputeGame is IDisputeGame {
             claim: _rootClaim,
             playerId: REGISTRY.register(_creator),
             parentIndex: ROOT_PARENT,
-            position: uint56(Position.unwrap(rootPosition)),
-            duration: Duration.wrap(0),
-            parentDuration: Duration.wrap(0),
+            position: uint64(Position.unwrap(rootPosition)),
+            duration: 0,
+            parentDuration: 0,
             timestamp: Timestamp.wrap(uint32(block.timestamp)),
             lastChild: 0,
             prevSibling: 0
@@ -296,11 +302,19 @@ contract DisputeGame is IDisputeGame {
         if (Claim.unwrap(parent.claim) != Claim.unwrap(_disputed)) {
             revert InvalidDisputedClaim(parent.claim, _disputed);
         }
-        if (!_isAttack && _parentIndex == 0) revert CannotDefendRootClaim();
-
-        Position nextPosition = _positionOf(parent).move(_isAttack);
+        Position parentPosition = _positionOf(parent);
+        Position nextPosition = parentPosition.move(_isAttack);
         uint256 nextDepth = nextPosition.depth();
+        // A defence of the root (or of an execution subgame's root) would bisect up to a trace
+        // index past the end of the tree (of the subgame), which no claim commits to.
+        bool split = SPLIT_DEPTH != 0;
+        if (!_isAttack && (_parentIndex == 0 || (split && nextDepth == SPLIT_DEPTH + 2))) {
+            revert CannotDefendRootClaim();
+        }
         if (nextDepth > MAX_GAME_DEPTH) revert GameDepthExceeded();
+        if (split && nextDepth == SPLIT_DEPTH + 1) {
+            _checkExecutionRoot(_claim, parentPosition, _isAttack);
+        }
         uint256 bond = getRequiredBond(nextPosition);
         if (msg.value != bond) revert IncorrectBondAmount(bond, msg.value);
 
@@ -311,8 +325,8 @@ contract DisputeGame is IDisputeGame {
             claim: _claim,
             playerId: REGISTRY.register(msg.sender),
             parentIndex: uint24(_parentIndex),
-            position: uint56(Position.unwrap(nextPosition)),
-            duration: nextDuration,
+            position: uint64(Position.unwrap(nextPosition)),
+            duration: uint24(Duration.unwrap(nextDuration)),
             parentDuration: parent.duration,
             timestamp: Timestamp.wrap(uint32(block.timestamp)),
             lastChild: 0,
@@ -365,24 +379,63 @@ contract DisputeGame is IDisputeGame {
             revert ClockTimeExceeded();
         }
 
-        _checkStepCounters(leaf, _isAttack, _stateData, _proof);
+        _checkStepCounters(leaf, _isAttack, _stateData, _proof, localContext(_claimIndex));
         steppers[_claimIndex] = msg.sender;
         emit Step(_claimIndex, msg.sender, _isAttack);
     }
 
-    /// @notice Loads local datum `_ident` (entry `_ident - 1` of the extra data) into the
-    ///         oracle under this game's key, for a step that reads it.
+    /// @notice Loads local datum `_ident` into the oracle under this game's key and the local
+    ///         context of the execution the claim at `_execLeafIdx` belongs to, for a step
+    ///         that reads it. Idents 1 to `LOCAL_ENTRIES` are the extra data's entries. A split
+    ///         game adds, for the execution subgame of `_execLeafIdx` (any claim below the
+    ///         split): `LOCAL_ENTRIES + 1` the agreed commitment before the disputed unit (zero
+    ///         before the first), `+ 2` the disputed commitment, `+ 3` the unit's number as 8
+    ///         big-endian bytes. A game without a split ignores `_execLeafIdx`.
     /// @param _ident The local index (1 for the program input).
+    /// @param _execLeafIdx A claim of the execution subgame whose step reads the datum.
     /// @param _partOffset The offset into the datum's stream the step reads.
     /// @return key_ The localized key.
-    function addLocalData(uint256 _ident, uint256 _partOffset) external returns (bytes32 key_) {
-        if (header.status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
-        if (_ident == 0 || _ident > LOCAL_ENTRIES) revert InvalidLocalIdent(_ident);
-        // Reads the entry's (at most two) storage slots, not the whole extra data: entries are
-        // 33 bytes, so any non-empty extra data is in Solidity's long `bytes` layout, its
-        // content from slot `keccak256(localData.slot)` on.
+    function addLocalData(
+        uint256 _ident,
+        uint256 _execLeafIdx,
+        uint256 _partOffset
+    )
+        external
+        returns (bytes32 key_)
+    {
+        Header memory h = header;
+        if (h.status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
+        bytes32 context = NO_CONTEXT;
         uint256 size;
         bytes32 word;
+        if (SPLIT_DEPTH == 0) {
+            if (_ident == 0 || _ident > LOCAL_ENTRIES) revert InvalidLocalIdent(_ident);
+        } else {
+            if (_ident == 0 || _ident > LOCAL_ENTRIES + SPLIT_LOCAL_ENTRIES) {
+                revert InvalidLocalIdent(_ident);
+            }
+            if (_execLeafIdx >= h.claimCount) revert InvalidClaimIndex(_execLeafIdx);
+            (Claim starting, Position startingPos, Claim disputed, Position disputedPos) =
+                unitsAtSplit(_execLeafIdx);
+            context = _localContext(starting, startingPos, disputed, disputedPos);
+            if (_ident == LOCAL_ENTRIES + 1) {
+                (size, word) = (32, Claim.unwrap(starting));
+            } else if (_ident == LOCAL_ENTRIES + 2) {
+                (size, word) = (32, Claim.unwrap(disputed));
+            } else if (_ident == LOCAL_ENTRIES + 3) {
+                uint256 unit = disputedPos.traceIndex(uint8(SPLIT_DEPTH));
+                (size, word) = (8, bytes32(unit << 192));
+            }
+        }
+        if (_ident <= LOCAL_ENTRIES) (size, word) = _extraDataEntry(_ident);
+        key_ = VM.oracle().loadLocalData(_ident, context, word, size, _partOffset);
+    }
+
+    /// @notice The size and word of extra-data entry `_ident - 1`, read from its (at most two)
+    ///         storage slots rather than the whole extra data: entries are 33 bytes, so any
+    ///         non-empty extra data is in Solidity's long `bytes` layout, its content from slot
+    ///         `keccak256(localData.slot)` on.
+    function _extraDataEntry(uint256 _ident) internal view returns (uint256 size_, bytes32 word_) {
         assembly {
             let start := mul(sub(_ident, 1), LOCAL_ENTRY_BYTES)
             let offset := mod(start, 32)
@@ -390,10 +443,9 @@ contract DisputeGame is IDisputeGame {
             let slot := add(keccak256(0, 32), div(start, 32))
             let first := sload(slot)
             let second := sload(add(slot, 1))
-            size := byte(offset, first)
-            word := or(shl(mul(8, add(offset, 1)), first), shr(mul(8, sub(31, offset)), second))
+            size_ := byte(offset, first)
+            word_ := or(shl(mul(8, add(offset, 1)), first), shr(mul(8, sub(31, offset)), second))
         }
-        key_ = VM.oracle().loadLocalData(_ident, LOCAL_CONTEXT, word, size, _partOffset);
     }
 
     ////////////////////////////////////////////////////////////////
@@ -500,8 +552,7 @@ contract DisputeGame is IDisputeGame {
     ///         side had used when the claim was made plus the time since (at most the maximum).
     function getChallengerDuration(uint256 _claimIndex) public view returns (Duration) {
         StoredClaim storage c = claims[_claimIndex];
-        uint256 used =
-            Duration.unwrap(c.parentDuration) + (block.timestamp - Timestamp.unwrap(c.timestamp));
+        uint256 used = uint256(c.parentDuration) + (block.timestamp - Timestamp.unwrap(c.timestamp));
         uint32 max = Duration.unwrap(MAX_CLOCK_DURATION);
         return Duration.wrap(used > max ? max : uint32(used));
     }
@@ -517,7 +568,7 @@ contract DisputeGame is IDisputeGame {
             bond: getRequiredBond(_positionOf(c)),
             claim: c.claim,
             position: _positionOf(c),
-            duration: c.duration,
+            duration: Duration.wrap(c.duration),
             timestamp: c.timestamp
         });
     }
@@ -572,6 +623,60 @@ contract DisputeGame is IDisputeGame {
         return MAX_GAME_DEPTH;
     }
 
+    /// @notice The depth of the last unit claims (0: the game has no split).
+    function splitDepth() external view returns (uint256) {
+        return SPLIT_DEPTH;
+    }
+
+    /// @notice The unit commitments the execution subgame of claim `_index` (any claim below
+    ///         the split) is about, as Optimism's starting and disputed outputs: the agreed
+    ///         commitment before the disputed unit and its position (zero for both before the
+    ///         first unit), and the disputed commitment and its position. The disputed unit's
+    ///         number is `disputedPos_`'s trace index at the split depth.
+    /// @dev The claim at the split depth above `_index` is the disputed one if the subgame's
+    ///      root attacked it, the agreed one if it defended it; the other end is the claim
+    ///      committing to the unit before (after) it, an ancestor by the interval argument
+    ///      (`_traceAncestor`).
+    function unitsAtSplit(uint256 _index)
+        public
+        view
+        returns (Claim starting_, Position startingPos_, Claim disputed_, Position disputedPos_)
+    {
+        if (_index >= header.claimCount) revert InvalidClaimIndex(_index);
+        StoredClaim storage claim = claims[_index];
+        Position execRoot = _positionOf(claim);
+        if (execRoot.depth() <= SPLIT_DEPTH || SPLIT_DEPTH == 0) revert ClaimAboveSplit(_index);
+        while (_positionOf(claim).depth() > SPLIT_DEPTH) {
+            execRoot = _positionOf(claim);
+            claim = claims[claim.parentIndex];
+        }
+        Position splitPos = _positionOf(claim);
+        uint8 maxDepth = uint8(MAX_GAME_DEPTH);
+        uint64 unitSpan = uint64(1 << (MAX_GAME_DEPTH - SPLIT_DEPTH));
+        uint64 traceIndex = splitPos.traceIndex(maxDepth);
+        if (Position.unwrap(execRoot) >> 1 == Position.unwrap(splitPos)) {
+            (disputed_, disputedPos_) = (claim.claim, splitPos);
+            if (splitPos.indexAtDepth() != 0) {
+                StoredClaim storage starting = _traceAncestor(claim, traceIndex - unitSpan);
+                (starting_, startingPos_) = (starting.claim, _positionOf(starting));
+            }
+        } else {
+            StoredClaim storage disputed = _traceAncestor(claim, traceIndex + unitSpan);
+            (starting_, startingPos_) = (claim.claim, splitPos);
+            (disputed_, disputedPos_) = (disputed.claim, _positionOf(disputed));
+        }
+    }
+
+    /// @notice The local context the steps of claim `_index` read local data under: zero in a
+    ///         game without a split, else the hash of its subgame's `unitsAtSplit`, so that
+    ///         each execution subgame has its own local data in the oracle.
+    function localContext(uint256 _index) public view returns (bytes32) {
+        if (SPLIT_DEPTH == 0) return NO_CONTEXT;
+        (Claim starting, Position startingPos, Claim disputed, Position disputedPos) =
+            unitsAtSplit(_index);
+        return _localContext(starting, startingPos, disputed, disputedPos);
+    }
+
     /// @notice The time on each side's clock.
     function maxClockDuration() external view returns (Duration) {
         return MAX_CLOCK_DURATION;
@@ -622,32 +727,73 @@ contract DisputeGame is IDisputeGame {
         view
         returns (Duration)
     {
-        uint256 used = Duration.unwrap(_parent.parentDuration)
+        uint256 used = uint256(_parent.parentDuration)
             + (block.timestamp - Timestamp.unwrap(_parent.timestamp));
         uint256 max = Duration.unwrap(MAX_CLOCK_DURATION);
         if (used >= max) revert ClockTimeExceeded();
-        uint256 extension = Duration.unwrap(
-            _nextDepth == MAX_GAME_DEPTH - 1 ? LEAF_CLOCK_EXTENSION : CLOCK_EXTENSION
-        );
+        // A side whose next action runs the VM gets the longer extension: a step (the new
+        // claim is one level above the leaves), or an execution subgame's root (the new claim
+        // is one level above the split: the opponent answers at the split, the mover below).
+        bool runsNext =
+            _nextDepth == MAX_GAME_DEPTH - 1 || (SPLIT_DEPTH != 0 && _nextDepth == SPLIT_DEPTH - 1);
+        uint256 extension = Duration.unwrap(runsNext ? LEAF_CLOCK_EXTENSION : CLOCK_EXTENSION);
         if (used > max - extension) used = max - extension;
         return Duration.wrap(uint32(used));
     }
 
-    /// @notice Runs the step against `_leaf` and reverts unless it counters the leaf.
+    /// @notice Reverts unless `_claim`, the root of an execution subgame moved against the
+    ///         split-depth claim at `_splitPos`, carries the status its mover must claim (as
+    ///         Optimism's `_verifyExecBisectionRoot`): the run of the disputed unit fails
+    ///         (invalid or panic) if the disputed commitment is the other side's, and succeeds
+    ///         (valid) if it is the mover's own. An attack disputes the split claim itself, the
+    ///         other side's; a defence disputes the claim committing to the next unit, whose
+    ///         depth alone says which side made it (`LibPosition.traceAncestor`), so the check
+    ///         reads no storage.
+    function _checkExecutionRoot(Claim _claim, Position _splitPos, bool _isAttack) internal view {
+        uint8 vmStatus = uint8(uint256(Claim.unwrap(_claim)) >> 248);
+        bool disputedIsOpponents = _isAttack
+            || Position.wrap(Position.unwrap(_splitPos) + 1).traceAncestor().depth() % 2
+                == SPLIT_DEPTH % 2;
+        bool ok = disputedIsOpponents
+            ? vmStatus == STATUS_INVALID || vmStatus == STATUS_PANIC
+            : vmStatus == STATUS_VALID;
+        if (!ok) revert UnexpectedExecutionRoot(vmStatus);
+    }
+
+    /// @notice The local context of the execution subgame about `unitsAtSplit`'s values
+    ///         (Optimism's: their ABI encoding's hash).
+    function _localContext(
+        Claim _starting,
+        Position _startingPos,
+        Claim _disputed,
+        Position _disputedPos
+    )
+        internal
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(_starting, _startingPos, _disputed, _disputedPos));
+    }
+
+    /// @notice Runs the step against `_leaf`, reading local data under `_context`, and reverts
+    ///         unless it counters the leaf.
     function _checkStepCounters(
         StoredClaim storage _leaf,
         bool _isAttack,
         bytes calldata _stateData,
-        bytes calldata _proof
+        bytes calldata _proof,
+        bytes32 _context
     )
         internal
     {
         (Claim preState, Claim postState, uint256 postDepth) = _stepStates(_leaf, _isAttack);
-        bytes32 stateHash = keccak256(_stateData);
-        if (stateHash << 8 != Claim.unwrap(preState) << 8) {
-            revert InvalidPrestate(Claim.unwrap(preState), stateHash);
+        {
+            bytes32 stateHash = keccak256(_stateData);
+            if (stateHash << 8 != Claim.unwrap(preState) << 8) {
+                revert InvalidPrestate(Claim.unwrap(preState), stateHash);
+            }
         }
-        bool validStep = VM.step(_stateData, _proof, LOCAL_CONTEXT) == Claim.unwrap(postState);
+        bool validStep = VM.step(_stateData, _proof, _context) == Claim.unwrap(postState);
         bool postByClaimant = (MAX_GAME_DEPTH - postDepth) % 2 == 0;
         if (postByClaimant == validStep) revert ValidStep();
     }
@@ -664,9 +810,13 @@ contract DisputeGame is IDisputeGame {
     {
         uint8 maxDepth = uint8(MAX_GAME_DEPTH);
         uint64 traceIndex = _positionOf(_leaf).traceIndex(maxDepth);
+        // Each execution (the whole trace, or one subgame's) starts from the absolute prestate:
+        // at a multiple of `2^(MAX_GAME_DEPTH - SPLIT_DEPTH)` trace indices.
+        uint64 executionStart = uint64((1 << (MAX_GAME_DEPTH - SPLIT_DEPTH)) - 1);
         if (_isAttack) {
-            preState_ =
-                traceIndex == 0 ? ABSOLUTE_PRESTATE : _traceAncestor(_leaf, traceIndex - 1).claim;
+            preState_ = traceIndex & executionStart == 0
+                ? ABSOLUTE_PRESTATE
+                : _traceAncestor(_leaf, traceIndex - 1).claim;
             postState_ = _leaf.claim;
             postDepth_ = maxDepth;
         } else {
@@ -682,7 +832,11 @@ contract DisputeGame is IDisputeGame {
     ///      bisects the interval `(t - 2^(MAX_GAME_DEPTH - d), t + 2^(MAX_GAME_DEPTH - d)]`,
     ///      and both ends of that interval are ancestors of it (an attack keeps its parent's
     ///      lower end and has the parent as its upper one, a defence the reverse), except a
-    ///      lower end of -1: the absolute prestate, which `_stepStates` takes itself.
+    ///      lower end of -1: the absolute prestate, which `_stepStates` takes itself. In a
+    ///      split game the same holds within an execution subgame, whose lower end -1 is the
+    ///      start of its execution, and a search from inside one never stops above it: unit
+    ///      claims commit to trace indices `≡ -1 (mod 2^(MAX_GAME_DEPTH - SPLIT_DEPTH))`, the
+    ///      subgame's claims to the first half of such a span.
     function _traceAncestor(
         StoredClaim storage _claim,
         uint64 _traceIndex

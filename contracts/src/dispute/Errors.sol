@@ -8,8 +8,16 @@ import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 //                   `DisputeGame` errors                     //
 ////////////////////////////////////////////////////////////////
 
-/// @notice Thrown by the constructor when the maximum game depth is 0 or above 55.
+/// @notice Thrown by the constructor when the maximum game depth is 0 or above 62.
 error InvalidMaxGameDepth(uint256 maxGameDepth);
+
+/// @notice Thrown by the constructor when a split depth is set (non-zero) but leaves no
+///         execution subgame of at least one level below it (`splitDepth + 2 > maxGameDepth`).
+error InvalidSplitDepth(uint256 splitDepth);
+
+/// @notice Thrown by the constructor when the clock is longer than a claim's 24-bit duration
+///         field holds (2^24 - 1 seconds, 194 days).
+error InvalidClockDuration();
 
 /// @notice Thrown by the constructor when the clock extensions are not
 ///         `0 < clockExtension <= leafClockExtension <= maxClockDuration / 2`.
@@ -39,8 +47,19 @@ error InvalidClaimIndex(uint256 index);
 ///         parent index names another claim than the mover saw).
 error InvalidDisputedClaim(Claim expected, Claim given);
 
-/// @notice Thrown when a move would defend the root claim.
+/// @notice Thrown when a move would defend the root claim, or the root of an execution
+///         subgame (the first claim below the split depth).
 error CannotDefendRootClaim();
+
+/// @notice Thrown when the root of an execution subgame (a move to the split depth plus one)
+///         carries a status that does not match what its mover says of the disputed unit: an
+///         invalid or panicked execution (1 or 2) against a commitment of the other side, a
+///         valid one (0) for a commitment of its own side.
+error UnexpectedExecutionRoot(uint8 status);
+
+/// @notice Thrown when the split-depth data of a claim at or above the split depth is asked
+///         for: only claims of an execution subgame have a disputed unit.
+error ClaimAboveSplit(uint256 index);
 
 /// @notice Thrown when a move would go below the maximum game depth.
 error GameDepthExceeded();

@@ -9,7 +9,7 @@ import { DisputeGameFactory } from "src/dispute/DisputeGameFactory.sol";
 import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 import { OutputProof } from "src/dispute/lib/LibGameOutput.sol";
 import { LibPosition } from "src/dispute/lib/LibPosition.sol";
-import { Claim, Duration, GameStatus, GameType } from "src/dispute/lib/Types.sol";
+import { Claim, Duration, GameParams, GameStatus, GameType } from "src/dispute/lib/Types.sol";
 import { IStepper } from "src/interfaces/IStepper.sol";
 import { IPreimageOracle } from "src/interfaces/IPreimageOracle.sol";
 import { BlockHashCache } from "src/axiom/BlockHashCache.sol";
@@ -65,18 +65,21 @@ abstract contract AxiomTestBase is Test {
 
     function _register(RISCV _riscv, GameType _type, string memory _prestate) internal {
         DisputeGame impl = new DisputeGame(
-            _type,
-            Claim.wrap(_bytes32(_prestate)),
-            MAX_DEPTH,
-            MAX_CLOCK,
-            Duration.wrap(3 hours),
-            Duration.wrap(6 hours),
+            GameParams({
+                gameType: _type,
+                absolutePrestate: Claim.wrap(_bytes32(_prestate)),
+                maxGameDepth: MAX_DEPTH,
+                splitDepth: 0,
+                maxClockDuration: MAX_CLOCK,
+                clockExtension: Duration.wrap(3 hours),
+                leafClockExtension: Duration.wrap(6 hours),
+                bondBase: BOND_BASE,
+                bondGrowth: 1.09e18,
+                withdrawalDelay: Duration.wrap(1 days),
+                localEntries: 1
+            }),
             IStepper(address(_riscv)),
-            factory,
-            BOND_BASE,
-            1.09e18,
-            Duration.wrap(1 days),
-            1
+            factory
         );
         factory.setImplementation(_type, IDisputeGame(address(impl)));
     }

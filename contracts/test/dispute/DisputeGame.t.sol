@@ -12,6 +12,7 @@ import {
     Claim,
     ClaimData,
     Duration,
+    GameParams,
     GameStatus,
     GameType,
     Position,
@@ -49,18 +50,21 @@ contract DisputeGame_Init_Test is DisputeGameTestBase {
         returns (DisputeGame)
     {
         return new DisputeGame(
-            GAME_TYPE,
-            prestate,
-            _depth,
-            Duration.wrap(_maxClock),
-            Duration.wrap(_ext),
-            Duration.wrap(_leafExt),
+            GameParams({
+                gameType: GAME_TYPE,
+                absolutePrestate: prestate,
+                maxGameDepth: _depth,
+                splitDepth: 0,
+                maxClockDuration: Duration.wrap(_maxClock),
+                clockExtension: Duration.wrap(_ext),
+                leafClockExtension: Duration.wrap(_leafExt),
+                bondBase: _base,
+                bondGrowth: _growth,
+                withdrawalDelay: WITHDRAWAL_DELAY,
+                localEntries: 0
+            }),
             IStepper(address(alphabet)),
-            factory,
-            _base,
-            _growth,
-            WITHDRAWAL_DELAY,
-            0
+            factory
         );
     }
 
@@ -84,14 +88,14 @@ contract DisputeGame_Init_Test is DisputeGameTestBase {
         return abi.encodePacked(_size, _word);
     }
 
-    /// @notice A depth of 0 or above 55 is rejected; 1 and 55 are accepted.
+    /// @notice A depth of 0 or above 62 is rejected; 1 and 62 are accepted.
     function test_constructor_invalidMaxGameDepth_reverts() external {
         vm.expectRevert(abi.encodeWithSelector(InvalidMaxGameDepth.selector, 0));
         _deploy(0, 3 hours, 6 hours, 7 days, BOND_BASE, BOND_GROWTH);
-        vm.expectRevert(abi.encodeWithSelector(InvalidMaxGameDepth.selector, 56));
-        _deploy(56, 3 hours, 6 hours, 7 days, BOND_BASE, BOND_GROWTH);
+        vm.expectRevert(abi.encodeWithSelector(InvalidMaxGameDepth.selector, 63));
+        _deploy(63, 3 hours, 6 hours, 7 days, BOND_BASE, BOND_GROWTH);
         assertEq(_deploy(1, 3 hours, 6 hours, 7 days, BOND_BASE, BOND_GROWTH).maxGameDepth(), 1);
-        assertEq(_deploy(55, 3 hours, 6 hours, 7 days, BOND_BASE, BOND_GROWTH).maxGameDepth(), 55);
+        assertEq(_deploy(62, 3 hours, 6 hours, 7 days, BOND_BASE, BOND_GROWTH).maxGameDepth(), 62);
     }
 
     /// @notice A zero extension, an extension above the leaf extension and a leaf extension
@@ -953,14 +957,14 @@ contract DisputeGame_LocalData_Test is DisputeGameTestBase {
     /// @notice Ident 0 and idents past the entries are rejected.
     function test_addLocalData_invalidLocalIdent_reverts() external {
         vm.expectRevert(abi.encodeWithSelector(InvalidLocalIdent.selector, 0));
-        game.addLocalData(0, 0);
+        game.addLocalData(0, 0, 0);
         vm.expectRevert(abi.encodeWithSelector(InvalidLocalIdent.selector, 3));
-        game.addLocalData(3, 0);
+        game.addLocalData(3, 0, 0);
     }
 
     /// @notice The oracle holds `u64_be(size) ‖ data` under the game's localized key.
     function test_addLocalData_loadsOracle_succeeds() external {
-        bytes32 key = game.addLocalData(1, 0);
+        bytes32 key = game.addLocalData(1, 0, 0);
         assertEq(
             key, LibPreimageKey.localize(LibPreimageKey.localKey(1), address(game), bytes32(0))
         );
@@ -971,12 +975,12 @@ contract DisputeGame_LocalData_Test is DisputeGameTestBase {
         assertEq(len, 4);
         assertEq(dat, bytes32(bytes4("axon")));
 
-        bytes32 key2 = game.addLocalData(2, 32);
+        bytes32 key2 = game.addLocalData(2, 0, 32);
         assertTrue(key2 != key, "another key");
         (dat, len) = oracle.readPreimage(key2, 32);
         assertEq(len, 8);
         assertEq(dat, bytes32(uint256(WORD) << 192));
-        game.addLocalData(2, 0);
+        game.addLocalData(2, 0, 0);
         (dat, len) = oracle.readPreimage(key2, 8);
         assertEq(len, 24);
         assertEq(dat, bytes32(uint256(WORD) >> 64 << 64));
@@ -987,6 +991,6 @@ contract DisputeGame_LocalData_Test is DisputeGameTestBase {
         vm.warp(block.timestamp + 7 days);
         _resolveAll();
         vm.expectRevert(GameNotInProgress.selector);
-        game.addLocalData(1, 0);
+        game.addLocalData(1, 0, 0);
     }
 }

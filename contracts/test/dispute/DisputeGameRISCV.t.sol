@@ -8,7 +8,7 @@ import { IStepper } from "src/interfaces/IStepper.sol";
 import { IPreimageOracle } from "src/interfaces/IPreimageOracle.sol";
 import { RISCV } from "src/riscv/RISCV.sol";
 import { LibPreimageKey } from "src/lib/LibPreimageKey.sol";
-import { Claim, GameStatus, GameType, Position } from "src/dispute/lib/Types.sol";
+import { Claim, GameParams, GameStatus, GameType, Position } from "src/dispute/lib/Types.sol";
 import { LibPosition } from "src/dispute/lib/LibPosition.sol";
 import { ValidStep } from "src/dispute/Errors.sol";
 import { PartNotFound } from "src/riscv/Errors.sol";
@@ -46,18 +46,21 @@ contract DisputeGame_RISCV_Test is DisputeActors {
         assertEq(hashes.length, (1 << playDepth) + 1, "a hash per step");
         riscv = new RISCV(IPreimageOracle(address(oracle)));
         DisputeGame riscvImpl = new DisputeGame(
-            RISCV_TYPE,
-            Claim.wrap(hashes[0]),
-            playDepth,
-            MAX_CLOCK,
-            EXTENSION,
-            LEAF_EXTENSION,
+            GameParams({
+                gameType: RISCV_TYPE,
+                absolutePrestate: Claim.wrap(hashes[0]),
+                maxGameDepth: playDepth,
+                splitDepth: 0,
+                maxClockDuration: MAX_CLOCK,
+                clockExtension: EXTENSION,
+                leafClockExtension: LEAF_EXTENSION,
+                bondBase: BOND_BASE,
+                bondGrowth: BOND_GROWTH,
+                withdrawalDelay: WITHDRAWAL_DELAY,
+                localEntries: 1
+            }),
             IStepper(address(riscv)),
-            factory,
-            BOND_BASE,
-            BOND_GROWTH,
-            WITHDRAWAL_DELAY,
-            1
+            factory
         );
         factory.setImplementation(RISCV_TYPE, IDisputeGame(address(riscvImpl)));
         playType = RISCV_TYPE;
@@ -109,7 +112,7 @@ contract DisputeGame_RISCV_Test is DisputeActors {
         uint256 offset = vm.parseJsonUint(json, string.concat(path, ".offset"));
         assertEq(uint256(LibPreimageKey.keyType(key)), 1, "a local key");
         uint256 ident = uint256(key) & ((1 << 248) - 1);
-        bytes32 localized = game.addLocalData(ident, offset);
+        bytes32 localized = game.addLocalData(ident, 0, offset);
         assertEq(
             localized, LibPreimageKey.localize(LibPreimageKey.localKey(ident), address(game), 0)
         );

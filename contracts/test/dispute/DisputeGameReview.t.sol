@@ -195,7 +195,7 @@ contract DisputeGame_ReviewLocalData_Test is DisputeGameTestBase {
         for (uint256 k = 0; k < idents.length; k++) {
             uint256 i = idents[k] - 1;
             uint256 before = gasleft();
-            bytes32 key = game.addLocalData(idents[k], 0);
+            bytes32 key = game.addLocalData(idents[k], 0, 0);
             uint256 used = before - gasleft();
             emit log_named_uint("  addLocalData gas with 1000 entries", used);
             assertLe(used, 150_000, "one entry's slots, not the whole extra data");

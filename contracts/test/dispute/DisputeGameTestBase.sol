@@ -12,6 +12,7 @@ import {
     Claim,
     ClaimData,
     Duration,
+    GameParams,
     GameStatus,
     GameType,
     Position
@@ -50,6 +51,9 @@ abstract contract DisputeGameTestBase is Test {
         factory.setImplementation(GAME_TYPE, IDisputeGame(address(impl)));
     }
 
+    /// @notice The split depth of the current game type (0: none; split tests set it).
+    uint256 internal splitDepth;
+
     /// @notice How many local-data entries the current game type takes (the alphabet trace
     ///         reads none; tests of local data switch with `_useLocalEntries`).
     uint256 internal localEntries;
@@ -65,18 +69,21 @@ abstract contract DisputeGameTestBase is Test {
     /// @notice A game implementation with the test parameters over `_vm` at `_maxDepth`.
     function _newImpl(IStepper _vm, uint256 _maxDepth) internal returns (DisputeGame) {
         return new DisputeGame(
-            GAME_TYPE,
-            Claim.wrap(alphabet.stateAt(0)),
-            _maxDepth,
-            MAX_CLOCK,
-            EXTENSION,
-            LEAF_EXTENSION,
+            GameParams({
+                gameType: GAME_TYPE,
+                absolutePrestate: Claim.wrap(alphabet.stateAt(0)),
+                maxGameDepth: _maxDepth,
+                splitDepth: splitDepth,
+                maxClockDuration: MAX_CLOCK,
+                clockExtension: EXTENSION,
+                leafClockExtension: LEAF_EXTENSION,
+                bondBase: BOND_BASE,
+                bondGrowth: BOND_GROWTH,
+                withdrawalDelay: WITHDRAWAL_DELAY,
+                localEntries: localEntries
+            }),
             _vm,
-            factory,
-            BOND_BASE,
-            BOND_GROWTH,
-            WITHDRAWAL_DELAY,
-            localEntries
+            factory
         );
     }
 

@@ -26,8 +26,9 @@ contract AlphabetVM is IStepper {
         bytes calldata,
         bytes32
     )
-        external
+        public
         view
+        virtual
         returns (bytes32 postState_)
     {
         uint256 n = abi.decode(_stateData, (uint256));

@@ -231,7 +231,7 @@ fn the_cli_refuses_wrong_games_before_sending_anything_on_anvil() {
     let err = refused(&wrong_program);
     assert!(err.contains("does not fit: its absolute prestate (the program)"), "{err}");
     let err = refused(&propose.iter().copied().chain(["--max-depth", "14"]).collect::<Vec<_>>());
-    assert!(err.contains("its max depth is 12, this trace's 14"), "{err}");
+    assert!(err.contains("its tree has max depth 12, this trace's max depth 14"), "{err}");
     let err = refused(&["status", "--rpc-url", url, "--game", &factory]);
     assert!(err.contains("a contract that is not a game"), "{err}");
     let account = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -258,7 +258,7 @@ fn the_cli_refuses_wrong_games_before_sending_anything_on_anvil() {
     assert!(err.contains("its local data (the input)"), "{err}");
     let wrong_depth = with(&["--max-depth", "14"]);
     let err = refused(&strs(&wrong_depth));
-    assert!(err.contains("its max depth is 12, this trace's 14"), "{err}");
+    assert!(err.contains("its tree has max depth 12, this trace's max depth 14"), "{err}");
     assert!(!dir.exists(), "nothing was written for a game that does not fit");
 
     // The root is no leaf: the game refuses the step, and `step` says so with exit 1.

@@ -75,6 +75,17 @@ library LibPosition {
         return indexAtDepth(rightIndex(_position, _maxDepth));
     }
 
+    /// @notice The highest ancestor of `_position` (itself included) that commits to the same
+    ///         trace index: a right child commits to its parent's, so this drops the trailing
+    ///         ones below the depth bit (the right edge climbs to the root).
+    function traceAncestor(Position _position) internal pure returns (Position) {
+        uint64 raw = Position.unwrap(_position);
+        while (raw & 1 == 1 && raw > 1) {
+            raw >>= 1;
+        }
+        return Position.wrap(raw);
+    }
+
     /// @notice Whether two positions are the same node.
     function eq(Position _a, Position _b) internal pure returns (bool) {
         return Position.unwrap(_a) == Position.unwrap(_b);

@@ -50,3 +50,32 @@ struct ClaimData {
     Duration duration;
     Timestamp timestamp;
 }
+
+/// @notice What one game type is, but for the contracts it plays with: a `DisputeGame`
+///         implementation's constructor parameters (docs/dispute.md, "Game types").
+/// @param gameType The game type this implementation plays.
+/// @param absolutePrestate The program's initial state hash.
+/// @param maxGameDepth The depth of the leaves (1 to 62).
+/// @param splitDepth The depth of the last unit claims (0: no split; else at most
+///        `maxGameDepth - 2`, so every execution subgame has at least one level).
+/// @param maxClockDuration The time on each side's clock (below 2^24 seconds).
+/// @param clockExtension The time a mover is guaranteed for its next move.
+/// @param leafClockExtension The time a mover is guaranteed when its next action runs the VM
+///        (a step, or an execution subgame's root).
+/// @param bondBase The root claim's bond, in wei.
+/// @param bondGrowth The per-level bond growth, in WAD (at least 1e18).
+/// @param withdrawalDelay The time between resolution and withdrawal.
+/// @param localEntries How many local data the program reads: the extra data's entries.
+struct GameParams {
+    GameType gameType;
+    Claim absolutePrestate;
+    uint256 maxGameDepth;
+    uint256 splitDepth;
+    Duration maxClockDuration;
+    Duration clockExtension;
+    Duration leafClockExtension;
+    uint256 bondBase;
+    uint256 bondGrowth;
+    Duration withdrawalDelay;
+    uint256 localEntries;
+}

@@ -12,7 +12,7 @@ use std::time::Duration;
 use alloy::primitives::Address;
 use axon_dispute::deploy::{self, create_game, deploy, register_game_type, GameParams};
 use axon_dispute::driver::{play, Seat};
-use axon_dispute::game::{self, hex_hash, GameState, Withdrawal};
+use axon_dispute::game::{self, hex_hash, GameState, Shape, Withdrawal};
 use axon_dispute::guest::load_guest;
 use axon_dispute::persist::PlayerRecord;
 use axon_dispute::setup::TraceSpec;
@@ -156,8 +156,9 @@ pub(crate) fn propose(args: ProposeArgs) -> Result<()> {
     let from = sender(&chain)?;
     let (factory, game_type) = (args.factory, args.game_type);
     let info = deploy::game_type(&mut chain, factory, game_type)?;
-    let spec = args.program.spec(Some(args.program.max_depth.unwrap_or(info.max_depth)), None)?;
-    info.check(&prestate(&spec)?, spec.max_depth)?;
+    let depth = args.program.max_depth.unwrap_or(info.shape.max_depth);
+    let spec = args.program.spec(Some(depth), None)?;
+    info.check(&prestate(&spec)?, Shape { max_depth: spec.max_depth, split_depth: 0 })?;
     let root = spec.trace(args.lie.lie())?.claim_at(Position::ROOT)?;
     let game = create_game(&mut chain, from, factory, game_type, root, &spec.extra_data()?)?;
     println!("{game}");
@@ -201,6 +202,9 @@ pub(crate) fn status(args: GameArgs) -> Result<()> {
     println!("root claim     {}", hex_hash(&state.claims[0].value));
     println!("prestate       {}", hex_hash(&state.absolute_prestate));
     println!("max depth      {}", state.max_depth);
+    if state.split_depth != 0 {
+        println!("split depth    {}", state.split_depth);
+    }
     println!("claims         {}", state.claims.len());
     let open: Vec<usize> =
         state.claims.iter().map(|c| c.index).filter(|&i| !state.resolved[i]).collect();
@@ -297,7 +301,8 @@ fn checked_spec(
 ) -> Result<TraceSpec> {
     let state: GameState = game::read(chain, game)?;
     let spec = program.spec(Some(program.max_depth.unwrap_or(state.max_depth)), checkpoint_dir)?;
-    game::check_fits(&state, &prestate(&spec)?, &spec.extra_data()?, spec.max_depth)?;
+    let shape = Shape { max_depth: spec.max_depth, split_depth: 0 };
+    game::check_fits(&state, &prestate(&spec)?, &spec.extra_data()?, shape)?;
     Ok(spec)
 }
 
