@@ -176,6 +176,16 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A split game's execution starts from a commitment this side cannot open: no state it
+    /// computed has it (a liar's), so the unit program could not read it, and nobody could
+    /// prove a step that does.
+    #[error("no known state has commitment {} (after {unit} units)", hex::encode(commitment))]
+    UnknownState {
+        /// The agreed commitment of the execution.
+        commitment: axon_vm::Hash,
+        /// The units before it.
+        unit: u64,
+    },
     /// A node that does not have a block asked for.
     #[error("the node has no block {0}")]
     NoBlock(String),

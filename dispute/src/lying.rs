@@ -20,6 +20,16 @@ pub enum Lie {
     Forged(Hash),
 }
 
+/// What a dishonest player lies about: its trace from a step on (a split game's units from a
+/// unit on), and in a split game every execution from a step on. [`Lies::default`] is honest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lies {
+    /// The trace's (or the units') lie and where it starts.
+    pub trace: Option<(u64, Lie)>,
+    /// In a split game, the executions' lie and the step it starts at.
+    pub execution: Option<(u64, Lie)>,
+}
+
 /// An honest trace that answers falsely for every state after `from_step` or more steps.
 pub struct LyingTrace {
     honest: Box<dyn TraceProvider>,
@@ -82,6 +92,10 @@ impl TraceProvider for LyingTrace {
 
     fn preimages(&self) -> &PreimageStore {
         self.honest.preimages()
+    }
+
+    fn steps_run(&self) -> u64 {
+        self.honest.steps_run()
     }
 }
 

@@ -112,6 +112,7 @@ mod tests {
             max_depth: 12,
             checkpoint_interval: 1024,
             checkpoint_dir: None,
+            inference: None,
         }
     }
 

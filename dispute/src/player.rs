@@ -93,6 +93,11 @@ impl Player {
         }
     }
 
+    /// The VM steps this player's trace has run (phase 2 of a split game: its executions).
+    pub fn steps_run(&self) -> u64 {
+        self.trace.steps_run()
+    }
+
     /// Checks that the game is over the trace's program and input: same absolute prestate,
     /// tree shape and extra data ([`game::check_fits`]).
     pub fn check_game(&mut self, state: &GameState) -> Result<()> {

@@ -150,7 +150,8 @@ mod tests {
     #[test]
     fn trace_ancestors_and_execution_indices() {
         // (raw, its trace ancestor) in a tree of any depth.
-        for (raw, ancestor) in [(1, 1), (2, 2), (3, 1), (7, 1), (17, 8), (19, 4), (35, 8), (36, 36)] {
+        for (raw, ancestor) in [(1, 1), (2, 2), (3, 1), (7, 1), (17, 8), (19, 4), (35, 8), (36, 36)]
+        {
             let p = Position::from_raw(raw).unwrap();
             assert_eq!(p.trace_ancestor().raw(), ancestor);
             let max = 6;

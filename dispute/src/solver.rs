@@ -28,7 +28,7 @@ use revm::primitives::Address;
 
 use crate::game::GameState;
 use crate::trace::GameTrace;
-use crate::{Position, Result};
+use crate::{Error, Position, Result};
 
 /// One thing to do in a game.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -74,7 +74,12 @@ pub fn next_actions(game: &GameState, trace: &mut GameTrace, me: Address) -> Res
     let max_depth = game.max_depth;
 
     for claim in &game.claims {
-        let agree = trace.claim_at(game, claim.index, claim.position)? == claim.value;
+        // An execution from a commitment no state of ours has is not played (docs/dispute.md,
+        // "Split games"): nobody can prove a step of it.
+        let agree = match trace.claim_at(game, claim.index, claim.position) {
+            Err(Error::UnknownState { .. }) => continue,
+            value => value? == claim.value,
+        };
         if claim.claimant == me || (claim.parent.is_none() && agree) {
             honest.insert(claim.index);
         }
@@ -100,7 +105,10 @@ pub fn next_actions(game: &GameState, trace: &mut GameTrace, me: Address) -> Res
             continue;
         }
         let position = claim.position.make_move(attack);
-        let value = trace.claim_at(game, claim.index, position)?;
+        let value = match trace.claim_at(game, claim.index, position) {
+            Err(Error::UnknownState { .. }) => continue,
+            value => value?,
+        };
         let existing = game
             .claims
             .iter()

@@ -35,6 +35,10 @@ pub trait TraceProvider {
     /// The preimages the program reads (a leaf step that reads one loads it on chain).
     fn preimages(&self) -> &PreimageStore;
 
+    /// The VM steps run to record the trace (replays to answer questions not counted): what
+    /// a player pays in VM time for a game.
+    fn steps_run(&self) -> u64;
+
     /// The honest claim at `position`: the state after its trace index + 1 steps.
     fn claim_at(&mut self, position: Position) -> Result<Hash> {
         let steps = position.trace_index(self.max_depth()) + 1;
@@ -132,6 +136,10 @@ impl TraceProvider for VmTraceProvider {
     fn preimages(&self) -> &PreimageStore {
         &self.host.preimages
     }
+
+    fn steps_run(&self) -> u64 {
+        self.final_step()
+    }
 }
 
 /// The honest side's view of a whole game: one trace, or a split game's units and the
@@ -187,6 +195,14 @@ impl GameTrace {
                 max_depth: units.max_depth(),
                 split_depth: units.split_depth(),
             },
+        }
+    }
+
+    /// The VM steps run so far: the one trace's, or every execution's of a split game.
+    pub fn steps_run(&self) -> u64 {
+        match self {
+            Self::Single(trace) => trace.steps_run(),
+            Self::Split { executions, .. } => executions.values().map(|e| e.steps_run()).sum(),
         }
     }
 

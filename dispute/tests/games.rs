@@ -31,6 +31,7 @@ fn spec(program: &str, input: &[u8], checkpoint_dir: Option<PathBuf>) -> TraceSp
         max_depth: DEPTH,
         checkpoint_interval: 256,
         checkpoint_dir,
+        inference: None,
     }
 }
 

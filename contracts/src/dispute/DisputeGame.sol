@@ -54,7 +54,8 @@ contract DisputeGame is IDisputeGame {
     /// @param position Where it sits in the game tree (a `Position`: below 2^63 at depth 62).
     /// @param duration The time its claimant's side had used when it was made (a `Duration`;
     ///        24 bits hold any clock the constructor accepts).
-    /// @param parentDuration The time the other side had used then (its parent's `duration`).
+    /// @param parentDuration The time the other side had used then (its parent's `duration`;
+    ///        32 bits fill the slot, so a move writes it without reading it first).
     /// @param timestamp When it was made.
     /// @param lastChild One plus the index of its newest child (0: no child).
     /// @param prevSibling One plus the index of the next older child of its parent (0: none).
@@ -64,7 +65,7 @@ contract DisputeGame is IDisputeGame {
         uint24 parentIndex;
         uint64 position;
         uint24 duration;
-        uint24 parentDuration;
+        uint32 parentDuration;
         Timestamp timestamp;
         uint24 lastChild;
         uint24 prevSibling;
@@ -302,19 +303,13 @@ contract DisputeGame is IDisputeGame {
         if (Claim.unwrap(parent.claim) != Claim.unwrap(_disputed)) {
             revert InvalidDisputedClaim(parent.claim, _disputed);
         }
-        Position parentPosition = _positionOf(parent);
-        Position nextPosition = parentPosition.move(_isAttack);
+        // A defence of the root would bisect up to a trace index past the end of the tree, which
+        // no claim commits to.
+        if (!_isAttack && _parentIndex == 0) revert CannotDefendRootClaim();
+        Position nextPosition = _positionOf(parent).move(_isAttack);
         uint256 nextDepth = nextPosition.depth();
-        // A defence of the root (or of an execution subgame's root) would bisect up to a trace
-        // index past the end of the tree (of the subgame), which no claim commits to.
-        bool split = SPLIT_DEPTH != 0;
-        if (!_isAttack && (_parentIndex == 0 || (split && nextDepth == SPLIT_DEPTH + 2))) {
-            revert CannotDefendRootClaim();
-        }
         if (nextDepth > MAX_GAME_DEPTH) revert GameDepthExceeded();
-        if (split && nextDepth == SPLIT_DEPTH + 1) {
-            _checkExecutionRoot(_claim, parentPosition, _isAttack);
-        }
+        if (SPLIT_DEPTH != 0) _checkSplitMove(parent, nextDepth, _claim, _isAttack);
         uint256 bond = getRequiredBond(nextPosition);
         if (msg.value != bond) revert IncorrectBondAmount(bond, msg.value);
 
@@ -741,18 +736,29 @@ contract DisputeGame is IDisputeGame {
         return Duration.wrap(uint32(used));
     }
 
-    /// @notice Reverts unless `_claim`, the root of an execution subgame moved against the
-    ///         split-depth claim at `_splitPos`, carries the status its mover must claim (as
-    ///         Optimism's `_verifyExecBisectionRoot`): the run of the disputed unit fails
-    ///         (invalid or panic) if the disputed commitment is the other side's, and succeeds
-    ///         (valid) if it is the mover's own. An attack disputes the split claim itself, the
-    ///         other side's; a defence disputes the claim committing to the next unit, whose
-    ///         depth alone says which side made it (`LibPosition.traceAncestor`), so the check
-    ///         reads no storage.
-    function _checkExecutionRoot(Claim _claim, Position _splitPos, bool _isAttack) internal view {
+    /// @notice The rules a split adds to a move to `_nextDepth` against `_parent`: the root of
+    ///         an execution subgame cannot be defended (for the reason the game's root cannot),
+    ///         and it must carry the status its mover claims (as Optimism's
+    ///         `_verifyExecBisectionRoot`): the run of the disputed unit fails (invalid or panic)
+    ///         if the disputed commitment is the other side's, and succeeds (valid) if it is the
+    ///         mover's own. An attack disputes the split claim itself, the other side's; a
+    ///         defence disputes the claim committing to the next unit, whose depth alone says
+    ///         which side made it (`LibPosition.traceAncestor`), so the check reads no more
+    ///         storage than the parent.
+    function _checkSplitMove(
+        StoredClaim storage _parent,
+        uint256 _nextDepth,
+        Claim _claim,
+        bool _isAttack
+    )
+        internal
+        view
+    {
+        if (!_isAttack && _nextDepth == SPLIT_DEPTH + 2) revert CannotDefendRootClaim();
+        if (_nextDepth != SPLIT_DEPTH + 1) return;
         uint8 vmStatus = uint8(uint256(Claim.unwrap(_claim)) >> 248);
         bool disputedIsOpponents = _isAttack
-            || Position.wrap(Position.unwrap(_splitPos) + 1).traceAncestor().depth() % 2
+            || Position.wrap(Position.unwrap(_positionOf(_parent)) + 1).traceAncestor().depth() % 2
                 == SPLIT_DEPTH % 2;
         bool ok = disputedIsOpponents
             ? vmStatus == STATUS_INVALID || vmStatus == STATUS_PANIC

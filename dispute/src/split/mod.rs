@@ -10,6 +10,7 @@
 //! output roots). [`subgame`] is the twin of `DisputeGame.unitsAtSplit`.
 
 pub mod chain;
+pub mod inference;
 
 use axon_vm::merkle::keccak256;
 use axon_vm::{CheckpointStore, Hash, PreimageStore, Program, VmConfig};
@@ -189,6 +190,25 @@ impl VmUnitTrace {
     }
 }
 
+impl VmUnitTrace {
+    /// Everything the unit program reads in the execution of `subgame`: the game's local
+    /// data, the subgame's, and the units' preimages.
+    pub fn execution_store(&mut self, subgame: &Subgame) -> Result<PreimageStore> {
+        let mut preimages = self.units.preimages(subgame)?;
+        let locals = self.units.locals();
+        for (ident, data) in (1..).zip(&locals) {
+            preimages.insert_local(ident, data.clone());
+        }
+        subgame.insert_locals(&mut preimages, locals.len() as u32);
+        Ok(preimages)
+    }
+
+    /// The unit program.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+}
+
 impl UnitTrace for VmUnitTrace {
     fn max_depth(&self) -> u8 {
         self.max_depth
@@ -207,12 +227,7 @@ impl UnitTrace for VmUnitTrace {
     }
 
     fn execution(&mut self, subgame: &Subgame) -> Result<Box<dyn TraceProvider>> {
-        let mut preimages = self.units.preimages(subgame)?;
-        let locals = self.units.locals();
-        for (ident, data) in (1..).zip(&locals) {
-            preimages.insert_local(ident, data.clone());
-        }
-        subgame.insert_locals(&mut preimages, locals.len() as u32);
+        let preimages = self.execution_store(subgame)?;
         let depth = self.max_depth - self.split_depth - 1;
         Ok(Box::new(VmTraceProvider::new(
             &self.program,

@@ -23,6 +23,7 @@ fn hello(depth: u8) -> TraceSpec {
         max_depth: depth,
         checkpoint_interval: 512,
         checkpoint_dir: None,
+        inference: None,
     }
 }
 

@@ -83,8 +83,9 @@ impl Layer {
 #[derive(Debug, Clone)]
 pub struct Sequential {
     input_shape: [usize; 3],
-    input_zero_point: i32,
     layers: Vec<Layer>,
+    /// Each layer's input shape and zero point.
+    layer_inputs: Vec<([usize; 3], i32)>,
     output_len: usize,
 }
 
@@ -166,7 +167,9 @@ impl Sequential {
         let mut shape = input_shape;
         let mut zero_point = input_zero_point;
         let mut layers = Vec::new();
+        let mut layer_inputs = Vec::new();
         for i in 0..layer_count {
+            layer_inputs.push((shape, zero_point));
             let l = entry(tensor_count + i);
             let relu = match l.u8(1) {
                 0 => false,
@@ -243,7 +246,7 @@ impl Sequential {
             zero_point = check_zero_point(out_zp)?;
             layers.push(layer);
         }
-        Ok(Self { input_shape, input_zero_point, layers, output_len: shape.iter().product() })
+        Ok(Self { input_shape, layers, layer_inputs, output_len: shape.iter().product() })
     }
 
     /// The input shape `[H, W, C]`.
@@ -271,44 +274,64 @@ impl Sequential {
         self.output_len
     }
 
+    /// The number of layers.
+    pub fn layer_count(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// The number of int8 values layer `index` outputs.
+    pub fn layer_output_len(&self, index: usize) -> usize {
+        self.layer_inputs
+            .get(index + 1)
+            .map_or(self.output_len, |(shape, _)| shape.iter().product())
+    }
+
     /// Runs the model on an int8 HWC input; returns the last layer's int8 output.
     pub fn run(&self, input: &[i8], probe: &mut impl Probe) -> Result<Vec<i8>> {
         if input.len() != self.input_shape.iter().product::<usize>() {
             return Err(Error::InvalidInput("input length is not H × W × C of the model"));
         }
         let mut x = input.to_vec();
-        let mut shape = self.input_shape;
-        let mut zp = self.input_zero_point;
-        for layer in &self.layers {
-            probe.begin(layer.name());
-            let out = match layer {
-                Layer::Dense { dense, rq } => {
-                    let mut out = vec![0; dense.outputs()];
-                    dense.run(&x, zp, rq, &mut out);
-                    shape = [1, 1, dense.outputs()];
-                    zp = rq.zero_point();
-                    out
-                }
-                Layer::Conv { shape: conv, weights, bias, rq } => {
-                    let [ho, wo, c] = conv.output().unwrap_or([0; 3]);
-                    let mut out = vec![0; ho * wo * c];
-                    // `zp` passed `check_zero_point`: it is an int8 value.
-                    int8::conv2d(conv, &x, zp as i8, weights, bias, rq, &mut out);
-                    shape = [ho, wo, c];
-                    zp = rq.zero_point();
-                    out
-                }
-                Layer::MaxPool { window } => {
-                    let next = [shape[0] / window, shape[1] / window, shape[2]];
-                    let mut out = vec![0; next.iter().product()];
-                    int8::maxpool2d(shape, *window, &x, &mut out);
-                    shape = next;
-                    out
-                }
-            };
-            probe.end(layer.name(), Output::I8(&out));
-            x = out;
+        for index in 0..self.layers.len() {
+            x = self.run_layer(index, &x, probe)?;
         }
         Ok(x)
+    }
+
+    /// Runs layer `index` on `x`, the output of the layers before it (the model input for
+    /// layer 0): what [`Sequential::run`] does layer by layer, and a multi-phase dispute one
+    /// layer at a time.
+    pub fn run_layer(&self, index: usize, x: &[i8], probe: &mut impl Probe) -> Result<Vec<i8>> {
+        let (Some(layer), Some(&(shape, zp))) =
+            (self.layers.get(index), self.layer_inputs.get(index))
+        else {
+            return Err(Error::InvalidInput("no such layer"));
+        };
+        if x.len() != shape.iter().product::<usize>() {
+            return Err(Error::InvalidInput("a layer's input is not its shape"));
+        }
+        probe.begin(layer.name());
+        let out = match layer {
+            Layer::Dense { dense, rq } => {
+                let mut out = vec![0; dense.outputs()];
+                dense.run(x, zp, rq, &mut out);
+                out
+            }
+            Layer::Conv { shape: conv, weights, bias, rq } => {
+                let [ho, wo, c] = conv.output().unwrap_or([0; 3]);
+                let mut out = vec![0; ho * wo * c];
+                // `zp` passed `check_zero_point`: it is an int8 value.
+                int8::conv2d(conv, x, zp as i8, weights, bias, rq, &mut out);
+                out
+            }
+            Layer::MaxPool { window } => {
+                let next = [shape[0] / window, shape[1] / window, shape[2]];
+                let mut out = vec![0; next.iter().product()];
+                int8::maxpool2d(shape, *window, x, &mut out);
+                out
+            }
+        };
+        probe.end(layer.name(), Output::I8(&out));
+        Ok(out)
     }
 }

@@ -8,7 +8,9 @@
 //!   fixed-point requantization of [`quant`];
 //! - [`llama`]: llama2.c checkpoints (Llama 2: RMSNorm, RoPE, grouped-query attention, SwiGLU)
 //!   in f32, transcendentals from `libm`;
-//! - [`model`]: one entry point over both, used by the guest and by the host.
+//! - [`model`]: one entry point over both, used by the guest and by the host;
+//! - [`units`]: one inference unit by unit (a layer, an operator at a position), and the
+//!   committed state between units, for multi-phase disputes.
 //!
 //! Operators report their boundaries and outputs to a [`probe::Probe`]: the guest turns them
 //! into hints (profiles, per-operator commitments), the host into the same commitments.
@@ -24,6 +26,7 @@ pub mod llama;
 pub mod model;
 pub mod probe;
 pub mod quant;
+pub mod units;
 
 pub use error::{Error, Result};
 pub use model::Model;

@@ -141,9 +141,29 @@ impl Weights<'_> {
         head.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
     }
 
-    /// `layers` arrays of `count` each, in file order (run.c stores each kind for all layers).
-    fn take_per_layer(&mut self, layers: usize, count: usize) -> Vec<Vec<f32>> {
-        (0..layers).map(|_| self.take(count)).collect()
+    /// `layers` arrays of `count` each, in file order (run.c stores each kind for all layers),
+    /// those of the layers `part` does not need left empty.
+    fn take_per_layer(&mut self, layers: usize, count: usize, part: Part) -> Vec<Vec<f32>> {
+        (0..layers)
+            .map(|l| {
+                if part.needs_layer(l) {
+                    self.take(count)
+                } else {
+                    self.skip(count);
+                    Vec::new()
+                }
+            })
+            .collect()
+    }
+
+    /// `count` values if `needed`, else none (skipped).
+    fn take_if(&mut self, needed: bool, count: usize) -> Vec<f32> {
+        if needed {
+            self.take(count)
+        } else {
+            self.skip(count);
+            Vec::new()
+        }
     }
 
     fn skip(&mut self, count: usize) {
@@ -151,9 +171,46 @@ impl Weights<'_> {
     }
 }
 
+/// Which weights to load: all, or only those one operator reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Every weight.
+    All,
+    /// The weights of one operator ([`Session::run`] of any other operator panics).
+    Op(Op),
+}
+
+impl Part {
+    fn needs_layer(self, layer: usize) -> bool {
+        match self {
+            Part::All => true,
+            Part::Op(op) => op.layer() == Some(layer),
+        }
+    }
+
+    fn needs_embedding(self, shared_classifier: bool) -> bool {
+        match self {
+            Part::All | Part::Op(Op::Embedding) => true,
+            Part::Op(Op::Classifier) => shared_classifier,
+            Part::Op(_) => false,
+        }
+    }
+
+    fn needs(self, op: Op) -> bool {
+        self == Part::All || self == Part::Op(op)
+    }
+}
+
 impl Llama {
     /// Loads a version-0 llama2.c checkpoint (trailing bytes are ignored, as run.c does).
     pub fn parse(bytes: &[u8]) -> Result<Self> {
+        Self::parse_part(bytes, Part::All)
+    }
+
+    /// Loads only the weights `part` names (the hyperparameters and the file's length are
+    /// checked all the same): what one unit of a multi-phase dispute runs in the VM, where
+    /// copying every weight costs more than most operators.
+    pub fn parse_part(bytes: &[u8], part: Part) -> Result<Self> {
         let config = Config::parse(bytes)?;
         let needed = HEADER_BYTES as u64 + 4 * config.weight_count();
         if (bytes.len() as u64) < needed {
@@ -165,20 +222,22 @@ impl Llama {
         }
         let (d, h, l, kv) = (config.dim, config.hidden_dim, config.n_layers, config.kv_dim());
         let mut w = Weights { bytes: &bytes[HEADER_BYTES..] };
-        let embedding = w.take(config.vocab_size * d);
-        let rms_att = w.take_per_layer(l, d);
-        let wq = w.take_per_layer(l, d * d);
-        let wk = w.take_per_layer(l, kv * d);
-        let wv = w.take_per_layer(l, kv * d);
-        let wo = w.take_per_layer(l, d * d);
-        let rms_ffn = w.take_per_layer(l, d);
-        let w1 = w.take_per_layer(l, h * d);
-        let w2 = w.take_per_layer(l, d * h);
-        let w3 = w.take_per_layer(l, h * d);
-        let rms_final = w.take(d);
+        let embedding =
+            w.take_if(part.needs_embedding(config.shared_classifier), config.vocab_size * d);
+        let rms_att = w.take_per_layer(l, d, part);
+        let wq = w.take_per_layer(l, d * d, part);
+        let wk = w.take_per_layer(l, kv * d, part);
+        let wv = w.take_per_layer(l, kv * d, part);
+        let wo = w.take_per_layer(l, d * d, part);
+        let rms_ffn = w.take_per_layer(l, d, part);
+        let w1 = w.take_per_layer(l, h * d, part);
+        let w2 = w.take_per_layer(l, d * h, part);
+        let w3 = w.take_per_layer(l, h * d, part);
+        let rms_final = w.take_if(part.needs(Op::FinalNorm), d);
         // run.c's precomputed RoPE tables, unused: the angles are computed per position.
         w.skip(config.seq_len * config.head_size());
-        let classifier = (!config.shared_classifier).then(|| w.take(config.vocab_size * d));
+        let classifier = (!config.shared_classifier)
+            .then(|| w.take_if(part.needs(Op::Classifier), config.vocab_size * d));
         let mut columns = [rms_att, wq, wk, wv, wo, rms_ffn, w1, w2, w3].map(Vec::into_iter);
         let layers = (0..l)
             .map(|_| {
@@ -290,96 +349,235 @@ impl<'a> Session<'a> {
     /// Runs `token` at position `pos` and returns the logits of the next token. Positions must
     /// be fed in order from 0.
     pub fn forward(&mut self, token: u32, pos: usize, probe: &mut impl Probe) -> Result<&[f32]> {
-        let model = self.model;
-        let c = model.config;
-        let (dim, hs, kv_dim) = (c.dim, c.head_size(), c.kv_dim());
-        let token = token as usize;
-        if token >= c.vocab_size {
+        self.check(token, pos)?;
+        let layers = self.model.config.n_layers;
+        for index in 0..Op::count(layers) {
+            if let Some(op) = Op::at(index, layers) {
+                self.run(op, token, pos, probe);
+            }
+        }
+        Ok(&self.logits)
+    }
+
+    /// Checks that `token` and `pos` can be fed.
+    pub fn check(&self, token: u32, pos: usize) -> Result<()> {
+        let c = &self.model.config;
+        if token as usize >= c.vocab_size {
             return Err(Error::InvalidInput("token id outside the vocabulary"));
         }
         if pos >= c.seq_len {
             return Err(Error::InvalidInput("position outside the context"));
         }
-        probe.begin("embedding");
-        self.x.copy_from_slice(&model.embedding[token * dim..(token + 1) * dim]);
-        finish(probe, "embedding", &mut self.x);
-        float::rope_angles(pos, hs, &mut self.cos, &mut self.sin);
+        Ok(())
+    }
+
+    /// Runs one operator of the forward pass of `token` at `pos` (both checked by
+    /// [`Session::check`]), reading and writing the session's buffers: [`Session::forward`]
+    /// runs them all in [`Op::at`] order, a multi-phase dispute one at a time.
+    pub fn run(&mut self, op: Op, token: u32, pos: usize, probe: &mut impl Probe) {
+        let model = self.model;
+        let c = model.config;
+        let (dim, hs, kv_dim) = (c.dim, c.head_size(), c.kv_dim());
         let kv_mul = c.n_heads / c.n_kv_heads;
-        for (l, layer) in model.layers.iter().enumerate() {
-            probe.begin("rmsnorm");
-            float::rmsnorm(&mut self.xb, &self.x, &layer.rms_att, RMS_EPS);
-            finish(probe, "rmsnorm", &mut self.xb);
-
-            let offset = (l * c.seq_len + pos) * kv_dim;
-            let key = &mut self.key_cache[offset..offset + kv_dim];
-            let value = &mut self.value_cache[offset..offset + kv_dim];
-            probe.begin("qkv");
-            float::matmul(&mut self.q, &self.xb, &layer.wq);
-            float::matmul(key, &self.xb, &layer.wk);
-            float::matmul(value, &self.xb, &layer.wv);
-            canonicalize(&mut self.q);
-            canonicalize(key);
-            canonicalize(value);
-            probe.end("qkv", Output::F32(&self.q));
-
-            probe.begin("rope");
-            float::rope(&mut self.q, hs, &self.cos, &self.sin);
-            float::rope(key, hs, &self.cos, &self.sin);
-            canonicalize(key);
-            finish(probe, "rope", &mut self.q);
-
-            probe.begin("attention");
-            let layer_keys = &self.key_cache[l * c.seq_len * kv_dim..];
-            let layer_values = &self.value_cache[l * c.seq_len * kv_dim..];
-            let scale = libm::sqrtf(hs as f32);
-            for h in 0..c.n_heads {
-                let q = &self.q[h * hs..(h + 1) * hs];
-                let kv_head = (h / kv_mul) * hs;
-                let att = &mut self.att[..=pos];
-                for (t, a) in att.iter_mut().enumerate() {
-                    let k = &layer_keys[t * kv_dim + kv_head..][..hs];
-                    *a = float::dot(q, k) / scale;
-                }
-                float::softmax(att);
-                let out = &mut self.xb[h * hs..(h + 1) * hs];
-                out.fill(0.0);
-                for (t, &a) in att.iter().enumerate() {
-                    let v = &layer_values[t * kv_dim + kv_head..][..hs];
-                    for (o, &vi) in out.iter_mut().zip(v) {
-                        *o += a * vi;
+        match op {
+            Op::Embedding => {
+                probe.begin("embedding");
+                let token = token as usize;
+                self.x.copy_from_slice(&model.embedding[token * dim..(token + 1) * dim]);
+                finish(probe, "embedding", &mut self.x);
+            }
+            Op::AttentionNorm(l) => {
+                probe.begin("rmsnorm");
+                float::rmsnorm(&mut self.xb, &self.x, &model.layers[l].rms_att, RMS_EPS);
+                finish(probe, "rmsnorm", &mut self.xb);
+            }
+            Op::Qkv(l) => {
+                let layer = &model.layers[l];
+                let offset = (l * c.seq_len + pos) * kv_dim;
+                let key = &mut self.key_cache[offset..offset + kv_dim];
+                let value = &mut self.value_cache[offset..offset + kv_dim];
+                probe.begin("qkv");
+                float::matmul(&mut self.q, &self.xb, &layer.wq);
+                float::matmul(key, &self.xb, &layer.wk);
+                float::matmul(value, &self.xb, &layer.wv);
+                canonicalize(&mut self.q);
+                canonicalize(key);
+                canonicalize(value);
+                probe.end("qkv", Output::F32(&self.q));
+            }
+            Op::Rope(l) => {
+                let offset = (l * c.seq_len + pos) * kv_dim;
+                let key = &mut self.key_cache[offset..offset + kv_dim];
+                probe.begin("rope");
+                float::rope_angles(pos, hs, &mut self.cos, &mut self.sin);
+                float::rope(&mut self.q, hs, &self.cos, &self.sin);
+                float::rope(key, hs, &self.cos, &self.sin);
+                canonicalize(key);
+                finish(probe, "rope", &mut self.q);
+            }
+            Op::Attention(l) => {
+                probe.begin("attention");
+                let layer_keys = &self.key_cache[l * c.seq_len * kv_dim..];
+                let layer_values = &self.value_cache[l * c.seq_len * kv_dim..];
+                let scale = libm::sqrtf(hs as f32);
+                for h in 0..c.n_heads {
+                    let q = &self.q[h * hs..(h + 1) * hs];
+                    let kv_head = (h / kv_mul) * hs;
+                    let att = &mut self.att[..=pos];
+                    for (t, a) in att.iter_mut().enumerate() {
+                        let k = &layer_keys[t * kv_dim + kv_head..][..hs];
+                        *a = float::dot(q, k) / scale;
+                    }
+                    float::softmax(att);
+                    let out = &mut self.xb[h * hs..(h + 1) * hs];
+                    out.fill(0.0);
+                    for (t, &a) in att.iter().enumerate() {
+                        let v = &layer_values[t * kv_dim + kv_head..][..hs];
+                        for (o, &vi) in out.iter_mut().zip(v) {
+                            *o += a * vi;
+                        }
                     }
                 }
+                finish(probe, "attention", &mut self.xb);
             }
-            finish(probe, "attention", &mut self.xb);
-
-            probe.begin("matmul");
-            float::matmul(&mut self.xb2, &self.xb, &layer.wo);
-            float::add_assign(&mut self.x, &self.xb2);
-            finish(probe, "matmul", &mut self.x);
-
-            probe.begin("rmsnorm");
-            float::rmsnorm(&mut self.xb, &self.x, &layer.rms_ffn, RMS_EPS);
-            finish(probe, "rmsnorm", &mut self.xb);
-
-            probe.begin("swiglu");
-            float::matmul(&mut self.hb, &self.xb, &layer.w1);
-            float::matmul(&mut self.hb2, &self.xb, &layer.w3);
-            for (h, &g) in self.hb.iter_mut().zip(&self.hb2) {
-                *h = float::silu(*h) * g;
+            Op::AttentionOutput(l) => {
+                probe.begin("matmul");
+                float::matmul(&mut self.xb2, &self.xb, &model.layers[l].wo);
+                float::add_assign(&mut self.x, &self.xb2);
+                finish(probe, "matmul", &mut self.x);
             }
-            float::matmul(&mut self.xb, &self.hb, &layer.w2);
-            float::add_assign(&mut self.x, &self.xb);
-            finish(probe, "swiglu", &mut self.x);
+            Op::FfnNorm(l) => {
+                probe.begin("rmsnorm");
+                float::rmsnorm(&mut self.xb, &self.x, &model.layers[l].rms_ffn, RMS_EPS);
+                finish(probe, "rmsnorm", &mut self.xb);
+            }
+            Op::SwiGlu(l) => {
+                let layer = &model.layers[l];
+                probe.begin("swiglu");
+                float::matmul(&mut self.hb, &self.xb, &layer.w1);
+                float::matmul(&mut self.hb2, &self.xb, &layer.w3);
+                for (h, &g) in self.hb.iter_mut().zip(&self.hb2) {
+                    *h = float::silu(*h) * g;
+                }
+                float::matmul(&mut self.xb, &self.hb, &layer.w2);
+                float::add_assign(&mut self.x, &self.xb);
+                finish(probe, "swiglu", &mut self.x);
+            }
+            Op::FinalNorm => {
+                probe.begin("rmsnorm");
+                float::rmsnorm(&mut self.xb, &self.x, &model.rms_final, RMS_EPS);
+                finish(probe, "rmsnorm", &mut self.xb);
+            }
+            Op::Classifier => {
+                probe.begin("classifier");
+                let classifier = model.classifier.as_deref().unwrap_or(&model.embedding);
+                float::matmul(&mut self.logits, &self.xb, classifier);
+                finish(probe, "classifier", &mut self.logits);
+            }
         }
-        probe.begin("rmsnorm");
-        float::rmsnorm(&mut self.xb, &self.x, &model.rms_final, RMS_EPS);
-        finish(probe, "rmsnorm", &mut self.xb);
+    }
 
-        probe.begin("classifier");
-        let classifier = model.classifier.as_deref().unwrap_or(&model.embedding);
-        float::matmul(&mut self.logits, &self.xb, classifier);
-        finish(probe, "classifier", &mut self.logits);
-        Ok(&self.logits)
+    /// The model the session runs.
+    pub fn model(&self) -> &'a Llama {
+        self.model
+    }
+
+    /// The logits of the last [`Op::Classifier`].
+    pub fn logits(&self) -> &[f32] {
+        &self.logits
+    }
+
+    /// The buffers an operator boundary carries to the next operators: the residual stream
+    /// `x`, the normalized or attended activations `xb` and the query `q` (everything else is
+    /// scratch within one operator, but the key/value cache).
+    pub fn activations_mut(&mut self) -> [&mut Vec<f32>; 3] {
+        [&mut self.x, &mut self.xb, &mut self.q]
+    }
+
+    /// The key and value rows of `layer` for positions `0..rows`, in the cache's layout.
+    pub fn cache_rows(&mut self, layer: usize, rows: usize) -> [&mut [f32]; 2] {
+        let c = &self.model.config;
+        let start = layer * c.seq_len * c.kv_dim();
+        let end = start + rows * c.kv_dim();
+        [&mut self.key_cache[start..end], &mut self.value_cache[start..end]]
+    }
+}
+
+/// One operator of a forward pass. A position runs [`Op::count`] of them, in [`Op::at`]
+/// order: the embedding, seven per layer (the attention's norm, query/key/value projections,
+/// rotary embedding, attention, output projection with the residual, the feed-forward norm,
+/// SwiGLU with the residual), the final norm and the classifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// The token's embedding into `x`.
+    Embedding,
+    /// RMSNorm of `x` into `xb`, before layer `l`'s attention.
+    AttentionNorm(usize),
+    /// Layer `l`'s query into `q`, key and value into the cache row of the position.
+    Qkv(usize),
+    /// Rotary embedding of the query and the position's key.
+    Rope(usize),
+    /// Grouped-query attention over the cache's positions so far, into `xb`.
+    Attention(usize),
+    /// The output projection of `xb`, added to `x`.
+    AttentionOutput(usize),
+    /// RMSNorm of `x` into `xb`, before layer `l`'s feed-forward.
+    FfnNorm(usize),
+    /// SwiGLU feed-forward of `xb`, added to `x`.
+    SwiGlu(usize),
+    /// The final RMSNorm of `x` into `xb`.
+    FinalNorm,
+    /// The classifier: the next token's logits.
+    Classifier,
+}
+
+impl Op {
+    /// Operators per layer.
+    const PER_LAYER: usize = 7;
+
+    /// The layer whose weights the operator reads (`None` for the embedding, the final norm
+    /// and the classifier).
+    pub const fn layer(self) -> Option<usize> {
+        match self {
+            Op::AttentionNorm(l)
+            | Op::Qkv(l)
+            | Op::Rope(l)
+            | Op::Attention(l)
+            | Op::AttentionOutput(l)
+            | Op::FfnNorm(l)
+            | Op::SwiGlu(l) => Some(l),
+            Op::Embedding | Op::FinalNorm | Op::Classifier => None,
+        }
+    }
+
+    /// Operators in one forward pass of a model with `layers` blocks.
+    pub const fn count(layers: usize) -> usize {
+        3 + Self::PER_LAYER * layers
+    }
+
+    /// The `index`-th operator of a forward pass (`None` past [`Op::count`]).
+    pub const fn at(index: usize, layers: usize) -> Option<Self> {
+        if index == 0 {
+            return Some(Self::Embedding);
+        }
+        let in_layers = index - 1;
+        if in_layers < Self::PER_LAYER * layers {
+            let l = in_layers / Self::PER_LAYER;
+            return Some(match in_layers % Self::PER_LAYER {
+                0 => Self::AttentionNorm(l),
+                1 => Self::Qkv(l),
+                2 => Self::Rope(l),
+                3 => Self::Attention(l),
+                4 => Self::AttentionOutput(l),
+                5 => Self::FfnNorm(l),
+                _ => Self::SwiGlu(l),
+            });
+        }
+        match in_layers - Self::PER_LAYER * layers {
+            0 => Some(Self::FinalNorm),
+            1 => Some(Self::Classifier),
+            _ => None,
+        }
     }
 }
 

@@ -68,12 +68,11 @@ impl Model {
     }
 }
 
-#[cfg(feature = "request-check")]
 impl Model {
     /// Checks a request without running it: the errors [`Model::infer`] would return for
     /// `input` and `output_size` before or while running (sizes, token ids, context length),
-    /// so that a tool can refuse a request up front (`axon-vm request`). The guest does not
-    /// call it: `infer` makes the same checks itself, and a test keeps the two in step.
+    /// so that a tool can refuse a request up front (`axon-vm request`) and a unit-by-unit run
+    /// can fail before its first unit (`units`). A test keeps it in step with `infer`.
     pub fn check_request(&self, input: &[u8], output_size: usize) -> Result<()> {
         match self {
             Model::Sequential(model) => {

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use alloy::primitives::{keccak256, Address};
 use axon_dispute::ai_evm::L2Node;
 use axon_dispute::chain::RpcChain;
-use axon_dispute::lying::Lie;
-use axon_dispute::setup::{read, TraceSpec};
+use axon_dispute::lying::{Lie, Lies};
+use axon_dispute::setup::{read, InferenceSpec, TraceSpec};
 use axon_dispute::{Error, Result};
 use clap::{Args, ValueEnum};
 
@@ -56,17 +56,32 @@ pub(crate) fn parse_address(text: &str) -> std::result::Result<Address, String> 
 /// The program a game is over.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct ProgramArgs {
-    /// The guest ELF [default: fixtures/programs/hello.elf of the repository].
+    /// The guest ELF [default: fixtures/programs/hello.elf of the repository;
+    /// inference-unit.elf with --model, ai-evm-block.elf with --l2-node].
     #[arg(long)]
     pub(crate) program: Option<PathBuf>,
-    /// A file holding the program input (at most 32 bytes on chain).
+    /// A multi-phase inference game (docs/ml.md): a split game over the request for
+    /// --output-size bytes of this model on the input (--input, --input-text, or none: a
+    /// llama2.c model's BOS). Phase 1 bisects over its units (an AXML layer, a transformer
+    /// operator at one position) computed natively, phase 2 over the disputed unit's run.
+    #[arg(long, requires = "output_size", conflicts_with = "l2_node")]
+    pub(crate) model: Option<PathBuf>,
+    /// The output bytes the inference asks for (a llama2.c model: 4 per token).
+    #[arg(long, requires = "model")]
+    pub(crate) output_size: Option<usize>,
+    /// The split depth of a --model game: it covers 2^depth units.
+    #[arg(long, requires = "model", default_value_t = INFERENCE_SPLIT_DEPTH)]
+    pub(crate) split_depth: u8,
+    /// A file holding the program input (at most 32 bytes on chain; with --model, the model
+    /// input, which the game holds by hash).
     #[arg(long, conflicts_with = "input_text")]
     pub(crate) input: Option<PathBuf>,
     /// The program input as text.
     #[arg(long)]
     pub(crate) input_text: Option<String>,
     /// The game depth: the game covers 2^depth steps [default: the game's own for `bisect`
-    /// and `step`, the game type's for `propose`; else 32, and 40 for an AI-EVM block].
+    /// and `step`, the game type's for `propose`; else 32, 40 for an AI-EVM block and 61 for
+    /// a --model game].
     #[arg(long)]
     pub(crate) max_depth: Option<u8>,
     /// Steps between trace checkpoints.
@@ -90,11 +105,21 @@ const DEFAULT_DEPTH: u8 = 32;
 pub(crate) const AI_EVM_DEPTH: u8 = 40;
 /// The least depth an AI-EVM block's game may have (2^36 steps, ≈5,700 transactions).
 pub(crate) const AI_EVM_MIN_DEPTH: u8 = 36;
+/// The split depth of a multi-phase inference game: 2^20 units (stories260K's 128 tokens
+/// are 4,864).
+const INFERENCE_SPLIT_DEPTH: u8 = 20;
+/// The depth of a multi-phase inference game: executions of 2^40 steps below its split (one
+/// stories260K unit takes at most ≈7M).
+const INFERENCE_DEPTH: u8 = 61;
 
 impl ProgramArgs {
     /// `--max-depth`, or the default for the kind of game.
     pub(crate) fn depth(&self) -> u8 {
-        let default = if self.l2_node.is_some() { AI_EVM_DEPTH } else { DEFAULT_DEPTH };
+        let default = match (&self.l2_node, &self.model) {
+            (Some(_), _) => AI_EVM_DEPTH,
+            (None, Some(_)) => INFERENCE_DEPTH,
+            (None, None) => DEFAULT_DEPTH,
+        };
         self.max_depth.unwrap_or(default)
     }
 
@@ -104,6 +129,9 @@ impl ProgramArgs {
         depth: Option<u8>,
         checkpoint_dir: Option<PathBuf>,
     ) -> Result<TraceSpec> {
+        if let Some(model) = &self.model {
+            return self.inference_spec(model, depth, checkpoint_dir);
+        }
         let l2 = self.l2_node.is_some();
         let mut spec = TraceSpec {
             program: program_or(&self.program, if l2 { "ai-evm-block.elf" } else { "hello.elf" })?,
@@ -112,6 +140,7 @@ impl ProgramArgs {
             max_depth: depth.unwrap_or(self.depth()),
             checkpoint_interval: self.checkpoint_interval,
             checkpoint_dir,
+            inference: None,
         };
         match (&self.input, &self.input_text, &self.l2_node, self.l2_block) {
             (Some(path), ..) => spec.input = read(path)?,
@@ -134,12 +163,50 @@ impl ProgramArgs {
     }
 }
 
+impl ProgramArgs {
+    /// The spec of a `--model` game.
+    fn inference_spec(
+        &self,
+        model: &Path,
+        depth: Option<u8>,
+        checkpoint_dir: Option<PathBuf>,
+    ) -> Result<TraceSpec> {
+        let input = match (&self.input, &self.input_text) {
+            (Some(path), _) => read(path)?,
+            (None, Some(text)) => text.as_bytes().to_vec(),
+            (None, None) => Vec::new(),
+        };
+        let inference = InferenceSpec {
+            model: read(model)?,
+            input,
+            output_size: self.output_size.unwrap_or_default(),
+            split_depth: self.split_depth,
+        };
+        let max_depth = depth.unwrap_or(self.depth());
+        if self.split_depth == 0 || u16::from(self.split_depth) + 2 > u16::from(max_depth) {
+            return Err(Error::Usage(format!(
+                "--split-depth {} leaves no execution below it in a game of depth {max_depth}",
+                self.split_depth
+            )));
+        }
+        let program = program_or(&self.program, "inference-unit.elf")?;
+        let mut spec =
+            TraceSpec::inference(program, inference, max_depth, self.checkpoint_interval);
+        spec.checkpoint_dir = checkpoint_dir;
+        Ok(spec)
+    }
+}
+
 /// A dishonest player's lie, for demonstrations and tests.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct LieArgs {
-    /// Lie about every state from this step on.
+    /// Lie about every state from this step on (in a --model game: in every execution of a
+    /// disputed unit).
     #[arg(long)]
     pub(crate) lie_from_step: Option<u64>,
+    /// In a --model game: lie about every unit commitment from this unit on.
+    #[arg(long)]
+    pub(crate) lie_from_unit: Option<u64>,
     /// What to lie about.
     #[arg(long, value_enum, default_value_t = LieKind::State)]
     pub(crate) lie: LieKind,
@@ -149,6 +216,18 @@ impl LieArgs {
     /// The lie and the step it starts at, if any.
     pub(crate) fn lie(&self) -> Option<(u64, Lie)> {
         self.lie_from_step.map(|from| (from, self.lie.into()))
+    }
+
+    /// The lies of `spec`'s game: about the trace from a step on, or about a split game's
+    /// units from a unit on and their executions from a step on.
+    pub(crate) fn lies(&self, spec: &TraceSpec) -> Lies {
+        match spec.inference {
+            None => Lies { trace: self.lie(), execution: None },
+            Some(_) => Lies {
+                trace: self.lie_from_unit.map(|from| (from, self.lie.into())),
+                execution: self.lie(),
+            },
+        }
     }
 }
 

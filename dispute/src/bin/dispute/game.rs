@@ -12,11 +12,12 @@ use std::time::Duration;
 use alloy::primitives::Address;
 use axon_dispute::deploy::{self, create_game, deploy, register_game_type, GameParams};
 use axon_dispute::driver::{play, Seat};
-use axon_dispute::game::{self, hex_hash, GameState, Shape, Withdrawal};
+use axon_dispute::game::{self, hex_hash, GameState, Withdrawal};
 use axon_dispute::guest::load_guest;
+use axon_dispute::lying::Lies;
 use axon_dispute::persist::PlayerRecord;
 use axon_dispute::setup::TraceSpec;
-use axon_dispute::{Error, Player, Position, Result, Strategy};
+use axon_dispute::{Error, Player, Result, Strategy};
 use axon_vm::Vm;
 use clap::{Args, ValueEnum};
 
@@ -130,6 +131,7 @@ pub(crate) fn deploy_cmd(args: DeployArgs) -> Result<()> {
     let artifacts = artifacts_or_default(args.artifacts)?;
     let spec = args.program.spec(None, None)?;
     let mut params = GameParams::new(args.game_type, prestate(&spec)?, spec.max_depth);
+    params.split_depth = spec.shape().split_depth;
     if let Some(seconds) = args.max_clock_duration {
         params.with_clock(seconds);
     }
@@ -144,6 +146,7 @@ pub(crate) fn deploy_cmd(args: DeployArgs) -> Result<()> {
         "implementation": implementation,
         "absolute_prestate": hex_hash(&params.absolute_prestate),
         "max_depth": params.max_depth,
+        "split_depth": params.split_depth,
     });
     println!("{json:#}");
     Ok(())
@@ -158,8 +161,8 @@ pub(crate) fn propose(args: ProposeArgs) -> Result<()> {
     let info = deploy::game_type(&mut chain, factory, game_type)?;
     let depth = args.program.max_depth.unwrap_or(info.shape.max_depth);
     let spec = args.program.spec(Some(depth), None)?;
-    info.check(&prestate(&spec)?, Shape { max_depth: spec.max_depth, split_depth: 0 })?;
-    let root = spec.trace(args.lie.lie())?.claim_at(Position::ROOT)?;
+    info.check(&prestate(&spec)?, spec.shape())?;
+    let root = spec.root(args.lie.lies(&spec))?;
     let game = create_game(&mut chain, from, factory, game_type, root, &spec.extra_data()?)?;
     println!("{game}");
     eprintln!("claimed {} for {}", hex_hash(&root), spec.program.display());
@@ -180,7 +183,7 @@ pub(crate) fn bisect(args: BisectArgs) -> Result<()> {
         StrategyArg::Idle => Strategy::Idle,
         StrategyArg::Freeloader => Strategy::Freeloader,
     };
-    let trace = spec.trace(args.lie.lie())?;
+    let trace = spec.game_trace(args.lie.lies(&spec))?;
     let player = Player::new(account, game, strategy, trace, spec.extra_data()?);
     let mut seats = [Seat::new(format!("{account}"), player)];
     eprintln!("playing game {game} as {account} ({} earlier runs)", record.runs - 1);
@@ -247,7 +250,7 @@ pub(crate) fn step(args: StepArgs) -> Result<()> {
     let mut chain = args.chain.connect()?;
     let account = sender(&chain)?;
     let spec = checked_spec(&mut chain, &args.program, args.game, None)?;
-    let trace = spec.trace(None)?;
+    let trace = spec.game_trace(Lies::default())?;
     let mut player = Player::new(account, args.game, Strategy::Solver, trace, spec.extra_data()?);
     let event = player.step_claim(&mut chain, args.claim)?;
     println!("{event}");
@@ -301,8 +304,7 @@ fn checked_spec(
 ) -> Result<TraceSpec> {
     let state: GameState = game::read(chain, game)?;
     let spec = program.spec(Some(program.max_depth.unwrap_or(state.max_depth)), checkpoint_dir)?;
-    let shape = Shape { max_depth: spec.max_depth, split_depth: 0 };
-    game::check_fits(&state, &prestate(&spec)?, &spec.extra_data()?, shape)?;
+    game::check_fits(&state, &prestate(&spec)?, &spec.extra_data()?, spec.shape())?;
     Ok(spec)
 }
 
