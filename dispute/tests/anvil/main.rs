@@ -9,9 +9,12 @@
 //! - [`axiom`]: Optimistic Axiom — claims from the node's data, their games, the
 //!   `dispute axiom` commands;
 //! - [`ai_evm`]: the AI-EVM — the demo, and the CLI disputing a block;
+//! - [`opml`]: multi-phase opML — a stories260K dispute one operator deep, and the CLI's
+//!   `--model` games;
 //! - [`support`]: what they share — anvil itself, its keys, the `dispute` runners.
 
 mod ai_evm;
 mod axiom;
 mod games;
+mod opml;
 mod support;
