@@ -63,6 +63,7 @@ bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
 	$(CARGO) bench -p axon-tests --bench inference
 	$(CARGO) bench -p axon-tests --bench axiom
 	$(CARGO) bench -p axon-tests --bench ai_evm
+	$(CARGO) bench -p axon-tests --bench opml
 
 .PHONY: demo
 demo: setup ## Whole disputes on an embedded chain (a guest, then an AI-EVM block): a dishonest proposer loses to the honest challenger.

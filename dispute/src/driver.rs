@@ -101,7 +101,7 @@ pub fn play(
                     duration_words(wake.saturating_sub(now)),
                     poll.as_secs().max(1)
                 );
-                log(&seats[waiting], &Event { kind: EventKind::Wait, what, gas: 0 });
+                log(&seats[waiting], &Event { kind: EventKind::Wait, what, gas: 0, depth: None });
             }
             std::thread::sleep(poll);
         }

@@ -52,6 +52,8 @@ pub struct Event {
     pub what: String,
     /// The gas the transaction used (0 for what sent none).
     pub gas: u64,
+    /// The depth of the claim a move made (`None` for anything else).
+    pub depth: Option<u8>,
 }
 
 impl std::fmt::Display for Event {
@@ -269,6 +271,7 @@ pub fn withdraw(chain: &mut dyn Chain, account: Address, state: &GameState) -> R
         kind: EventKind::Withdraw,
         what: format!("withdraw {credit} wei of credit"),
         gas: receipt.gas_used,
+        depth: None,
     }))
 }
 
@@ -400,6 +403,7 @@ pub fn resolve_ready(
                     kind: EventKind::Resolve,
                     what: format!("resolve claim {}", claim.index),
                     gas: receipt.gas_used,
+                    depth: None,
                 }),
                 None => break,
             }
@@ -416,6 +420,7 @@ pub fn resolve_ready(
                 kind: EventKind::Resolve,
                 what: "resolve the game".into(),
                 gas: receipt.gas_used,
+                depth: None,
             });
         }
     }

@@ -171,6 +171,10 @@ impl Player {
         state: &GameState,
         action: &Action,
     ) -> Result<Option<Event>> {
+        let depth = match *action {
+            Action::Move { position, .. } => Some(position.depth()),
+            Action::Step { .. } => None,
+        };
         let (kind, what, result) = match *action {
             Action::Move { parent, disputed, claim, attack, position } => {
                 if state.challenger_duration(parent) >= state.max_clock_duration {
@@ -234,13 +238,14 @@ impl Player {
             }
         };
         match result {
-            Ok(receipt) => Ok(Some(Event { kind, what, gas: receipt.gas_used })),
+            Ok(receipt) => Ok(Some(Event { kind, what, gas: receipt.gas_used, depth })),
             Err(Error::Reverted(data)) => {
                 self.refused.insert(action.clone());
                 Ok(Some(Event {
                     kind: EventKind::Refused,
                     what: format!("{what}: refused, {}", crate::contracts::describe_revert(&data)),
                     gas: 0,
+                    depth: None,
                 }))
             }
             Err(e) => Err(e),
@@ -266,6 +271,7 @@ impl Player {
             kind: EventKind::Register,
             what: "register with the player registry".into(),
             gas: receipt.gas_used,
+            depth: None,
         }))
     }
 

@@ -1,22 +1,13 @@
 //! Multi-phase opML (`docs/ml.md`, "Multi-phase disputes"): the `inference-unit` guest and
 //! the native phase 1 agree on the commitment after every unit of the digits, tiny-llama and
-//! stories260K runs, and a stories260K dispute over 128 tokens from BOS is played one
-//! operator deep on the embedded chain.
+//! stories260K runs (the dispute itself: `tests/tests/opml.rs`, and on anvil).
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
-use axon_dispute::chain::{Address, EmbeddedChain, U256};
-use axon_dispute::contracts::default_artifacts_dir;
-use axon_dispute::deploy::{create_game, deploy, register_game_type, GameParams};
-use axon_dispute::driver::{play, Seat};
-use axon_dispute::game::{self, EventKind, GameStatus};
 use axon_dispute::guest::{finish_guest, load_guest};
-use axon_dispute::lying::{Lie, Lies};
-use axon_dispute::setup::{InferenceSpec, TraceSpec};
 use axon_dispute::split::inference::InferenceUnits;
 use axon_dispute::split::{Subgame, Units, VmUnitTrace};
-use axon_dispute::{Player, Position, Strategy};
+use axon_dispute::Position;
 use axon_vm::Halt;
 
 fn repo() -> PathBuf {
@@ -136,101 +127,4 @@ fn late_units_of_a_128_token_stories260k_run_agree_in_the_vm() {
         let right = native.commitment_after(unit + 1).unwrap();
         assert_eq!(run_unit(&mut trace, &mut native, unit, right), Halt::Exited(0), "unit {unit}");
     }
-}
-
-/// What a stories260K dispute cost each side.
-struct Figures {
-    status: GameStatus,
-    rounds: u64,
-    challenger_steps: u64,
-    proposer_steps: u64,
-    gas: u64,
-    max_move: u64,
-    max_step: u64,
-    wall: Duration,
-}
-
-/// Plays a multi-phase stories260K game (128 tokens from BOS) on the embedded chain: a
-/// proposer lying from unit `from_unit` (and in its executions from step `from_step`)
-/// against the honest challenger.
-fn stories_dispute(model: Vec<u8>, from_unit: u64, from_step: u64) -> Figures {
-    let spec = TraceSpec::inference(
-        unit_program(),
-        InferenceSpec { model, input: Vec::new(), output_size: 4 * 128, split_depth: 20 },
-        61,
-        1 << 20,
-    );
-    let mut chain = EmbeddedChain::new();
-    let funds = U256::from(10u128.pow(24));
-    let [deployer, proposer, challenger] = [0xd0, 0xb0, 0xc0].map(Address::repeat_byte);
-    for who in [deployer, proposer, challenger] {
-        chain.fund(who, funds);
-    }
-    let artifacts = default_artifacts_dir();
-    let deployment = deploy(&mut chain, deployer, &artifacts).unwrap();
-    let prestate = axon_vm::Vm::new(&load_guest(&spec.program).unwrap()).unwrap().state_hash();
-    let mut params = GameParams::new(5, prestate, 61);
-    params.split_depth = 20;
-    register_game_type(&mut chain, deployer, &artifacts, &deployment, &params).unwrap();
-    let started = Instant::now();
-    let lies =
-        Lies { trace: Some((from_unit, Lie::State)), execution: Some((from_step, Lie::Status)) };
-    let root = spec.root(lies).unwrap();
-    let extra = spec.extra_data().unwrap();
-    let game = create_game(&mut chain, proposer, deployment.factory, 5, root, &extra).unwrap();
-    let liar = Player::new(
-        proposer,
-        game,
-        Strategy::Solver,
-        spec.game_trace(lies).unwrap(),
-        extra.clone(),
-    );
-    let honest = Player::new(
-        challenger,
-        game,
-        Strategy::Solver,
-        spec.game_trace(Lies::default()).unwrap(),
-        extra,
-    );
-    let mut seats = [Seat::new("proposer", liar), Seat::new("challenger", honest)];
-    let (mut max_move, mut max_step) = (0, 0);
-    let summary = play(&mut chain, &mut seats, Duration::ZERO, |_, event| match event.kind {
-        EventKind::Move => max_move = max_move.max(event.gas),
-        EventKind::Step => max_step = max_step.max(event.gas),
-        _ => {}
-    })
-    .unwrap();
-    let state = game::read(&mut chain, game).unwrap();
-    assert!(state.claims.iter().any(|c| c.position.depth() > 20), "the game went below the split");
-    Figures {
-        status: state.status,
-        rounds: summary.rounds,
-        challenger_steps: seats[1].player.steps_run(),
-        proposer_steps: seats[0].player.steps_run(),
-        gas: seats.iter().map(|s| s.gas).sum(),
-        max_move,
-        max_step,
-        wall: started.elapsed(),
-    }
-}
-
-#[test]
-fn a_128_token_stories260k_dispute_is_played_one_operator_deep() {
-    let Some(model) = stories() else { return };
-    // The lie starts mid-run (unit 2,432: position 64, layer 0's attention), and the liar
-    // claims the disputed operator's run succeeded from its 40th step on.
-    let f = stories_dispute(model, 2432, 40);
-    assert_eq!(f.status, GameStatus::ChallengerWins);
-    assert!(f.max_move <= 100_000, "a move used {} gas", f.max_move);
-    // Single-phase, each side traces the whole inference: 5.68 billion steps.
-    assert!(
-        f.challenger_steps > 0 && f.challenger_steps < 56_800_000,
-        "{} steps",
-        f.challenger_steps
-    );
-    eprintln!(
-        "stories260K, 128 tokens, multi-phase: {:?}, {} rounds, challenger {} VM steps, proposer {}, \
-         {} gas in all (moves ≤ {}, steps ≤ {}), {:.1?}",
-        f.status, f.rounds, f.challenger_steps, f.proposer_steps, f.gas, f.max_move, f.max_step, f.wall
-    );
 }

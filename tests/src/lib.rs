@@ -1,12 +1,13 @@
 //! What Axon's cross-crate tests and benchmarks share: the repository's paths, its test data,
-//! and [`verifier::Verifier`], the compiled one-step verifier and preimage oracle deployed on
-//! the dispute toolkit's embedded chain.
+//! [`verifier::Verifier`], the compiled one-step verifier and preimage oracle deployed on the
+//! dispute toolkit's embedded chain, and [`game::play_embedded`], a whole game and its cost.
 //!
 //! The tests themselves (`tests/`) check the VM against the contracts step by step, and each
 //! guest run in the VM against its crate run natively (the ML engine, Axiom, the AI EVM);
 //! the benchmarks (`benches/`) time the same pairs side by side.
 
 pub mod bench;
+pub mod game;
 pub mod verifier;
 
 use std::path::PathBuf;

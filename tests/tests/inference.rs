@@ -91,6 +91,25 @@ fn digits_request(key: Option<[u8; 32]>, output_size: usize) -> PreimageStore {
 }
 
 #[test]
+fn a_request_passed_by_its_hash_gives_the_same_run() {
+    // A game's local data are single words: the input is then the request's keccak-256.
+    let direct = digits_request(None, 10);
+    let key = axon_vm::preimage::local_key(local::INPUT);
+    let request = axon_vm::preimage::PreimageSource::preimage(&direct, &key).unwrap().to_vec();
+    let mut hashed = axon_dispute::guest::hashed_input_store(request);
+    let model = std::fs::read(repo().join("fixtures/models/digits.axml")).unwrap();
+    hashed.insert_blob(model);
+    let (vm, host) = run_guest(direct).unwrap();
+    let (by_hash, by_hash_host) = run_guest(hashed).unwrap();
+    assert_eq!(by_hash.cpu().halt, Halt::Exited(0));
+    assert_eq!(by_hash_host.stdout, host.stdout);
+    assert_eq!(
+        by_hash.memory().load_bytes(OUTPUT_COMMITMENT, 32),
+        vm.memory().load_bytes(OUTPUT_COMMITMENT, 32)
+    );
+}
+
+#[test]
 fn a_wrong_output_size_is_a_provable_invalid_exit() {
     let (vm, host) = run_guest(digits_request(None, 11)).unwrap();
     assert_eq!(vm.cpu().halt, Halt::Exited(1));

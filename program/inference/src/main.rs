@@ -1,7 +1,9 @@
 //! The inference guest: one model run, disputable step by step.
 //!
 //! Reads the request `model_address ‖ uint256 output_size ‖ input` (the AI EVM's precompile
-//! calldata, see `axon_ml::model`) from the program input, fetches the model by its
+//! calldata, see `axon_ml::model`) from the program input — or, when the input is 32 bytes
+//! (a request is at least 64), its keccak-256, the request then read by that keccak key: how a
+//! game on chain, whose local data are single words, passes it — fetches the model by its
 //! Merkle-chunked blob key, runs it with `axon-ml`, writes the output to stdout and stores
 //! `keccak256(output)` at `axon_abi::memory::OUTPUT_COMMITMENT`, so the final state commits to
 //! it. Operator boundaries go to the hint channel as `op+ <name>` and `op- <name> <keccak of
@@ -24,7 +26,10 @@ use tiny_keccak::{Hasher, Keccak};
 entry!(main);
 
 fn main() {
-    let request = read_preimage(&PreimageKey::local(INPUT)).read_to_end();
+    let mut request = read_preimage(&PreimageKey::local(INPUT)).read_to_end();
+    if let Ok(hash) = <[u8; 32]>::try_from(request.as_slice()) {
+        request = read_preimage(&PreimageKey::keccak256(hash)).read_to_end();
+    }
     match infer(&request) {
         Ok(output) => {
             commit(&output);
