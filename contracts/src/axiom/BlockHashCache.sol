@@ -4,13 +4,17 @@ pragma solidity 0.8.37;
 import { DisputeGameFactory } from "src/dispute/DisputeGameFactory.sol";
 import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 import { OutputProof } from "src/dispute/lib/LibGameOutput.sol";
-import { Claim, GameType } from "src/dispute/lib/Types.sol";
+import { Claim, GameStatus, GameType } from "src/dispute/lib/Types.sol";
+import { GameNotWon } from "src/dispute/Errors.sol";
 import { IBlockHashCache } from "src/axiom/interfaces/IBlockHashCache.sol";
 import { OptimisticClaims } from "src/axiom/OptimisticClaims.sol";
 import {
     BlockHashUnavailable,
     IncompleteGroup,
+    InvalidEndHashProof,
+    InvalidHistoricalStart,
     NextGroupMismatch,
+    NoGameImplementation,
     NotRecentlyAnchored,
     OutputMismatch,
     StaleUpdate
@@ -38,6 +42,14 @@ import {
 ///         (`cachedNumFinal`), so a won update applies once and an older one cannot replace a
 ///         newer one.
 ///
+///         `updateHistorical` adds 128 complete groups at once (131,072 headers), backwards
+///         from a cached group like `updateOld`, with V0's signature. Its claim is a split game
+///         (`claimHistorical`, docs/axiom.md): the units are the 128 groups, newest first,
+///         each run by the `header-chain-unit` guest from the previous group's `prevHash`, and
+///         the commitment after unit `u` is `keccak256(c_(u-1) ‖ abi.encode(start, prevHash,
+///         root, 1024))` of its group (`c` before the first unit is zero). A dispute bisects
+///         over the groups, then runs the one disputed group's header chain in the VM.
+///
 ///         `isBlockHashValid` returns `false` where V0's reverts (a zero hash, an uncached
 ///         group), and also for a block at or past `numFinal` (defence in depth: the leaves
 ///         there are zero, so only a zero hash could have a path).
@@ -63,6 +75,14 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
     /// @notice Levels of a group's tree.
     uint256 internal constant TREE_DEPTH = 10;
 
+    /// @notice Groups in one `updateHistorical` (V0's `HISTORICAL_NUM_ROOTS`).
+    uint256 internal constant HISTORICAL_NUM_ROOTS = 128;
+
+    /// @notice The split game type of `updateHistorical` claims at the factory.
+    GameType internal immutable HISTORICAL_GAME_TYPE;
+    /// @notice The code hash of that type's games (see `OptimisticClaims.GAME_CODEHASH`).
+    bytes32 internal immutable HISTORICAL_CODEHASH;
+
     /// @inheritdoc IBlockHashCache
     mapping(uint32 => bytes32) public historicalRoots;
 
@@ -77,12 +97,25 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
 
     /// @param _factory The factory games are created at.
     /// @param _gameType The header-chain guest's game type there.
+    /// @param _historicalGameType The split game type of `updateHistorical` claims there (its
+    ///        units the 128 groups, its executions the `header-chain-unit` guest's).
     constructor(
         DisputeGameFactory _factory,
-        GameType _gameType
+        GameType _gameType,
+        GameType _historicalGameType
     )
         OptimisticClaims(_factory, _gameType)
-    { }
+    {
+        address impl = address(_factory.gameImpls(_historicalGameType));
+        if (impl == address(0)) revert NoGameImplementation(_historicalGameType);
+        HISTORICAL_GAME_TYPE = _historicalGameType;
+        HISTORICAL_CODEHASH = _cloneCodehash(impl);
+    }
+
+    /// @notice The split game type of `updateHistorical` claims.
+    function historicalGameType() external view returns (GameType) {
+        return HISTORICAL_GAME_TYPE;
+    }
 
     ////////////////////////////////////////////////////////////////
     //                          Claims                            //
@@ -120,6 +153,21 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
         emit UpdateClaimed(game_, _anchor, false);
     }
 
+    /// @notice Claims that the 128 groups before the block whose hash is `_endHash` (the
+    ///         `prevHash` of a cached group: `updateHistorical` checks it) chain to
+    ///         `_commitment` (see the contract notice); `msg.value` is the root bond.
+    function claimHistorical(
+        bytes32 _endHash,
+        Claim _commitment
+    )
+        external
+        payable
+        returns (IDisputeGame game_)
+    {
+        game_ = _claimOf(HISTORICAL_GAME_TYPE, HISTORICAL_CODEHASH, _commitment, _endHash);
+        emit UpdateClaimed(game_, _endHash, false);
+    }
+
     ////////////////////////////////////////////////////////////////
     //                         Updates                            //
     ////////////////////////////////////////////////////////////////
@@ -153,6 +201,50 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
         _apply(_proof, _update);
     }
 
+    /// @notice Caches the 128 complete groups from `startBlockNumber` that a won
+    ///         `claimHistorical` game proves (V0's `updateHistorical`): the group after them
+    ///         must be cached as `keccak256(endHash ‖ _nextRoot ‖ _nextNumFinal)`, `endHash`
+    ///         being the game's input; `_roots` are the groups' roots, oldest first;
+    ///         `_endHashProofs[i]` is the last block hash of group `i` (element 10) and its
+    ///         Merkle path in `_roots[i]` (elements 0 to 9), which gives group `i + 1`'s
+    ///         `prevHash`. Emits V0's `UpdateEvent` for each group.
+    /// @param _proofData `abi.encode(game, startBlockNumber, startHash)`: the won game, the
+    ///        first group's first block, and the hash of the block before it.
+    function updateHistorical(
+        bytes32 _nextRoot,
+        uint32 _nextNumFinal,
+        bytes32[HISTORICAL_NUM_ROOTS] calldata _roots,
+        bytes32[TREE_DEPTH + 1][HISTORICAL_NUM_ROOTS - 1] calldata _endHashProofs,
+        bytes calldata _proofData
+    )
+        external
+    {
+        (IDisputeGame game, uint32 start, bytes32 startHash) =
+            abi.decode(_proofData, (IDisputeGame, uint32, bytes32));
+        if (start % GROUP_SIZE != 0) revert InvalidHistoricalStart(start);
+        _checkKnown(game, HISTORICAL_GAME_TYPE, HISTORICAL_CODEHASH);
+        if (game.status() != GameStatus.DEFENDER_WINS) revert GameNotWon(game);
+        uint32 nextStart = start + uint32(HISTORICAL_NUM_ROOTS) * GROUP_SIZE;
+        if (
+            historicalRoots[nextStart]
+                != keccak256(abi.encodePacked(_inputOf(game), _nextRoot, _nextNumFinal))
+        ) {
+            revert NextGroupMismatch(nextStart);
+        }
+        bytes32[HISTORICAL_NUM_ROOTS] memory prevHashes =
+            _prevHashes(startHash, _roots, _endHashProofs);
+        bytes32 commitment = _historicalCommitment(start, prevHashes, _roots);
+        bytes32 claimed = Claim.unwrap(game.rootClaim());
+        if (commitment != claimed) revert OutputMismatch(claimed, commitment);
+        for (uint256 i = 0; i < HISTORICAL_NUM_ROOTS; i++) {
+            uint32 groupStart = start + uint32(i) * GROUP_SIZE;
+            cachedNumFinal[groupStart] = GROUP_SIZE;
+            historicalRoots[groupStart] =
+                keccak256(abi.encodePacked(prevHashes[i], _roots[i], GROUP_SIZE));
+            emit UpdateEvent(groupStart, prevHashes[i], _roots[i], GROUP_SIZE);
+        }
+    }
+
     ////////////////////////////////////////////////////////////////
     //                          Reads                             //
     ////////////////////////////////////////////////////////////////
@@ -176,6 +268,52 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
     ////////////////////////////////////////////////////////////////
     //                        Internals                           //
     ////////////////////////////////////////////////////////////////
+
+    /// @notice Each of the 128 groups' `prevHash`: `_startHash` for the first, the last block
+    ///         hash of the group before (`_endHashProofs`, checked against its root) for the
+    ///         others.
+    function _prevHashes(
+        bytes32 _startHash,
+        bytes32[HISTORICAL_NUM_ROOTS] calldata _roots,
+        bytes32[TREE_DEPTH + 1][HISTORICAL_NUM_ROOTS - 1] calldata _endHashProofs
+    )
+        internal
+        pure
+        returns (bytes32[HISTORICAL_NUM_ROOTS] memory prevHashes_)
+    {
+        prevHashes_[0] = _startHash;
+        for (uint256 i = 1; i < HISTORICAL_NUM_ROOTS; i++) {
+            bytes32[TREE_DEPTH + 1] calldata proof = _endHashProofs[i - 1];
+            // The last leaf is the right child at every level.
+            bytes32 node = proof[TREE_DEPTH];
+            for (uint256 level = 0; level < TREE_DEPTH; level++) {
+                node = keccak256(abi.encodePacked(proof[level], node));
+            }
+            if (node != _roots[i - 1]) revert InvalidEndHashProof(i - 1);
+            prevHashes_[i] = proof[TREE_DEPTH];
+        }
+    }
+
+    /// @notice The commitment after the 128 units of a historical claim from `_start`: the
+    ///         groups newest first, each chained as `keccak256(previous ‖ abi.encode(start,
+    ///         prevHash, root, 1024))` (`c` before the first unit is zero).
+    function _historicalCommitment(
+        uint32 _start,
+        bytes32[HISTORICAL_NUM_ROOTS] memory _prevHashes,
+        bytes32[HISTORICAL_NUM_ROOTS] calldata _roots
+    )
+        internal
+        pure
+        returns (bytes32 commitment_)
+    {
+        for (uint256 u = 0; u < HISTORICAL_NUM_ROOTS; u++) {
+            uint256 i = HISTORICAL_NUM_ROOTS - 1 - u;
+            uint32 groupStart = _start + uint32(i) * GROUP_SIZE;
+            commitment_ = keccak256(
+                abi.encode(commitment_, groupStart, _prevHashes[i], _roots[i], GROUP_SIZE)
+            );
+        }
+    }
 
     /// @notice Writes `_update` once `_proof` shows the guest output exactly it.
     function _apply(OutputProof calldata _proof, GroupUpdate calldata _update) internal {

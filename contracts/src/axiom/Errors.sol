@@ -55,9 +55,16 @@ error IncompleteGroup(uint32 numFinal);
 ///         newer one.
 error StaleUpdate(uint32 start, uint32 cachedNumFinal, uint32 numFinal);
 
-/// @notice Thrown by `updateOld` when the next group's cached entry is not
-///         `keccak256(anchor ‖ nextRoot ‖ nextNumFinal)`.
+/// @notice Thrown by `updateOld` and `updateHistorical` when the next group's cached entry is
+///         not `keccak256(anchor ‖ nextRoot ‖ nextNumFinal)`.
 error NextGroupMismatch(uint32 nextStart);
+
+/// @notice Thrown by `updateHistorical` when the first group's start is not a multiple of 1024.
+error InvalidHistoricalStart(uint32 start);
+
+/// @notice Thrown by `updateHistorical` when end-hash proof `index` does not lead to the root of
+///         group `index`.
+error InvalidEndHashProof(uint256 index);
 
 ////////////////////////////////////////////////////////////////
 //                 `StorageAttestations` errors               //

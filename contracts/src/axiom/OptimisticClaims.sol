@@ -76,17 +76,30 @@ abstract contract OptimisticClaims {
     function _claim(Claim _finalState, bytes32 _input) internal returns (IDisputeGame game_) {
         uint8 status = uint8(uint256(Claim.unwrap(_finalState)) >> 248);
         if (status != AxonABI.STATUS_VALID) revert ClaimNotValidStatus(status);
+        game_ = _claimOf(GAME_TYPE, GAME_CODEHASH, _finalState, _input);
+    }
+
+    /// @notice `_claim` for a game of `_gameType` whose clones have code hash `_codehash`, with
+    ///         any root claim (a split game's root is a unit commitment, not a VM state).
+    function _claimOf(
+        GameType _gameType,
+        bytes32 _codehash,
+        Claim _rootClaim,
+        bytes32 _input
+    )
+        internal
+        returns (IDisputeGame game_)
+    {
         bytes memory extraData = extraDataFor(_input);
-        (game_,) = FACTORY.games(GAME_TYPE, _finalState, extraData);
+        (game_,) = FACTORY.games(_gameType, _rootClaim, extraData);
         if (address(game_) == address(0)) {
-            IDisputeGame impl = FACTORY.gameImpls(GAME_TYPE);
-            if (_cloneCodehash(address(impl)) != GAME_CODEHASH) {
-                revert GameImplementationChanged(GAME_TYPE, impl);
+            IDisputeGame impl = FACTORY.gameImpls(_gameType);
+            if (_cloneCodehash(address(impl)) != _codehash) {
+                revert GameImplementationChanged(_gameType, impl);
             }
-            game_ = FACTORY.createFor{ value: msg.value }(
-                GAME_TYPE, _finalState, extraData, msg.sender
-            );
-        } else if (address(game_).codehash != GAME_CODEHASH) {
+            game_ =
+                FACTORY.createFor{ value: msg.value }(_gameType, _rootClaim, extraData, msg.sender);
+        } else if (address(game_).codehash != _codehash) {
             revert UnknownGame(game_);
         } else if (msg.value != 0) {
             revert GameAlreadyBonded(game_);
@@ -100,15 +113,21 @@ abstract contract OptimisticClaims {
         view
         returns (bytes32 commitment_)
     {
-        IDisputeGame game = _proof.game;
-        if (address(game).codehash != GAME_CODEHASH) revert UnknownGame(game);
-        (IDisputeGame known,) = FACTORY.games(GAME_TYPE, game.rootClaim(), game.extraData());
-        if (address(known) != address(game)) revert UnknownGame(game);
+        _checkKnown(_proof.game, GAME_TYPE, GAME_CODEHASH);
         commitment_ = LibGameOutput.commitment(_proof);
     }
 
+    /// @notice Reverts with `UnknownGame` unless `_game` is the factory's game of `_gameType`
+    ///         for its root claim and extra data, a clone of the implementation `_codehash`
+    ///         names.
+    function _checkKnown(IDisputeGame _game, GameType _gameType, bytes32 _codehash) internal view {
+        if (address(_game).codehash != _codehash) revert UnknownGame(_game);
+        (IDisputeGame known,) = FACTORY.games(_gameType, _game.rootClaim(), _game.extraData());
+        if (address(known) != address(_game)) revert UnknownGame(_game);
+    }
+
     /// @notice The code hash of the factory's EIP-1167 clones of `_impl`.
-    function _cloneCodehash(address _impl) private pure returns (bytes32) {
+    function _cloneCodehash(address _impl) internal pure returns (bytes32) {
         return keccak256(
             abi.encodePacked(hex"363d3d373d3d3d363d73", _impl, hex"5af43d82803e903d91602b57fd5bf3")
         );

@@ -30,6 +30,9 @@ abstract contract AxiomTestBase is Test {
     GameType internal constant HEADER_TYPE = GameType.wrap(2);
     GameType internal constant STORAGE_TYPE = GameType.wrap(3);
     GameType internal constant STATS_TYPE = GameType.wrap(4);
+    GameType internal constant HISTORICAL_TYPE = GameType.wrap(5);
+    /// @notice The historical type's split: 2^7 = 128 groups above it.
+    uint256 internal constant HISTORICAL_SPLIT = 7;
     uint256 internal constant MAX_DEPTH = 32;
     Duration internal constant MAX_CLOCK = Duration.wrap(3.5 days);
     uint256 internal constant BOND_BASE = 0.01 ether;
@@ -52,7 +55,8 @@ abstract contract AxiomTestBase is Test {
         _register(riscv, HEADER_TYPE, ".recent.run.prestate");
         _register(riscv, STORAGE_TYPE, ".storage.prestate");
         _register(riscv, STATS_TYPE, ".stats.prestate");
-        cache = new BlockHashCache(factory, HEADER_TYPE);
+        _registerHistorical(riscv);
+        cache = new BlockHashCache(factory, HEADER_TYPE, HISTORICAL_TYPE);
         attestations =
             new StorageAttestations(IBlockHashCache(address(cache)), factory, STORAGE_TYPE);
         statistics = new SlotStatistics(attestations, factory, STATS_TYPE);
@@ -64,12 +68,37 @@ abstract contract AxiomTestBase is Test {
     }
 
     function _register(RISCV _riscv, GameType _type, string memory _prestate) internal {
+        _registerGame(_riscv, _type, Claim.wrap(_bytes32(_prestate)), MAX_DEPTH, 0);
+    }
+
+    /// @notice The split game type of `updateHistorical` claims: 128 groups above the split,
+    ///         2^32-step runs of the unit guest below (its prestate is irrelevant here: these
+    ///         tests win games by clock).
+    function _registerHistorical(RISCV _riscv) internal {
+        _registerGame(
+            _riscv,
+            HISTORICAL_TYPE,
+            Claim.wrap(keccak256("header-chain-unit")),
+            40,
+            HISTORICAL_SPLIT
+        );
+    }
+
+    function _registerGame(
+        RISCV _riscv,
+        GameType _type,
+        Claim _prestate,
+        uint256 _maxDepth,
+        uint256 _splitDepth
+    )
+        internal
+    {
         DisputeGame impl = new DisputeGame(
             GameParams({
                 gameType: _type,
-                absolutePrestate: Claim.wrap(_bytes32(_prestate)),
-                maxGameDepth: MAX_DEPTH,
-                splitDepth: 0,
+                absolutePrestate: _prestate,
+                maxGameDepth: _maxDepth,
+                splitDepth: _splitDepth,
                 maxClockDuration: MAX_CLOCK,
                 clockExtension: Duration.wrap(3 hours),
                 leafClockExtension: Duration.wrap(6 hours),

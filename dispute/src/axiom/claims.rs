@@ -118,18 +118,21 @@ pub struct AxiomDeployment {
     pub storage_game_type: u32,
     /// The slot-stats guest's game type.
     pub stats_game_type: u32,
+    /// The split game type of `updateHistorical` claims.
+    pub historical_game_type: u32,
 }
 
-/// Registers the three guests' game types with `dispute`'s factory (owned by `from`) and
-/// deploys the cache, the attestations and the statistics over them.
+/// Registers the game types — the header-chain, storage-proof and slot-stats guests', and
+/// `updateHistorical` claims' ([`super::historical::game_params`]) — with `dispute`'s factory
+/// (owned by `from`) and deploys the cache, the attestations and the statistics over them.
 pub fn deploy_axiom(
     chain: &mut dyn Chain,
     from: Address,
     artifacts: &std::path::Path,
     dispute: Deployment,
-    [header_game, storage_game, stats_game]: [GameParams; 3],
+    [header_game, storage_game, stats_game, historical_game]: [GameParams; 4],
 ) -> Result<AxiomDeployment> {
-    for params in [&header_game, &storage_game, &stats_game] {
+    for params in [&header_game, &storage_game, &stats_game, &historical_game] {
         register_game_type(chain, from, artifacts, &dispute, params)?;
     }
     let cache = deploy_contract(
@@ -138,7 +141,7 @@ pub fn deploy_axiom(
         artifacts,
         "BlockHashCache.sol",
         "BlockHashCache",
-        (dispute.factory, header_game.game_type).abi_encode_params(),
+        (dispute.factory, header_game.game_type, historical_game.game_type).abi_encode_params(),
     )?;
     let attestations = deploy_contract(
         chain,
@@ -164,6 +167,7 @@ pub fn deploy_axiom(
         header_game_type: header_game.game_type,
         storage_game_type: storage_game.game_type,
         stats_game_type: stats_game.game_type,
+        historical_game_type: historical_game.game_type,
     })
 }
 
@@ -195,6 +199,7 @@ impl AxiomDeployment {
         let header_game_type = view(chain, cache, IBlockHashCache::gameTypeCall {})?;
         let storage_game_type = view(chain, attestations, IStorageAttestations::gameTypeCall {})?;
         let stats_game_type = view(chain, statistics, ISlotStatistics::gameTypeCall {})?;
+        let historical_game_type = view(chain, cache, IBlockHashCache::historicalGameTypeCall {})?;
         let implementation = view(
             chain,
             factory,
@@ -210,6 +215,7 @@ impl AxiomDeployment {
             header_game_type,
             storage_game_type,
             stats_game_type,
+            historical_game_type,
         })
     }
 
@@ -318,6 +324,44 @@ impl AxiomDeployment {
             nextNumFinal: next.numFinal,
             proof: witness.proof(game),
             update: update.clone(),
+        };
+        send(chain, from, self.cache, U256::ZERO, call)
+    }
+
+    /// Claims that the 128 groups before the block whose hash is `end_hash` chain to
+    /// `commitment` (`updateHistorical`'s split-game claim), bonded by `from`.
+    pub fn claim_historical(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        end_hash: B256,
+        commitment: Hash,
+    ) -> Result<Claimed> {
+        let call = IBlockHashCache::claimHistoricalCall {
+            endHash: end_hash,
+            commitment: commitment.into(),
+        };
+        let key = (self.historical_game_type, commitment, end_hash);
+        self.claim(chain, from, self.cache, key, call)
+    }
+
+    /// Caches the 128 groups of `update` once the claim `game` is won, before the cached
+    /// group `next`.
+    pub fn update_historical(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        game: Address,
+        update: &super::historical::HistoricalUpdate,
+        next: &GroupUpdate,
+    ) -> Result<Receipt> {
+        use alloy_sol_types::SolValue;
+        let call = IBlockHashCache::updateHistoricalCall {
+            nextRoot: next.root,
+            nextNumFinal: next.numFinal,
+            roots: update.roots,
+            endHashProofs: update.end_hash_proofs,
+            proofData: (game, update.start, update.start_hash).abi_encode_params().into(),
         };
         send(chain, from, self.cache, U256::ZERO, call)
     }

@@ -36,15 +36,21 @@ pub struct Guests {
     pub storage_proof: Program,
     /// The slot-stats guest (statistics).
     pub slot_stats: Program,
+    /// The header-chain-unit guest (the executions of `updateHistorical` claims).
+    pub header_chain_unit: Program,
 }
 
 impl Guests {
-    /// The guests in the ELF files `[header_chain, storage_proof, slot_stats]`.
-    pub fn load([header_chain, storage_proof, slot_stats]: [&std::path::Path; 3]) -> Result<Self> {
+    /// The guests in the ELF files `[header_chain, storage_proof, slot_stats,
+    /// header_chain_unit]`.
+    pub fn load(
+        [header_chain, storage_proof, slot_stats, header_chain_unit]: [&std::path::Path; 4],
+    ) -> Result<Self> {
         Ok(Self {
             header_chain: load_guest(header_chain)?,
             storage_proof: load_guest(storage_proof)?,
             slot_stats: load_guest(slot_stats)?,
+            header_chain_unit: load_guest(header_chain_unit)?,
         })
     }
 

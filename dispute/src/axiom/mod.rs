@@ -6,10 +6,11 @@
 //! from files), builds the guests' inputs, and runs `header-chain` or `storage-proof` in the
 //! VM, giving the result a claim would state and the final state a dispute would bisect to.
 //! [`claims`] takes them on chain; [`client`] is what a proposer and a challenger of claims
-//! do with a node and a chain.
+//! do with a node and a chain; [`historical`] is `updateHistorical`'s split-game claim.
 
 pub mod claims;
 pub mod client;
+pub mod historical;
 
 use std::path::Path;
 

@@ -144,6 +144,7 @@ fn optimistic_axiom_claims_finalize_or_lose_their_dispute_on_anvil() {
             GameParams::new(2, prestate(&headers_guest), DEPTH),
             GameParams::new(3, prestate(&storage_guest), DEPTH),
             GameParams::new(4, prestate(&guest("slot-stats.elf")), DEPTH),
+            axiom::historical::game_params(5, prestate(&guest("header-chain-unit.elf"))),
         ],
     )
     .unwrap();

@@ -102,6 +102,10 @@ alloy_sol_types::sol! {
         function claimOld(bytes32 anchor, bytes32 finalState) external payable returns (address game);
         function updateRecent(OutputProof proof, GroupClaimAbi update) external;
         function updateOld(bytes32 nextRoot, uint32 nextNumFinal, OutputProof proof, GroupClaimAbi update) external;
+        function claimHistorical(bytes32 endHash, bytes32 commitment) external payable returns (address game);
+        function updateHistorical(bytes32 nextRoot, uint32 nextNumFinal, bytes32[128] roots, bytes32[11][127] endHashProofs, bytes proofData) external;
+        function historicalGameType() external view returns (uint32);
+        function cachedNumFinal(uint32 startBlockNumber) external view returns (uint32);
         function historicalRoots(uint32 startBlockNumber) external view returns (bytes32);
         function isBlockHashValid(BlockHashWitness witness) external view returns (bool);
         function recentlyAnchored(address game) external view returns (bool);
@@ -122,6 +126,8 @@ alloy_sol_types::sol! {
         error OutputMismatch(bytes32 expected, bytes32 actual);
         error IncompleteGroup(uint32 numFinal);
         error NextGroupMismatch(uint32 nextStart);
+        error InvalidHistoricalStart(uint32 start);
+        error InvalidEndHashProof(uint256 index);
         error GameNotWon(address game);
         error FinalStateMismatch(bytes32 rootClaim, bytes32 stateHash);
         error ProgramDidNotSucceed(uint8 status);

@@ -12,6 +12,7 @@ use axon_dispute::axiom::client::{
     block_witness, cached_group, game_input, group_output, group_store, ClaimKind, FinishedRun,
     Guests,
 };
+use axon_dispute::axiom::historical;
 use axon_dispute::axiom::{self, Node};
 use axon_dispute::chain::RpcChain;
 use axon_dispute::deploy::{deploy, GameParams};
@@ -50,6 +51,10 @@ pub(crate) struct GuestArgs {
     /// The header-chain guest [default: fixtures/programs/header-chain.elf].
     #[arg(long)]
     header_chain: Option<PathBuf>,
+    /// The header-chain-unit guest of `updateHistorical` claims [default:
+    /// fixtures/programs/header-chain-unit.elf].
+    #[arg(long)]
+    header_chain_unit: Option<PathBuf>,
     /// The storage-proof guest [default: fixtures/programs/storage-proof.elf].
     #[arg(long)]
     storage_proof: Option<PathBuf>,
@@ -64,6 +69,7 @@ impl GuestArgs {
             &program_or(&self.header_chain, "header-chain.elf")?,
             &program_or(&self.storage_proof, "storage-proof.elf")?,
             &program_or(&self.slot_stats, "slot-stats.elf")?,
+            &program_or(&self.header_chain_unit, "header-chain-unit.elf")?,
         ])
     }
 }
@@ -141,7 +147,13 @@ fn deploy_cmd(args: DeployArgs) -> Result<()> {
     let header = params(game_types[0], &guests.header_chain)?;
     let storage = params(game_types[1], &guests.storage_proof)?;
     let stats = params(game_types[2], &guests.slot_stats)?;
-    let contracts = deploy_axiom(&mut chain, from, &artifacts, dispute, [header, storage, stats])?;
+    let prestate = Vm::new(&guests.header_chain_unit)?.state_hash();
+    let mut historical = historical::game_params(game_types[3], prestate);
+    if let Some(seconds) = max_clock_duration {
+        historical.with_clock(seconds);
+    }
+    let game_params = [header, storage, stats, historical];
+    let contracts = deploy_axiom(&mut chain, from, &artifacts, dispute, game_params)?;
     print_json(&serde_json::json!({
         "oracle": contracts.dispute.oracle,
         "riscv": contracts.dispute.riscv,
@@ -152,6 +164,7 @@ fn deploy_cmd(args: DeployArgs) -> Result<()> {
         "header_game_type": contracts.header_game_type,
         "storage_game_type": contracts.storage_game_type,
         "stats_game_type": contracts.stats_game_type,
+        "historical_game_type": contracts.historical_game_type,
         "max_depth": max_depth,
     }))
 }
@@ -413,8 +426,9 @@ pub(crate) enum AxiomCommand {
 pub(crate) struct DeployArgs {
     #[command(flatten)]
     chain: ChainArgs,
-    /// The game types of the header-chain, storage-proof and slot-stats guests.
-    #[arg(long, num_args = 3, value_names = ["HEADER", "STORAGE", "STATS"], default_values_t = [2, 3, 4])]
+    /// The game types of the header-chain, storage-proof and slot-stats guests, and of
+    /// `updateHistorical` claims (a split game over the header-chain-unit guest).
+    #[arg(long, num_args = 4, value_names = ["HEADER", "STORAGE", "STATS", "HISTORICAL"], default_values_t = [2, 3, 4, 5])]
     game_types: Vec<u32>,
     /// The game depth: a claim's trace covers 2^depth steps (a whole group is 2^25).
     #[arg(long, default_value_t = 32)]
