@@ -5,12 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use axon_vm::abi::local;
+use axon_vm::merkle::keccak256;
 use axon_vm::{CheckpointStore, Hash, PreimageStore, VmConfig};
 
 use crate::game::{encode_extra_data, Shape};
 use crate::guest::load_guest;
 use crate::lying::{Lie, Lies, LyingTrace, LyingUnits};
-use crate::split::inference::InferenceUnits;
+use crate::split::inference::{request, InferenceUnits};
 use crate::split::VmUnitTrace;
 use crate::{Error, GameTrace, Position, Result, TraceProvider, VmTraceProvider};
 
@@ -88,7 +89,8 @@ impl TraceSpec {
     ) -> Self {
         Self {
             program,
-            input: inference.units().request_hash().to_vec(),
+            input: keccak256(&request(&inference.model, &inference.input, inference.output_size))
+                .to_vec(),
             preimages: PreimageStore::new(),
             max_depth,
             checkpoint_interval,

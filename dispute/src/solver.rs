@@ -97,6 +97,11 @@ pub fn next_actions(game: &GameState, trace: &mut GameTrace, me: Address) -> Res
             continue;
         }
         let attack = !agree;
+        // An execution subgame's root can only be attacked (its defence would bisect past the
+        // execution's end): one the trace agrees with is left alone, as the game's root is.
+        if !attack && game.split_depth != 0 && claim.position.depth() == game.split_depth + 1 {
+            continue;
+        }
         if claim.position.depth() == max_depth {
             if claim.countered_by == Address::ZERO {
                 let pre_steps = step_start(game, claim.position, attack);

@@ -106,6 +106,20 @@ fn every_unit_of_tiny_llama_agrees_in_the_vm() {
 }
 
 #[test]
+fn a_run_that_fails_on_the_way_agrees_in_the_vm_after_its_failure() {
+    // tiny-llama with every embedding weight NaN: the first classifier's logits are all NaN,
+    // which fails the run; the VM reads the failed state back, and no later unit changes it.
+    let mut model = fixture_model("tiny-llama.bin");
+    let config = axon_ml::llama::Config::parse(&model).unwrap();
+    for weight in model[28..28 + 4 * config.vocab_size * config.dim].chunks_exact_mut(4) {
+        weight.copy_from_slice(&0x7fc0_0000u32.to_le_bytes());
+    }
+    let units = every_unit_agrees(&model, &[], 4 * 2, 1);
+    let failed = InferenceUnits::new(model, &[], 4 * 2).result();
+    assert_eq!(failed, Err("invalid model: logits are all NaN".into()), "after {units} units");
+}
+
+#[test]
 fn every_unit_of_stories260k_agrees_in_the_vm() {
     let Some(model) = stories() else { return };
     // The run of tests/tests/inference.rs: 12 tokens from BOS, 38 units a token.

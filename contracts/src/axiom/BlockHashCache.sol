@@ -12,6 +12,7 @@ import {
     BlockHashUnavailable,
     IncompleteGroup,
     InvalidEndHashProof,
+    InvalidHistoricalGameType,
     InvalidHistoricalStart,
     NextGroupMismatch,
     NoGameImplementation,
@@ -19,6 +20,11 @@ import {
     OutputMismatch,
     StaleUpdate
 } from "src/axiom/Errors.sol";
+
+/// @notice The one view of a split game the cache reads at deployment.
+interface ISplitGame {
+    function splitDepth() external view returns (uint256);
+}
 
 /// @title BlockHashCache
 /// @notice Axiom V0's block-hash cache (`AxiomV0`), optimistic: `historicalRoots[start]` is
@@ -78,6 +84,9 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
     /// @notice Groups in one `updateHistorical` (V0's `HISTORICAL_NUM_ROOTS`).
     uint256 internal constant HISTORICAL_NUM_ROOTS = 128;
 
+    /// @notice The split depth of the historical game type: 2^7 units, one per group.
+    uint256 internal constant HISTORICAL_SPLIT_DEPTH = 7;
+
     /// @notice The split game type of `updateHistorical` claims at the factory.
     GameType internal immutable HISTORICAL_GAME_TYPE;
     /// @notice The code hash of that type's games (see `OptimisticClaims.GAME_CODEHASH`).
@@ -95,6 +104,9 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
     /// @notice Emitted for each claim: the game deciding it and the anchor it runs from.
     event UpdateClaimed(IDisputeGame indexed game, bytes32 indexed anchor, bool recent);
 
+    /// @notice Emitted for each `claimHistorical`: the game deciding it and its end hash.
+    event HistoricalUpdateClaimed(IDisputeGame indexed game, bytes32 indexed endHash);
+
     /// @param _factory The factory games are created at.
     /// @param _gameType The header-chain guest's game type there.
     /// @param _historicalGameType The split game type of `updateHistorical` claims there (its
@@ -108,6 +120,11 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
     {
         address impl = address(_factory.gameImpls(_historicalGameType));
         if (impl == address(0)) revert NoGameImplementation(_historicalGameType);
+        // Its units are exactly the 128 groups: a split at depth 7.
+        if (
+            GameType.unwrap(_historicalGameType) == GameType.unwrap(_gameType)
+                || ISplitGame(impl).splitDepth() != HISTORICAL_SPLIT_DEPTH
+        ) revert InvalidHistoricalGameType(_historicalGameType);
         HISTORICAL_GAME_TYPE = _historicalGameType;
         HISTORICAL_CODEHASH = _cloneCodehash(impl);
     }
@@ -165,7 +182,7 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
         returns (IDisputeGame game_)
     {
         game_ = _claimOf(HISTORICAL_GAME_TYPE, HISTORICAL_CODEHASH, _commitment, _endHash);
-        emit UpdateClaimed(game_, _endHash, false);
+        emit HistoricalUpdateClaimed(game_, _endHash);
     }
 
     ////////////////////////////////////////////////////////////////

@@ -59,6 +59,10 @@ error StaleUpdate(uint32 start, uint32 cachedNumFinal, uint32 numFinal);
 ///         not `keccak256(anchor ‖ nextRoot ‖ nextNumFinal)`.
 error NextGroupMismatch(uint32 nextStart);
 
+/// @notice Thrown by the `BlockHashCache` constructor when the historical game type is the
+///         header-chain guest's or its implementation is not split at depth 7 (128 groups).
+error InvalidHistoricalGameType(GameType gameType);
+
 /// @notice Thrown by `updateHistorical` when the first group's start is not a multiple of 1024.
 error InvalidHistoricalStart(uint32 start);
 

@@ -133,13 +133,17 @@ abstract contract OptimisticClaims {
         );
     }
 
-    /// @notice The program input a game of this contract's type runs on (its one local
-    ///         datum).
+    /// @notice The program input a game of this contract's type runs on: its one local datum,
+    ///         which must be the canonical 32-byte entry `extraDataFor(input)`. The game
+    ///         accepts any canonical entry, a shorter one too, on which the guest runs another
+    ///         input; and anyone can create such a game at the factory, where no honest
+    ///         client would play it: its outcome says nothing about the 32-byte input.
     function _inputOf(IDisputeGame _game) internal view returns (bytes32 input_) {
         bytes memory extraData = _game.extraData();
         assembly ("memory-safe") {
-            // Byte 0 is the size (32); the word follows.
+            // Byte 0 is the size; the word follows.
             input_ := mload(add(extraData, 0x21))
         }
+        if (keccak256(extraData) != keccak256(extraDataFor(input_))) revert UnknownGame(_game);
     }
 }

@@ -7,8 +7,10 @@ import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 import { Claim } from "src/dispute/lib/Types.sol";
 import { GameNotWon } from "src/dispute/Errors.sol";
 import { IBlockHashCache } from "src/axiom/interfaces/IBlockHashCache.sol";
+import { BlockHashCache } from "src/axiom/BlockHashCache.sol";
 import {
     InvalidEndHashProof,
+    InvalidHistoricalGameType,
     InvalidHistoricalStart,
     NextGroupMismatch,
     OutputMismatch,
@@ -38,6 +40,8 @@ contract BlockHashCache_Historical_Test is AxiomTestBase {
         prevHashes[0] = keccak256("the block before the first group");
         for (uint256 i = 0; i < 128; i++) {
             bytes32 last = keccak256(abi.encode("last block hash", i));
+            // The end hash ends in a zero byte, so that a game with a 31-byte input exists.
+            if (i == 127) last &= ~bytes32(uint256(0xff));
             bytes32 node = last;
             bytes32[11] memory proof;
             for (uint256 level = 0; level < 10; level++) {
@@ -148,6 +152,27 @@ contract BlockHashCache_Historical_Test is AxiomTestBase {
         endHashProofs[3][4] = bytes32(uint256(1));
         vm.expectRevert(abi.encodeWithSelector(InvalidEndHashProof.selector, 3));
         _update(game, START);
+    }
+
+    /// @notice A game over another input than the 32-byte end hash — a canonical 31-byte
+    ///         entry the game accepts, made at the factory, which no honest client plays — is
+    ///         refused, won or not.
+    function test_updateHistorical_nonCanonicalInput_reverts() external {
+        bytes memory shortInput = abi.encodePacked(uint8(31), endHash);
+        vm.prank(PROPOSER);
+        IDisputeGame game =
+            factory.create{ value: _bond() }(HISTORICAL_TYPE, Claim.wrap(commitment), shortInput);
+        _win(game);
+        vm.expectRevert(abi.encodeWithSelector(UnknownGame.selector, game));
+        _update(game, START);
+    }
+
+    /// @notice The historical type must be another type than the header chain's, split at 7.
+    function test_constructor_invalidHistoricalGameType_reverts() external {
+        vm.expectRevert(abi.encodeWithSelector(InvalidHistoricalGameType.selector, HEADER_TYPE));
+        new BlockHashCache(factory, HEADER_TYPE, HEADER_TYPE);
+        vm.expectRevert(abi.encodeWithSelector(InvalidHistoricalGameType.selector, STORAGE_TYPE));
+        new BlockHashCache(factory, HEADER_TYPE, STORAGE_TYPE);
     }
 
     /// @notice A game of the header-chain type is no historical claim.

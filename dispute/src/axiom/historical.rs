@@ -132,6 +132,10 @@ impl HistoricalUnits {
 }
 
 impl Units for HistoricalUnits {
+    fn count(&self) -> u64 {
+        GROUPS as u64
+    }
+
     fn commitment_after(&mut self, units: u64) -> Result<Hash> {
         Ok(match usize::try_from(units).unwrap_or(usize::MAX) {
             0 => [0; 32],
@@ -151,9 +155,7 @@ impl Units for HistoricalUnits {
         }
         if unit > 0 {
             let (honest, preimage) = &self.commitments[unit - 1];
-            if subgame.agreed != *honest {
-                return Err(Error::UnknownState { commitment: subgame.agreed, unit: subgame.unit });
-            }
+            subgame.check_agreed(honest)?;
             store.insert_keccak(preimage.clone());
         }
         for header in &self.groups[unit].1 {

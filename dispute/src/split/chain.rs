@@ -46,6 +46,10 @@ impl UnitChain {
 }
 
 impl Units for UnitChain {
+    fn count(&self) -> u64 {
+        self.commitments.len() as u64 - 1
+    }
+
     fn commitment_after(&mut self, units: u64) -> Result<Hash> {
         let last = self.commitments.len() - 1;
         Ok(self.commitments[usize::try_from(units).unwrap_or(usize::MAX).min(last)])

@@ -12,7 +12,14 @@ use axon_vm::merkle::keccak256;
 use axon_vm::{Hash, PreimageStore};
 
 use super::{Subgame, Units};
-use crate::{Error, Result};
+use crate::Result;
+
+/// The request for `output_size` bytes of the model `model_bytes` (by its blob key) on
+/// `input`: the `inference` precompile's calldata, whose keccak-256 a game's input is.
+pub fn request(model_bytes: &[u8], input: &[u8], output_size: usize) -> Vec<u8> {
+    let model = axon_vm::preimage::blob_key(model_bytes);
+    Request { model, output_size, input }.encode()
+}
 
 /// One inference request's units.
 #[derive(Debug)]
@@ -29,8 +36,7 @@ impl InferenceUnits {
     /// Runs the request for `output_size` bytes of `model_bytes` (addressed by its blob key)
     /// on `input`, unit by unit, keeping every commitment: phase 1 of a dispute.
     pub fn new(model_bytes: Vec<u8>, input: &[u8], output_size: usize) -> Self {
-        let key = axon_vm::preimage::blob_key(&model_bytes);
-        let request = Request { model: key, output_size, input }.encode();
+        let request = request(&model_bytes, input, output_size);
         let model = Model::parse(&model_bytes);
         let request_hash = keccak256(&request);
         let mut state = UnitState::begin(
@@ -49,11 +55,6 @@ impl InferenceUnits {
             }
         }
         Self { model_bytes, model, request, request_hash, commitments }
-    }
-
-    /// The request, as the `inference` precompile's calldata.
-    pub fn request(&self) -> &[u8] {
-        &self.request
     }
 
     /// The program input: the keccak-256 of the request (local datum 1; the guest reads the
@@ -91,6 +92,10 @@ impl InferenceUnits {
 }
 
 impl Units for InferenceUnits {
+    fn count(&self) -> u64 {
+        self.units()
+    }
+
     fn commitment_after(&mut self, units: u64) -> Result<Hash> {
         Ok(match units {
             0 => [0; 32],
@@ -111,10 +116,7 @@ impl Units for InferenceUnits {
         store.insert_blob(self.model_bytes.clone());
         if subgame.unit > 0 {
             // The agreed state is the honest one after `unit` units, or one nobody can show.
-            let honest = self.commitment_after(subgame.unit)?;
-            if subgame.agreed != honest {
-                return Err(Error::UnknownState { commitment: subgame.agreed, unit: subgame.unit });
-            }
+            subgame.check_agreed(&self.commitment_after(subgame.unit)?)?;
             let mut state = self.state_after(subgame.unit);
             store.insert_keccak(state.header(keccak256));
             for buffer in state.buffers() {

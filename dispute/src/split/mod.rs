@@ -54,11 +54,20 @@ impl Subgame {
 
     /// The local data the unit program reads besides the game's extra data: after
     /// `entries` entries, the agreed commitment, the disputed one and the unit's number as
-    /// 8 big-endian bytes.
+    /// 8 big-endian bytes (`axon_abi::local::{AGREED, DISPUTED, UNIT}` after the input alone).
     pub fn insert_locals(&self, preimages: &mut PreimageStore, entries: u32) {
         preimages.insert_local(entries + 1, self.agreed.to_vec());
         preimages.insert_local(entries + 2, self.disputed.to_vec());
         preimages.insert_local(entries + 3, self.unit.to_be_bytes().to_vec());
+    }
+
+    /// Checks that the agreed commitment is `honest`, the one this side computed after the
+    /// units before the disputed one: else [`Error::UnknownState`] — a state nobody can open.
+    pub fn check_agreed(&self, honest: &Hash) -> Result<()> {
+        if self.agreed != *honest {
+            return Err(Error::UnknownState { commitment: self.agreed, unit: self.unit });
+        }
+        Ok(())
     }
 }
 
@@ -135,6 +144,9 @@ pub trait UnitTrace {
 /// An application's units computed natively: what [`VmUnitTrace`] needs beyond the unit
 /// program.
 pub trait Units {
+    /// The application's units (the units after them change nothing).
+    fn count(&self) -> u64;
+
     /// The commitment after `units` units (the last one past the application's end).
     fn commitment_after(&mut self, units: u64) -> Result<Hash>;
 
@@ -168,7 +180,9 @@ impl std::fmt::Debug for VmUnitTrace {
 
 impl VmUnitTrace {
     /// The units of `units`, their executions by `program`, in a tree of depth `max_depth`
-    /// split at `split_depth`, checkpointing executions every `interval` steps.
+    /// split at `split_depth`, checkpointing executions every `interval` steps. Refuses an
+    /// application with more units than the split holds: both sides would agree on a
+    /// commitment to an unfinished run.
     pub fn new(
         units: Box<dyn Units>,
         program: Program,
@@ -184,6 +198,12 @@ impl VmUnitTrace {
         }
         if max_depth > crate::MAX_SUPPORTED_DEPTH {
             return Err(Error::InvalidGameDepth(max_depth));
+        }
+        if units.count() > 1 << split_depth {
+            return Err(Error::BadInput {
+                what: "a split game's units".into(),
+                reason: format!("{} units do not fit 2^{split_depth}", units.count()),
+            });
         }
         let prestate = axon_vm::Vm::with_config(&program, VmConfig::default())?.state_hash();
         Ok(Self { units, program, max_depth, split_depth, interval, prestate })
@@ -226,16 +246,26 @@ impl UnitTrace for VmUnitTrace {
         self.units.commitment_after(units)
     }
 
+    /// [`Error::DepthTooSmall`] for a run that does not halt within the execution's steps:
+    /// its root could carry no status the game accepts, so the game's shape is wrong.
     fn execution(&mut self, subgame: &Subgame) -> Result<Box<dyn TraceProvider>> {
         let preimages = self.execution_store(subgame)?;
         let depth = self.max_depth - self.split_depth - 1;
-        Ok(Box::new(VmTraceProvider::new(
+        let mut run = VmTraceProvider::new(
             &self.program,
             preimages,
             depth,
             self.interval,
             CheckpointStore::Memory,
             VmConfig::default(),
-        )?))
+        )?;
+        if !run.halts()? {
+            return Err(Error::DepthTooSmall {
+                depth,
+                min: depth + 1,
+                what: "a unit's run (below the split)",
+            });
+        }
+        Ok(Box::new(run))
     }
 }

@@ -114,6 +114,7 @@ alloy_sol_types::sol! {
 
         event UpdateEvent(uint32 startBlockNumber, bytes32 prevHash, bytes32 root, uint32 numFinal);
         event UpdateClaimed(address indexed game, bytes32 indexed anchor, bool recent);
+        event HistoricalUpdateClaimed(address indexed game, bytes32 indexed endHash);
 
         error ClaimNotValidStatus(uint8 status);
         error GameAlreadyBonded(address game);
@@ -127,6 +128,7 @@ alloy_sol_types::sol! {
         error IncompleteGroup(uint32 numFinal);
         error NextGroupMismatch(uint32 nextStart);
         error InvalidHistoricalStart(uint32 start);
+        error InvalidHistoricalGameType(uint32 gameType);
         error InvalidEndHashProof(uint256 index);
         error GameNotWon(address game);
         error FinalStateMismatch(bytes32 rootClaim, bytes32 stateHash);

@@ -10,38 +10,38 @@
 //! commitment's preimage (`c_(u-1) ‖ claim`, 160 bytes, by its keccak key). The guest walks
 //! the group's headers back from there (`walk_back_to_group_start`, as the `header-chain`
 //! guest does) and exits 0 iff the group is complete and its claim chained onto the agreed
-//! commitment is the disputed one, 1 otherwise.
+//! commitment is the disputed one, 1 otherwise. An input that is not 32 bytes names no end
+//! hash: every unit leaves the commitment unchanged (the cache accepts only 32-byte inputs).
 #![no_std]
 #![no_main]
 
 use alloy_primitives::{keccak256, B256};
 use axon_axiom::chain::walk_back_to_group_start;
 use axon_axiom::group::{GroupClaim, GROUP_SIZE};
-use axon_runtime::abi::local::INPUT;
-use axon_runtime::oracle::{read_preimage, PreimageKey};
+use axon_runtime::abi::local::{AGREED, DISPUTED, INPUT, UNIT};
+use axon_runtime::oracle::{read_local_exact, read_preimage, PreimageKey};
 use axon_runtime::{entry, exit};
 
 entry!(main);
-
-/// The local data a split game adds after the input (`DisputeGame.addLocalData`).
-const AGREED: u32 = INPUT + 1;
-const DISPUTED: u32 = INPUT + 2;
-const UNIT: u32 = INPUT + 3;
 
 /// The groups of one update (V0's `HISTORICAL_NUM_ROOTS`).
 const UNITS: u64 = 128;
 
 fn main() {
-    let end_hash = word(INPUT);
-    let agreed = word(AGREED);
-    let disputed = word(DISPUTED);
-    let mut unit = [0u8; 8];
-    read_preimage(&PreimageKey::local(UNIT)).read_exact(&mut unit);
+    // The game serves the split data itself, always of these sizes.
+    let (Some(agreed), Some(disputed), Some(unit)) = (
+        read_local_exact::<32>(AGREED),
+        read_local_exact::<32>(DISPUTED),
+        read_local_exact::<8>(UNIT),
+    ) else {
+        exit(1);
+    };
     let unit = u64::from_be_bytes(unit);
-    if unit >= UNITS {
-        // Past the update: nothing changes.
+    let end_hash = read_local_exact::<32>(INPUT);
+    let Some(end_hash) = end_hash.filter(|_| unit < UNITS) else {
+        // No end hash, or past the update: nothing changes.
         exit(u32::from(agreed != disputed));
-    }
+    };
     let anchor = if unit == 0 {
         if agreed != [0; 32] {
             exit(1);
@@ -68,11 +68,4 @@ fn main() {
         }
         _ => exit(1),
     }
-}
-
-/// The 32-byte local datum `ident`.
-fn word(ident: u32) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    read_preimage(&PreimageKey::local(ident)).read_exact(&mut out);
-    out
 }

@@ -9,32 +9,35 @@
 //! — its header under the commitment's keccak key, each buffer under its own — so nothing is
 //! re-hashed but what the unit writes; of the model it loads only the unit's weights. The program applies the unit (`axon_ml::units`) and
 //! exits 0 iff the new state's commitment is the disputed one, 1 otherwise (also when the
-//! agreed commitment is no state of this request, or is not at this unit).
+//! agreed commitment is no state of this request, or is not at this unit). An input that is
+//! not 32 bytes names no request: every unit leaves the commitment unchanged.
 #![no_std]
 #![no_main]
 
 use axon_ml::model::Request;
 use axon_ml::units::{model_for_unit, UnitState};
-use axon_runtime::abi::{local::INPUT, PreimageKeyType};
-use axon_runtime::oracle::{read_preimage, PreimageKey};
+use axon_runtime::abi::local::{AGREED, DISPUTED, INPUT, UNIT};
+use axon_runtime::abi::PreimageKeyType;
+use axon_runtime::oracle::{read_local_exact, read_preimage, PreimageKey};
 use axon_runtime::{entry, exit};
 use tiny_keccak::{Hasher, Keccak};
 
 entry!(main);
 
-/// The local data a split game adds after the input (`DisputeGame.addLocalData`).
-const AGREED: u32 = INPUT + 1;
-const DISPUTED: u32 = INPUT + 2;
-const UNIT: u32 = INPUT + 3;
-
 fn main() {
-    let request_hash = word(INPUT);
-    let request_bytes = read_preimage(&PreimageKey::keccak256(request_hash)).read_to_end();
-    let agreed = word(AGREED);
-    let disputed = word(DISPUTED);
-    let mut unit = [0u8; 8];
-    read_preimage(&PreimageKey::local(UNIT)).read_exact(&mut unit);
+    // The game serves the split data itself, always of these sizes.
+    let (Some(agreed), Some(disputed), Some(unit)) = (
+        read_local_exact::<32>(AGREED),
+        read_local_exact::<32>(DISPUTED),
+        read_local_exact::<8>(UNIT),
+    ) else {
+        exit(1);
+    };
     let unit = u64::from_be_bytes(unit);
+    let Some(request_hash) = read_local_exact::<32>(INPUT) else {
+        exit(u32::from(agreed != disputed));
+    };
+    let request_bytes = read_preimage(&PreimageKey::keccak256(request_hash)).read_to_end();
 
     let request = Request::parse(&request_bytes);
     let model_bytes = match &request {
@@ -65,13 +68,6 @@ fn main() {
     };
     state.apply();
     exit(u32::from(state.commitment(keccak) != disputed));
-}
-
-/// The 32-byte local datum `ident`.
-fn word(ident: u32) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    read_preimage(&PreimageKey::local(ident)).read_exact(&mut out);
-    out
 }
 
 fn keccak(data: &[u8]) -> [u8; 32] {

@@ -142,18 +142,14 @@ impl Weights<'_> {
     }
 
     /// `layers` arrays of `count` each, in file order (run.c stores each kind for all layers),
-    /// those of the layers `part` does not need left empty.
-    fn take_per_layer(&mut self, layers: usize, count: usize, part: Part) -> Vec<Vec<f32>> {
-        (0..layers)
-            .map(|l| {
-                if part.needs_layer(l) {
-                    self.take(count)
-                } else {
-                    self.skip(count);
-                    Vec::new()
-                }
-            })
-            .collect()
+    /// those of the layers `needed` refuses left empty.
+    fn take_per_layer(
+        &mut self,
+        layers: usize,
+        count: usize,
+        needed: impl Fn(usize) -> bool,
+    ) -> Vec<Vec<f32>> {
+        (0..layers).map(|l| self.take_if(needed(l), count)).collect()
     }
 
     /// `count` values if `needed`, else none (skipped).
@@ -181,13 +177,6 @@ pub enum Part {
 }
 
 impl Part {
-    fn needs_layer(self, layer: usize) -> bool {
-        match self {
-            Part::All => true,
-            Part::Op(op) => op.layer() == Some(layer),
-        }
-    }
-
     fn needs_embedding(self, shared_classifier: bool) -> bool {
         match self {
             Part::All | Part::Op(Op::Embedding) => true,
@@ -224,15 +213,15 @@ impl Llama {
         let mut w = Weights { bytes: &bytes[HEADER_BYTES..] };
         let embedding =
             w.take_if(part.needs_embedding(config.shared_classifier), config.vocab_size * d);
-        let rms_att = w.take_per_layer(l, d, part);
-        let wq = w.take_per_layer(l, d * d, part);
-        let wk = w.take_per_layer(l, kv * d, part);
-        let wv = w.take_per_layer(l, kv * d, part);
-        let wo = w.take_per_layer(l, d * d, part);
-        let rms_ffn = w.take_per_layer(l, d, part);
-        let w1 = w.take_per_layer(l, h * d, part);
-        let w2 = w.take_per_layer(l, d * h, part);
-        let w3 = w.take_per_layer(l, h * d, part);
+        let rms_att = w.take_per_layer(l, d, |l| part.needs(Op::AttentionNorm(l)));
+        let wq = w.take_per_layer(l, d * d, |l| part.needs(Op::Qkv(l)));
+        let wk = w.take_per_layer(l, kv * d, |l| part.needs(Op::Qkv(l)));
+        let wv = w.take_per_layer(l, kv * d, |l| part.needs(Op::Qkv(l)));
+        let wo = w.take_per_layer(l, d * d, |l| part.needs(Op::AttentionOutput(l)));
+        let rms_ffn = w.take_per_layer(l, d, |l| part.needs(Op::FfnNorm(l)));
+        let w1 = w.take_per_layer(l, h * d, |l| part.needs(Op::SwiGlu(l)));
+        let w2 = w.take_per_layer(l, d * h, |l| part.needs(Op::SwiGlu(l)));
+        let w3 = w.take_per_layer(l, h * d, |l| part.needs(Op::SwiGlu(l)));
         let rms_final = w.take_if(part.needs(Op::FinalNorm), d);
         // run.c's precomputed RoPE tables, unused: the angles are computed per position.
         w.skip(config.seq_len * config.head_size());
@@ -461,6 +450,8 @@ impl<'a> Session<'a> {
                 }
                 float::matmul(&mut self.xb, &self.hb, &layer.w2);
                 float::add_assign(&mut self.x, &self.xb);
+                // `xb` outlives the operator in a unit's state: its NaNs must be canonical too.
+                canonicalize(&mut self.xb);
                 finish(probe, "swiglu", &mut self.x);
             }
             Op::FinalNorm => {
@@ -534,21 +525,6 @@ pub enum Op {
 impl Op {
     /// Operators per layer.
     const PER_LAYER: usize = 7;
-
-    /// The layer whose weights the operator reads (`None` for the embedding, the final norm
-    /// and the classifier).
-    pub const fn layer(self) -> Option<usize> {
-        match self {
-            Op::AttentionNorm(l)
-            | Op::Qkv(l)
-            | Op::Rope(l)
-            | Op::Attention(l)
-            | Op::AttentionOutput(l)
-            | Op::FfnNorm(l)
-            | Op::SwiGlu(l) => Some(l),
-            Op::Embedding | Op::FinalNorm | Op::Classifier => None,
-        }
-    }
 
     /// Operators in one forward pass of a model with `layers` blocks.
     pub const fn count(layers: usize) -> usize {

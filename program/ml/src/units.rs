@@ -134,11 +134,6 @@ impl<'m> UnitState<'m> {
         }
     }
 
-    /// The units applied so far.
-    pub fn unit(&self) -> u64 {
-        self.unit
-    }
-
     /// The units of the whole run (0 for a failed one).
     pub fn total(&self) -> u64 {
         match &self.body {
@@ -246,29 +241,28 @@ impl<'m> UnitState<'m> {
 
     /// The state's buffers, in header order.
     pub fn buffers(&mut self) -> Vec<Vec<u8>> {
+        (0..self.hashes.len()).map(|index| self.buffer(index)).collect()
+    }
+
+    /// Buffer `index` (see [`UnitState::header`]): serialized alone, so that a unit pays for
+    /// the buffers it changed, not for the whole state.
+    fn buffer(&mut self, index: usize) -> Vec<u8> {
         let unit = self.unit;
         match &mut self.body {
-            Body::Failed(reason) => alloc::vec![reason.clone()],
-            Body::Sequential { activations, .. } => {
-                alloc::vec![activations.iter().map(|&v| v as u8).collect()]
-            }
+            Body::Failed(reason) => reason.clone(),
+            Body::Sequential { activations, .. } => activations.iter().map(|&v| v as u8).collect(),
             Body::Llama { session, generated, .. } => {
                 let layers = session.model().config().n_layers;
-                let mut out = Vec::with_capacity(LLAMA_FIXED + 2 * layers);
-                out.push(generated.iter().flat_map(|t| t.to_le_bytes()).collect());
-                for buffer in session.activations_mut() {
-                    out.push(f32_bytes(buffer));
+                match index {
+                    GENERATED => generated.iter().flat_map(|t| t.to_le_bytes()).collect(),
+                    X | XB | Q => f32_bytes(&session.activations_mut()[index - X][..]),
+                    _ => {
+                        let (kind, l) =
+                            ((index - LLAMA_FIXED) / layers, (index - LLAMA_FIXED) % layers);
+                        let rows = session.cache_rows(l, cache_rows(unit, layers, l));
+                        f32_bytes(&rows[kind][..])
+                    }
                 }
-                let mut keys = Vec::with_capacity(layers);
-                let mut values = Vec::with_capacity(layers);
-                for l in 0..layers {
-                    let [k, v] = session.cache_rows(l, cache_rows(unit, layers, l));
-                    keys.push(f32_bytes(k));
-                    values.push(f32_bytes(v));
-                }
-                out.extend(keys);
-                out.extend(values);
-                out
             }
         }
     }
@@ -277,12 +271,10 @@ impl<'m> UnitState<'m> {
     /// u32 buffer count ‖ the keccak-256 of each buffer` (little-endian). Hashes the buffers
     /// that changed since they were last hashed.
     pub fn header(&mut self, keccak: Keccak) -> Vec<u8> {
-        if self.hashes.iter().any(Option::is_none) {
-            let buffers = self.buffers();
-            for (hash, buffer) in self.hashes.iter_mut().zip(&buffers) {
-                if hash.is_none() {
-                    *hash = Some(keccak(buffer));
-                }
+        for index in 0..self.hashes.len() {
+            if self.hashes[index].is_none() {
+                let buffer = self.buffer(index);
+                self.hashes[index] = Some(keccak(&buffer));
             }
         }
         let (kind, token) = match &self.body {
@@ -343,11 +335,20 @@ impl<'m> UnitState<'m> {
                 hash
             })
             .collect();
-        let mut state = Self::begin(request_hash, request, model);
-        if header[5] == KIND_FAILED && count == 1 {
-            // A run that failed on the way (the model's logits turned NaN).
-            state.body = Body::Failed(Vec::new());
+        if header[5] == KIND_FAILED {
+            // Refused at the start, or failed on the way (the logits turned NaN): the reason
+            // is the one buffer, and no unit changes it.
+            let [hash] = hashes[..] else {
+                return Err(DecodeError::Header("a failed state has one buffer"));
+            };
+            return Ok(Self {
+                unit,
+                request: request_hash,
+                body: Body::Failed(fetch(&hash)),
+                hashes: alloc::vec![Some(hash)],
+            });
         }
+        let mut state = Self::begin(request_hash, request, model);
         let kind = match state.body {
             Body::Failed(_) => KIND_FAILED,
             Body::Sequential { .. } => KIND_SEQUENTIAL,
@@ -368,7 +369,8 @@ impl<'m> UnitState<'m> {
             Ok(buffer)
         };
         match &mut state.body {
-            Body::Failed(reason) => *reason = next(0, usize::MAX)?,
+            // `begin` refused the request where the header says it ran: another request's.
+            Body::Failed(_) => return Err(DecodeError::Header("a refused request's state")),
             Body::Sequential { model, activations } => {
                 let expected = if unit == 0 {
                     activations.len()

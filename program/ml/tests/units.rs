@@ -31,7 +31,7 @@ fn unit_by_unit(bytes: &[u8], input: &[u8], output_size: usize) -> u64 {
     let total = state.total();
     let mut store: HashMap<[u8; 32], Vec<u8>> = HashMap::new();
     for unit in 0..total {
-        assert!(state.expects(unit) && !state.is_done());
+        assert!(state.expects(unit));
         let header = state.header(keccak);
         for buffer in state.buffers() {
             store.insert(keccak(&buffer), buffer);
@@ -49,9 +49,29 @@ fn unit_by_unit(bytes: &[u8], input: &[u8], output_size: usize) -> u64 {
     let done = state.commitment(keccak);
     state.apply();
     assert_eq!(state.commitment(keccak), done, "a unit past the end changes nothing");
-    let expected = model.infer(input, output_size, &mut NoProbe).unwrap();
-    assert_eq!(state.result(), Some(Ok(expected)));
+    let result = state.result().map(|r| r.map_err(|reason| String::from_utf8_lossy(reason).into()));
+    let expected = model.infer(input, output_size, &mut NoProbe).map_err(|e| e.to_string());
+    assert_eq!(result, Some(expected));
     total
+}
+
+/// tiny-llama with every embedding weight NaN: its first logits are all NaN.
+fn nan_llama() -> Vec<u8> {
+    let mut bytes = common::fixture("tiny-llama.bin");
+    let config = axon_ml::llama::Config::parse(&bytes).unwrap();
+    let embedding = 28..28 + 4 * config.vocab_size * config.dim;
+    for weight in bytes[embedding].chunks_exact_mut(4) {
+        weight.copy_from_slice(&0x7fc0_0000u32.to_le_bytes());
+    }
+    bytes
+}
+
+#[test]
+fn a_run_whose_logits_turn_nan_fails_and_stays_failed() {
+    // The first position's classifier fails the run; a failed state reads back, and the
+    // units after it (the rest of the run's count) change nothing.
+    let total = unit_by_unit(&nan_llama(), &[], 4 * 3);
+    assert!(total > 3, "{total}");
 }
 
 #[test]

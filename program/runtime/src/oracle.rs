@@ -214,6 +214,18 @@ pub fn hint(mut hint: &[u8]) {
     }
 }
 
+/// The local datum `ident` if it is exactly `N` bytes (`None` otherwise: a game's local data
+/// is whatever its extra data holds, which a guest must not assume).
+pub fn read_local_exact<const N: usize>(ident: u32) -> Option<[u8; N]> {
+    let mut reader = read_preimage(&PreimageKey::local(ident));
+    if reader.len() != N as u64 {
+        return None;
+    }
+    let mut out = [0u8; N];
+    reader.read_exact(&mut out);
+    Some(out)
+}
+
 /// The program input read through its hash: local key 1 ([`axon_abi::local::INPUT`]) holds
 /// the keccak-256 of the real input, which is read by that keccak key. This is how a guest
 /// takes input of any length while a game's local data stays one word. `None` if the local

@@ -9,33 +9,35 @@
 //! One run checks one unit, as the game's execution subgame asks: it reads the agreed
 //! commitment, the disputed one and the unit's number (local data 2, 3 and 4, which the game
 //! serves from its claims), applies the unit and exits 0 iff the result is the disputed
-//! commitment, 1 otherwise. An input shorter than 4 bytes panics. The host's twin is
+//! commitment, 1 otherwise. An input shorter than 4 bytes has no units: every unit leaves the
+//! commitment unchanged (a unit program must give every input the game accepts a meaning it
+//! can prove, or the game's outcome would follow its depths, not the truth). The host's twin is
 //! `axon_dispute::split::chain`, and `dispute/tests/split.rs` checks the two agree.
 #![no_std]
 #![no_main]
 
-use axon_runtime::abi::local::INPUT;
-use axon_runtime::oracle::{read_preimage, PreimageKey};
+use axon_runtime::abi::local::{AGREED, DISPUTED, INPUT, UNIT};
+use axon_runtime::oracle::{read_local_exact, read_preimage, PreimageKey};
 use axon_runtime::{entry, exit};
 use tiny_keccak::{Hasher, Keccak};
 
 entry!(main);
 
-/// The local data a split game adds after the input (`DisputeGame.addLocalData`).
-const AGREED: u32 = INPUT + 1;
-const DISPUTED: u32 = INPUT + 2;
-const UNIT: u32 = INPUT + 3;
-
 fn main() {
     let input = read_preimage(&PreimageKey::local(INPUT)).read_to_end();
-    assert!(input.len() >= 4, "unit-chain: the input is u32_be(units) ‖ seed");
-    let units = u32::from_be_bytes([input[0], input[1], input[2], input[3]]);
-    let seed = &input[4..];
-    let agreed = word(AGREED);
-    let disputed = word(DISPUTED);
-    let mut unit = [0u8; 8];
-    read_preimage(&PreimageKey::local(UNIT)).read_exact(&mut unit);
+    // The game serves the split data itself, always of these sizes.
+    let (Some(agreed), Some(disputed), Some(unit)) = (
+        read_local_exact::<32>(AGREED),
+        read_local_exact::<32>(DISPUTED),
+        read_local_exact::<8>(UNIT),
+    ) else {
+        exit(1);
+    };
     let unit = u64::from_be_bytes(unit);
+    let (units, seed) = match input.split_first_chunk::<4>() {
+        Some((units, seed)) => (u32::from_be_bytes(*units), seed),
+        None => (0, &[][..]),
+    };
 
     let next = if unit < u64::from(units) {
         let mut hasher = Keccak::v256();
@@ -49,11 +51,4 @@ fn main() {
         agreed
     };
     exit(u32::from(next != disputed));
-}
-
-/// The 32-byte local datum `ident`.
-fn word(ident: u32) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    read_preimage(&PreimageKey::local(ident)).read_exact(&mut out);
-    out
 }

@@ -75,6 +75,13 @@ impl PreimageKeyType {
 pub mod local {
     /// The program's input (`axon-vm run --input FILE`).
     pub const INPUT: u32 = 1;
+    /// In an execution of a split game whose extra data is the input alone (docs/dispute.md,
+    /// "Split games"): the agreed commitment before the disputed unit (zero before the first).
+    pub const AGREED: u32 = INPUT + 1;
+    /// The disputed commitment after the unit.
+    pub const DISPUTED: u32 = INPUT + 2;
+    /// The disputed unit's number, 8 bytes big-endian.
+    pub const UNIT: u32 = INPUT + 3;
 }
 
 /// The VM status, stored in the top byte of the state hash (Optimism's convention).

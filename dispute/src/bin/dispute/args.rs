@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use alloy::primitives::{keccak256, Address};
 use axon_dispute::ai_evm::L2Node;
 use axon_dispute::chain::RpcChain;
+use axon_dispute::game::Shape;
 use axon_dispute::lying::{Lie, Lies};
 use axon_dispute::setup::{read, InferenceSpec, TraceSpec};
 use axon_dispute::{Error, Result};
@@ -69,9 +70,10 @@ pub(crate) struct ProgramArgs {
     /// The output bytes the inference asks for (a llama2.c model: 4 per token).
     #[arg(long, requires = "model")]
     pub(crate) output_size: Option<usize>,
-    /// The split depth of a --model game: it covers 2^depth units.
-    #[arg(long, requires = "model", default_value_t = INFERENCE_SPLIT_DEPTH)]
-    pub(crate) split_depth: u8,
+    /// The split depth of a --model game: it covers 2^depth units [default: the game's own
+    /// for `bisect` and `step`, the game type's for `propose`; else 20].
+    #[arg(long, requires = "model")]
+    pub(crate) split_depth: Option<u8>,
     /// A file holding the program input (at most 32 bytes on chain; with --model, the model
     /// input, which the game holds by hash).
     #[arg(long, conflicts_with = "input_text")]
@@ -123,14 +125,17 @@ impl ProgramArgs {
         self.max_depth.unwrap_or(default)
     }
 
-    /// The trace of the game over this program, `depth` deep (the default: [`Self::depth`]).
+    /// The trace of the game over this program, of the shape `--max-depth` and
+    /// `--split-depth` give, else `game`'s (a game's or game type's own), else the defaults.
     pub(crate) fn spec(
         &self,
-        depth: Option<u8>,
+        game: Option<Shape>,
         checkpoint_dir: Option<PathBuf>,
     ) -> Result<TraceSpec> {
+        let depth = self.max_depth.or(game.map(|g| g.max_depth));
         if let Some(model) = &self.model {
-            return self.inference_spec(model, depth, checkpoint_dir);
+            let split = self.split_depth.or(game.map(|g| g.split_depth));
+            return self.inference_spec(model, depth, split, checkpoint_dir);
         }
         let l2 = self.l2_node.is_some();
         let mut spec = TraceSpec {
@@ -169,8 +174,10 @@ impl ProgramArgs {
         &self,
         model: &Path,
         depth: Option<u8>,
+        split_depth: Option<u8>,
         checkpoint_dir: Option<PathBuf>,
     ) -> Result<TraceSpec> {
+        let split_depth = split_depth.unwrap_or(INFERENCE_SPLIT_DEPTH);
         let input = match (&self.input, &self.input_text) {
             (Some(path), _) => read(path)?,
             (None, Some(text)) => text.as_bytes().to_vec(),
@@ -180,13 +187,13 @@ impl ProgramArgs {
             model: read(model)?,
             input,
             output_size: self.output_size.unwrap_or_default(),
-            split_depth: self.split_depth,
+            split_depth,
         };
         let max_depth = depth.unwrap_or(self.depth());
-        if self.split_depth == 0 || u16::from(self.split_depth) + 2 > u16::from(max_depth) {
+        if split_depth == 0 || u16::from(split_depth) + 2 > u16::from(max_depth) {
             return Err(Error::Usage(format!(
-                "--split-depth {} leaves no execution below it in a game of depth {max_depth}",
-                self.split_depth
+                "--split-depth {split_depth} leaves no execution below it in a game of depth \
+                 {max_depth}"
             )));
         }
         let program = program_or(&self.program, "inference-unit.elf")?;

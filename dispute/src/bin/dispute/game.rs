@@ -12,7 +12,7 @@ use std::time::Duration;
 use alloy::primitives::Address;
 use axon_dispute::deploy::{self, create_game, deploy, register_game_type, GameParams};
 use axon_dispute::driver::{play, Seat};
-use axon_dispute::game::{self, hex_hash, GameState, Withdrawal};
+use axon_dispute::game::{self, hex_hash, GameState, Shape, Withdrawal};
 use axon_dispute::guest::load_guest;
 use axon_dispute::lying::Lies;
 use axon_dispute::persist::PlayerRecord;
@@ -159,8 +159,7 @@ pub(crate) fn propose(args: ProposeArgs) -> Result<()> {
     let from = sender(&chain)?;
     let (factory, game_type) = (args.factory, args.game_type);
     let info = deploy::game_type(&mut chain, factory, game_type)?;
-    let depth = args.program.max_depth.unwrap_or(info.shape.max_depth);
-    let spec = args.program.spec(Some(depth), None)?;
+    let spec = args.program.spec(Some(info.shape), None)?;
     info.check(&prestate(&spec)?, spec.shape())?;
     let root = spec.root(args.lie.lies(&spec))?;
     let game = create_game(&mut chain, from, factory, game_type, root, &spec.extra_data()?)?;
@@ -303,7 +302,8 @@ fn checked_spec(
     checkpoint_dir: Option<PathBuf>,
 ) -> Result<TraceSpec> {
     let state: GameState = game::read(chain, game)?;
-    let spec = program.spec(Some(program.max_depth.unwrap_or(state.max_depth)), checkpoint_dir)?;
+    let shape = Shape { max_depth: state.max_depth, split_depth: state.split_depth };
+    let spec = program.spec(Some(shape), checkpoint_dir)?;
     game::check_fits(&state, &prestate(&spec)?, &spec.extra_data()?, spec.shape())?;
     Ok(spec)
 }
