@@ -135,11 +135,7 @@ struct Outcome {
 /// the Rust twin of `unitsAtSplit` agrees with the contract on every claim below the split.
 fn finish(arena: &mut Arena, game: Address, seats: &mut [Seat]) -> Outcome {
     let (mut max_move, mut max_step) = (0, 0);
-    play(&mut arena.chain, seats, Duration::ZERO, |seat, event| match event.kind {
-        _ if std::env::var("SPLIT_DEBUG").is_ok() && {
-            eprintln!("{}: {event}", seat.name);
-            false
-        } => {}
+    play(&mut arena.chain, seats, Duration::ZERO, |_, event| match event.kind {
         EventKind::Move => max_move = max_move.max(event.gas),
         EventKind::Step => max_step = max_step.max(event.gas),
         _ => {}
