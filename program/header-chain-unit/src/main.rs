@@ -18,8 +18,8 @@
 use alloy_primitives::{keccak256, B256};
 use axon_axiom::chain::walk_back_to_group_start;
 use axon_axiom::group::{GroupClaim, GROUP_SIZE};
-use axon_runtime::abi::local::{AGREED, DISPUTED, INPUT, UNIT};
-use axon_runtime::oracle::{read_local_exact, read_preimage, PreimageKey};
+use axon_runtime::abi::local::INPUT;
+use axon_runtime::oracle::{read_local_exact, read_preimage, read_subgame, PreimageKey, Subgame};
 use axon_runtime::{entry, exit};
 
 entry!(main);
@@ -28,15 +28,9 @@ entry!(main);
 const UNITS: u64 = 128;
 
 fn main() {
-    // The game serves the split data itself, always of these sizes.
-    let (Some(agreed), Some(disputed), Some(unit)) = (
-        read_local_exact::<32>(AGREED),
-        read_local_exact::<32>(DISPUTED),
-        read_local_exact::<8>(UNIT),
-    ) else {
+    let Some(Subgame { agreed, disputed, unit }) = read_subgame() else {
         exit(1);
     };
-    let unit = u64::from_be_bytes(unit);
     let end_hash = read_local_exact::<32>(INPUT);
     let Some(end_hash) = end_hash.filter(|_| unit < UNITS) else {
         // No end hash, or past the update: nothing changes.

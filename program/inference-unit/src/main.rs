@@ -16,24 +16,18 @@
 
 use axon_ml::model::Request;
 use axon_ml::units::{model_for_unit, UnitState};
-use axon_runtime::abi::local::{AGREED, DISPUTED, INPUT, UNIT};
+use axon_runtime::abi::local::INPUT;
 use axon_runtime::abi::PreimageKeyType;
-use axon_runtime::oracle::{read_local_exact, read_preimage, PreimageKey};
+use axon_runtime::oracle::{read_local_exact, read_preimage, read_subgame, PreimageKey, Subgame};
 use axon_runtime::{entry, exit};
 use tiny_keccak::{Hasher, Keccak};
 
 entry!(main);
 
 fn main() {
-    // The game serves the split data itself, always of these sizes.
-    let (Some(agreed), Some(disputed), Some(unit)) = (
-        read_local_exact::<32>(AGREED),
-        read_local_exact::<32>(DISPUTED),
-        read_local_exact::<8>(UNIT),
-    ) else {
+    let Some(Subgame { agreed, disputed, unit }) = read_subgame() else {
         exit(1);
     };
-    let unit = u64::from_be_bytes(unit);
     let Some(request_hash) = read_local_exact::<32>(INPUT) else {
         exit(u32::from(agreed != disputed));
     };

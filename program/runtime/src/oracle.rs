@@ -226,6 +226,29 @@ pub fn read_local_exact<const N: usize>(ident: u32) -> Option<[u8; N]> {
     Some(out)
 }
 
+/// What a split game serves the execution of one disputed unit (`docs/dispute.md`, "Split
+/// games"; local data [`axon_abi::local::AGREED`], `DISPUTED` and `UNIT` after the input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subgame {
+    /// The commitment before the disputed unit (zero before the first).
+    pub agreed: [u8; 32],
+    /// The commitment after it.
+    pub disputed: [u8; 32],
+    /// The unit's number.
+    pub unit: u64,
+}
+
+/// The subgame of the execution running, or `None` if a datum has another size than the game
+/// serves (no split game's execution).
+pub fn read_subgame() -> Option<Subgame> {
+    use axon_abi::local::{AGREED, DISPUTED, UNIT};
+    Some(Subgame {
+        agreed: read_local_exact(AGREED)?,
+        disputed: read_local_exact(DISPUTED)?,
+        unit: u64::from_be_bytes(read_local_exact(UNIT)?),
+    })
+}
+
 /// The program input read through its hash: local key 1 ([`axon_abi::local::INPUT`]) holds
 /// the keccak-256 of the real input, which is read by that keccak key. This is how a guest
 /// takes input of any length while a game's local data stays one word. `None` if the local

@@ -16,8 +16,8 @@
 #![no_std]
 #![no_main]
 
-use axon_runtime::abi::local::{AGREED, DISPUTED, INPUT, UNIT};
-use axon_runtime::oracle::{read_local_exact, read_preimage, PreimageKey};
+use axon_runtime::abi::local::INPUT;
+use axon_runtime::oracle::{read_preimage, read_subgame, PreimageKey, Subgame};
 use axon_runtime::{entry, exit};
 use tiny_keccak::{Hasher, Keccak};
 
@@ -25,15 +25,9 @@ entry!(main);
 
 fn main() {
     let input = read_preimage(&PreimageKey::local(INPUT)).read_to_end();
-    // The game serves the split data itself, always of these sizes.
-    let (Some(agreed), Some(disputed), Some(unit)) = (
-        read_local_exact::<32>(AGREED),
-        read_local_exact::<32>(DISPUTED),
-        read_local_exact::<8>(UNIT),
-    ) else {
+    let Some(Subgame { agreed, disputed, unit }) = read_subgame() else {
         exit(1);
     };
-    let unit = u64::from_be_bytes(unit);
     let (units, seed) = match input.split_first_chunk::<4>() {
         Some((units, seed)) => (u32::from_be_bytes(*units), seed),
         None => (0, &[][..]),
