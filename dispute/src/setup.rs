@@ -13,7 +13,7 @@ use crate::guest::load_guest;
 use crate::lying::{Lie, Lies, LyingTrace, LyingUnits};
 use crate::split::inference::{request, InferenceUnits};
 use crate::split::VmUnitTrace;
-use crate::{Error, GameTrace, Position, Result, TraceProvider, VmTraceProvider};
+use crate::{Error, GameTrace, Result, TraceProvider, VmTraceProvider};
 
 /// The program a game is over and how to trace it.
 #[derive(Debug, Clone)]
@@ -131,13 +131,7 @@ impl TraceSpec {
 
     /// The root claim of the game, honest or telling `lies` as [`TraceSpec::game_trace`].
     pub fn root(&self, lies: Lies) -> Result<Hash> {
-        match self.game_trace(lies)? {
-            GameTrace::Single(mut trace) => trace.claim_at(Position::ROOT),
-            GameTrace::Split { mut units, .. } => {
-                let split = units.split_depth();
-                units.commitment_after(1 << split)
-            }
-        }
+        self.game_trace(lies)?.root()
     }
 
     /// The honest trace, or one lying from step `lie_from` on.

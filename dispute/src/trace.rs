@@ -206,6 +206,18 @@ impl GameTrace {
         }
     }
 
+    /// The root claim: the state after `2^max_depth` steps, or a split game's commitment
+    /// after its `2^split_depth` units.
+    pub fn root(&mut self) -> Result<Hash> {
+        match self {
+            Self::Single(trace) => trace.claim_at(Position::ROOT),
+            Self::Split { units, .. } => {
+                let split = units.split_depth();
+                units.commitment_after(1 << split)
+            }
+        }
+    }
+
     /// The program's initial state hash (a split game's: the unit program's).
     pub fn absolute_prestate(&mut self) -> Result<Hash> {
         match self {

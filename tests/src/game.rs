@@ -55,16 +55,16 @@ pub fn play_embedded(spec: &TraceSpec, proposer: Lies, challenger: Lies) -> Figu
     params.split_depth = shape.split_depth;
     register_game_type(&mut chain, deployer, &artifacts(), &deployment, &params).expect("register");
     let extra = spec.extra_data().expect("extra data");
-    let root = spec.root(proposer).expect("root");
+    // The proposer's trace claims the root, then plays: phase 1 runs once a side.
+    let mut proposer_trace = spec.game_trace(proposer).expect("trace");
+    let root = proposer_trace.root().expect("root");
     let game = create_game(&mut chain, proposer_account, deployment.factory, 1, root, &extra)
         .expect("create");
-    let player = |who, lies| {
-        let trace = spec.game_trace(lies).expect("trace");
-        Player::new(who, game, Strategy::Solver, trace, extra.clone())
-    };
+    let challenger_trace = spec.game_trace(challenger).expect("trace");
+    let player = |who, trace| Player::new(who, game, Strategy::Solver, trace, extra.clone());
     let mut seats = [
-        Seat::new("proposer", player(proposer_account, proposer)),
-        Seat::new("challenger", player(challenger_account, challenger)),
+        Seat::new("proposer", player(proposer_account, proposer_trace)),
+        Seat::new("challenger", player(challenger_account, challenger_trace)),
     ];
     let (mut max_move, mut max_step) = ([0u64; 2], 0);
     let split = shape.split_depth;

@@ -44,15 +44,10 @@ fn a_128_token_stories260k_dispute_is_played_one_operator_deep_on_anvil() {
     // below the split with a run it claims succeeded.
     let lies = Lies { trace: Some((1000, Lie::State)), execution: Some((60, Lie::Status)) };
     let extra = spec.extra_data().unwrap();
-    let root = spec.root(lies).unwrap();
+    let mut liar_trace = spec.game_trace(lies).unwrap();
+    let root = liar_trace.root().unwrap();
     let game = create_game(&mut chain, proposer, deployment.factory, 1, root, &extra).unwrap();
-    let liar = Player::new(
-        proposer,
-        game,
-        Strategy::Solver,
-        spec.game_trace(lies).unwrap(),
-        extra.clone(),
-    );
+    let liar = Player::new(proposer, game, Strategy::Solver, liar_trace, extra.clone());
     let honest = Player::new(
         challenger,
         game,
