@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import { IInferenceResults } from "src/interfaces/IInferenceResults.sol";
 import { IPreimageOracle } from "src/interfaces/IPreimageOracle.sol";
 import { AxonABI } from "src/riscv/lib/AxonABI.sol";
 import { LibMemory } from "src/riscv/lib/LibMemory.sol";
@@ -13,7 +14,12 @@ import {
     InvalidBlobProof,
     BlobLengthUnknown,
     InvalidBlobLength,
-    InvalidProofLength
+    InvalidProofLength,
+    InvalidPrecompile,
+    NotEnoughGas,
+    NoInferenceResults,
+    InferenceResultNotFinal,
+    InferenceResultMismatch
 } from "src/riscv/Errors.sol";
 
 /// @title PreimageOracle
@@ -24,11 +30,18 @@ import {
 ///         stores `S` in 32-byte chunks (`preimageParts[key][32c]` = bytes `[32c, 32c + 32)` of
 ///         `S`, zero past its end), each loaded on demand and proven by its key type:
 ///
-///         | type | key                              | loaded by                    | proof       |
-///         |------|----------------------------------|------------------------------|-------------|
-///         | 0x01 | localized local key              | `loadLocalData` (the game)    | the caller  |
-///         | 0x02 | `0x02 ‖ keccak256(data)[1..32]`  | `loadKeccak256PreimagePart`  | the hash    |
-///         | 0x81 | `0x81 ‖ root[1..32]`             | `loadBlobPart`               | memory path |
+///         | type | key                                  | loaded by                    | proof       |
+///         |------|--------------------------------------|------------------------------|-------------|
+///         | 0x01 | localized local key                  | `loadLocalData` (the game)   | the caller  |
+///         | 0x02 | `0x02 ‖ keccak256(data)[1..32]`      | `loadKeccak256PreimagePart`  | the hash    |
+///         | 0x06 | `0x06 ‖ keccak256(a ‖ g ‖ in)[1..32]`| `loadPrecompilePreimagePart` | computed    |
+///         | 0x07 | `0x07 ‖ keccak256(request)[1..32]`   | `loadInferenceResultPart`    | finalized   |
+///         | 0x81 | `0x81 ‖ root[1..32]`                 | `loadBlobPart`               | memory path |
+///
+///         Precompile results (Optimism's key type 6) are computed here, by a static call to
+///         the precompile with exactly its required gas; inference results are the ones an
+///         `IInferenceResults` contract finalized, so that a block's fraud proof reads what
+///         an opML game settled and never runs a model.
 ///
 ///         `readPreimage(key, offset)` answers any offset inside a loaded chunk, so a VM that
 ///         reads a stream byte by byte needs each chunk loaded once.
@@ -39,6 +52,17 @@ contract PreimageOracle is IPreimageOracle {
     /// @notice The largest blob: its stream `S` must fit the 32-bit memory space.
     uint256 internal constant MAX_BLOB_LENGTH = (1 << 32) - 8;
 
+    /// @notice The last precompile address whose results the oracle computes: Prague's set,
+    ///         `0x01` (ecrecover) to `0x11` (BLS12-381 map to G2).
+    uint160 internal constant LAST_PRECOMPILE = 0x11;
+
+    /// @notice Gas kept beside a precompile's required gas for the call itself (its memory
+    ///         and the 63/64 rule's rounding): see `loadPrecompilePreimagePart`.
+    uint256 internal constant PRECOMPILE_CALL_MARGIN = 5_000;
+
+    /// @notice Where finalized inference results are read (zero: this oracle serves none).
+    IInferenceResults internal immutable INFERENCE_RESULTS;
+
     /// @inheritdoc IPreimageOracle
     mapping(bytes32 => uint256) public preimageLengths;
     /// @inheritdoc IPreimageOracle
@@ -47,6 +71,22 @@ contract PreimageOracle is IPreimageOracle {
     mapping(bytes32 => mapping(uint256 => bytes32)) public preimageParts;
     /// @inheritdoc IPreimageOracle
     mapping(bytes32 => mapping(uint256 => bool)) public preimagePartOk;
+
+    /// @param _inferenceResults Where inference results are read: an `InferenceOracle`, or
+    ///        zero for an oracle of programs that read none.
+    constructor(IInferenceResults _inferenceResults) {
+        INFERENCE_RESULTS = _inferenceResults;
+    }
+
+    /// @inheritdoc IPreimageOracle
+    function inferenceResults() external view returns (IInferenceResults) {
+        return INFERENCE_RESULTS;
+    }
+
+    /// @inheritdoc IPreimageOracle
+    function challengePeriod() external view returns (uint256) {
+        return address(INFERENCE_RESULTS) == address(0) ? 0 : INFERENCE_RESULTS.challengePeriod();
+    }
 
     /// @inheritdoc IPreimageOracle
     function readPreimage(
@@ -104,25 +144,63 @@ contract PreimageOracle is IPreimageOracle {
 
     /// @inheritdoc IPreimageOracle
     function loadKeccak256PreimagePart(uint256 _partOffset, bytes calldata _preimage) external {
-        uint256 size = _preimage.length;
-        if (_partOffset >= size + 8) revert PartOffsetOOB();
-        uint256 chunkOffset = _partOffset & ~uint256(31);
-        bytes32 key;
-        bytes32 chunk;
-        assembly ("memory-safe") {
-            // Lay S out in free memory: the 8-byte length, then the preimage.
-            let ptr := mload(0x40)
-            mstore(ptr, shl(192, size))
-            calldatacopy(add(ptr, 8), _preimage.offset, size)
-            key := or(shr(8, shl(8, keccak256(add(ptr, 8), size))), shl(248, 2))
-            chunk := mload(add(ptr, chunkOffset))
-            // Zero the bytes past the end of S (memory there is not guaranteed clean).
-            let end := add(size, 8)
-            if gt(add(chunkOffset, 32), end) {
-                chunk := and(chunk, not(shr(shl(3, sub(end, chunkOffset)), not(0))))
-            }
+        bytes memory preimage = _preimage;
+        _storeData(
+            LibPreimageKey.typed(keccak256(preimage), AxonABI.KEY_TYPE_KECCAK256),
+            _partOffset,
+            preimage
+        );
+    }
+
+    /// @inheritdoc IPreimageOracle
+    function loadPrecompilePreimagePart(
+        uint256 _partOffset,
+        address _precompile,
+        uint64 _requiredGas,
+        bytes calldata _input
+    )
+        external
+    {
+        if (uint160(_precompile) == 0 || uint160(_precompile) > LAST_PRECOMPILE) {
+            revert InvalidPrecompile(_precompile);
         }
-        _store(key, chunkOffset, chunk, size);
+        bytes memory input = _input;
+        bytes32 key = LibPreimageKey.typed(
+            keccak256(abi.encodePacked(_precompile, _requiredGas, input)),
+            AxonABI.KEY_TYPE_PRECOMPILE
+        );
+        // A call gets at most 63/64 of the gas left (EIP-150). Unless that covers the required
+        // gas, the precompile could run out of gas and a failure that is not its answer would
+        // be stored: the bug Optimism's audit found in its first key-type-6 oracle. The check
+        // sits right before the call, the input already in memory.
+        uint256 needed = uint256(_requiredGas) + uint256(_requiredGas) / 63 + PRECOMPILE_CALL_MARGIN;
+        if (gasleft() < needed) revert NotEnoughGas(needed, gasleft());
+        bool ok;
+        bytes memory output;
+        assembly ("memory-safe") {
+            ok := staticcall(_requiredGas, _precompile, add(input, 0x20), mload(input), 0, 0)
+            output := mload(0x40)
+            mstore(output, returndatasize())
+            returndatacopy(add(output, 0x20), 0, returndatasize())
+            mstore(0x40, add(add(output, 0x20), and(add(returndatasize(), 31), not(31))))
+        }
+        _storeData(key, _partOffset, abi.encodePacked(ok, output));
+    }
+
+    /// @inheritdoc IPreimageOracle
+    function loadInferenceResultPart(
+        uint256 _partOffset,
+        bytes32 _request,
+        bytes calldata _result
+    )
+        external
+    {
+        if (address(INFERENCE_RESULTS) == address(0)) revert NoInferenceResults();
+        bytes32 finalized = INFERENCE_RESULTS.finalizedResult(_request);
+        if (finalized == bytes32(0)) revert InferenceResultNotFinal(_request);
+        bytes32 given = keccak256(_result);
+        if (given != finalized) revert InferenceResultMismatch(_request, finalized, given);
+        _storeData(LibPreimageKey.typed(_request, AxonABI.KEY_TYPE_INFERENCE), _partOffset, _result);
     }
 
     /// @inheritdoc IPreimageOracle
@@ -155,6 +233,26 @@ contract PreimageOracle is IPreimageOracle {
             if (_partOffset >= size + 8) revert PartOffsetOOB();
         }
         _store(_key, _partOffset, _chunk, size);
+    }
+
+    /// @notice Stores the chunk of `_key`'s stream `S = u64_be(len(_data)) ‖ _data` holding
+    ///         `_partOffset`.
+    function _storeData(bytes32 _key, uint256 _partOffset, bytes memory _data) internal {
+        uint256 size = _data.length;
+        if (_partOffset >= size + 8) revert PartOffsetOOB();
+        uint256 chunkOffset = _partOffset & ~uint256(31);
+        bytes32 chunk;
+        assembly ("memory-safe") {
+            // In memory `_data` is its 32-byte length word, then its bytes: the word's last 8
+            // bytes and the data after them are `S`, from `_data + 24` on.
+            chunk := mload(add(add(_data, 24), chunkOffset))
+            // Zero the bytes past the end of S (memory there is not guaranteed clean).
+            let end := add(size, 8)
+            if gt(add(chunkOffset, 32), end) {
+                chunk := and(chunk, not(shr(shl(3, sub(end, chunkOffset)), not(0))))
+            }
+        }
+        _store(_key, chunkOffset, chunk, size);
     }
 
     /// @notice Stores chunk `_chunk` at `_chunkOffset` of `_key`'s stream and the data length.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import { IInferenceResults } from "src/interfaces/IInferenceResults.sol";
 import { Test } from "test/lib/Test.sol";
 import { SparseMemory } from "test/lib/SparseMemory.sol";
 import { PreimageRef } from "test/lib/PreimageRef.sol";
@@ -15,7 +16,10 @@ import {
     BlobLengthUnknown,
     InvalidBlobLength,
     InvalidProofLength,
-    InvalidProofMask
+    InvalidProofMask,
+    InvalidPrecompile,
+    NotEnoughGas,
+    NoInferenceResults
 } from "src/riscv/Errors.sol";
 
 abstract contract PreimageOracle_TestInit is Test {
@@ -25,7 +29,7 @@ abstract contract PreimageOracle_TestInit is Test {
     bytes32 internal constant CONTEXT = keccak256("context");
 
     function setUp() public virtual {
-        oracle = new PreimageOracle();
+        oracle = new PreimageOracle(IInferenceResults(address(0)));
     }
 
     /// @notice Asserts that every offset of `_s` (and a few past its end) reads as the
@@ -331,5 +335,124 @@ contract PreimageOracle_LoadBlobPart_Test is PreimageOracle_TestInit {
 
         oracle.loadBlobPart(key, 0, c0, proof);
         assertTrue(oracle.preimagePartOk(key, 0));
+    }
+}
+
+contract PreimageOracle_LoadPrecompilePreimagePart_Test is PreimageOracle_TestInit {
+    /// @notice One call of each kind of Prague precompile, with the gas its schedule charges.
+    function _vectors()
+        internal
+        pure
+        returns (address[13] memory p_, uint64[13] memory gas_, bytes[13] memory in_)
+    {
+        // ecrecover: the Ethereum tests' vector (valid signature).
+        p_[0] = address(0x01);
+        gas_[0] = 3000;
+        in_[0] = abi.encode(
+            0x456e9aea5e197a1f1af7a3e85a3212fa4049a3ba34c2289b4c860fc0b0c64ef3,
+            uint256(28),
+            0x9242685bf161793cc25603c231bc2f568eb630ea16aa137d2664ac8038825608,
+            0x4f8ae3bd7535248d0bd448298cc2e2071e56992d0774dc340c368ae950852ada
+        );
+        (p_[1], gas_[1], in_[1]) = (address(0x02), 72, bytes("abc"));
+        (p_[2], gas_[2], in_[2]) = (address(0x03), 720, bytes("abc"));
+        (p_[3], gas_[3], in_[3]) = (address(0x04), 18, bytes("identity"));
+        // modexp: 3^5 mod 7, Berlin's minimum price.
+        (p_[4], gas_[4], in_[4]) =
+        (address(0x05), 200, abi.encodePacked(uint256(1), uint256(1), uint256(1), hex"030507"));
+        // bn254: G + G, 2·G, and the empty pairing (true).
+        (p_[5], gas_[5], in_[5]) = (address(0x06), 150, abi.encode(1, 2, 1, 2));
+        (p_[6], gas_[6], in_[6]) = (address(0x07), 6000, abi.encode(1, 2, 2));
+        (p_[7], gas_[7], in_[7]) = (address(0x08), 45_000, "");
+        // blake2f: one round over a zero state.
+        (p_[8], gas_[8], in_[8]) =
+        (address(0x09), 1, bytes.concat(bytes4(uint32(1)), new bytes(209)));
+        // BLS12-381: the sum of two points at infinity, and 0 mapped to G1.
+        (p_[9], gas_[9], in_[9]) = (address(0x0b), 375, new bytes(256));
+        (p_[10], gas_[10], in_[10]) = (address(0x10), 5500, new bytes(64));
+        // Failures: a bn254 point off the curve, and a KZG proof that is not one.
+        (p_[11], gas_[11], in_[11]) = (address(0x06), 150, abi.encode(1, 3, 1, 2));
+        (p_[12], gas_[12], in_[12]) = (address(0x0a), 50_000, new bytes(192));
+    }
+
+    function _key(address _p, uint64 _gas, bytes memory _in) internal pure returns (bytes32) {
+        return LibPreimageKey.typed(keccak256(abi.encodePacked(_p, _gas, _in)), 6);
+    }
+
+    /// @notice Every chunk of each vector's result is `ok ‖ output` of the precompile itself.
+    function test_loadPrecompilePreimagePart_matchesTheCall_succeeds() external {
+        (address[13] memory p, uint64[13] memory gas, bytes[13] memory input) = _vectors();
+        for (uint256 i = 0; i < p.length; i++) {
+            (bool ok, bytes memory output) = p[i].staticcall{ gas: gas[i] }(input[i]);
+            assertEq(ok, i < 11, "the vectors' outcome");
+            bytes memory value = abi.encodePacked(ok, output);
+            bytes memory s = PreimageRef.stream(value);
+            for (uint256 off = 0; off < s.length; off += 32) {
+                oracle.loadPrecompilePreimagePart(off, p[i], gas[i], input[i]);
+            }
+            _assertReads(_key(p[i], gas[i], input[i]), s);
+        }
+    }
+
+    /// @notice The key binds the gas: too little required gas is another key, whose answer is
+    ///         the failure the precompile gives with that gas.
+    function test_loadPrecompilePreimagePart_lowRequiredGas_storesItsFailure() external {
+        oracle.loadPrecompilePreimagePart(0, address(0x01), 2999, new bytes(128));
+        bytes32 key = _key(address(0x01), 2999, new bytes(128));
+        (bytes32 dat, uint256 len) = oracle.readPreimage(key, 0);
+        assertEq(len, 9);
+        assertEq(dat, bytes32(uint256(1) << 192)); // length 1, then status 0
+    }
+
+    function test_loadPrecompilePreimagePart_notAPrecompile_reverts() external {
+        vm.expectRevert(abi.encodeWithSelector(InvalidPrecompile.selector, address(0)));
+        oracle.loadPrecompilePreimagePart(0, address(0), 0, "");
+        vm.expectRevert(abi.encodeWithSelector(InvalidPrecompile.selector, address(0x12)));
+        oracle.loadPrecompilePreimagePart(0, address(0x12), 0, "");
+        vm.expectRevert(abi.encodeWithSelector(InvalidPrecompile.selector, address(oracle)));
+        oracle.loadPrecompilePreimagePart(0, address(oracle), 0, "");
+    }
+
+    function test_loadPrecompilePreimagePart_offsetPastEnd_reverts() external {
+        vm.expectRevert(PartOffsetOOB.selector);
+        oracle.loadPrecompilePreimagePart(9, address(0x01), 3000, new bytes(128));
+    }
+
+    /// @notice A call that cannot give the precompile its required gas reverts by name.
+    function test_loadPrecompilePreimagePart_tooLittleGas_reverts() external {
+        bytes memory call = abi.encodeCall(
+            oracle.loadPrecompilePreimagePart, (0, address(0x08), 113_000, new bytes(384))
+        );
+        (bool ok, bytes memory ret) = address(oracle).call{ gas: 100_000 }(call);
+        assertFalse(ok);
+        assertEq(bytes4(ret), NotEnoughGas.selector);
+    }
+
+    /// @notice Whatever gas the caller gives, a pairing that holds is never stored as a
+    ///         failure: the call reverts (not enough gas, or out of gas after the precompile)
+    ///         or stores status 1 — the property Optimism's audit found broken.
+    function testFuzz_loadPrecompilePreimagePart_anyCallerGas_neverStoresAStarvedFailure(uint256 _gas)
+        external
+    {
+        _gas = 50_000 + _gas % 400_000;
+        bytes memory input = new bytes(384); // two pairs of points at infinity: it holds
+        bytes memory call =
+            abi.encodeCall(oracle.loadPrecompilePreimagePart, (0, address(0x08), 113_000, input));
+        (bool ok,) = address(oracle).call{ gas: _gas }(call);
+        bytes32 key = _key(address(0x08), 113_000, input);
+        assertEq(oracle.preimagePartOk(key, 0), ok);
+        if (ok) {
+            (bytes32 dat,) = oracle.readPreimage(key, 8);
+            assertEq(uint8(dat[0]), 1, "status 1");
+        }
+    }
+}
+
+contract PreimageOracle_LoadInferenceResultPart_Test is PreimageOracle_TestInit {
+    function test_loadInferenceResultPart_noResults_reverts() external {
+        vm.expectRevert(NoInferenceResults.selector);
+        oracle.loadInferenceResultPart(0, keccak256("request"), hex"00");
+        assertEq(address(oracle.inferenceResults()), address(0));
+        assertEq(oracle.challengePeriod(), 0);
     }
 }

@@ -56,6 +56,7 @@ sol! {
         error InvalidSplitDepth(uint256 splitDepth);
         error InvalidClockDuration();
         error InvalidClockExtension();
+        error LeafClockExtensionTooShort(uint256 leafClockExtension, uint256 challengePeriod);
         error InvalidBondParameters();
         error AlreadyInitialized();
         error InvalidRootClaimStatus(uint8 status);
@@ -107,6 +108,10 @@ sol! {
         function loadLocalData(uint256 ident, bytes32 localContext, bytes32 word, uint256 size, uint256 partOffset) external returns (bytes32 key);
         function loadKeccak256PreimagePart(uint256 partOffset, bytes preimage) external;
         function loadBlobPart(bytes32 key, uint256 partOffset, bytes32 chunk, bytes proof) external;
+        function loadPrecompilePreimagePart(uint256 partOffset, address precompile, uint64 requiredGas, bytes input) external;
+        function loadInferenceResultPart(uint256 partOffset, bytes32 request, bytes result) external;
+        function inferenceResults() external view returns (address);
+        function challengePeriod() external view returns (uint256);
         function preimagePartOk(bytes32 key, uint256 chunkOffset) external view returns (bool);
         function readPreimage(bytes32 key, uint256 offset) external view returns (bytes32 dat, uint256 datLen);
 
@@ -119,6 +124,11 @@ sol! {
         error InvalidBlobLength();
         error InvalidProofLength(uint256 expected, uint256 actual);
         error InvalidProofMask(uint256 mask);
+        error InvalidPrecompile(address precompile);
+        error NotEnoughGas(uint256 required, uint256 available);
+        error NoInferenceResults();
+        error InferenceResultNotFinal(bytes32 request);
+        error InferenceResultMismatch(bytes32 request, bytes32 finalized, bytes32 given);
     }
 
     /// `contracts/src/riscv/RISCV.sol`.

@@ -98,8 +98,17 @@ pub fn deploy_contract(
 
 /// Deploys the oracle, the verifier and a factory owned by `from`.
 pub fn deploy(chain: &mut dyn Chain, from: Address, artifacts: &Path) -> Result<Deployment> {
-    let oracle =
-        deploy_contract(chain, from, artifacts, "PreimageOracle.sol", "PreimageOracle", vec![])?;
+    // An oracle without inference results (`IInferenceResults` zero): games of every program
+    // but the AI EVM's blocks, which read results through an oracle of their own.
+    let no_results = Address::ZERO.abi_encode();
+    let oracle = deploy_contract(
+        chain,
+        from,
+        artifacts,
+        "PreimageOracle.sol",
+        "PreimageOracle",
+        no_results,
+    )?;
     let riscv = deploy_contract(chain, from, artifacts, "RISCV.sol", "RISCV", oracle.abi_encode())?;
     let factory = deploy_contract(
         chain,

@@ -4,7 +4,7 @@
 
 use alloy::primitives::Address;
 use alloy::transports::{RpcError, TransportErrorKind};
-use axon_vm::Halt;
+use axon_vm::{Halt, Hash};
 
 /// Everything that stops the dispute toolkit.
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +192,9 @@ pub enum Error {
     /// A preimage key of a type no oracle load exists for.
     #[error("no oracle load for key type {0:#04x}")]
     UnknownKeyType(u8),
+    /// The preimage of a precompile key is shorter than `address ‖ u64_be(gas)`.
+    #[error("the call behind precompile key {} is not address ‖ gas ‖ input", hex::encode(.0))]
+    BadPrecompileCall(Hash),
     /// A command line that asks for something that cannot be done as asked.
     #[error("{0}")]
     Usage(String),

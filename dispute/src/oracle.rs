@@ -2,7 +2,13 @@
 //! the step's key type requires: local data through the game (`addLocalData`, which takes it
 //! from the game's extra data), keccak-256 preimages whole (`loadKeccak256PreimagePart`),
 //! blob chunks with their memory proofs (`loadBlobPart`, the first chunk first: it carries the
-//! length). Chunks already loaded are skipped.
+//! length), precompile results computed by the oracle from their call
+//! (`loadPrecompilePreimagePart`), inference results from the finalized ones
+//! (`loadInferenceResultPart`). Chunks already loaded are skipped.
+//!
+//! A precompile or inference key is a hash whose preimage the oracle needs — the call
+//! `address ‖ u64_be(gas) ‖ input`, the request — and the store keeps it under the keccak key
+//! of the same hash ([`source_key`]), where it proves itself.
 
 use axon_vm::abi::PreimageKeyType;
 use axon_vm::memory::Memory;
@@ -38,6 +44,20 @@ pub fn localize(key: &Hash, scope: &LocalScope) -> Hash {
     let mut out = keccak256(&preimage);
     out[0] = PreimageKeyType::Local as u8;
     out
+}
+
+/// The keccak key holding the preimage of a precompile or inference key's hash: the same
+/// hash under type 2.
+pub fn source_key(key: &Hash) -> Hash {
+    let mut source = *key;
+    source[0] = PreimageKeyType::Keccak256 as u8;
+    source
+}
+
+/// The preimage of a precompile or inference key's hash, from `preimages`.
+fn source<'a>(preimages: &'a PreimageStore, key: &Hash) -> Result<&'a [u8]> {
+    let source = source_key(key);
+    preimages.preimage(&source).ok_or(Error::Vm(axon_vm::Error::MissingPreimage(source)))
 }
 
 /// Whether the oracle holds the chunk of `key`'s stream at `chunk_offset`.
@@ -110,6 +130,35 @@ pub fn load_part(
                     partOffset: U256::from(at),
                     chunk: proof.leaf.into(),
                     proof: proof.to_bytes().into(),
+                };
+                send(chain, from, oracle, U256::ZERO, call)?;
+                sent += 1;
+            }
+        }
+        Some(PreimageKeyType::Precompile) => {
+            if !part_ok(chain, oracle, part.key, chunk)? {
+                let call = source(preimages, &part.key)?;
+                let (address, rest) =
+                    call.split_first_chunk::<20>().ok_or(Error::BadPrecompileCall(part.key))?;
+                let (gas, input) =
+                    rest.split_first_chunk::<8>().ok_or(Error::BadPrecompileCall(part.key))?;
+                let call = IPreimageOracle::loadPrecompilePreimagePartCall {
+                    partOffset: U256::from(part_offset),
+                    precompile: Address::new(*address),
+                    requiredGas: u64::from_be_bytes(*gas),
+                    input: input.to_vec().into(),
+                };
+                send(chain, from, oracle, U256::ZERO, call)?;
+                sent += 1;
+            }
+        }
+        Some(PreimageKeyType::Inference) => {
+            if !part_ok(chain, oracle, part.key, chunk)? {
+                let request = keccak256(source(preimages, &part.key)?);
+                let call = IPreimageOracle::loadInferenceResultPartCall {
+                    partOffset: U256::from(part_offset),
+                    request: request.into(),
+                    result: data.to_vec().into(),
                 };
                 send(chain, from, oracle, U256::ZERO, call)?;
                 sent += 1;

@@ -9,7 +9,7 @@
 //! post-state hash and the execution gas (the transaction's gas less its intrinsic gas), or
 //! the revert data. The ABI is the dispute toolkit's (`axon_dispute::contracts`).
 
-use alloy_sol_types::SolCall;
+use alloy_sol_types::{SolCall, SolValue};
 use axon_dispute::chain::{Chain, EmbeddedChain, ExecutionResult, Tx};
 use axon_dispute::contracts::{IPreimageOracle, IStepper};
 use axon_dispute::deploy::deploy_contract;
@@ -95,7 +95,8 @@ impl Verifier {
             deploy_contract(&mut chain, GAME, &dir, file, contract, args)
                 .unwrap_or_else(|e| panic!("deploying {contract}: {e}"))
         };
-        let oracle = deploy("PreimageOracle.sol", "PreimageOracle", vec![]);
+        // No inference results: the steps replayed here read none.
+        let oracle = deploy("PreimageOracle.sol", "PreimageOracle", Address::ZERO.abi_encode());
         let riscv = deploy(
             "RISCV.sol",
             "RISCV",

@@ -5,9 +5,9 @@ import { DisputeGameFactory } from "src/dispute/DisputeGameFactory.sol";
 import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 import { OutputProof } from "src/dispute/lib/LibGameOutput.sol";
 import { Claim, GameStatus, GameType } from "src/dispute/lib/Types.sol";
-import { GameNotWon } from "src/dispute/Errors.sol";
+import { GameNotWon, NoGameImplementation } from "src/dispute/Errors.sol";
 import { IBlockHashCache } from "src/axiom/interfaces/IBlockHashCache.sol";
-import { OptimisticClaims } from "src/axiom/OptimisticClaims.sol";
+import { OptimisticClaims } from "src/dispute/OptimisticClaims.sol";
 import {
     BlockHashUnavailable,
     IncompleteGroup,
@@ -15,7 +15,6 @@ import {
     InvalidHistoricalGameType,
     InvalidHistoricalStart,
     NextGroupMismatch,
-    NoGameImplementation,
     NotRecentlyAnchored,
     OutputMismatch,
     StaleUpdate
@@ -316,7 +315,7 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
     ///         prevHash, root, 1024))` (`c` before the first unit is zero).
     function _historicalCommitment(
         uint32 _start,
-        bytes32[HISTORICAL_NUM_ROOTS] memory _prevHashes,
+        bytes32[HISTORICAL_NUM_ROOTS] memory _groupPrevHashes,
         bytes32[HISTORICAL_NUM_ROOTS] calldata _roots
     )
         internal
@@ -327,7 +326,7 @@ contract BlockHashCache is IBlockHashCache, OptimisticClaims {
             uint256 i = HISTORICAL_NUM_ROOTS - 1 - u;
             uint32 groupStart = _start + uint32(i) * GROUP_SIZE;
             commitment_ = keccak256(
-                abi.encode(commitment_, groupStart, _prevHashes[i], _roots[i], GROUP_SIZE)
+                abi.encode(commitment_, groupStart, _groupPrevHashes[i], _roots[i], GROUP_SIZE)
             );
         }
     }

@@ -5,28 +5,8 @@ import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 import { GameType } from "src/dispute/lib/Types.sol";
 
 ////////////////////////////////////////////////////////////////
-//                  `OptimisticClaims` errors                 //
+//                    Guest input errors                      //
 ////////////////////////////////////////////////////////////////
-
-/// @notice Thrown when a claimed final state does not carry the status of a program that
-///         exited 0: only successful runs produce an output to accept.
-error ClaimNotValidStatus(uint8 status);
-
-/// @notice Thrown when a claim is bonded although its game already exists (it is adopted,
-///         and its bond was paid by whoever created it).
-error GameAlreadyBonded(IDisputeGame game);
-
-/// @notice Thrown when a game is not the factory's game of this contract's game type, as a
-///         clone of the implementation the type had when the contract was deployed.
-error UnknownGame(IDisputeGame game);
-
-/// @notice Thrown at deployment when the game type has no implementation.
-error NoGameImplementation(GameType gameType);
-
-/// @notice Thrown when a claim would create a game while the factory's implementation of the
-///         game type is no longer the one it had when the contract was deployed: that game's
-///         output could never be accepted (`UnknownGame`), and its bond would be lost.
-error GameImplementationChanged(GameType gameType, IDisputeGame implementation);
 
 /// @notice Thrown when a guest input is not the canonical ABI encoding of what it decodes to
 ///         (one claim, one input, one game).

@@ -5,7 +5,7 @@ import { DisputeGameFactory } from "src/dispute/DisputeGameFactory.sol";
 import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 import { OutputProof } from "src/dispute/lib/LibGameOutput.sol";
 import { Claim, GameType } from "src/dispute/lib/Types.sol";
-import { OptimisticClaims } from "src/axiom/OptimisticClaims.sol";
+import { OptimisticClaims } from "src/dispute/OptimisticClaims.sol";
 import { StorageAttestations } from "src/axiom/StorageAttestations.sol";
 import {
     NoAttestedSlots,

@@ -6,7 +6,7 @@ import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 import { OutputProof } from "src/dispute/lib/LibGameOutput.sol";
 import { Claim, GameType } from "src/dispute/lib/Types.sol";
 import { IBlockHashCache } from "src/axiom/interfaces/IBlockHashCache.sol";
-import { OptimisticClaims } from "src/axiom/OptimisticClaims.sol";
+import { OptimisticClaims } from "src/dispute/OptimisticClaims.sol";
 import {
     BlockHashMismatch,
     BlockHashNotCached,

@@ -212,6 +212,13 @@ contract DisputeGame is IDisputeGame {
         if (extension == 0 || extension > leafExtension || leafExtension > maxClock / 2) {
             revert InvalidClockExtension();
         }
+        // A step may read data the oracle loads only once it is final (inference results):
+        // the side about to step must have time for a claim of that data to become final
+        // (Optimism checks its clock extension against the oracle's challenge period alike).
+        uint256 challengePeriod = _vm.oracle().challengePeriod();
+        if (leafExtension < challengePeriod) {
+            revert LeafClockExtensionTooShort(leafExtension, challengePeriod);
+        }
         if (_params.bondBase == 0 || _params.bondGrowth < WAD) revert InvalidBondParameters();
         // The deepest bond must not overflow (this bounds both the growth and the base).
         _params.bondBase * _power(_params.bondGrowth, maxDepth);

@@ -23,6 +23,11 @@ error InvalidClockDuration();
 ///         `0 < clockExtension <= leafClockExtension <= maxClockDuration / 2`.
 error InvalidClockExtension();
 
+/// @notice Thrown at deployment when the leaf clock extension is shorter than the oracle's
+///         challenge period: a player about to step might not get the data it reads final in
+///         time (an inference result claimed when the step comes).
+error LeafClockExtensionTooShort(uint256 leafClockExtension, uint256 challengePeriod);
+
 /// @notice Thrown by the constructor when a bond parameter is zero or the growth factor below 1.
 error InvalidBondParameters();
 
@@ -140,3 +145,27 @@ error ProgramDidNotSucceed(uint8 status);
 
 /// @notice Thrown when the commitment proof has bytes after its one memory proof.
 error InvalidCommitmentProof();
+
+////////////////////////////////////////////////////////////////
+//                  `OptimisticClaims` errors                 //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when a claimed final state does not carry the status of a program that
+///         exited 0: only successful runs produce an output to accept.
+error ClaimNotValidStatus(uint8 status);
+
+/// @notice Thrown when a claim is bonded although its game already exists (it is adopted,
+///         and its bond was paid by whoever created it).
+error GameAlreadyBonded(IDisputeGame game);
+
+/// @notice Thrown when a game is not the factory's game of this contract's game type, as a
+///         clone of the implementation the type had when the contract was deployed.
+error UnknownGame(IDisputeGame game);
+
+/// @notice Thrown at deployment when the game type has no implementation.
+error NoGameImplementation(GameType gameType);
+
+/// @notice Thrown when a claim would create a game while the factory's implementation of the
+///         game type is no longer the one it had when the contract was deployed: that game's
+///         output could never be accepted (`UnknownGame`), and its bond would be lost.
+error GameImplementationChanged(GameType gameType, IDisputeGame implementation);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import { IInferenceResults } from "src/interfaces/IInferenceResults.sol";
+
 /// @title IPreimageOracle
 /// @notice The preimage oracle the stepper reads from (docs/spec.md, "Preimage read" and
 ///         "Preimage keys"). The data behind a key is read as the stream
@@ -70,6 +72,50 @@ interface IPreimageOracle {
         bytes calldata _proof
     )
         external;
+
+    /// @notice Computes precompile `_precompile` on `_input` with exactly `_requiredGas` and
+    ///         loads the chunk of the result's stream holding `_partOffset` (Optimism's key type
+    ///         6). The key is `0x06 ‖ keccak256(_precompile ‖ u64_be(_requiredGas) ‖ _input)[1..32]`
+    ///         and the data `status ‖ output`: status 1 and the return data when the call
+    ///         succeeded, status 0 and nothing when it failed.
+    /// @dev Reverts with `InvalidPrecompile` for an address outside `0x01..0x11` (Prague's
+    ///      precompiles), and with `NotEnoughGas` unless the gas left lets the call have all of
+    ///      `_requiredGas`: a call starved of gas must not store a failure.
+    /// @param _partOffset An offset into the result's stream.
+    /// @param _precompile The precompile's address.
+    /// @param _requiredGas The gas the precompile charges for `_input` (its gas schedule).
+    /// @param _input The call's input.
+    function loadPrecompilePreimagePart(
+        uint256 _partOffset,
+        address _precompile,
+        uint64 _requiredGas,
+        bytes calldata _input
+    )
+        external;
+
+    /// @notice Loads the chunk holding `_partOffset` of the finalized result of the inference
+    ///         request whose keccak-256 is `_request`. The key is `0x07 ‖ _request[1..32]` and
+    ///         the data `_result`, `status ‖ payload` (see `IInferenceResults`).
+    /// @dev Reverts with `NoInferenceResults` when this oracle reads none,
+    ///      `InferenceResultNotFinal` when the request has no finalized result, and
+    ///      `InferenceResultMismatch` when `_result` is not the finalized one.
+    /// @param _partOffset An offset into the result's stream.
+    /// @param _request The request's keccak-256.
+    /// @param _result The finalized result.
+    function loadInferenceResultPart(
+        uint256 _partOffset,
+        bytes32 _request,
+        bytes calldata _result
+    )
+        external;
+
+    /// @notice Where this oracle reads finalized inference results (zero: it serves none).
+    function inferenceResults() external view returns (IInferenceResults);
+
+    /// @notice Seconds a game must leave a player before a step for the data this oracle
+    ///         serves to become loadable: the inference results' challenge period, zero
+    ///         without them.
+    function challengePeriod() external view returns (uint256);
 
     /// @notice The data length (without the 8-byte length prefix) of `_key`, once known.
     function preimageLengths(bytes32 _key) external view returns (uint256);

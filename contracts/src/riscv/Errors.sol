@@ -83,3 +83,20 @@ error BlobLengthUnknown();
 
 /// @notice Thrown when a blob's first chunk declares a length above 4 GiB - 8 bytes.
 error InvalidBlobLength();
+
+/// @notice Thrown when a precompile result is asked of an address that is not one of the
+///         precompiles the oracle computes (`0x01` to `0x11`, Prague's).
+error InvalidPrecompile(address precompile);
+
+/// @notice Thrown when too little gas is left to give a precompile its required gas: the
+///         call could run out of gas and store a failure that is not the precompile's answer.
+error NotEnoughGas(uint256 required, uint256 available);
+
+/// @notice Thrown when an inference result is loaded into an oracle that reads none.
+error NoInferenceResults();
+
+/// @notice Thrown when the inference request has no finalized result (yet).
+error InferenceResultNotFinal(bytes32 request);
+
+/// @notice Thrown when the result given is not the one finalized for the request.
+error InferenceResultMismatch(bytes32 request, bytes32 finalized, bytes32 given);

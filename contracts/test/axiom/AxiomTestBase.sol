@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import { IInferenceResults } from "src/interfaces/IInferenceResults.sol";
 import { Test } from "test/lib/Test.sol";
 import { PreimageOracle } from "src/PreimageOracle.sol";
 import { RISCV } from "src/riscv/RISCV.sol";
@@ -49,7 +50,7 @@ abstract contract AxiomTestBase is Test {
     function setUp() public virtual {
         vm.warp(1_700_000_000);
         json = vm.readFile(FIXTURE);
-        PreimageOracle oracle = new PreimageOracle();
+        PreimageOracle oracle = new PreimageOracle(IInferenceResults(address(0)));
         RISCV riscv = new RISCV(IPreimageOracle(address(oracle)));
         factory = new DisputeGameFactory(address(this));
         _register(riscv, HEADER_TYPE, ".recent.run.prestate");

@@ -7,27 +7,30 @@ import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 import { OutputProof } from "src/dispute/lib/LibGameOutput.sol";
 import { Claim } from "src/dispute/lib/Types.sol";
 import {
+    ClaimNotValidStatus,
     FinalStateMismatch,
+    GameAlreadyBonded,
+    GameImplementationChanged,
     GameNotWon,
     InvalidCommitmentProof,
-    ProgramDidNotSucceed
+    ProgramDidNotSucceed,
+    UnknownGame
 } from "src/dispute/Errors.sol";
 import { InvalidMemoryProof } from "src/riscv/Errors.sol";
 import { BlockHashCache } from "src/axiom/BlockHashCache.sol";
 import { IBlockHashCache } from "src/axiom/interfaces/IBlockHashCache.sol";
 import {
     BlockHashUnavailable,
-    ClaimNotValidStatus,
-    GameAlreadyBonded,
-    GameImplementationChanged,
     IncompleteGroup,
     NextGroupMismatch,
     NotRecentlyAnchored,
     OutputMismatch,
-    StaleUpdate,
-    UnknownGame
+    StaleUpdate
 } from "src/axiom/Errors.sol";
 import { RISCV } from "src/riscv/RISCV.sol";
+import { PreimageOracle } from "src/PreimageOracle.sol";
+import { IInferenceResults } from "src/interfaces/IInferenceResults.sol";
+import { IPreimageOracle } from "src/interfaces/IPreimageOracle.sol";
 
 /// @title BlockHashCache_Test
 /// @notice Claims and updates of the block-hash cache with the header-chain guest's real runs
@@ -35,6 +38,13 @@ import { RISCV } from "src/riscv/RISCV.sol";
 ///         from the `prevHash` that update cached; every way an update is refused; and
 ///         `isBlockHashValid` on real witnesses.
 contract BlockHashCache_Test is AxiomTestBase {
+    /// @notice A verifier other than the registered one: a game implementation over it is
+    ///         another implementation of the game type.
+    function _anotherVerifier() internal returns (RISCV) {
+        return
+            new RISCV(IPreimageOracle(address(new PreimageOracle(IInferenceResults(address(0))))));
+    }
+
     event UpdateEvent(uint32 startBlockNumber, bytes32 prevHash, bytes32 root, uint32 numFinal);
 
     function _claimRecent() internal returns (IDisputeGame game_) {
@@ -100,7 +110,7 @@ contract BlockHashCache_Test is AxiomTestBase {
     function test_updateOld_gameOfAnotherImplementation_reverts() external {
         _cacheRecentGroup();
         BlockHashCache.GroupUpdate memory next = _update(".recent.run");
-        _register(RISCV(address(0x1234)), HEADER_TYPE, ".recent.run.prestate");
+        _register(_anotherVerifier(), HEADER_TYPE, ".recent.run.prestate");
         bytes memory extraData = cache.extraDataFor(_bytes32(".old.anchor"));
         uint256 bond = _bond();
         vm.prank(PROPOSER);
@@ -118,7 +128,7 @@ contract BlockHashCache_Test is AxiomTestBase {
     ///         a game reverts before the factory is called: no game, and the bond stays with
     ///         the claimant (the game could never be applied, so the bond would be lost).
     function test_claimRecent_gameImplementationChanged_reverts() external {
-        _register(RISCV(address(0x1234)), HEADER_TYPE, ".recent.run.prestate");
+        _register(_anotherVerifier(), HEADER_TYPE, ".recent.run.prestate");
         IDisputeGame impl = factory.gameImpls(HEADER_TYPE);
         Claim finalState = Claim.wrap(_bytes32(".recent.run.stateHash"));
         bytes memory extraData = cache.extraDataFor(_bytes32(".recent.anchor"));
@@ -144,7 +154,7 @@ contract BlockHashCache_Test is AxiomTestBase {
 
     /// @notice Nor does a claim adopt an existing game of the new implementation.
     function test_claimRecent_existingGameOfAnotherImplementation_reverts() external {
-        _register(RISCV(address(0x1234)), HEADER_TYPE, ".recent.run.prestate");
+        _register(_anotherVerifier(), HEADER_TYPE, ".recent.run.prestate");
         Claim finalState = Claim.wrap(_bytes32(".recent.run.stateHash"));
         bytes memory extraData = cache.extraDataFor(_bytes32(".recent.anchor"));
         uint256 bond = _bond();
@@ -163,7 +173,7 @@ contract BlockHashCache_Test is AxiomTestBase {
         uint256 bond = _bond();
         vm.prank(CHALLENGER);
         IDisputeGame created = factory.create{ value: bond }(HEADER_TYPE, finalState, extraData);
-        _register(RISCV(address(0x1234)), HEADER_TYPE, ".recent.run.prestate");
+        _register(_anotherVerifier(), HEADER_TYPE, ".recent.run.prestate");
         vm.prank(PROPOSER);
         assertEq(address(cache.claimRecent(1500, finalState)), address(created));
         _win(created);

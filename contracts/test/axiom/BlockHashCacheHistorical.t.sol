@@ -5,7 +5,7 @@ import { AxiomTestBase } from "test/axiom/AxiomTestBase.sol";
 import { Vm } from "test/lib/Test.sol";
 import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
 import { Claim } from "src/dispute/lib/Types.sol";
-import { GameNotWon } from "src/dispute/Errors.sol";
+import { GameNotWon, UnknownGame } from "src/dispute/Errors.sol";
 import { IBlockHashCache } from "src/axiom/interfaces/IBlockHashCache.sol";
 import { BlockHashCache } from "src/axiom/BlockHashCache.sol";
 import {
@@ -13,8 +13,7 @@ import {
     InvalidHistoricalGameType,
     InvalidHistoricalStart,
     NextGroupMismatch,
-    OutputMismatch,
-    UnknownGame
+    OutputMismatch
 } from "src/axiom/Errors.sol";
 
 /// @title BlockHashCache_Historical_Test

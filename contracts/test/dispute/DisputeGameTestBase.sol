@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import { IInferenceResults } from "src/interfaces/IInferenceResults.sol";
 import { Test } from "test/lib/Test.sol";
 import { AlphabetVM } from "test/mocks/AlphabetVM.sol";
 import { PreimageOracle } from "src/PreimageOracle.sol";
@@ -44,7 +45,7 @@ abstract contract DisputeGameTestBase is Test {
 
     function setUp() public virtual {
         vm.warp(1_700_000_000);
-        oracle = new PreimageOracle();
+        oracle = new PreimageOracle(IInferenceResults(address(0)));
         alphabet = new AlphabetVM(HALT_STEP, oracle);
         factory = new DisputeGameFactory(address(this));
         impl = _newImpl(IStepper(address(alphabet)), MAX_DEPTH);

@@ -67,6 +67,8 @@ contract AxonABI_Constants_Test is Test {
 
         _variant("Local", AxonABI.KEY_TYPE_LOCAL);
         _variant("Keccak256", AxonABI.KEY_TYPE_KECCAK256);
+        _variant("Precompile", AxonABI.KEY_TYPE_PRECOMPILE);
+        _variant("Inference", AxonABI.KEY_TYPE_INFERENCE);
         _variant("Blob", AxonABI.KEY_TYPE_BLOB);
 
         _variant("Valid", AxonABI.STATUS_VALID);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import { IInferenceResults } from "src/interfaces/IInferenceResults.sol";
 import { Test } from "test/lib/Test.sol";
 import { SparseMemory } from "test/lib/SparseMemory.sol";
 import { MockPreimageOracle } from "test/mocks/MockPreimageOracle.sol";
@@ -33,7 +34,7 @@ abstract contract StepTestBase is Test {
     RISCV internal mockRiscv;
 
     function setUp() public virtual {
-        oracle = new PreimageOracle();
+        oracle = new PreimageOracle(IInferenceResults(address(0)));
         riscv = new RISCV(IPreimageOracle(address(oracle)));
         mockOracle = new MockPreimageOracle();
         mockRiscv = new RISCV(IPreimageOracle(address(mockOracle)));

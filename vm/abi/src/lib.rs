@@ -51,6 +51,13 @@ pub enum PreimageKeyType {
     Local = 1,
     /// Data whose keccak-256 hash (first byte replaced by the type) is the key.
     Keccak256 = 2,
+    /// The result of an EVM precompile (Optimism's key type 6): the key is the keccak-256 of
+    /// `address ‖ u64_be(required gas) ‖ input` and the data `status ‖ output`, computed on
+    /// chain by calling the precompile.
+    Precompile = 6,
+    /// The finalized result of an inference request: the key is the request's keccak-256
+    /// and the data `status ‖ payload`, loadable on chain only once an opML game settled it.
+    Inference = 7,
     /// Large data (model weights) committed as the memory Merkle root of its byte stream;
     /// one 32-byte chunk is provable with a log-depth path.
     Blob = 129,
@@ -58,13 +65,16 @@ pub enum PreimageKeyType {
 
 impl PreimageKeyType {
     /// Every key type, in type-byte order.
-    pub const ALL: [Self; 3] = [Self::Local, Self::Keccak256, Self::Blob];
+    pub const ALL: [Self; 5] =
+        [Self::Local, Self::Keccak256, Self::Precompile, Self::Inference, Self::Blob];
 
     /// The key type whose type byte is `byte`, if any.
     pub const fn from_byte(byte: u8) -> Option<Self> {
         match byte {
             1 => Some(Self::Local),
             2 => Some(Self::Keccak256),
+            6 => Some(Self::Precompile),
+            7 => Some(Self::Inference),
             129 => Some(Self::Blob),
             _ => None,
         }

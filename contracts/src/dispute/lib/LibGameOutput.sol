@@ -38,13 +38,30 @@ library LibGameOutput {
     ///      `InvalidCommitmentProof`, or as `LibState.decode` and `LibMemory.readLeaf` do on a
     ///      malformed state or proof.
     function commitment(OutputProof calldata _proof) internal view returns (bytes32 leaf_) {
+        uint8 status;
+        (status, leaf_) = exitCommitment(_proof);
+        if (status != AxonABI.STATUS_VALID) revert ProgramDidNotSucceed(status);
+    }
+
+    /// @notice `commitment` for a program that exited with any code: its status (valid for
+    ///         exit code 0, invalid otherwise) and the commitment leaf it left. A guest whose
+    ///         failures are results too (the inference guest's refusals) commits to them
+    ///         before it exits non-zero.
+    /// @dev Reverts with `ProgramDidNotSucceed` for a state that did not exit (a fault).
+    function exitCommitment(OutputProof calldata _proof)
+        internal
+        view
+        returns (uint8 status_, bytes32 leaf_)
+    {
         IDisputeGame game = _proof.game;
         if (game.status() != GameStatus.DEFENDER_WINS) revert GameNotWon(game);
         bytes calldata finalState = _proof.finalState;
         LibState.State memory state = LibState.decode(finalState);
-        uint8 status = LibState.statusOf(state.haltKind, state.haltCode);
-        if (status != AxonABI.STATUS_VALID) revert ProgramDidNotSucceed(status);
-        bytes32 stateHash = (keccak256(finalState) << 8 >> 8) | bytes32(uint256(status) << 248);
+        status_ = LibState.statusOf(state.haltKind, state.haltCode);
+        if (status_ != AxonABI.STATUS_VALID && status_ != AxonABI.STATUS_INVALID) {
+            revert ProgramDidNotSucceed(status_);
+        }
+        bytes32 stateHash = (keccak256(finalState) << 8 >> 8) | bytes32(uint256(status_) << 248);
         Claim rootClaim = game.rootClaim();
         if (stateHash != Claim.unwrap(rootClaim)) {
             revert FinalStateMismatch(Claim.unwrap(rootClaim), stateHash);

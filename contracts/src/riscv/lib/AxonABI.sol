@@ -45,6 +45,10 @@ library AxonABI {
     uint8 internal constant KEY_TYPE_LOCAL = 1;
     /// @notice keccak-256 preimage: `0x02 ‖ keccak256(data)[1..32]`.
     uint8 internal constant KEY_TYPE_KECCAK256 = 2;
+    /// @notice Precompile result: `0x06 ‖ keccak256(address ‖ u64_be(gas) ‖ input)[1..32]`.
+    uint8 internal constant KEY_TYPE_PRECOMPILE = 6;
+    /// @notice Finalized inference result: `0x07 ‖ keccak256(request)[1..32]`.
+    uint8 internal constant KEY_TYPE_INFERENCE = 7;
     /// @notice Merkle-chunked blob: `0x81 ‖ root[1..32]`.
     uint8 internal constant KEY_TYPE_BLOB = 129;
 

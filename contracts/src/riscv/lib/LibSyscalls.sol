@@ -121,6 +121,7 @@ library LibSyscalls {
         uint8 keyType = LibPreimageKey.keyType(key);
         if (
             keyType != AxonABI.KEY_TYPE_LOCAL && keyType != AxonABI.KEY_TYPE_KECCAK256
+                && keyType != AxonABI.KEY_TYPE_PRECOMPILE && keyType != AxonABI.KEY_TYPE_INFERENCE
                 && keyType != AxonABI.KEY_TYPE_BLOB
         ) {
             _state.fault(AxonABI.FAULT_INVALID_PREIMAGE_KEY);

@@ -12,7 +12,7 @@ import {
     GameImplementationChanged,
     NoGameImplementation,
     UnknownGame
-} from "src/axiom/Errors.sol";
+} from "src/dispute/Errors.sol";
 
 /// @title OptimisticClaims
 /// @notice A contract that accepts the outputs of one guest program optimistically: a claim
