@@ -46,7 +46,7 @@ pub struct DemoReport {
 }
 
 /// The wait between rounds on a chain whose time cannot be moved (a real node's blocks).
-const POLL: Duration = Duration::from_secs(2);
+pub(crate) const POLL: Duration = Duration::from_secs(2);
 
 const ETHER: u64 = 1_000_000_000_000_000_000;
 
@@ -154,36 +154,63 @@ pub struct DemoGame {
 pub fn dispute(
     chain: &mut dyn Chain,
     accounts: DemoAccounts,
-    game: DemoGame,
+    mut game: DemoGame,
     artifacts: &std::path::Path,
     out: &mut dyn Write,
 ) -> Result<DemoReport> {
-    let DemoAccounts { deployer, proposer, challenger } = accounts;
+    let deployment = deploy(chain, accounts.deployer, artifacts)?;
+    let params = GameParams::new(1, game.honest.absolute_prestate()?, game.honest.max_depth());
+    register_game_type(chain, accounts.deployer, artifacts, &deployment, &params)?;
+    let _ = writeln!(
+        out,
+        "deployed the oracle {}, the RISC-V verifier {} and the factory {} on the embedded chain",
+        deployment.oracle, deployment.riscv, deployment.factory
+    );
+    play_game(chain, accounts, &deployment, params.game_type, game, out)
+}
+
+/// Has the proposer claim `game.liar`'s final state in a game of `game_type` at
+/// `deployment`'s factory, and plays it out between the proposer and the honest challenger,
+/// writing its account to `out`.
+pub fn play_game(
+    chain: &mut dyn Chain,
+    accounts: DemoAccounts,
+    deployment: &crate::deploy::Deployment,
+    game_type: u32,
+    game: DemoGame,
+    out: &mut dyn Write,
+) -> Result<DemoReport> {
+    let DemoAccounts { proposer, challenger, .. } = accounts;
     let w = |out: &mut dyn Write, text: String| {
         let _ = writeln!(out, "{text}");
     };
     let DemoGame { honest, liar, lie, extra_data: extra } = game;
     let (mut honest, mut liar) = (honest, liar);
-    let prestate = honest.absolute_prestate()?;
-    let depth = honest.max_depth();
-    let deployment = deploy(chain, deployer, artifacts)?;
-    let params = GameParams::new(1, prestate, depth);
-    register_game_type(chain, deployer, artifacts, &deployment, &params)?;
-    w(
-        out,
-        format!(
-        "deployed the oracle {}, the RISC-V verifier {} and the factory {} on the embedded chain",
-        deployment.oracle, deployment.riscv, deployment.factory
-    ),
-    );
-
     let root = liar.claim_at(Position::ROOT)?;
     w(out, format!("honest final state  {}", hex_hash(&honest.claim_at(Position::ROOT)?)));
     w(out, format!("proposer's claim    {} ({lie})", hex_hash(&root)));
     let before = (chain.balance(challenger)?, chain.balance(proposer)?);
-    let game = create_game(chain, proposer, deployment.factory, params.game_type, root, &extra)?;
+    let game = create_game(chain, proposer, deployment.factory, game_type, root, &extra)?;
     w(out, format!("the proposer created game {game}"));
+    play_out(chain, accounts, game, DemoGame { honest, liar, lie, extra_data: extra }, before, out)
+}
 
+/// Plays `game` (created already, with the balances `before` it of the challenger and the
+/// proposer) out between the proposer, with `demo.liar`, and the honest challenger, writing
+/// its account to `out`.
+pub fn play_out(
+    chain: &mut dyn Chain,
+    accounts: DemoAccounts,
+    game: Address,
+    demo: DemoGame,
+    before: (U256, U256),
+    out: &mut dyn Write,
+) -> Result<DemoReport> {
+    let DemoAccounts { proposer, challenger, .. } = accounts;
+    let w = |out: &mut dyn Write, text: String| {
+        let _ = writeln!(out, "{text}");
+    };
+    let DemoGame { honest, liar, extra_data: extra, .. } = demo;
     let mut seats = [
         Seat::new("proposer", Player::new(proposer, game, Strategy::Solver, liar, extra.clone())),
         Seat::new("challenger", Player::new(challenger, game, Strategy::Solver, honest, extra)),

@@ -98,18 +98,9 @@ pub fn deploy_contract(
 
 /// Deploys the oracle, the verifier and a factory owned by `from`.
 pub fn deploy(chain: &mut dyn Chain, from: Address, artifacts: &Path) -> Result<Deployment> {
-    // An oracle without inference results (`IInferenceResults` zero): games of every program
-    // but the AI EVM's blocks, which read results through an oracle of their own.
-    let no_results = Address::ZERO.abi_encode();
-    let oracle = deploy_contract(
-        chain,
-        from,
-        artifacts,
-        "PreimageOracle.sol",
-        "PreimageOracle",
-        no_results,
-    )?;
-    let riscv = deploy_contract(chain, from, artifacts, "RISCV.sol", "RISCV", oracle.abi_encode())?;
+    // An oracle without inference results: games of every program but the AI EVM's blocks,
+    // which read results through an oracle of their own.
+    let (oracle, riscv) = deploy_verifier(chain, from, artifacts, Address::ZERO)?;
     let factory = deploy_contract(
         chain,
         from,
@@ -119,6 +110,21 @@ pub fn deploy(chain: &mut dyn Chain, from: Address, artifacts: &Path) -> Result<
         from.abi_encode(),
     )?;
     Ok(Deployment { oracle, riscv, factory })
+}
+
+/// Deploys a preimage oracle reading the inference results of `inference_results` (zero:
+/// none) and the RISC-V verifier over it. Returns both addresses.
+pub fn deploy_verifier(
+    chain: &mut dyn Chain,
+    from: Address,
+    artifacts: &Path,
+    inference_results: Address,
+) -> Result<(Address, Address)> {
+    let args = inference_results.abi_encode();
+    let oracle =
+        deploy_contract(chain, from, artifacts, "PreimageOracle.sol", "PreimageOracle", args)?;
+    let riscv = deploy_contract(chain, from, artifacts, "RISCV.sol", "RISCV", oracle.abi_encode())?;
+    Ok((oracle, riscv))
 }
 
 /// Deploys a game implementation with `params` over `deployment`'s verifier and registers

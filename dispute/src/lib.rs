@@ -12,6 +12,7 @@ pub mod game;
 pub mod guest;
 pub mod lying;
 pub mod oracle;
+pub mod output;
 pub mod persist;
 pub mod player;
 pub mod position;
@@ -26,7 +27,7 @@ pub use error::{Error, Result};
 /// application's (`dispute/tests/abi.rs` checks that together they cover every error in
 /// forge's artifacts of the contracts the toolkit calls).
 pub const REVERT_DECODERS: &[&[contracts::RevertDecoder]] =
-    &[contracts::CORE_REVERTS, axiom::claims::REVERTS];
+    &[contracts::CORE_REVERTS, axiom::claims::REVERTS, ai_evm::results::REVERTS];
 pub use player::{Player, Progress, Strategy};
 pub use position::{Position, MAX_SUPPORTED_DEPTH};
 pub use trace::{GameTrace, TraceProvider, VmTraceProvider};

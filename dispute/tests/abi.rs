@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use alloy_json_abi::JsonAbi;
 use axon_dispute::ai_evm::demo::IDigitBounty;
+use axon_dispute::ai_evm::results::IInferenceOracle;
 use axon_dispute::axiom::claims::{
     IBlockHashCache, IHistoricHolderGate, ISlotStatistics, IStorageAttestations,
 };

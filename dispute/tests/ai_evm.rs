@@ -9,18 +9,20 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use alloy::consensus::{SignableTransaction, TxEnvelope, TxLegacy};
+use alloy::eips::Decodable2718;
 use alloy::eips::Encodable2718;
 use alloy::primitives::{Address, Bytes, TxKind, B256, U256};
 use alloy::signers::local::PrivateKeySigner;
 use alloy::signers::SignerSync;
 use alloy::sol_types::{sol, SolCall, SolValue};
+use alloy_consensus::transaction::SignerRecoverable;
 use alloy_trie::root::{state_root_unhashed, storage_root_unhashed};
 use alloy_trie::TrieAccount;
-use axon_ai_evm::block::witness::{GenesisAccount, NodeStore};
-use axon_ai_evm::block::{execute, transaction, BlockError, BlockInput, StateError, SPEC};
+use axon_ai_evm::block::witness::{GenesisAccount, ModelFiles, NodeStore};
+use axon_ai_evm::block::{execute, transaction, BlockError, BlockInput, Native, StateError, SPEC};
 use axon_ai_evm::evm::AiPrecompiles;
-use axon_ai_evm::{ModelRegistry, RegisteredModel};
-use axon_dispute::ai_evm::{Block, L2Node, Model, Wallet};
+use axon_ai_evm::ModelRegistry;
+use axon_dispute::ai_evm::{guest_store, Block, L2Node, Model, Wallet};
 use axon_dispute::contracts::{creation_code, default_artifacts_dir};
 use axon_dispute::guest::run_guest;
 use axon_vm::Halt;
@@ -152,14 +154,17 @@ fn agree_in_vm(node: &L2Node, block: &Block) -> u64 {
     run.steps
 }
 
-/// Stock revm over the whole state (with the AI EVM's precompiles if `models` is given):
-/// the post-state root, computed by alloy-trie from every account, and each transaction's
-/// result (status, gas used and refunded, logs, output).
+/// Stock revm over the whole state (with the AI EVM's precompiles, the models of `models`
+/// run natively, if it is given): the post-state root, computed by alloy-trie from every
+/// account, and each transaction's result (status, gas used and refunded, logs, output).
+/// Senders are recovered by the block's own conversion, checked against alloy's recovery.
 fn reference(
     genesis: &BTreeMap<Address, GenesisAccount>,
     blocks: &[&BlockInput],
-    models: Option<ModelRegistry>,
+    models: Option<(ModelRegistry, ModelFiles)>,
 ) -> (B256, Vec<ExecutionResult>) {
+    let no_files = ModelFiles::default();
+    let files = models.as_ref().map_or(&no_files, |(_, files)| files);
     let mut results = Vec::new();
     let mut db = CacheDB::new(EmptyDB::default());
     for (address, account) in genesis {
@@ -181,7 +186,12 @@ fn reference(
             .transactions
             .iter()
             .enumerate()
-            .map(|(index, raw)| transaction(raw, index).unwrap().1)
+            .map(|(index, raw)| {
+                let (_, tx) = transaction(raw, index, &mut Native::new(files)).unwrap();
+                let alloy = TxEnvelope::decode_2718_exact(raw).unwrap().recover_signer().unwrap();
+                assert_eq!(tx.caller, alloy, "transaction {index}'s sender");
+                tx
+            })
             .collect();
         let block = BlockEnv {
             number: U256::from(input.number),
@@ -200,9 +210,9 @@ fn reference(
             .with_block(block)
             .with_db(db);
         db = match &models {
-            Some(models) => {
-                let mut evm =
-                    ctx.build_mainnet().with_precompiles(AiPrecompiles::new(SPEC, models.clone()));
+            Some((registry, files)) => {
+                let precompiles = AiPrecompiles::new(SPEC, registry.clone(), Native::new(files));
+                let mut evm = ctx.build_mainnet().with_precompiles(precompiles);
                 txs.iter().for_each(|tx| results.push(evm.transact_commit(tx.clone()).unwrap()));
                 evm.ctx.journaled_state.database
             }
@@ -290,10 +300,13 @@ fn an_ai_block_on_top_of_it_agrees_natively_with_revm_and_in_the_vm() {
     let outcomes: Vec<bool> = executed.results.iter().map(|r| r.is_success()).collect();
     assert_eq!(outcomes, [true, true, false, true]);
     let mut registry = ModelRegistry::default();
+    let mut files = ModelFiles::default();
     for model in models() {
-        registry.insert(model.address().0, RegisteredModel { bytes: model.file, gas: model.gas });
+        registry.insert(model.address().0, model.gas);
+        files.insert(model.address().0, model.file);
     }
-    let (root, results) = reference(&s.genesis, &[&first.input, &second.input], Some(registry));
+    let blocks = [&first.input, &second.input];
+    let (root, results) = reference(&s.genesis, &blocks, Some((registry, files)));
     assert_eq!(executed.output.stateRoot, root, "stock revm's post-state root");
     let ours = [&first.recorded.executed.results[..], &executed.results[..]].concat();
     assert_eq!(results, ours, "stock revm's results");
@@ -319,7 +332,8 @@ fn an_invalid_block_is_an_error_natively_and_exits_1_in_the_vm() {
     let invalid = s.node.execute(input.clone()).unwrap_err();
     assert!(matches!(invalid.error, BlockError::InvalidTransaction { index: 1, .. }), "{invalid}");
     // The witness of the run up to the error is all the guest needs to reach it too.
-    let run = run_guest(&guest(), s.node.guest_store(&input, &invalid.witness)).unwrap();
+    let store = guest_store(&input, &invalid.witness, &invalid.offloaded);
+    let run = run_guest(&guest(), store).unwrap();
     assert_eq!(run.halt, Halt::Exited(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.starts_with("ai-evm-block: transaction 1: invalid"), "{stderr}");
@@ -360,9 +374,8 @@ fn a_state_without_its_nodes_is_a_missing_preimage() {
         .sign(id, TxKind::Call(Address::repeat_byte(1)), U256::from(1), vec![], 21_000)
         .unwrap();
     let input = s.node.next_input(vec![transfer]);
-    let err =
-        execute(&input, NodeStore::default(), &axon_ai_evm::block::witness::ModelFiles::default())
-            .unwrap_err();
+    let files = ModelFiles::default();
+    let err = execute(&input, NodeStore::default(), Native::new(&files)).unwrap_err();
     assert_eq!(err, BlockError::State(StateError::MissingPreimage(s.node.state_root())));
 }
 
@@ -370,6 +383,7 @@ fn a_state_without_its_nodes_is_a_missing_preimage() {
 fn the_ai_evm_demo_ends_with_the_proposer_of_a_forged_inference_losing() {
     let options = axon_dispute::ai_evm::demo::AiDemoOptions {
         program: guest(),
+        inference_program: repo().join("fixtures/programs/inference.elf"),
         models: repo().join("fixtures/models"),
         artifacts: default_artifacts_dir(),
         max_depth: 40,
@@ -378,10 +392,13 @@ fn the_ai_evm_demo_ends_with_the_proposer_of_a_forged_inference_losing() {
     let mut out = Vec::new();
     let report = axon_dispute::ai_evm::demo::run(&options, &mut out).expect("the demo runs");
     let text = String::from_utf8(out).unwrap();
-    assert_eq!(report.status, axon_dispute::game::GameStatus::ChallengerWins, "{text}");
-    assert!(report.challenger_gain > 0 && report.proposer_gain < 0, "{report:?}");
+    for report in [&report.inference, &report.block] {
+        assert_eq!(report.status, axon_dispute::game::GameStatus::ChallengerWins, "{text}");
+        assert!(report.challenger_gain > 0 && report.proposer_gain < 0, "{report:?}");
+    }
     assert!(text.contains("the claim reverts"), "{text}");
-    // The game ends on the step that reads the forged model: the challenger loads the real
-    // file's chunk into the oracle first.
-    assert!(text.contains("oracle load(s) first"), "{text}");
+    assert!(text.contains("the true result is final"), "{text}");
+    // Each game ends on a step after oracle loads: the real model's chunk in the opML game,
+    // the finalized inference result in the block game.
+    assert_eq!(text.matches("oracle load(s) first").count(), 2, "{text}");
 }

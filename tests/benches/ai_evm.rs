@@ -1,6 +1,11 @@
-//! AI-EVM blocks: what each kind of transaction costs the `ai-evm-block` guest in VM steps,
-//! and one mixed block in the VM against the same block run natively (`axon_ai_evm::block`
-//! over the same witness).
+//! AI-EVM blocks: what each kind of transaction costs the block proof in VM steps, and one
+//! mixed block's trace generation, each beside the fused baseline in the same run.
+//!
+//! The block proof is the `ai-evm-block` guest, which reads inference results and the
+//! costly precompiles' answers (signature recoveries included) from the oracle. Its baseline
+//! is `ai-evm-block-fused`: the same source computing all of them in the VM, as the block
+//! proof did before the two fraud proofs were separated. Both run every block, and must end
+//! in the same `BlockOutput` as the native run.
 //!
 //! A kind's cost is the difference between a block of three such transactions and a block
 //! of one, halved: the block's fixed part (the input, the trie roots) cancels out, and what
@@ -18,9 +23,10 @@ use axon_ai_evm::block::witness::GenesisAccount;
 use axon_dispute::ai_evm::{Block, L2Node, Model, Wallet};
 use axon_dispute::contracts::{creation_code, default_artifacts_dir};
 use axon_dispute::guest::run_guest;
-use axon_tests::bench::print_vm_vs_native;
+use axon_tests::bench::{estimate_ns, print_vm_vs_native};
 use axon_tests::repo;
 use axon_vm::Halt;
+use axon_vm::PreimageStore;
 use criterion::{black_box, Criterion};
 
 sol! {
@@ -114,15 +120,36 @@ impl Chain {
         block
     }
 
-    /// `block`'s steps in the VM, checked against the native run.
-    fn steps(&self, block: &Block) -> u64 {
-        let guest = repo().join("fixtures/programs/ai-evm-block.elf");
-        let run = run_guest(&guest, self.node.vm_store(block)).unwrap();
-        assert_eq!(run.halt, Halt::Exited(0), "{}", String::from_utf8_lossy(&run.stderr));
-        assert_eq!(run.stdout, block.recorded.executed.output.encode());
+    /// `block`'s steps in the VM, checked against the native run: the block proof's, and
+    /// the fused baseline's.
+    fn steps(&self, block: &Block) -> (u64, u64) {
+        (
+            self.run(PROOF, self.node.vm_store(block), block),
+            self.run(FUSED, self.fused_store(block), block),
+        )
+    }
+
+    /// The fused baseline's preimages: the block proof's, and the models' files by blob key.
+    fn fused_store(&self, block: &Block) -> PreimageStore {
+        let mut store = self.node.vm_store(block);
+        for (_, file) in self.node.models().iter() {
+            store.insert_blob(file.clone());
+        }
+        store
+    }
+
+    /// The steps of `guest` on `store`, checked against `block`'s native run.
+    fn run(&self, guest: &str, store: PreimageStore, block: &Block) -> u64 {
+        let run = run_guest(&repo().join("fixtures/programs").join(guest), store).unwrap();
+        assert_eq!(run.halt, Halt::Exited(0), "{guest}: {}", String::from_utf8_lossy(&run.stderr));
+        assert_eq!(run.stdout, block.recorded.executed.output.encode(), "{guest}'s BlockOutput");
         run.steps
     }
 }
+
+/// The block proof and its fused baseline.
+const PROOF: &str = "ai-evm-block.elf";
+const FUSED: &str = "ai-evm-block-fused.elf";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -143,6 +170,17 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// The goal for the block proof's steps per transaction of the kind.
+    fn goal(self) -> &'static str {
+        match self {
+            Kind::Transfer => "<= 100,000",
+            Kind::Erc20 => "<= 150,000",
+            Kind::Digits | Kind::Llama => "<= 50,000",
+        }
+    }
+}
+
 fn main() {
     let chain = Chain::new();
     let empty = chain.steps(&chain.block(vec![]));
@@ -150,30 +188,50 @@ fn main() {
     for kind in [Kind::Transfer, Kind::Erc20, Kind::Digits, Kind::Llama] {
         let one = chain.steps(&chain.block(chain.transactions(&[kind])));
         let three = chain.steps(&chain.block(chain.transactions(&[kind; 3])));
-        costs.push((kind, (three - one) / 2));
+        costs.push((kind, (three.0 - one.0) / 2, (three.1 - one.1) / 2));
     }
 
     let mixed = chain.transactions(&[Kind::Transfer, Kind::Erc20, Kind::Digits]);
     let block = chain.block(mixed);
-    let mixed_steps = chain.steps(&block);
+    let (mixed_steps, mixed_fused) = chain.steps(&block);
+    let fused_store = chain.fused_store(&block);
     let mut criterion = Criterion::default().configure_from_args();
     let mut group = criterion.benchmark_group("ai-evm-block");
     group.sample_size(10).measurement_time(Duration::from_secs(8));
-    group.bench_function("vm", |b| b.iter(|| chain.steps(&block)));
+    group
+        .bench_function("vm", |b| b.iter(|| chain.run(PROOF, chain.node.vm_store(&block), &block)));
+    group.bench_function("vm-fused", |b| b.iter(|| chain.run(FUSED, fused_store.clone(), &block)));
     group.bench_function("native", |b| {
         b.iter(|| {
-            let models = chain.node.models();
-            black_box(execute(&block.input, &block.recorded.witness, models).unwrap())
+            let oracle = chain.node.native_oracle();
+            black_box(execute(&block.input, &block.recorded.witness, oracle).unwrap())
         })
     });
     group.finish();
     criterion.final_summary();
 
     println!("\n== AI-EVM block benchmark summary ==");
-    println!("{:<38} {:>16}", "an empty block", format!("{empty} steps"));
-    for (kind, steps) in costs {
-        println!("{:<38} {:>16}", format!("per {}", kind.name()), format!("{steps} steps"));
+    println!(
+        "VM steps of the block proof, beside the fused baseline (everything computed in the VM):"
+    );
+    println!("{:<38} {:>12} {:>14} {:>8} {:>12}", "", "block proof", "fused", "ratio", "goal");
+    let row = |what: String, steps: u64, fused: u64, goal: &str| {
+        let ratio = fused as f64 / steps as f64;
+        println!("{what:<38} {steps:>12} {fused:>14} {ratio:>7.0}x {goal:>12}");
+    };
+    row("an empty block".into(), empty.0, empty.1, "");
+    for (kind, steps, fused) in costs {
+        row(format!("per {}", kind.name()), steps, fused, kind.goal());
     }
+    row("the mixed block (transfer, ERC-20, digits)".into(), mixed_steps, mixed_fused, "");
     println!("(a transaction's steps include its signature recovery)");
+    println!("trace generation of the mixed block, by the VM:");
     print_vm_vs_native("ai-evm-block", mixed_steps);
+    let fused = estimate_ns("ai-evm-block", "vm-fused").unwrap_or(f64::NAN);
+    let proof = estimate_ns("ai-evm-block", "vm").unwrap_or(f64::NAN);
+    println!(
+        "fused baseline  {mixed_fused:>11} steps   VM {:>10.3} ms: the block proof's trace is {:.0}x faster to generate",
+        fused / 1e6,
+        fused / proof
+    );
 }

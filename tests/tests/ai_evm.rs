@@ -5,9 +5,11 @@
 //! engine's reason.
 
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
+use axon_ai_evm::block::witness::ModelFiles;
+use axon_ai_evm::block::Native;
 use axon_ai_evm::evm::AiPrecompiles;
 use axon_ai_evm::inference::InferenceFailed;
-use axon_ai_evm::{ModelRegistry, RegisteredModel};
+use axon_ai_evm::ModelRegistry;
 use axon_dispute::chain::{Chain, EmbeddedChain, ExecutionResult, Tx};
 use axon_dispute::contracts::creation_code;
 use axon_tests::{artifacts, digits_samples, model_address, repo};
@@ -24,7 +26,8 @@ sol! {
     error InferenceOutOfGas();
 }
 
-type AiEvm = EmbeddedChain<AiPrecompiles<ModelRegistry>>;
+/// The AI EVM of a node: the models run by the engine, precompiles by revm (`Native`).
+type AiEvm = EmbeddedChain<AiPrecompiles<ModelRegistry, Native<'static>>>;
 
 const USER: Address = Address::new([0x11; 20]);
 /// The digits model's registered cost per inference.
@@ -34,9 +37,12 @@ const DIGITS_GAS: u64 = 20_000;
 fn ai_evm() -> (B256, AiEvm) {
     let digits = B256::from(model_address("digits.axml"));
     let mut models = ModelRegistry::default();
-    let bytes = std::fs::read(repo().join("fixtures/models/digits.axml")).unwrap();
-    models.insert(digits.0, RegisteredModel { bytes, gas: DIGITS_GAS });
-    let mut evm = EmbeddedChain::new().with_precompiles(AiPrecompiles::new(SpecId::PRAGUE, models));
+    models.insert(digits.0, DIGITS_GAS);
+    // One chain per test: its model files live as long as the test.
+    let files: &'static mut ModelFiles = Box::leak(Box::default());
+    files.insert(digits.0, std::fs::read(repo().join("fixtures/models/digits.axml")).unwrap());
+    let precompiles = AiPrecompiles::new(SpecId::PRAGUE, models, Native::new(files));
+    let mut evm = EmbeddedChain::new().with_precompiles(precompiles);
     evm.fund(USER, U256::from(10u128.pow(20)));
     (digits, evm)
 }

@@ -1,30 +1,42 @@
-//! `dispute demo --ai-evm`: an AI-EVM block disputed over a wrong inference.
+//! `dispute demo --ai-evm`: the AI EVM's two fraud proofs, kept apart as the seed has them.
 //!
 //! An L2 of the AI EVM runs two blocks. In the first, Alice posts a `DigitBounty`: one ether
 //! for an 8×8 image the digits model reads as a 7. In the second, Bob submits an image of a
-//! 3; the model reads a 3, the claim reverts and the bounty stays. A dishonest proposer
-//! claims the second block's post-state as if the model had read a 7 — the state where Bob
-//! is paid — by running the block on a forged model file under the real model's address.
-//! The honest challenger bisects the `ai-evm-block` guest's trace down to the instruction that
-//! reads the model's first forged word, steps it on chain with the real file (which the
-//! oracle checks against the address), and wins.
+//! 3; the model reads a 3, the claim reverts and the bounty stays. A dishonest party wants Bob
+//! paid, and lies twice, on the same forged model (the output layer's bias of class 7 raised,
+//! under the real model's address):
+//!
+//! 1. **the opML proof** — it claims at the `InferenceOracle` that Bob's request yields logits
+//!    that read a 7: the `inference` guest's final state on the forged model. The honest
+//!    challenger, who claimed the true result, bisects that run down to the instruction that
+//!    reads the first forged word and steps it with the real model's chunk; the forged claim
+//!    loses, the true one becomes final;
+//! 2. **the block proof** — it proposes block 2's post-state as if the model had read a 7.
+//!    The challenger bisects the `ai-evm-block` guest's trace down to the instruction that
+//!    reads the inference result, loads the finalized one into the block games' oracle and
+//!    steps: the block game never runs the model.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use alloy::primitives::{keccak256, TxKind, B256, U256};
 use alloy::sol_types::{SolCall, SolValue};
-use axon_ai_evm::block::witness::GenesisAccount;
+use axon_ai_evm::block::witness::{execute_recorded, GenesisAccount, ModelFiles};
 use axon_ai_evm::block::BlockOutput;
+use axon_ml::InferenceResult;
 use axon_vm::{CheckpointStore, PreimageStore, VmConfig};
 
-use super::{Block, L2Node, Model, Wallet};
+use super::results::{self, claim_result, deploy_ai, finalize_result};
+use super::{guest_store, Block, L2Node, Model, Wallet};
 use crate::chain::Chain;
 use crate::contracts::creation_code;
-use crate::demo::{dispute, embedded_chain, DemoAccounts, DemoGame, DemoReport};
-use crate::game::encode_extra_data;
-use crate::guest::{load_guest, run_guest};
-use crate::{Error, Result, VmTraceProvider};
+use crate::demo::{play_game, play_out, DemoAccounts, DemoGame, DemoReport, POLL};
+use crate::deploy::{deploy, register_game_type, GameParams};
+use crate::driver::{play, Seat};
+use crate::game::{self, encode_extra_data, hex_hash, GameStatus};
+use crate::guest::{finish_guest, hashed_input_store, load_guest, run_guest};
+use crate::output::OutputWitness;
+use crate::{Error, Player, Position, Result, Strategy, TraceProvider, VmTraceProvider};
 
 alloy::sol! {
     /// `contracts/src/ai/examples/DigitBounty.sol`: what the demo's L2 user calls.
@@ -38,14 +50,25 @@ alloy::sol! {
 pub struct AiDemoOptions {
     /// The `ai-evm-block` guest ELF.
     pub program: PathBuf,
+    /// The `inference` guest ELF, whose games settle inference results.
+    pub inference_program: PathBuf,
     /// `fixtures/models/`: the digits model and its test samples.
     pub models: PathBuf,
     /// Forge's build output.
     pub artifacts: PathBuf,
-    /// The game depth (the game covers `2^max_depth` steps).
+    /// The block game's depth (it covers `2^max_depth` steps).
     pub max_depth: u8,
     /// Steps between trace checkpoints.
     pub checkpoint_interval: u64,
+}
+
+/// How the demo's two games went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AiDemoReport {
+    /// The opML game over the forged inference result.
+    pub inference: DemoReport,
+    /// The block game over the post-state that used it.
+    pub block: DemoReport,
 }
 
 /// The L2's chain id.
@@ -55,20 +78,28 @@ const WANTED: u64 = 7;
 /// The gas the chain registers for one digits inference.
 const DIGITS_GAS: u64 = 20_000;
 const ETHER: u128 = 1_000_000_000_000_000_000;
+/// The block games' type and the opML games' type.
+const BLOCK_GAME_TYPE: u32 = 1;
+const OPML_GAME_TYPE: u32 = 2;
+/// The opML game's depth: a digits inference is about 320,000 steps.
+const OPML_DEPTH: u8 = 24;
+/// The opML game's clock, its results' challenge period: twelve hours. The block game's leaf
+/// clock extension is as long (`DisputeGame`'s clock rule).
+const OPML_CLOCK: u32 = 12 * 3600;
 
 /// Runs the demo on a fresh embedded chain, writing its account to `out`.
-pub fn run(options: &AiDemoOptions, out: &mut dyn Write) -> Result<DemoReport> {
-    let (mut chain, accounts) = embedded_chain();
+pub fn run(options: &AiDemoOptions, out: &mut dyn Write) -> Result<AiDemoReport> {
+    let (mut chain, accounts) = crate::demo::embedded_chain();
     run_on(&mut chain, accounts, options, out)
 }
 
-/// Runs the demo: the L2 blocks natively and in the VM, then the game on `chain`.
+/// Runs the demo: the L2 blocks natively and in the VM, then both games on `chain`.
 pub fn run_on(
     chain: &mut dyn Chain,
     accounts: DemoAccounts,
     options: &AiDemoOptions,
     out: &mut dyn Write,
-) -> Result<DemoReport> {
+) -> Result<AiDemoReport> {
     let w = |out: &mut dyn Write, text: String| {
         let _ = writeln!(out, "{text}");
     };
@@ -101,17 +132,22 @@ pub fn run_on(
     w(
         out,
         format!(
-            "  honest post-state root  {} ({} VM steps)",
+            "  honest post-state root  {} ({} VM steps, no model run: the inference result is oracle data)",
             honest_output.stateRoot, honest_run.steps
         ),
     );
 
-    // The proposer's version: the same block on a model that reads every image as a 7.
-    let mut forged_store = honest_store.clone();
-    forged_store.insert(digits.address().0, forge_digit(&digits.file, WANTED)?);
-    let forged_run = run_guest(&options.program, forged_store.clone())?;
-    let forged_output = block_output(&forged_run.stdout, "the proposer's run")?;
-    if forged_output.stateRoot == honest_output.stateRoot {
+    // The liar's version of everything: the digits model reads every image as a 7.
+    let forged_model = forge_digit(&digits.file, WANTED)?;
+    let mut forged_files = ModelFiles::default();
+    forged_files.insert(digits.address().0, forged_model.clone());
+    let forged_block =
+        execute_recorded(&second.input, node.store(), &forged_files).map_err(|e| {
+            Error::BadInput { what: "block 2 on the forged model".into(), reason: e.to_string() }
+        })?;
+    let forged_store = guest_store(&second.input, &forged_block.witness, &forged_block.offloaded);
+    let forged_root = forged_block.executed.output.stateRoot;
+    if forged_root == honest_output.stateRoot {
         return Err(Error::BadInput {
             what: "the forged digits model".into(),
             reason: "it changed nothing in block 2".into(),
@@ -119,23 +155,99 @@ pub fn run_on(
     }
     w(
         out,
-        format!(
-            "  claimed post-state root {} (bob paid: the model 'read a {WANTED}')",
-            forged_output.stateRoot
-        ),
+        format!("  claimed post-state root {forged_root} (bob paid: the model 'read a {WANTED}')"),
     );
 
-    let trace = |store: PreimageStore| -> Result<Box<dyn crate::TraceProvider>> {
-        let program = load_guest(&options.program)?;
+    // L1: the dispute contracts, the opML game type and the InferenceOracle, the block games.
+    let DemoAccounts { deployer, proposer, challenger } = accounts;
+    let dispute = deploy(chain, deployer, &options.artifacts)?;
+    let inference = load_guest(&options.inference_program)?;
+    let mut opml =
+        GameParams::new(OPML_GAME_TYPE, axon_vm::Vm::new(&inference)?.state_hash(), OPML_DEPTH);
+    opml.with_clock(OPML_CLOCK);
+    let ai = deploy_ai(chain, deployer, &options.artifacts, &dispute, &opml)?;
+    let mut block_params =
+        GameParams::new(BLOCK_GAME_TYPE, honest_prestate(options)?, options.max_depth);
+    block_params.leaf_clock_extension = OPML_CLOCK;
+    register_game_type(chain, deployer, &options.artifacts, &ai.blocks, &block_params)?;
+    w(out, format!("deployed the InferenceOracle {} (opML games: the inference guest, a {}-hour challenge period) and the block games' oracle {}", ai.inference_oracle, OPML_CLOCK / 3600, ai.blocks.oracle));
+
+    // The opML proof: the true result and the forged one, each claimed as the inference
+    // guest's final state on Bob's request.
+    let request = second.recorded.offloaded.requests().next().ok_or_else(|| Error::BadInput {
+        what: "block 2".into(),
+        reason: "it made no inference".into(),
+    })?;
+    let request_hash = keccak256(request);
+    let mut inference_store = hashed_input_store(request.to_vec());
+    inference_store.insert_blob(digits.file.clone());
+    let mut forged_inference_store = inference_store.clone();
+    forged_inference_store.insert(digits.address().0, forged_model);
+    let (vm, host) = finish_guest(&inference, inference_store.clone())?;
+    let honest_witness = OutputWitness::of(&vm);
+    let honest_result = InferenceResult::Output(host.stdout);
+    let extra = results::extra_data(&request_hash)?;
+    let honest_claim =
+        claim_result(chain, challenger, &ai, request_hash, honest_witness.state_hash)?;
+    w(out, format!("opML: the challenger claims the true result of bob's request {request_hash} (game {honest_claim})"));
+    let trace = |program: &std::path::Path,
+                 store: PreimageStore,
+                 depth: u8|
+     -> Result<Box<dyn TraceProvider>> {
         Ok(Box::new(VmTraceProvider::new(
-            &program,
+            &load_guest(program)?,
             store,
-            options.max_depth,
+            depth,
             options.checkpoint_interval,
             CheckpointStore::Memory,
             VmConfig::default(),
         )?))
     };
+    let mut liar = trace(&options.inference_program, forged_inference_store, OPML_DEPTH)?;
+    let forged_claim_state = liar.claim_at(Position::ROOT)?;
+    let before = (chain.balance(challenger)?, chain.balance(proposer)?);
+    let forged_claim = claim_result(chain, proposer, &ai, request_hash, forged_claim_state)?;
+    w(
+        out,
+        format!(
+            "opML: the proposer claims the forged result {} (game {forged_claim})",
+            hex_hash(&forged_claim_state)
+        ),
+    );
+    let opml_game = DemoGame {
+        honest: trace(&options.inference_program, inference_store.clone(), OPML_DEPTH)?,
+        liar,
+        lie: "the inference on a forged digits model".into(),
+        extra_data: extra.clone(),
+    };
+    let inference_report = play_out(chain, accounts, forged_claim, opml_game, before, out)?;
+
+    // Nobody disputes the true claim: it stands once its clock runs out.
+    w(out, format!("opML: nobody disputes the true result: its claim stands when its {}-hour clock runs out", OPML_CLOCK / 3600));
+    let honest_trace = trace(&options.inference_program, inference_store, OPML_DEPTH)?;
+    let player = Player::new(challenger, honest_claim, Strategy::Solver, honest_trace, extra);
+    let mut seat = [Seat::new("challenger", player)];
+    play(chain, &mut seat, POLL, |seat, event| {
+        let _ = writeln!(out, "  {:<10} {event}", seat.name);
+    })?;
+    let status = game::read(chain, honest_claim)?.status;
+    if status != GameStatus::DefenderWins {
+        return Err(Error::BadInput {
+            what: "the true result's claim".into(),
+            reason: format!("its game ended {status}"),
+        });
+    }
+    finalize_result(chain, challenger, &ai, honest_claim, &honest_witness, &honest_result)?;
+    let finalized = results::finalized_result(chain, &ai, request_hash)?;
+    w(
+        out,
+        format!(
+            "opML: the true result is final ({finalized}): the block games' oracle can load it"
+        ),
+    );
+
+    // The block proof.
+    let block_trace = |store: PreimageStore| trace(&options.program, store, options.max_depth);
     w(
         out,
         format!(
@@ -145,12 +257,18 @@ pub fn run_on(
         ),
     );
     let game = DemoGame {
-        honest: trace(honest_store)?,
-        liar: trace(forged_store)?,
-        lie: "block 2 run on a forged digits model".into(),
+        honest: block_trace(honest_store)?,
+        liar: block_trace(forged_store)?,
+        lie: "block 2 with the forged inference result".into(),
         extra_data: encode_extra_data(&[keccak256(second.input.encode()).as_slice()])?,
     };
-    dispute(chain, accounts, game, &options.artifacts, out)
+    let block = play_game(chain, accounts, &ai.blocks, BLOCK_GAME_TYPE, game, out)?;
+    Ok(AiDemoReport { inference: inference_report, block })
+}
+
+/// The `ai-evm-block` guest's initial state hash.
+fn honest_prestate(options: &AiDemoOptions) -> Result<axon_vm::Hash> {
+    Ok(axon_vm::Vm::new(&load_guest(&options.program)?)?.state_hash())
 }
 
 /// Runs a block of `transactions` on `node`'s head.

@@ -7,10 +7,13 @@
 //! DIR/models/<address>          each registered model's file
 //! DIR/blocks/<n>/input.bin      block n's BlockInput (ABI)
 //! DIR/blocks/<n>/witness.bin    the trie nodes and codes its run read
+//! DIR/blocks/<n>/calls.bin      the precompile calls it offloaded (address ‖ gas ‖ input)
+//! DIR/blocks/<n>/requests.bin   the inference requests it offloaded
 //! ```
 //!
 //! `.bin` preimage files are a sequence of `u32 big-endian length ‖ bytes` records; a store
-//! keys each by its keccak-256 again when it reads them.
+//! keys each by its keccak-256 again when it reads them. A block's answers are not saved:
+//! they are computed again from its calls and requests when it is read.
 
 use std::path::{Path, PathBuf};
 
@@ -20,9 +23,10 @@ use axon_ai_evm::block::BlockInput;
 use axon_vm::PreimageStore;
 use serde::{Deserialize, Serialize};
 
-use super::{Block, L2Node, Model};
+use super::{guest_store, Block, L2Node, Model};
 use crate::setup::read;
 use crate::{Error, Result};
+use axon_ai_evm::block::Offloaded;
 
 /// `node.json`.
 #[derive(Debug, Serialize, Deserialize)]
@@ -84,9 +88,13 @@ fn bad(path: &Path, reason: impl Into<String>) -> Error {
     Error::BadState { path: path.to_owned(), reason: reason.into() }
 }
 
-fn write_preimages<'a>(path: &Path, preimages: impl Iterator<Item = &'a Bytes>) -> Result<()> {
+fn write_preimages<'a>(
+    path: &Path,
+    preimages: impl Iterator<Item = &'a (impl AsRef<[u8]> + ?Sized + 'a)>,
+) -> Result<()> {
     let mut out = Vec::new();
     for bytes in preimages {
+        let bytes = bytes.as_ref();
         let len = u32::try_from(bytes.len()).map_err(|_| bad(path, "a preimage over 4 GiB"))?;
         out.extend_from_slice(&len.to_be_bytes());
         out.extend_from_slice(bytes);
@@ -175,7 +183,10 @@ impl L2Node {
         std::fs::create_dir_all(&path).map_err(io(&path))?;
         let input = path.join("input.bin");
         std::fs::write(&input, block.input.encode()).map_err(io(&input))?;
-        write_preimages(&path.join("witness.bin"), block.recorded.witness.iter().map(|(_, b)| b))
+        write_preimages(&path.join("witness.bin"), block.recorded.witness.iter().map(|(_, b)| b))?;
+        let offloaded = &block.recorded.offloaded;
+        write_preimages(&path.join("calls.bin"), offloaded.calls())?;
+        write_preimages(&path.join("requests.bin"), offloaded.requests())
     }
 
     /// Block `number`'s input (as saved in `dir`) and the guest's preimages for it: what
@@ -184,8 +195,17 @@ impl L2Node {
         let path = block_dir(dir, number).join("input.bin");
         let input =
             BlockInput::decode(&read(&path)?).ok_or_else(|| bad(&path, "not a BlockInput"))?;
-        let witness = read_preimages(&block_dir(dir, number).join("witness.bin"))?;
-        let store = self.guest_store(&input, &witness);
+        let block = block_dir(dir, number);
+        let witness = read_preimages(&block.join("witness.bin"))?;
+        let calls = read_preimages(&block.join("calls.bin"))?;
+        let requests = read_preimages(&block.join("requests.bin"))?;
+        let offloaded = Offloaded::recompute(
+            calls.iter().map(|(_, call)| &call[..]),
+            requests.iter().map(|(_, request)| &request[..]),
+            self.native_oracle(),
+        )
+        .ok_or_else(|| bad(&block, "a saved call or request cannot be answered again"))?;
+        let store = guest_store(&input, &witness, &offloaded);
         Ok((input, store))
     }
 }

@@ -5,12 +5,14 @@
 //! The node keeps every trie node and code of its state in a `NodeStore`. Running a block
 //! ([`L2Node::execute`]) reads that store through a recorder — the same `axon_ai_evm::block`
 //! code the guest runs, natively — so the preimages it read are exactly those the guest will
-//! ask the oracle for. [`L2Node::vm_store`] turns them, the block input and the registered
-//! models' files into the guest's preimage store; the post-state root the VM commits to is
-//! then the node's, bit for bit (`dispute/tests/ai_evm.rs`).
+//! ask the oracle for; it runs the models and the costly precompiles natively and records
+//! their answers, which the guest reads instead. [`L2Node::vm_store`] turns them and the block
+//! input into the guest's preimage store — no model file: the block proof never runs one; the
+//! post-state root the VM commits to is then the node's, bit for bit (`dispute/tests/ai_evm.rs`).
 
 pub mod demo;
 pub mod files;
+pub mod results;
 
 use std::collections::BTreeMap;
 
@@ -22,7 +24,7 @@ use alloy::signers::SignerSync;
 use axon_ai_evm::block::witness::{
     execute_recorded, genesis, GenesisAccount, InvalidBlock, ModelFiles, NodeStore, RecordedBlock,
 };
-use axon_ai_evm::block::{BlockInput, ModelEntry};
+use axon_ai_evm::block::{BlockInput, ModelEntry, Native, Offloaded};
 use axon_vm::preimage::blob_key;
 use axon_vm::PreimageStore;
 
@@ -145,7 +147,7 @@ impl L2Node {
     }
 
     /// Runs `input` on the node's state, natively, recording its witness (also of an
-    /// invalid block: `guest_store` with it lets the guest reach the same error).
+    /// invalid block: [`guest_store`] with it lets the guest reach the same error).
     pub fn execute(&self, input: BlockInput) -> Result<Block, InvalidBlock> {
         let recorded = execute_recorded(&input, &self.store, &self.models)?;
         Ok(Block { input, recorded })
@@ -184,22 +186,30 @@ impl L2Node {
     }
 
     /// The guest's preimages for `block`: the input by hash, the witness by keccak key and
-    /// the registered models' files by blob key — nothing of the state it did not read.
+    /// the oracle's answers by theirs — nothing of the state it did not read, no model.
     pub fn vm_store(&self, block: &Block) -> PreimageStore {
-        self.guest_store(&block.input, &block.recorded.witness)
+        guest_store(&block.input, &block.recorded.witness, &block.recorded.offloaded)
     }
 
-    /// The guest's preimages for `input` with the trie nodes and codes of `nodes`.
-    pub fn guest_store(&self, input: &BlockInput, nodes: &NodeStore) -> PreimageStore {
-        let mut store = hashed_input_store(input.encode());
-        for (_, bytes) in nodes.iter() {
-            store.insert_keccak(bytes.to_vec());
-        }
-        for (_, file) in self.models.iter() {
-            store.insert_blob(file.clone());
-        }
-        store
+    /// The oracle computed by this node: its models run by the engine, revm's precompiles.
+    pub fn native_oracle(&self) -> Native<'_> {
+        Native::new(&self.models)
     }
+}
+
+/// The guest's preimages for `input` with the trie nodes and codes of `nodes` and the
+/// answers of `offloaded`: each answer under its key, and the call or request behind it under
+/// the keccak key of the same hash, where the L1 loader finds it (`oracle::source_key`).
+pub fn guest_store(input: &BlockInput, nodes: &NodeStore, offloaded: &Offloaded) -> PreimageStore {
+    let mut store = hashed_input_store(input.encode());
+    for (_, bytes) in nodes.iter() {
+        store.insert_keccak(bytes.to_vec());
+    }
+    for (key, entry) in offloaded.iter() {
+        store.insert(*key, entry.data.clone());
+        store.insert_keccak(entry.source.clone());
+    }
+    store
 }
 
 /// An externally owned account that signs EIP-1559 transactions, counting its nonce.

@@ -3,11 +3,18 @@
 //! The program input (local key 1) is the keccak-256 of an ABI-encoded `BlockInput`
 //! (`axon_ai_evm::block`: the pre-state root, the header fields, the registered models and
 //! the signed transactions), read by that keccak key. The guest runs the block with revm and
-//! the `inference` precompile, fetching every trie node and contract code by its keccak hash
-//! and every model by its model-DA blob key, writes the ABI-encoded `BlockOutput` (post-state
-//! root, receipts root, gas used) to stdout and its keccak-256 to the output commitment. An
-//! invalid block — a malformed or badly signed transaction, one revm refuses, too much gas —
-//! exits 1 with the reason on stderr.
+//! the `inference` precompile, fetching every trie node and contract code by its keccak hash,
+//! every inference result by its request (key type 7: results an opML game settled) and every
+//! costly precompile's answer, signature recoveries included, by its call (key type 6:
+//! answers L1 computes) — it never runs a model or a curve operation. It writes the
+//! ABI-encoded `BlockOutput` (post-state root, receipts root, gas used) to stdout and its
+//! keccak-256 to the output commitment. An invalid block — a malformed or badly signed
+//! transaction, one revm refuses, too much gas — exits 1 with the reason on stderr.
+//!
+//! Built with the `fused` feature (the `ai-evm-block-fused` package, `make bench`'s
+//! baseline), the same source computes every precompile and inference in the VM — revm's
+//! precompiles, the engine on the model read by its blob key — as the block proof did before
+//! the two fraud proofs were separated.
 #![no_std]
 #![no_main]
 
@@ -17,8 +24,11 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use alloy_primitives::{Bytes, B256};
-use axon_ai_evm::block::{execute, BlockInput, BlockOutput, ModelBlobs, Preimages};
-use axon_runtime::abi::PreimageKeyType;
+use axon_ai_evm::block::{execute, BlockInput, BlockOutput, Preimages};
+#[cfg(not(feature = "fused"))]
+use axon_ai_evm::oracle::{decode_answer, inference_key};
+use axon_ai_evm::oracle::PrecompileCall;
+use axon_ml::InferenceResult;
 use axon_runtime::oracle::{read_hashed_input, read_preimage, PreimageKey};
 use axon_runtime::{commitment, entry, eprintln, exit, io};
 
@@ -45,7 +55,8 @@ fn run() -> Result<BlockOutput, String> {
     Ok(execute(&input, Oracle, Oracle).map_err(|err| err.to_string())?.output)
 }
 
-/// The preimage oracle: trie nodes and code by keccak key, models by blob key.
+/// The preimage oracle: trie nodes and code by keccak key, inference results and precompile
+/// answers by their key types.
 struct Oracle;
 
 impl Preimages for Oracle {
@@ -54,9 +65,28 @@ impl Preimages for Oracle {
     }
 }
 
-impl ModelBlobs for Oracle {
-    fn blob(&mut self, address: &[u8; 32]) -> Option<Vec<u8>> {
-        let key = PreimageKey(*address);
-        (key.key_type() == Some(PreimageKeyType::Blob)).then(|| read_preimage(&key).read_to_end())
+#[cfg(not(feature = "fused"))]
+impl axon_ai_evm::Oracle for Oracle {
+    fn precompile(&mut self, call: &PrecompileCall<'_>) -> Option<Vec<u8>> {
+        let data = read_preimage(&PreimageKey(call.key())).read_to_end();
+        decode_answer(&data).map(<[u8]>::to_vec)
+    }
+
+    fn inference(&mut self, request: &[u8]) -> Option<InferenceResult> {
+        // On chain only a finalized result can be loaded under this key; data that is not a
+        // result would be the host's error, as a missing preimage is.
+        InferenceResult::decode(&read_preimage(&PreimageKey(inference_key(request))).read_to_end())
+    }
+}
+
+#[cfg(feature = "fused")]
+impl axon_ai_evm::Oracle for Oracle {
+    fn precompile(&mut self, call: &PrecompileCall<'_>) -> Option<Vec<u8>> {
+        axon_ai_evm::precompiles::compute(call)
+    }
+
+    fn inference(&mut self, request: &[u8]) -> Option<InferenceResult> {
+        let model = |address: &[u8; 32]| Some(read_preimage(&PreimageKey(*address)).read_to_end());
+        axon_ml::serve(request, model, &mut axon_ml::NoProbe)
     }
 }

@@ -1,5 +1,6 @@
-//! The precompile inside revm: [`AiPrecompiles`] is Ethereum's precompiles for the spec plus
-//! `inference` at `0xa1`, a revm `PrecompileProvider`, so an EVM built with it is the AI EVM.
+//! The precompiles inside revm: [`AiPrecompiles`] is Ethereum's precompiles for the spec, the
+//! costly ones answered by an [`Oracle`] ([`crate::precompiles`]), plus `inference` at `0xa1`;
+//! a revm `PrecompileProvider`, so an EVM built with it is the AI EVM.
 
 use alloc::string::String;
 
@@ -11,28 +12,40 @@ use revm::precompile::{PrecompileHalt, PrecompileOutput};
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, AddressSet};
 
-use crate::inference::{self, GasSchedule, ModelSource, Outcome, INFERENCE_ADDRESS};
+use crate::inference::{self, GasSchedule, ModelGas, Outcome, INFERENCE_ADDRESS};
+use crate::oracle::Oracle;
+use crate::precompiles::run_offloaded;
 
 /// The precompile's address as revm's type.
 pub const INFERENCE: Address = Address::new(INFERENCE_ADDRESS);
 
-/// Ethereum's precompiles plus `inference`, finding models in `M`.
+/// `identity`, the one precompile of the spec that runs in the VM ([`crate::precompiles`]).
+const IDENTITY: [u8; 20] = {
+    let mut address = [0u8; 20];
+    address[19] = 4;
+    address
+};
+
+/// Ethereum's precompiles plus `inference`: models priced by `M`, results from `O`.
 #[derive(Debug)]
-pub struct AiPrecompiles<M> {
+pub struct AiPrecompiles<M, O> {
     eth: EthPrecompiles,
     addresses: AddressSet,
-    /// Where models are found.
+    /// The registered models' prices.
     pub models: M,
+    /// Where inference results and the costly precompiles' answers come from.
+    pub oracle: O,
     /// The gas schedule.
     pub schedule: GasSchedule,
 }
 
-impl<M> AiPrecompiles<M> {
-    /// The precompiles of `spec` and `inference` over `models`, with the AI EVM's schedule.
-    pub fn new(spec: SpecId, models: M) -> Self {
+impl<M, O> AiPrecompiles<M, O> {
+    /// The precompiles of `spec` and `inference` over `models` and `oracle`, with the AI
+    /// EVM's schedule.
+    pub fn new(spec: SpecId, models: M, oracle: O) -> Self {
         let eth = EthPrecompiles::new(spec);
         let addresses = with_inference(eth.warm_addresses());
-        Self { eth, addresses, models, schedule: GasSchedule::DEFAULT }
+        Self { eth, addresses, models, oracle, schedule: GasSchedule::DEFAULT }
     }
 }
 
@@ -42,7 +55,7 @@ fn with_inference(addresses: &AddressSet) -> AddressSet {
     all
 }
 
-impl<CTX: ContextTr, M: ModelSource> PrecompileProvider<CTX> for AiPrecompiles<M> {
+impl<CTX: ContextTr, M: ModelGas, O: Oracle> PrecompileProvider<CTX> for AiPrecompiles<M, O> {
     type Output = InterpreterResult;
 
     fn set_spec(&mut self, spec: <CTX::Cfg as Cfg>::Spec) -> bool {
@@ -58,23 +71,33 @@ impl<CTX: ContextTr, M: ModelSource> PrecompileProvider<CTX> for AiPrecompiles<M
         context: &mut CTX,
         inputs: &CallInputs,
     ) -> Result<Option<InterpreterResult>, String> {
-        if inputs.bytecode_address != INFERENCE {
+        let address = inputs.bytecode_address;
+        let in_vm =
+            address != INFERENCE && (!self.eth.contains(&address) || address.0 .0 == IDENTITY);
+        if in_vm {
             return self.eth.run(context, inputs);
         }
         let calldata = inputs.input.as_bytes(context);
-        let output =
-            match inference::run(&calldata, inputs.gas_limit, &self.schedule, &mut self.models) {
+        let (gas_limit, reservoir) = (inputs.gas_limit, inputs.reservoir);
+        let output = if address == INFERENCE {
+            let models = &self.models;
+            match inference::run(&calldata, gas_limit, &self.schedule, models, &mut self.oracle) {
                 Outcome::Returned { gas_used, output } => {
-                    PrecompileOutput::new(gas_used, output.into(), inputs.reservoir)
+                    PrecompileOutput::new(gas_used, output.into(), reservoir)
                 }
                 Outcome::Reverted { gas_used, data } => {
-                    PrecompileOutput::revert(gas_used, data.into(), inputs.reservoir)
+                    PrecompileOutput::revert(gas_used, data.into(), reservoir)
                 }
-                Outcome::OutOfGas => {
-                    PrecompileOutput::halt(PrecompileHalt::OutOfGas, inputs.reservoir)
+                Outcome::OutOfGas => PrecompileOutput::halt(PrecompileHalt::OutOfGas, reservoir),
+                Outcome::Unavailable => {
+                    return Err("no inference result for a request of the block".into())
                 }
-            };
-        Ok(Some(precompile_output_to_interpreter_result(output, inputs.gas_limit)))
+            }
+        } else {
+            let result = run_offloaded(&address, &calldata, gas_limit, &mut self.oracle);
+            PrecompileOutput::from_eth_result(result, reservoir)
+        };
+        Ok(Some(precompile_output_to_interpreter_result(output, gas_limit)))
     }
 
     fn warm_addresses(&self) -> &AddressSet {

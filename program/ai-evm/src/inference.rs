@@ -8,7 +8,7 @@
 //! Gas is a deterministic function of the request, charged in this order so that a call
 //! runs out of gas before any work it cannot pay for:
 //! 1. [`GasSchedule::base`] plus [`GasSchedule::per_input_byte`] for every input byte;
-//! 2. the model's own cost, registered with it ([`RegisteredModel::gas`]) — what one run of
+//! 2. the model's own cost, registered with it ([`ModelGas::gas`]) — what one run of
 //!    it costs in the fraud-proof VM, in the EVM's units, priced at its worst case (for a
 //!    llama model: a whole `seq_len` generated). Axonum published no schedule and forwards
 //!    all gas; a fixed price per model keeps a block's gas a bound on the work a dispute
@@ -18,13 +18,19 @@
 //! the model refuses, an `output_size` the model does not produce — reverts with
 //! `InferenceFailed(string reason)` and its gas so far; running out of gas is an out-of-gas
 //! halt, as for every precompile. Neither is a fault of the VM running the block.
+//!
+//! The result is not computed here: it is asked of an [`Oracle`] once the gas is paid. In the
+//! block proof that is the preimage oracle, holding results an opML game settled; natively it
+//! is the engine itself (`axon_ml::serve`, the `inference` guest's own function).
 
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use alloy_sol_types::{SolError, SolValue};
 use axon_ml::model::Request;
-use axon_ml::{Model, NoProbe};
+use axon_ml::InferenceResult;
+
+use crate::oracle::Oracle;
 
 /// The precompile's address, `0x…a1`.
 pub const INFERENCE_ADDRESS: [u8; 20] = {
@@ -53,38 +59,29 @@ impl GasSchedule {
     pub const DEFAULT: Self = Self { base: 3_000, per_input_byte: 16 };
 }
 
-/// A model as the chain knows it: its file and the gas one run costs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegisteredModel {
-    /// The model file (AXML or llama2.c), as stored in the model DA.
-    pub bytes: Vec<u8>,
-    /// The gas one inference costs.
-    pub gas: u64,
+/// The chain's registered models: the gas one inference of each costs.
+pub trait ModelGas {
+    /// The gas one inference of the model at `address` costs, if the chain registers it.
+    fn gas(&self, address: &[u8; 32]) -> Option<u64>;
 }
 
-/// Where the precompile finds models by address.
-pub trait ModelSource {
-    /// The model at `address`, if the chain has one there.
-    fn model(&mut self, address: &[u8; 32]) -> Option<RegisteredModel>;
-}
-
-/// Models held in memory: what a native executor or a test registers.
+/// Registered models held in memory, by address.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ModelRegistry {
-    models: Vec<([u8; 32], RegisteredModel)>,
+    models: Vec<([u8; 32], u64)>,
 }
 
 impl ModelRegistry {
-    /// Registers `model` at `address` (replacing any model there).
-    pub fn insert(&mut self, address: [u8; 32], model: RegisteredModel) {
+    /// Registers the model at `address` at `gas` per inference (replacing any price).
+    pub fn insert(&mut self, address: [u8; 32], gas: u64) {
         self.models.retain(|(a, _)| *a != address);
-        self.models.push((address, model));
+        self.models.push((address, gas));
     }
 }
 
-impl ModelSource for ModelRegistry {
-    fn model(&mut self, address: &[u8; 32]) -> Option<RegisteredModel> {
-        self.models.iter().find(|(a, _)| a == address).map(|(_, m)| m.clone())
+impl ModelGas for ModelRegistry {
+    fn gas(&self, address: &[u8; 32]) -> Option<u64> {
+        self.models.iter().find(|(a, _)| a == address).map(|(_, gas)| *gas)
     }
 }
 
@@ -107,14 +104,19 @@ pub enum Outcome {
     },
     /// The call's gas did not cover the schedule.
     OutOfGas,
+    /// The oracle has no result for the request: the host's problem, not a result (a block
+    /// cannot be run without it).
+    Unavailable,
 }
 
-/// Runs the precompile on `calldata` with `gas_limit`, finding models in `models`.
+/// Runs the precompile on `calldata` with `gas_limit`: the models' prices from `models`, the
+/// result from `oracle`.
 pub fn run(
     calldata: &[u8],
     gas_limit: u64,
     schedule: &GasSchedule,
-    models: &mut impl ModelSource,
+    models: &impl ModelGas,
+    oracle: &mut impl Oracle,
 ) -> Outcome {
     let input_bytes = calldata.len().saturating_sub(Request::HEADER_BYTES) as u64;
     let mut gas_used =
@@ -130,23 +132,20 @@ pub fn run(
         Ok(request) => request,
         Err(e) => return revert(gas_used, &e),
     };
-    let Some(registered) = models.model(&request.model) else {
+    let Some(model_gas) = models.gas(&request.model) else {
         return revert(gas_used, &"unknown model: no model at this address");
     };
-    gas_used = gas_used.saturating_add(registered.gas);
+    gas_used = gas_used.saturating_add(model_gas);
     if gas_used > gas_limit {
         return Outcome::OutOfGas;
     }
-    let model = match Model::parse(&registered.bytes) {
-        Ok(model) => model,
-        Err(e) => return revert(gas_used, &e),
-    };
-    match model.infer(request.input, request.output_size, &mut NoProbe) {
-        Ok(output) => {
+    match oracle.inference(calldata) {
+        Some(InferenceResult::Output(output)) => {
             let mut answer = alloy_sol_types::private::U256::from(output.len()).abi_encode();
             answer.extend_from_slice(&output);
             Outcome::Returned { gas_used, output: answer }
         }
-        Err(e) => revert(gas_used, &e),
+        Some(InferenceResult::Refused(reason)) => revert(gas_used, &reason),
+        None => Outcome::Unavailable,
     }
 }

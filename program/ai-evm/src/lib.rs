@@ -1,9 +1,12 @@
 //! The AI EVM (`docs/ai-evm.md`): Axonum's EVM with an `inference` precompile.
 //!
-//! [`inference`] is the precompile itself — request parsing, the gas schedule, the model run
-//! by `axon-ml` and the answer or revert — as a plain function over a [`ModelSource`], so the
-//! state-transition guest (models from the preimage oracle) and the native executor (models
-//! from files) run the very same code and charge the very same gas.
+//! [`inference`] is the precompile itself — request parsing, the gas schedule and the answer
+//! or revert — as a plain function that asks an [`Oracle`] for the result, and
+//! [`precompiles`] prices Ethereum's costly precompiles and asks the same oracle for their
+//! answers. In the state-transition guest the oracle is the preimage oracle (results an opML
+//! game settled, answers L1 computes); natively it is the engine and revm's own precompiles.
+//! Both sides run the very same code and charge the very same gas, so the block proof never
+//! runs a model or a signature recovery, and its post-state is the native one bit for bit.
 #![no_std]
 
 extern crate alloc;
@@ -13,7 +16,9 @@ pub mod block;
 #[cfg(feature = "revm")]
 pub mod evm;
 pub mod inference;
+pub mod oracle;
+#[cfg(feature = "revm")]
+pub mod precompiles;
 
-pub use inference::{
-    run, GasSchedule, ModelRegistry, ModelSource, Outcome, RegisteredModel, INFERENCE_ADDRESS,
-};
+pub use inference::{run, GasSchedule, ModelGas, ModelRegistry, Outcome, INFERENCE_ADDRESS};
+pub use oracle::{Oracle, PrecompileCall};

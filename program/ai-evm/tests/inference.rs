@@ -1,23 +1,26 @@
-//! The precompile on the digits model: the engine's logits as its answer, the gas schedule
+//! The precompile on the digits model, its results served by the engine (`axon_ml::serve`, as
+//! the native executor's oracle does): the engine's logits as its answer, the gas schedule
 //! charged in order, and every request that cannot run reverting with its reason.
 
 use std::path::PathBuf;
 
 use alloy_sol_types::SolError;
 use axon_ai_evm::inference::InferenceFailed;
-use axon_ai_evm::{run, GasSchedule, ModelRegistry, ModelSource, Outcome, RegisteredModel};
+use axon_ai_evm::{run, GasSchedule, ModelRegistry, Oracle, Outcome, PrecompileCall};
 use axon_ml::model::Request;
+use axon_ml::{serve, InferenceResult, NoProbe};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// The committed models under their listed addresses (`fixtures/models/addresses.json`), each
-/// registered at `DIGITS_GAS`, counting lookups.
+/// registered at `DIGITS_GAS`, served by the engine, counting the results asked for.
 struct Fixtures {
     registry: ModelRegistry,
+    files: Vec<([u8; 32], Vec<u8>)>,
     digits: [u8; 32],
-    lookups: usize,
+    asked: usize,
 }
 
 const DIGITS_GAS: u64 = 200_000;
@@ -29,6 +32,7 @@ impl Fixtures {
         )
         .unwrap();
         let mut registry = ModelRegistry::default();
+        let mut files = Vec::new();
         let mut digits = [0; 32];
         for (file, address) in listed.as_object().unwrap() {
             let hex = address.as_str().unwrap().trim_start_matches("0x");
@@ -40,9 +44,10 @@ impl Fixtures {
             if file == "digits.axml" {
                 digits = key;
             }
-            registry.insert(key, RegisteredModel { bytes, gas: DIGITS_GAS });
+            registry.insert(key, DIGITS_GAS);
+            files.push((key, bytes));
         }
-        Self { registry, digits, lookups: 0 }
+        Self { registry, files, digits, asked: 0 }
     }
 
     fn digits(&self) -> [u8; 32] {
@@ -50,11 +55,24 @@ impl Fixtures {
     }
 }
 
-impl ModelSource for Fixtures {
-    fn model(&mut self, address: &[u8; 32]) -> Option<RegisteredModel> {
-        self.lookups += 1;
-        self.registry.model(address)
+impl Oracle for Fixtures {
+    fn precompile(&mut self, _: &PrecompileCall<'_>) -> Option<Vec<u8>> {
+        unreachable!("the inference precompile asks for no other precompile's answer")
     }
+
+    fn inference(&mut self, request: &[u8]) -> Option<InferenceResult> {
+        self.asked += 1;
+        let file = |address: &[u8; 32]| {
+            self.files.iter().find(|(a, _)| a == address).map(|(_, file)| file.clone())
+        };
+        serve(request, file, &mut NoProbe)
+    }
+}
+
+/// Runs the precompile on `calldata` with `gas` over `models`.
+fn call(calldata: &[u8], gas: u64, models: &mut Fixtures) -> Outcome {
+    let registry = models.registry.clone();
+    run(calldata, gas, &SCHEDULE, &registry, models)
 }
 
 fn samples() -> Vec<(Vec<u8>, Vec<u8>)> {
@@ -91,7 +109,7 @@ fn the_answer_is_the_engines_logits_and_the_gas_the_schedule() {
     let mut models = Fixtures::new();
     let digits = models.digits();
     for (input, logits) in samples().iter().take(20) {
-        let outcome = run(&request(digits, 10, input), 1_000_000, &SCHEDULE, &mut models);
+        let outcome = call(&request(digits, 10, input), 1_000_000, &mut models);
         let mut expected = vec![0u8; 31];
         expected.push(10);
         expected.extend_from_slice(logits);
@@ -107,7 +125,7 @@ fn a_request_that_cannot_run_reverts_with_its_reason() {
     let input = &samples()[0].0;
     let paid = SCHEDULE.base + 64 * SCHEDULE.per_input_byte;
 
-    let outcome = run(&request(digits, 11, input), 1_000_000, &SCHEDULE, &mut models);
+    let outcome = call(&request(digits, 11, input), 1_000_000, &mut models);
     assert_eq!(
         reason(&outcome),
         "output size mismatch: the request asks for 11 bytes, the model gives 10"
@@ -116,14 +134,14 @@ fn a_request_that_cannot_run_reverts_with_its_reason() {
 
     let mut unknown = digits;
     unknown[31] ^= 1;
-    let outcome = run(&request(unknown, 10, input), 1_000_000, &SCHEDULE, &mut models);
+    let outcome = call(&request(unknown, 10, input), 1_000_000, &mut models);
     assert_eq!(reason(&outcome), "unknown model: no model at this address");
     assert!(matches!(outcome, Outcome::Reverted { gas_used, .. } if gas_used == paid));
 
-    let outcome = run(&request(digits, 10, &input[..63]), 1_000_000, &SCHEDULE, &mut models);
+    let outcome = call(&request(digits, 10, &input[..63]), 1_000_000, &mut models);
     assert!(reason(&outcome).starts_with("invalid input"), "{}", reason(&outcome));
 
-    let outcome = run(&[0u8; 63], 1_000_000, &SCHEDULE, &mut models);
+    let outcome = call(&[0u8; 63], 1_000_000, &mut models);
     assert!(reason(&outcome).contains("a request is model"), "{}", reason(&outcome));
     assert!(matches!(outcome, Outcome::Reverted { gas_used, .. } if gas_used == SCHEDULE.base));
 }
@@ -134,13 +152,11 @@ fn gas_runs_out_before_the_work_it_would_pay_for() {
     let digits = models.digits();
     let input = &samples()[0].0;
     let header = SCHEDULE.base + 64 * SCHEDULE.per_input_byte;
-    let call = request(digits, 10, input);
+    let calldata = request(digits, 10, input);
 
-    assert_eq!(run(&call, header - 1, &SCHEDULE, &mut models), Outcome::OutOfGas);
-    assert_eq!(models.lookups, 0, "no model is fetched before the request's own gas is paid");
-    assert_eq!(run(&call, header + DIGITS_GAS - 1, &SCHEDULE, &mut models), Outcome::OutOfGas);
-    assert!(matches!(
-        run(&call, header + DIGITS_GAS, &SCHEDULE, &mut models),
-        Outcome::Returned { .. }
-    ));
+    assert_eq!(call(&calldata, header - 1, &mut models), Outcome::OutOfGas);
+    assert_eq!(models.asked, 0, "no result is asked for before the request's own gas is paid");
+    assert_eq!(call(&calldata, header + DIGITS_GAS - 1, &mut models), Outcome::OutOfGas);
+    assert_eq!(models.asked, 0, "nor before the model's price is");
+    assert!(matches!(call(&calldata, header + DIGITS_GAS, &mut models), Outcome::Returned { .. }));
 }

@@ -3,12 +3,14 @@
 //! Reads the request `model_address ‖ uint256 output_size ‖ input` (the AI EVM's precompile
 //! calldata, see `axon_ml::model`) from the program input — or, when the input is 32 bytes
 //! (a request is at least 64), its keccak-256, the request then read by that keccak key: how a
-//! game on chain, whose local data are single words, passes it — fetches the model by its
-//! Merkle-chunked blob key, runs it with `axon-ml`, writes the output to stdout and stores
-//! `keccak256(output)` at `axon_abi::memory::OUTPUT_COMMITMENT`, so the final state commits to
-//! it. Operator boundaries go to the hint channel as `op+ <name>` and `op- <name> <keccak of
-//! the operator's output>` lines (hints are not part of the state). A bad request or model
-//! exits with code 1 and the reason on stderr: a provable result, not a host error.
+//! game on chain, whose local data are single words, passes it — and serves it with
+//! `axon_ml::serve`, the model fetched by its Merkle-chunked blob key. The result is committed
+//! (`keccak256(payload)` at `axon_abi::memory::OUTPUT_COMMITMENT`, so the final state commits
+//! to it) whatever it is: the output, written to stdout, and exit 0; or the reason the request
+//! was refused, written to stderr, and exit 1 — a provable result, which the AI EVM's block
+//! proof reads as `status ‖ payload` once an `InferenceOracle` claim of it is final. Operator
+//! boundaries go to the hint channel as `op+ <name>` and `op- <name> <keccak of the
+//! operator's output>` lines (hints are not part of the state).
 #![no_std]
 #![no_main]
 
@@ -16,9 +18,8 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
-use axon_ml::model::Request;
-use axon_ml::{Model, Output, Probe};
-use axon_runtime::abi::{local::INPUT, PreimageKeyType};
+use axon_ml::{serve, InferenceResult, Output, Probe};
+use axon_runtime::abi::local::INPUT;
 use axon_runtime::oracle::{hint, read_preimage, PreimageKey};
 use axon_runtime::{entry, eprintln, exit, io};
 use tiny_keccak::{Hasher, Keccak};
@@ -30,57 +31,21 @@ fn main() {
     if let Ok(hash) = <[u8; 32]>::try_from(request.as_slice()) {
         request = read_preimage(&PreimageKey::keccak256(hash)).read_to_end();
     }
-    match infer(&request) {
-        Ok(output) => {
-            commit(&output);
+    // The oracle always has the model (a missing preimage stops the VM on the host's side).
+    let model = |address: &[u8; 32]| Some(read_preimage(&PreimageKey(*address)).read_to_end());
+    let Some(result) = serve(&request, model, &mut HintProbe) else {
+        unreachable!("the oracle answers every model read")
+    };
+    axon_runtime::commitment::commit(&keccak(|h| h.update(result.payload())));
+    match result {
+        InferenceResult::Output(output) => {
             let _ = io::write_all(axon_runtime::abi::fd::STDOUT, &output);
         }
-        Err(reason) => {
+        InferenceResult::Refused(reason) => {
             eprintln!("inference: {reason}");
             exit(1);
         }
     }
-}
-
-/// Parses the request, loads the model and runs it.
-fn infer(request: &[u8]) -> Result<Vec<u8>, Error> {
-    let request = Request::parse(request)?;
-    let key = PreimageKey(request.model);
-    if key.key_type() != Some(PreimageKeyType::Blob) {
-        return Err(Error::NotABlobKey);
-    }
-    let model = Model::parse(&read_preimage(&key).read_to_end())?;
-    Ok(model.infer(request.input, request.output_size, &mut HintProbe)?)
-}
-
-/// Why an inference failed.
-enum Error {
-    /// The model address's type byte is not the blob type.
-    NotABlobKey,
-    /// The engine rejected the request or the model.
-    Engine(axon_ml::Error),
-}
-
-impl From<axon_ml::Error> for Error {
-    fn from(err: axon_ml::Error) -> Self {
-        Self::Engine(err)
-    }
-}
-
-impl core::fmt::Display for Error {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            Error::NotABlobKey => {
-                f.write_str("the model address is not a blob key (type byte 0x81)")
-            }
-            Error::Engine(err) => write!(f, "{err}"),
-        }
-    }
-}
-
-/// Stores `keccak256(output)` in the output-commitment leaf.
-fn commit(output: &[u8]) {
-    axon_runtime::commitment::commit(&keccak(|h| h.update(output)));
 }
 
 fn keccak(feed: impl FnOnce(&mut Keccak)) -> [u8; 32] {

@@ -9,6 +9,8 @@
 //! - [`llama`]: llama2.c checkpoints (Llama 2: RMSNorm, RoPE, grouped-query attention, SwiGLU)
 //!   in f32, transcendentals from `libm`;
 //! - [`model`]: one entry point over both, used by the guest and by the host;
+//! - [`result`]: a request served end to end and its result as a value (output or refusal),
+//!   what the `inference` guest commits to and the AI EVM's block proof reads;
 //! - [`units`]: one inference unit by unit (a layer, an operator at a position), and the
 //!   committed state between units, for multi-phase disputes.
 //!
@@ -26,8 +28,10 @@ pub mod llama;
 pub mod model;
 pub mod probe;
 pub mod quant;
+pub mod result;
 pub mod units;
 
 pub use error::{Error, Result};
 pub use model::Model;
 pub use probe::{NoProbe, Output, Probe};
+pub use result::{serve, InferenceResult};

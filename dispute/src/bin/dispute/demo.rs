@@ -35,11 +35,16 @@ pub(crate) struct DemoArgs {
     /// Forge's build output [default: contracts/out of the repository].
     #[arg(long)]
     artifacts: Option<PathBuf>,
-    /// Dispute an AI-EVM block instead: a proposer claims a block's post-state as if the
-    /// digits model had read an image as a 7 (the `ai-evm-block` guest, which --program
-    /// names if given; the input and lie options do not apply).
+    /// Dispute an AI-EVM block instead, with both of its proofs: a forged inference result
+    /// (the digits model reading an image as a 7) loses its opML game, and a block's
+    /// post-state that used it loses its block game (the `ai-evm-block` guest, which
+    /// --program names if given; the input and lie options do not apply).
     #[arg(long)]
     ai_evm: bool,
+    /// With --ai-evm: the `inference` guest, whose games settle inference results
+    /// [default: fixtures/programs/inference.elf of the repository].
+    #[arg(long, requires = "ai_evm")]
+    inference_program: Option<PathBuf>,
     /// With --ai-evm: the digits model and its test samples [default: fixtures/models of the
     /// repository].
     #[arg(long, requires = "ai_evm")]
@@ -79,6 +84,7 @@ pub(crate) fn run(args: DemoArgs) -> Result<()> {
         }
         let options = AiDemoOptions {
             program: program_or(&args.program.program, "ai-evm-block.elf")?,
+            inference_program: program_or(&args.inference_program, "inference.elf")?,
             models: match args.models {
                 Some(dir) => dir,
                 None => repository_path("fixtures/models".as_ref(), "--models")?,

@@ -1,10 +1,14 @@
 //! One block, transaction by transaction: decode, recover the sender, run in revm with the
 //! AI EVM's precompiles, commit; then the post-state root and the receipts root.
+//!
+//! Senders are recovered by the `ecrecover` precompile's answer from the [`Oracle`] (after
+//! EIP-2's low-`s` check), like every other costly precompile: in the VM a signature
+//! recovery is one oracle read, not eleven million instructions of elliptic-curve code.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use alloy_consensus::transaction::SignerRecoverable;
+use alloy_consensus::crypto::SECP256K1N_HALF;
 use alloy_consensus::{Eip658Value, Receipt, ReceiptEnvelope, Transaction, TxEnvelope};
 use alloy_eips::eip2718::Decodable2718;
 use alloy_primitives::{Address, U256};
@@ -17,28 +21,18 @@ use revm::{ExecuteCommitEvm, MainBuilder, MainContext};
 use super::input::{BlockInput, BlockOutput, ModelEntry};
 use super::state::{Preimages, StateError, TrieState};
 use crate::evm::AiPrecompiles;
-use crate::inference::{ModelSource, RegisteredModel};
+use crate::inference::ModelGas;
+use crate::oracle::{Oracle, PrecompileCall};
 
 /// The AI EVM's fork: Prague's EVM, with no blobs (an L2 has no blob transactions).
 pub const SPEC: SpecId = SpecId::PRAGUE;
 
-/// Model files by model-DA address (the guest: the preimage oracle's blob keys).
-pub trait ModelBlobs {
-    /// The file stored at `address`, if any.
-    fn blob(&mut self, address: &[u8; 32]) -> Option<Vec<u8>>;
-}
+/// The block's registered models and their prices.
+struct BlockModels<'a>(&'a [ModelEntry]);
 
-/// The block's registered models, their files from `B`.
-struct BlockModels<'a, B> {
-    registered: &'a [ModelEntry],
-    blobs: B,
-}
-
-impl<B: ModelBlobs> ModelSource for BlockModels<'_, B> {
-    fn model(&mut self, address: &[u8; 32]) -> Option<RegisteredModel> {
-        let entry = self.registered.iter().find(|m| m.modelAddress.0 == *address)?;
-        let bytes = self.blobs.blob(address)?;
-        Some(RegisteredModel { bytes, gas: entry.gas })
+impl ModelGas for BlockModels<'_> {
+    fn gas(&self, address: &[u8; 32]) -> Option<u64> {
+        self.0.iter().find(|m| m.modelAddress.0 == *address).map(|m| m.gas)
     }
 }
 
@@ -93,6 +87,9 @@ pub enum BlockError {
     /// The state could not be read or written.
     #[error(transparent)]
     State(#[from] StateError),
+    /// The oracle could not answer (natively: an inference whose model file is missing).
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 /// A block's result: the committed output and the receipts behind its receipts root.
@@ -107,20 +104,20 @@ pub struct Executed {
 }
 
 /// Runs `input` over the state its `parentStateRoot` names, trie nodes and code from
-/// `preimages`, models from `blobs`.
+/// `preimages`, inference results and the costly precompiles' answers from `oracle`.
 pub fn execute<P: Preimages>(
     input: &BlockInput,
     preimages: P,
-    blobs: impl ModelBlobs,
+    oracle: impl Oracle,
 ) -> Result<Executed, BlockError> {
-    run(input, preimages, blobs).map(|(executed, _)| executed)
+    run(input, preimages, oracle).map(|(executed, _)| executed)
 }
 
 /// [`execute`], also returning the state with the block's writes in its tries.
-pub(super) fn run<P: Preimages>(
+pub(super) fn run<P: Preimages, O: Oracle>(
     input: &BlockInput,
     preimages: P,
-    blobs: impl ModelBlobs,
+    oracle: O,
 ) -> Result<(Executed, TrieState<P>), BlockError> {
     let state = TrieState::new(
         preimages,
@@ -128,7 +125,6 @@ pub(super) fn run<P: Preimages>(
         input.number,
         input.ancestorHashes.clone(),
     );
-    let models = BlockModels { registered: &input.models, blobs };
     let mut evm = Context::mainnet()
         .modify_cfg_chained(|cfg| {
             cfg.set_spec_and_mainnet_gas_params(SPEC);
@@ -137,18 +133,19 @@ pub(super) fn run<P: Preimages>(
         .with_block(block_env(input))
         .with_db(state)
         .build_mainnet()
-        .with_precompiles(AiPrecompiles::new(SPEC, models));
+        .with_precompiles(AiPrecompiles::new(SPEC, BlockModels(&input.models), oracle));
 
     let mut gas_used = 0u64;
     let mut receipts = Vec::with_capacity(input.transactions.len());
     let mut results = Vec::with_capacity(input.transactions.len());
     for (index, raw) in input.transactions.iter().enumerate() {
-        let (tx, tx_env) = transaction(raw, index)?;
+        let (tx, tx_env) = transaction(raw, index, &mut evm.precompiles.oracle)?;
         if tx.gas_limit() > input.gasLimit.saturating_sub(gas_used) {
             return Err(BlockError::BlockGasExceeded { index });
         }
         let result = evm.transact_commit(tx_env).map_err(|e| match e {
             revm::context::result::EVMError::Database(e) => BlockError::State(e),
+            revm::context::result::EVMError::Custom(reason) => BlockError::Unavailable(reason),
             other => BlockError::InvalidTransaction { index, reason: other.to_string() },
         })?;
         gas_used = gas_used.saturating_add(result.tx_gas_used());
@@ -182,15 +179,45 @@ fn block_env(input: &BlockInput) -> BlockEnv {
     }
 }
 
-/// Transaction `index` of a block, `raw` (EIP-2718): decoded, its sender recovered, and as
-/// revm runs it.
-pub fn transaction(raw: &[u8], index: usize) -> Result<(TxEnvelope, TxEnv), BlockError> {
+/// Transaction `index` of a block, `raw` (EIP-2718): decoded, its sender recovered by the
+/// `ecrecover` answer from `oracle`, and as revm runs it.
+pub fn transaction(
+    raw: &[u8],
+    index: usize,
+    oracle: &mut impl Oracle,
+) -> Result<(TxEnvelope, TxEnv), BlockError> {
     let tx = TxEnvelope::decode_2718_exact(raw)
         .map_err(|e| BlockError::MalformedTransaction { index, reason: e.to_string() })?;
-    let caller = tx.recover_signer().map_err(|_| BlockError::BadSignature { index })?;
+    let caller = recover_sender(&tx, oracle).ok_or(BlockError::BadSignature { index })?;
     let env = tx_env(&tx, caller, index)?;
     Ok((tx, env))
 }
+
+/// The sender of `tx`: EIP-2's low-`s` rule, then `ecrecover(hash, 27 + y_parity, r, s)`,
+/// which answers the signer's address left-padded to 32 bytes, or nothing.
+fn recover_sender(tx: &TxEnvelope, oracle: &mut impl Oracle) -> Option<Address> {
+    let signature = tx.signature();
+    if signature.s() > SECP256K1N_HALF {
+        return None;
+    }
+    let mut input = [0u8; 128];
+    input[..32].copy_from_slice(tx.signature_hash().as_slice());
+    input[63] = 27 + u8::from(signature.v());
+    input[64..96].copy_from_slice(&signature.r().to_be_bytes::<32>());
+    input[96..].copy_from_slice(&signature.s().to_be_bytes::<32>());
+    let call = PrecompileCall { address: ECRECOVER, gas: ECRECOVER_GAS, input: &input };
+    let output = oracle.precompile(&call)?;
+    let word: [u8; 32] = output.as_slice().try_into().ok()?;
+    Some(Address::from_slice(&word[12..]))
+}
+
+/// `ecrecover`'s address and price.
+const ECRECOVER: [u8; 20] = {
+    let mut address = [0u8; 20];
+    address[19] = 1;
+    address
+};
+const ECRECOVER_GAS: u64 = 3_000;
 
 /// The transaction as revm runs it, sent by `caller`.
 fn tx_env(tx: &TxEnvelope, caller: Address, index: usize) -> Result<TxEnv, BlockError> {

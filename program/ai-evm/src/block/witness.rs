@@ -16,8 +16,9 @@ use alloy_rlp::Encodable;
 use alloy_trie::{TrieAccount, KECCAK_EMPTY};
 use kona_mpt::{Nibbles, NoopTrieProvider, TrieNode};
 
-use super::execute::{run, BlockError, Executed, ModelBlobs};
+use super::execute::{run, BlockError, Executed};
 use super::input::BlockInput;
+use super::offloaded::{Native, Offloaded, Recording};
 use super::state::Preimages;
 
 /// Preimages held in memory, by their keccak-256.
@@ -102,14 +103,16 @@ impl<P: Preimages> Preimages for Recorder<P> {
     }
 }
 
-/// A native run of a block: its result, the preimages it read (the witness) and the nodes
-/// of its post-state that the store did not have.
+/// A native run of a block: its result, the preimages it read (the witness), the answers it
+/// read from the oracle, and the nodes of its post-state that the store did not have.
 #[derive(Debug)]
 pub struct RecordedBlock {
     /// The block's result.
     pub executed: Executed,
     /// Every trie node and code the run read.
     pub witness: NodeStore,
+    /// Every precompile answer and inference result the run read.
+    pub offloaded: Offloaded,
     /// The post-state's new trie nodes and codes.
     pub new_nodes: NodeStore,
 }
@@ -123,21 +126,30 @@ pub struct InvalidBlock {
     pub error: BlockError,
     /// Every trie node and code the run read.
     pub witness: NodeStore,
+    /// Every precompile answer and inference result the run read.
+    pub offloaded: Offloaded,
 }
 
-/// Runs `input` over the state in `store`, recording its witness.
+/// Runs `input` over the state in `store`, the models of `models` run by the engine,
+/// recording its witness and the answers it read from the oracle.
 pub fn execute_recorded(
     input: &BlockInput,
     store: &NodeStore,
-    blobs: impl ModelBlobs,
+    models: &ModelFiles,
 ) -> Result<RecordedBlock, InvalidBlock> {
     let recorder = Recorder::new(store);
-    match run(input, &recorder, blobs) {
+    let mut oracle = Recording::new(Native::new(models));
+    match run(input, &recorder, &mut oracle) {
         Ok((executed, state)) => {
             let new_nodes = state.new_nodes();
-            Ok(RecordedBlock { executed, witness: recorder.witness(), new_nodes })
+            let offloaded = oracle.into_offloaded();
+            Ok(RecordedBlock { executed, witness: recorder.witness(), offloaded, new_nodes })
         }
-        Err(error) => Err(InvalidBlock { error, witness: recorder.witness() }),
+        Err(error) => Err(InvalidBlock {
+            error,
+            witness: recorder.witness(),
+            offloaded: oracle.into_offloaded(),
+        }),
     }
 }
 
@@ -196,10 +208,9 @@ impl ModelFiles {
     pub fn iter(&self) -> impl Iterator<Item = (&[u8; 32], &Vec<u8>)> {
         self.files.iter()
     }
-}
 
-impl ModelBlobs for &ModelFiles {
-    fn blob(&mut self, address: &[u8; 32]) -> Option<Vec<u8>> {
-        self.files.get(address).cloned()
+    /// The file at `address`, if any.
+    pub fn get(&self, address: &[u8; 32]) -> Option<&Vec<u8>> {
+        self.files.get(address)
     }
 }
