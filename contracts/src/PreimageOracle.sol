@@ -169,6 +169,9 @@ contract PreimageOracle is IPreimageOracle {
             keccak256(abi.encodePacked(_precompile, _requiredGas, input)),
             AxonABI.KEY_TYPE_PRECOMPILE
         );
+        // The first answer stands: a game that read it must read it again, even if an L1
+        // fork changed the precompile since.
+        if (preimagePartOk[key][_partOffset & ~uint256(31)]) return;
         // A call gets at most 63/64 of the gas left (EIP-150). Unless that covers the required
         // gas, the precompile could run out of gas and a failure that is not its answer would
         // be stored: the bug Optimism's audit found in its first key-type-6 oracle. The check

@@ -92,6 +92,14 @@ fn mirrors() -> Vec<Mirror> {
             events: Vec::new(),
         },
         Mirror {
+            name: "IInferenceOracle",
+            file: "InferenceOracle.sol",
+            contract: "InferenceOracle",
+            calls: of!(IInferenceOracle::IInferenceOracleCalls),
+            errors: of!(IInferenceOracle::IInferenceOracleErrors),
+            events: of!(IInferenceOracle::IInferenceOracleEvents),
+        },
+        Mirror {
             name: "IBlockHashCache",
             file: "BlockHashCache.sol",
             contract: "BlockHashCache",

@@ -28,13 +28,20 @@ import { ClaimNotResult, ConflictingResult, ResultMismatch } from "src/ai/Errors
 ///         the result. A lost claim never becomes final, and the correct result can be claimed
 ///         by anyone at any time: its game is another one (another root claim).
 ///
+///         A request is known by its hash without the first byte: the preimage oracle's keys
+///         replace that byte by their type, so the guest reads the same request under every
+///         hash that differs in it alone, and the oracle serves one result under all of them.
+///         Results are recorded under the hash with that byte cleared (`requestId`), so that
+///         all 256 names of a request share one result.
+///
 ///         The first result finalized for a request stands. Two different finalized results
 ///         for one request would need a wrong claim to go undisputed for its whole challenge
 ///         period, which the optimistic assumption (one honest challenger) rules out;
 ///         `finalize` refuses the second with `ConflictingResult`.
 contract InferenceOracle is OptimisticClaims, IInferenceResults {
-    /// @notice `keccak256(status ‖ payload)` of each request's finalized result.
-    mapping(bytes32 => bytes32) public finalizedResult;
+    /// @notice `keccak256(status ‖ payload)` of each request's finalized result, by
+    ///         `requestId`.
+    mapping(bytes32 => bytes32) internal results;
 
     /// @notice The opML game's clock, read once from the game type's implementation.
     uint256 internal immutable CHALLENGE_PERIOD;
@@ -62,6 +69,17 @@ contract InferenceOracle is OptimisticClaims, IInferenceResults {
     /// @inheritdoc IInferenceResults
     function challengePeriod() external view returns (uint256) {
         return CHALLENGE_PERIOD;
+    }
+
+    /// @inheritdoc IInferenceResults
+    function finalizedResult(bytes32 _request) external view returns (bytes32) {
+        return results[requestId(_request)];
+    }
+
+    /// @notice The name results are recorded under: the request's hash with its first byte
+    ///         cleared, which is all that the oracle's keys keep of it.
+    function requestId(bytes32 _request) public pure returns (bytes32) {
+        return _request & bytes32(type(uint256).max >> 8);
     }
 
     /// @notice Claims that the `inference` guest run on the request whose keccak-256 is
@@ -102,10 +120,11 @@ contract InferenceOracle is OptimisticClaims, IInferenceResults {
             revert ResultMismatch(status, committed);
         }
         bytes32 resultHash = keccak256(_result);
-        bytes32 prior = finalizedResult[request];
+        bytes32 id = requestId(request);
+        bytes32 prior = results[id];
         if (prior == resultHash) return;
         if (prior != bytes32(0)) revert ConflictingResult(request, prior, resultHash);
-        finalizedResult[request] = resultHash;
+        results[id] = resultHash;
         emit ResultFinalized(request, resultHash, _proof.game);
     }
 }

@@ -8,7 +8,8 @@ pragma solidity 0.8.37;
 ///         engine refused the request — settled by an opML dispute game.
 interface IInferenceResults {
     /// @notice `keccak256(status ‖ payload)` of the finalized result of the request whose
-    ///         keccak-256 is `_request`; zero while it has none.
+    ///         keccak-256 is `_request` — its first byte aside, which the oracle's keys do not
+    ///         keep; zero while it has none.
     function finalizedResult(bytes32 _request) external view returns (bytes32 resultHash_);
 
     /// @notice Seconds from the claim of a result to its finality when nobody disputes it:

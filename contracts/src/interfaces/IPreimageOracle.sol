@@ -80,7 +80,8 @@ interface IPreimageOracle {
     ///         succeeded, status 0 and nothing when it failed.
     /// @dev Reverts with `InvalidPrecompile` for an address outside `0x01..0x11` (Prague's
     ///      precompiles), and with `NotEnoughGas` unless the gas left lets the call have all of
-    ///      `_requiredGas`: a call starved of gas must not store a failure.
+    ///      `_requiredGas`: a call starved of gas must not store a failure. A chunk loaded
+    ///      already is kept (the first answer stands, whatever a later L1 fork would answer).
     /// @param _partOffset An offset into the result's stream.
     /// @param _precompile The precompile's address.
     /// @param _requiredGas The gas the precompile charges for `_input` (its gas schedule).

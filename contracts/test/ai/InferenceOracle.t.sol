@@ -130,9 +130,21 @@ contract InferenceOracle_Test is Test {
         internal
         returns (IDisputeGame game_, OutputProof memory proof_)
     {
+        return _claimAs(requestHash, _status, _payload);
+    }
+
+    /// @notice `_claim` under the request name `_request`.
+    function _claimAs(
+        bytes32 _request,
+        uint8 _status,
+        bytes memory _payload
+    )
+        internal
+        returns (IDisputeGame game_, OutputProof memory proof_)
+    {
         (bytes memory state, bytes memory proof, Claim hash) = _finalState(_status, _payload);
         vm.prank(CLAIMANT);
-        game_ = results.claimResult{ value: _bond() }(requestHash, hash);
+        game_ = results.claimResult{ value: _bond() }(_request, hash);
         proof_ = OutputProof({ game: game_, finalState: state, commitmentProof: proof });
     }
 
@@ -246,6 +258,28 @@ contract InferenceOracle_Test is Test {
             )
         );
         results.finalize(pb, hex"0002");
+    }
+
+    /// @notice The oracle's keys drop a request hash's first byte, so the guest reads one
+    ///         request under 256 names: they share one result, and a claim under another name
+    ///         cannot put a second result under the same key.
+    function test_requestNames_shareOneResult() external {
+        bytes32 alias_ = requestHash ^ bytes32(uint256(0x5a) << 248);
+        assertEq(results.requestId(alias_), results.requestId(requestHash));
+        (IDisputeGame honest, OutputProof memory honestProof) = _claim(0, hex"01");
+        (IDisputeGame forged, OutputProof memory forgedProof) = _claimAs(alias_, 0, hex"02");
+        _win(honest);
+        DisputeGame(payable(address(forged))).resolveClaim(0, 0);
+        forged.resolve();
+        results.finalize(honestProof, hex"0001");
+        assertEq(results.finalizedResult(alias_), keccak256(hex"0001"));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ConflictingResult.selector, alias_, keccak256(hex"0001"), keccak256(hex"0002")
+            )
+        );
+        results.finalize(forgedProof, hex"0002");
+        _loadAndRead(hex"0001");
     }
 
     function test_claimResult_notExited_reverts() external {

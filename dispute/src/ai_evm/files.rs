@@ -19,14 +19,13 @@ use std::path::{Path, PathBuf};
 
 use alloy::primitives::{Address, Bytes, B256, U256};
 use axon_ai_evm::block::witness::{GenesisAccount, NodeStore};
-use axon_ai_evm::block::BlockInput;
+use axon_ai_evm::block::{BlockInput, Offloaded};
 use axon_vm::PreimageStore;
 use serde::{Deserialize, Serialize};
 
 use super::{guest_store, Block, L2Node, Model};
 use crate::setup::read;
 use crate::{Error, Result};
-use axon_ai_evm::block::Offloaded;
 
 /// `node.json`.
 #[derive(Debug, Serialize, Deserialize)]

@@ -35,6 +35,7 @@ sol! {
         function claimResult(bytes32 request, bytes32 finalState) external payable returns (address game);
         function finalize(OutputProof proof, bytes result) external;
         function finalizedResult(bytes32 request) external view returns (bytes32);
+        function requestId(bytes32 request) external pure returns (bytes32);
         function challengePeriod() external view returns (uint256);
         function extraDataFor(bytes32 input) external pure returns (bytes);
 

@@ -1,6 +1,7 @@
 //! The precompiles inside revm: [`AiPrecompiles`] is Ethereum's precompiles for the spec, the
-//! costly ones answered by an [`Oracle`] ([`crate::precompiles`]), plus `inference` at `0xa1`;
-//! a revm `PrecompileProvider`, so an EVM built with it is the AI EVM.
+//! costly ones answered by an [`Oracle`] ([`crate::precompiles`]; the others run as revm
+//! runs them), plus `inference` at `0xa1`; a revm `PrecompileProvider`, so an EVM built with
+//! it is the AI EVM.
 
 use alloc::string::String;
 
@@ -18,13 +19,6 @@ use crate::precompiles::run_offloaded;
 
 /// The precompile's address as revm's type.
 pub const INFERENCE: Address = Address::new(INFERENCE_ADDRESS);
-
-/// `identity`, the one precompile of the spec that runs in the VM ([`crate::precompiles`]).
-const IDENTITY: [u8; 20] = {
-    let mut address = [0u8; 20];
-    address[19] = 4;
-    address
-};
 
 /// Ethereum's precompiles plus `inference`: models priced by `M`, results from `O`.
 #[derive(Debug)]
@@ -72,12 +66,10 @@ impl<CTX: ContextTr, M: ModelGas, O: Oracle> PrecompileProvider<CTX> for AiPreco
         inputs: &CallInputs,
     ) -> Result<Option<InterpreterResult>, String> {
         let address = inputs.bytecode_address;
-        let in_vm =
-            address != INFERENCE && (!self.eth.contains(&address) || address.0 .0 == IDENTITY);
-        if in_vm {
+        if address != INFERENCE && !self.eth.contains(&address) {
             return self.eth.run(context, inputs);
         }
-        let calldata = inputs.input.as_bytes(context);
+        let calldata = inputs.input.as_bytes(context).to_vec();
         let (gas_limit, reservoir) = (inputs.gas_limit, inputs.reservoir);
         let output = if address == INFERENCE {
             let models = &self.models;
@@ -94,8 +86,10 @@ impl<CTX: ContextTr, M: ModelGas, O: Oracle> PrecompileProvider<CTX> for AiPreco
                 }
             }
         } else {
-            let result = run_offloaded(&address, &calldata, gas_limit, &mut self.oracle);
-            PrecompileOutput::from_eth_result(result, reservoir)
+            match run_offloaded(&address, &calldata, gas_limit, &mut self.oracle) {
+                Some(result) => PrecompileOutput::from_eth_result(result, reservoir),
+                None => return self.eth.run(context, inputs),
+            }
         };
         Ok(Some(precompile_output_to_interpreter_result(output, gas_limit)))
     }

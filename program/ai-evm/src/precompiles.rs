@@ -4,15 +4,20 @@
 //! A call is charged here, by the precompile's own gas schedule (Prague's, with revm's
 //! constants): too little gas is an out-of-gas failure without asking anything; otherwise the
 //! answer is the oracle's for `(address, gas, input)`, which on L1 is the precompile called
-//! with exactly that gas. Only `identity` (`0x04`), which copies its input, runs in the VM.
-//! A failure of any kind consumes the call's gas in revm, so the state and receipts of a
-//! block do not depend on why a precompile failed, only on whether it did.
+//! with exactly that gas. A failure of any kind consumes the call's gas in revm, so the state
+//! and receipts of a block do not depend on why a precompile failed, only on whether it did.
+//!
+//! Three kinds of call run in the VM instead, by revm's own precompile:
+//! - `identity` (`0x04`), which only copies its input;
+//! - `modexp` (`0x05`): L1's answer must be the L2's, and Osaka changed `modexp` on L1
+//!   (EIP-7823 refuses inputs over 1,024 bytes, EIP-7883 raised its prices), where every other
+//!   offloaded precompile is the same in Prague and Osaka;
+//! - a call priced above [`MAX_OFFLOADED_GAS`]: L1 must be able to compute the answer in one
+//!   transaction, and Osaka caps a transaction's gas at 2^24 (EIP-7825).
 //!
 //! `tests/tests/accelerators.rs` checks the schedule against revm's precompiles themselves
 //! on valid and invalid inputs and every gas around the price, and the L1 oracle's answers
 //! against [`crate::block::Native`]'s.
-
-use core::cmp::min;
 
 use revm::precompile::bls12_381_const::{
     DISCOUNT_TABLE_G1_MSM, DISCOUNT_TABLE_G2_MSM, G1_ADD_BASE_GAS_FEE, G1_MSM_BASE_GAS_FEE,
@@ -22,12 +27,10 @@ use revm::precompile::bls12_381_const::{
 };
 use revm::precompile::bls12_381_utils::msm_required_gas;
 use revm::precompile::bn254::{self, PAIR_ELEMENT_LEN};
-use revm::precompile::modexp::berlin_gas_calc;
-use revm::precompile::utilities::{left_pad, right_pad_with_offset};
 use revm::precompile::{
     kzg_point_evaluation, EthPrecompileOutput, EthPrecompileResult, PrecompileHalt,
 };
-use revm::primitives::{Address, U256};
+use revm::primitives::Address;
 
 use crate::oracle::{Oracle, PrecompileCall};
 
@@ -35,11 +38,16 @@ use crate::oracle::{Oracle, PrecompileCall};
 /// whatever the gas (a length the precompile refuses before pricing it).
 type Charge = Option<u64>;
 
+/// The most gas an offloaded call may be priced at: L1's oracle must give the precompile all
+/// of it, with the margin of the 63/64 rule, in one transaction under Osaka's cap of 2^24
+/// (EIP-7825).
+pub const MAX_OFFLOADED_GAS: u64 = 15_000_000;
+
 /// Blake2f's input: rounds, state, message, offsets and the final flag (EIP-152).
 const BLAKE2F_INPUT_LENGTH: usize = 213;
 
-/// What the offloaded precompile `id` (`0x01` to `0x11` but `0x04`) charges for `input`
-/// (Prague).
+/// What the offloaded precompile `id` (`0x01` to `0x11` but `0x04` and `0x05`) charges for
+/// `input` (Prague).
 pub fn charge(id: u8, input: &[u8]) -> Charge {
     let words = |per_word: u64, base: u64| base + per_word * (input.len() as u64).div_ceil(32);
     let per_item = |item: usize| {
@@ -53,7 +61,6 @@ pub fn charge(id: u8, input: &[u8]) -> Charge {
         0x01 => Some(3_000),
         0x02 => Some(words(12, 60)),
         0x03 => Some(words(120, 600)),
-        0x05 => modexp_gas(input),
         0x06 => Some(bn254::add::ISTANBUL_ADD_GAS_COST),
         0x07 => Some(bn254::mul::ISTANBUL_MUL_GAS_COST),
         0x08 => input.len().is_multiple_of(PAIR_ELEMENT_LEN).then(|| {
@@ -77,24 +84,35 @@ pub fn charge(id: u8, input: &[u8]) -> Charge {
     }
 }
 
-/// Runs the offloaded precompile at `address` (one of Prague's but `identity`) on `input`
-/// with `gas_limit`, by asking `oracle`.
+/// Runs the precompile at `address` (one of Prague's) on `input` with `gas_limit` by asking
+/// `oracle`, or `None` when the call runs in the VM (see the module's docs).
 pub fn run_offloaded(
     address: &Address,
     input: &[u8],
     gas_limit: u64,
     oracle: &mut impl Oracle,
-) -> EthPrecompileResult {
-    let Some(gas) = charge(address.0[19], input) else { return Err(refused()) };
+) -> Option<EthPrecompileResult> {
+    let id = address.0[19];
+    if id == IDENTITY || id == MODEXP {
+        return None;
+    }
+    let Some(gas) = charge(id, input) else { return Some(Err(refused())) };
     if gas > gas_limit {
-        return Err(PrecompileHalt::OutOfGas);
+        return Some(Err(PrecompileHalt::OutOfGas));
+    }
+    if gas > MAX_OFFLOADED_GAS {
+        return None;
     }
     let call = PrecompileCall { address: address.0 .0, gas, input };
-    match oracle.precompile(&call) {
+    Some(match oracle.precompile(&call) {
         Some(output) => Ok(EthPrecompileOutput::new(gas, output.into())),
         None => Err(refused()),
-    }
+    })
 }
+
+/// The precompiles that always run in the VM.
+const IDENTITY: u8 = 0x04;
+const MODEXP: u8 = 0x05;
 
 /// The answer to `call` as revm's own precompile gives it (natively, or in the VM for the
 /// fused baseline): its output if it succeeds with exactly `call.gas`.
@@ -107,27 +125,4 @@ pub fn compute(call: &PrecompileCall<'_>) -> Option<alloc::vec::Vec<u8>> {
 /// A precompile's failure, whatever its reason (revm consumes the call's gas for any).
 fn refused() -> PrecompileHalt {
     PrecompileHalt::Other("the precompile failed (its answer from the oracle)".into())
-}
-
-/// Modexp's price (EIP-2565), from its header as revm reads it: `None` when the base's or the
-/// modulus's length does not fit 64 bits, which revm refuses. An exponent length beyond
-/// 64 bits is priced as `u64::MAX` (more gas than any call has), as revm does on a 64-bit
-/// host.
-fn modexp_gas(input: &[u8]) -> Option<u64> {
-    let length =
-        |offset| U256::from_be_bytes(right_pad_with_offset::<32>(input, offset).into_owned());
-    let base_len = u64::try_from(length(0)).ok()?;
-    let mod_len = u64::try_from(length(64)).ok()?;
-    let exp_len = u64::try_from(length(32)).unwrap_or(u64::MAX);
-    // The exponent's first 32 bytes, zero-padded on the right past the input's end.
-    let rest = input.get(96..).unwrap_or_default();
-    let highp_len = min(exp_len, 32) as usize;
-    let exp_highp = match usize::try_from(base_len) {
-        Ok(base_len) if base_len < rest.len() => {
-            let padded = right_pad_with_offset::<32>(rest, base_len);
-            U256::from_be_bytes(left_pad::<32>(&padded[..highp_len]).into_owned())
-        }
-        _ => U256::ZERO,
-    };
-    Some(berlin_gas_calc(base_len, exp_len, mod_len, &exp_highp))
 }

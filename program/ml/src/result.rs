@@ -56,13 +56,14 @@ impl InferenceResult {
         out
     }
 
-    /// The result `bytes` encodes, if they are `status ‖ payload` with a known status and, for
-    /// a refusal, a UTF-8 reason.
+    /// The result `bytes` encode, if they are `status ‖ payload` with a known status. A
+    /// refusal's reason is read as UTF-8, any invalid sequence replaced (U+FFFD): every
+    /// result an `InferenceOracle` can finalize decodes, to the same value everywhere.
     pub fn decode(bytes: &[u8]) -> Option<Self> {
         let (&status, payload) = bytes.split_first()?;
         match status {
             Self::OUTPUT => Some(Self::Output(payload.to_vec())),
-            Self::REFUSED => core::str::from_utf8(payload).ok().map(|r| Self::Refused(r.into())),
+            Self::REFUSED => Some(Self::Refused(String::from_utf8_lossy(payload).into_owned())),
             _ => None,
         }
     }
@@ -115,7 +116,8 @@ mod tests {
         }
         assert_eq!(InferenceResult::decode(&[]), None);
         assert_eq!(InferenceResult::decode(&[2]), None);
-        assert_eq!(InferenceResult::decode(&[1, 0xff]), None);
+        let lossy = InferenceResult::Refused(String::from("\u{fffd}"));
+        assert_eq!(InferenceResult::decode(&[1, 0xff]), Some(lossy));
     }
 
     #[test]
