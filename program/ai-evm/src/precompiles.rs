@@ -40,8 +40,9 @@ type Charge = Option<u64>;
 
 /// The most gas an offloaded call may be priced at: L1's oracle must give the precompile all
 /// of it, with the margin of the 63/64 rule, in one transaction under Osaka's cap of 2^24
-/// (EIP-7825).
-pub const MAX_OFFLOADED_GAS: u64 = 15_000_000;
+/// (EIP-7825) — a transaction that also pays for the input as calldata (≈90 kB for a
+/// bn254 pairing at this price) and for storing the answer.
+pub const MAX_OFFLOADED_GAS: u64 = 10_000_000;
 
 /// Blake2f's input: rounds, state, message, offsets and the final flag (EIP-152).
 const BLAKE2F_INPUT_LENGTH: usize = 213;
