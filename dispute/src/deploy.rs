@@ -231,15 +231,31 @@ pub fn create_game(
     root_claim: Hash,
     extra_data: &[u8],
 ) -> Result<Address> {
-    let implementation = implementation(chain, factory, game_type)?;
-    let bond = required_bond(chain, implementation, Position::ROOT)?;
+    let bond = root_bond(chain, factory, game_type)?;
     let call = IDisputeGameFactory::createCall {
         gameType: game_type,
         rootClaim: root_claim.into(),
         extraData: extra_data.to_vec().into(),
     };
     send(chain, from, factory, bond, call)?;
-    // Games are unique per (type, root claim, extra data): the factory's index names this one.
+    game_at(chain, factory, game_type, root_claim, extra_data)
+}
+
+/// The root bond of the factory's `game_type`.
+pub fn root_bond(chain: &mut dyn Chain, factory: Address, game_type: u32) -> Result<U256> {
+    let implementation = implementation(chain, factory, game_type)?;
+    required_bond(chain, implementation, Position::ROOT)
+}
+
+/// The factory's game of `game_type` claiming `root_claim` over `extra_data` (zero if none):
+/// games are unique per (type, root claim, extra data), and the factory indexes them so.
+pub fn game_at(
+    chain: &mut dyn Chain,
+    factory: Address,
+    game_type: u32,
+    root_claim: Hash,
+    extra_data: &[u8],
+) -> Result<Address> {
     let lookup = IDisputeGameFactory::gamesCall {
         gameType: game_type,
         rootClaim: root_claim.into(),

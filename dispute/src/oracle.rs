@@ -10,6 +10,7 @@
 //! `address ‖ u64_be(gas) ‖ input`, the request — and the store keeps it under the keccak key
 //! of the same hash ([`source_key`]), where it proves itself.
 
+use axon_ai_evm::oracle::PrecompileCall;
 use axon_vm::abi::PreimageKeyType;
 use axon_vm::memory::Memory;
 use axon_vm::merkle::keccak256;
@@ -137,16 +138,13 @@ pub fn load_part(
         }
         Some(PreimageKeyType::Precompile) => {
             if !part_ok(chain, oracle, part.key, chunk)? {
-                let call = source(preimages, &part.key)?;
-                let (address, rest) =
-                    call.split_first_chunk::<20>().ok_or(Error::BadPrecompileCall(part.key))?;
-                let (gas, input) =
-                    rest.split_first_chunk::<8>().ok_or(Error::BadPrecompileCall(part.key))?;
+                let call = PrecompileCall::decode(source(preimages, &part.key)?)
+                    .ok_or(Error::BadPrecompileCall(part.key))?;
                 let call = IPreimageOracle::loadPrecompilePreimagePartCall {
                     partOffset: U256::from(part_offset),
-                    precompile: Address::new(*address),
-                    requiredGas: u64::from_be_bytes(*gas),
-                    input: input.to_vec().into(),
+                    precompile: Address::new(call.address),
+                    requiredGas: call.gas,
+                    input: call.input.to_vec().into(),
                 };
                 send(chain, from, oracle, U256::ZERO, call)?;
                 sent += 1;

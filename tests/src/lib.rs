@@ -8,6 +8,7 @@
 
 pub mod bench;
 pub mod game;
+pub mod rng;
 pub mod verifier;
 
 use std::path::PathBuf;

@@ -17,24 +17,9 @@ use axon_ai_evm::precompiles::{charge, run_offloaded, MAX_OFFLOADED_GAS};
 use axon_dispute::chain::{send, view, EmbeddedChain};
 use axon_dispute::contracts::IPreimageOracle;
 use axon_dispute::deploy::deploy_contract;
+use axon_tests::rng::Rng;
 use revm::precompile::Precompiles;
 use revm::primitives::{Address, U256};
-
-/// A deterministic byte generator (xorshift), for random inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
-}
 
 fn word(n: u64) -> [u8; 32] {
     U256::from(n).to_be_bytes()
@@ -89,10 +74,10 @@ fn vectors() -> Vec<(u8, Vec<u8>)> {
         (0x11, vec![0; 128]),
         (0x11, vec![0; 127]),
     ];
-    let mut rng = Rng(0x5eed);
+    let mut rng = Rng::new(0x5eed);
     for id in [1, 2, 3, 5, 6, 7, 8, 9, 10, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11] {
         for _ in 0..4 {
-            let n = (rng.next() % 400) as usize;
+            let n = rng.below(400) as usize;
             v.push((id, rng.bytes(n)));
         }
     }

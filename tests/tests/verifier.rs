@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Instant;
 
+use axon_tests::rng::Rng;
 use axon_tests::verifier::{self, describe_revert, StepResult, Verifier, MAX_LOCAL_DATA};
 use axon_tests::{capturing_host, program, repo};
 use axon_vm::abi::{fd, syscall, Fault, PreimageKeyType};
@@ -473,49 +474,15 @@ fn invalid_states_revert() {
 // ---------------------------------------------------------------------------------------------
 // Differential fuzzing
 
-/// SplitMix64: small, seedable, and the same everywhere.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    fn u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn u32(&mut self) -> u32 {
-        (self.u64() >> 32) as u32
-    }
-
-    /// Uniform in `0..n` (`n > 0`).
-    fn below(&mut self, n: u32) -> u32 {
-        ((u64::from(self.u32()) * u64::from(n)) >> 32) as u32
-    }
-
-    /// True with probability `1 / n`.
-    fn one_in(&mut self, n: u32) -> bool {
-        self.below(n) == 0
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u32) as usize]
-    }
-
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.u32() as u8).collect()
-    }
-
-    fn hash(&mut self) -> Hash {
-        self.bytes(32).try_into().expect("32 bytes")
-    }
-
+/// The verifier's draws: register values and register numbers.
+trait Registers {
     /// A register value: edge cases, small numbers or anything.
+    fn value(&mut self) -> u32;
+    /// A register number: one of the first four a quarter of the time, any otherwise.
+    fn reg(&mut self) -> u32;
+}
+
+impl Registers for Rng {
     fn value(&mut self) -> u32 {
         match self.below(10) {
             0 => 0,

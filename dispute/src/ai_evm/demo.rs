@@ -34,7 +34,7 @@ use crate::demo::{play_game, play_out, DemoAccounts, DemoGame, DemoReport, POLL}
 use crate::deploy::{deploy, register_game_type, GameParams};
 use crate::driver::{play, Seat};
 use crate::game::{self, encode_extra_data, hex_hash, GameStatus};
-use crate::guest::{finish_guest, hashed_input_store, load_guest, run_guest};
+use crate::guest::{finish_guest, hashed_input_store, load_guest};
 use crate::output::OutputWitness;
 use crate::{Error, Player, Position, Result, Strategy, TraceProvider, VmTraceProvider};
 
@@ -126,14 +126,16 @@ pub fn run_on(
     let submit = bob.sign(CHAIN_ID, TxKind::Call(bounty), U256::ZERO, call, 1_000_000)?;
     let second = executed(&node, vec![submit])?;
     let honest_store = node.vm_store(&second);
-    let honest_run = run_guest(&options.program, honest_store.clone())?;
-    let honest_output = block_output(&honest_run.stdout, "the honest run")?;
+    let block_program = load_guest(&options.program)?;
+    let (honest_vm, honest_host) = finish_guest(&block_program, honest_store.clone())?;
+    let honest_output = block_output(&honest_host.stdout, "the honest run")?;
     w(out, format!("L2 block 2: bob submits an image of a 3; the model reads a 3 and the claim reverts ({})", outcome(&second)));
     w(
         out,
         format!(
             "  honest post-state root  {} ({} VM steps, no model run: the inference result is oracle data)",
-            honest_output.stateRoot, honest_run.steps
+            honest_output.stateRoot,
+            honest_vm.cpu().step
         ),
     );
 
@@ -166,8 +168,8 @@ pub fn run_on(
         GameParams::new(OPML_GAME_TYPE, axon_vm::Vm::new(&inference)?.state_hash(), OPML_DEPTH);
     opml.with_clock(OPML_CLOCK);
     let ai = deploy_ai(chain, deployer, &options.artifacts, &dispute, &opml)?;
-    let mut block_params =
-        GameParams::new(BLOCK_GAME_TYPE, honest_prestate(options)?, options.max_depth);
+    let block_prestate = axon_vm::Vm::new(&block_program)?.state_hash();
+    let mut block_params = GameParams::new(BLOCK_GAME_TYPE, block_prestate, options.max_depth);
     block_params.leaf_clock_extension = OPML_CLOCK;
     register_game_type(chain, deployer, &options.artifacts, &ai.blocks, &block_params)?;
     w(out, format!("deployed the InferenceOracle {} (opML games: the inference guest, a {}-hour challenge period) and the block games' oracle {}", ai.inference_oracle, OPML_CLOCK / 3600, ai.blocks.oracle));
@@ -190,12 +192,12 @@ pub fn run_on(
     let honest_claim =
         claim_result(chain, challenger, &ai, request_hash, honest_witness.state_hash)?;
     w(out, format!("opML: the challenger claims the true result of bob's request {request_hash} (game {honest_claim})"));
-    let trace = |program: &std::path::Path,
+    let trace = |program: &axon_vm::Program,
                  store: PreimageStore,
                  depth: u8|
      -> Result<Box<dyn TraceProvider>> {
         Ok(Box::new(VmTraceProvider::new(
-            &load_guest(program)?,
+            program,
             store,
             depth,
             options.checkpoint_interval,
@@ -203,7 +205,7 @@ pub fn run_on(
             VmConfig::default(),
         )?))
     };
-    let mut liar = trace(&options.inference_program, forged_inference_store, OPML_DEPTH)?;
+    let mut liar = trace(&inference, forged_inference_store, OPML_DEPTH)?;
     let forged_claim_state = liar.claim_at(Position::ROOT)?;
     let before = (chain.balance(challenger)?, chain.balance(proposer)?);
     let forged_claim = claim_result(chain, proposer, &ai, request_hash, forged_claim_state)?;
@@ -215,7 +217,7 @@ pub fn run_on(
         ),
     );
     let opml_game = DemoGame {
-        honest: trace(&options.inference_program, inference_store.clone(), OPML_DEPTH)?,
+        honest: trace(&inference, inference_store.clone(), OPML_DEPTH)?,
         liar,
         lie: "the inference on a forged digits model".into(),
         extra_data: extra.clone(),
@@ -224,7 +226,7 @@ pub fn run_on(
 
     // Nobody disputes the true claim: it stands once its clock runs out.
     w(out, format!("opML: nobody disputes the true result: its claim stands when its {}-hour clock runs out", OPML_CLOCK / 3600));
-    let honest_trace = trace(&options.inference_program, inference_store, OPML_DEPTH)?;
+    let honest_trace = trace(&inference, inference_store, OPML_DEPTH)?;
     let player = Player::new(challenger, honest_claim, Strategy::Solver, honest_trace, extra);
     let mut seat = [Seat::new("challenger", player)];
     play(chain, &mut seat, POLL, |seat, event| {
@@ -247,7 +249,7 @@ pub fn run_on(
     );
 
     // The block proof.
-    let block_trace = |store: PreimageStore| trace(&options.program, store, options.max_depth);
+    let block_trace = |store: PreimageStore| trace(&block_program, store, options.max_depth);
     w(
         out,
         format!(
@@ -264,11 +266,6 @@ pub fn run_on(
     };
     let block = play_game(chain, accounts, &ai.blocks, BLOCK_GAME_TYPE, game, out)?;
     Ok(AiDemoReport { inference: inference_report, block })
-}
-
-/// The `ai-evm-block` guest's initial state hash.
-fn honest_prestate(options: &AiDemoOptions) -> Result<axon_vm::Hash> {
-    Ok(axon_vm::Vm::new(&load_guest(&options.program)?)?.state_hash())
 }
 
 /// Runs a block of `transactions` on `node`'s head.

@@ -15,11 +15,14 @@ use axon_ml::InferenceResult;
 use axon_vm::Hash;
 
 use crate::chain::{send, view, Chain};
-use crate::contracts::{IDisputeGameFactory, RevertDecoder};
-use crate::deploy::{deploy_contract, deploy_verifier, register_game_type, Deployment, GameParams};
-use crate::game::{encode_extra_data, required_bond};
+use crate::contracts::RevertDecoder;
+use crate::deploy::{
+    deploy_contract, deploy_verifier, game_at, register_game_type, root_bond, Deployment,
+    GameParams,
+};
+use crate::game::encode_extra_data;
 use crate::output::OutputWitness;
-use crate::{Position, Result};
+use crate::Result;
 
 sol! {
     #![sol(all_derives)]
@@ -105,17 +108,11 @@ pub fn claim_result(
     request: B256,
     final_state: Hash,
 ) -> Result<Address> {
-    let implementation =
-        crate::deploy::implementation(chain, ai.blocks.factory, ai.opml_game_type)?;
-    let bond = required_bond(chain, implementation, Position::ROOT)?;
+    let (factory, game_type) = (ai.blocks.factory, ai.opml_game_type);
+    let bond = root_bond(chain, factory, game_type)?;
     let call = IInferenceOracle::claimResultCall { request, finalState: final_state.into() };
     send(chain, from, ai.inference_oracle, bond, call)?;
-    let lookup = IDisputeGameFactory::gamesCall {
-        gameType: ai.opml_game_type,
-        rootClaim: final_state.into(),
-        extraData: extra_data(&request)?.into(),
-    };
-    Ok(view(chain, ai.blocks.factory, lookup)?.proxy)
+    game_at(chain, factory, game_type, final_state, &extra_data(&request)?)
 }
 
 /// Finalizes `result`, the run `witness` proves from `game` (which must stand).

@@ -16,9 +16,9 @@ use axon_vm::Hash;
 
 use crate::chain::{send, view, Chain, Receipt};
 use crate::contracts::{IDisputeGameFactory, RevertDecoder};
-use crate::deploy::{deploy_contract, register_game_type, Deployment, GameParams};
-use crate::game::required_bond;
-use crate::{Error, Position, Result};
+use crate::deploy::{deploy_contract, game_at, register_game_type, Deployment, GameParams};
+
+use crate::{Error, Result};
 
 pub use crate::output::OutputWitness;
 pub use axon_axiom::abi::{
@@ -172,9 +172,7 @@ impl AxiomDeployment {
 
     /// The root bond of a game of `game_type`.
     fn root_bond(&self, chain: &mut dyn Chain, game_type: u32) -> Result<U256> {
-        let call = IDisputeGameFactory::gameImplsCall { gameType: game_type };
-        let implementation = view(chain, self.dispute.factory, call)?;
-        required_bond(chain, implementation, Position::ROOT)
+        crate::deploy::root_bond(chain, self.dispute.factory, game_type)
     }
 
     /// The factory's game of `game_type` claiming `final_state` on `input` (zero if none).
@@ -185,12 +183,7 @@ impl AxiomDeployment {
         final_state: Hash,
         input: B256,
     ) -> Result<Address> {
-        let lookup = IDisputeGameFactory::gamesCall {
-            gameType: game_type,
-            rootClaim: final_state.into(),
-            extraData: extra_data(input).into(),
-        };
-        Ok(view(chain, self.dispute.factory, lookup)?.proxy)
+        game_at(chain, self.dispute.factory, game_type, final_state, &extra_data(input))
     }
 
     /// Sends the claim `call` to `contract`, which opens (or adopts) the game of `game_type`
