@@ -66,7 +66,7 @@ bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
 	$(CARGO) bench -p axon-tests --bench opml
 
 .PHONY: demo
-demo: setup ## Whole disputes on an embedded chain (a guest, then an AI-EVM block): a dishonest proposer loses to the honest challenger.
+demo: setup ## Whole disputes on an embedded chain (a guest, then the AI EVM's opML and block proofs): a dishonest proposer loses to the honest challenger.
 	$(MAKE) -C contracts build
 	$(CARGO) build --release --locked -p axon-dispute --bin dispute
 	@echo "== a dispute over hello.elf (input \"axon\") in a game of 2^40 steps =="
