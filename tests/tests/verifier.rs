@@ -23,13 +23,15 @@ use std::time::Instant;
 use axon_tests::rng::Rng;
 use axon_tests::verifier::{self, describe_revert, StepResult, Verifier, MAX_LOCAL_DATA};
 use axon_tests::{capturing_host, program, repo};
+use axon_vm::abi::layout::KECCAK_BLOCK_BYTES;
 use axon_vm::abi::{fd, syscall, Fault, PreimageKeyType};
 use axon_vm::decode::{decode, disassemble, Op};
 use axon_vm::elf::Segment;
-use axon_vm::merkle::{keccak256, Proof, MEMORY_PROOF_MAX_BYTES};
+use axon_vm::merkle::{keccak256, BlockProof, Proof, MEMORY_PROOF_MAX_BYTES};
 use axon_vm::preimage::{local_key, PreimageSource};
 use axon_vm::{
-    verify_step, Cpu, Halt, Hash, OutputMode, PreimageStore, Program, StdHost, StepWitness, Vm,
+    verify_step, Cpu, EncodedState, Halt, Hash, OutputMode, PreimageStore, Program, StdHost,
+    StepWitness, Vm,
 };
 
 /// Writes a line to the test process's stderr, past libtest's capture of `print!`.
@@ -104,6 +106,10 @@ fn class_of(pre: &Cpu, word: u32) -> &'static str {
                 "ecall write (stdout, stderr, hint)"
             }
             (syscall::WRITE, fd::PREIMAGE_WRITE) => "ecall preimage key write",
+            (syscall::KECCAK_PERMUTE, a0) if a0 % KECCAK_BLOCK_BYTES == 0 => {
+                "ecall keccak_permute (block proof)"
+            }
+            (syscall::KECCAK_PERMUTE, _) => "ecall keccak_permute (misaligned)",
             (syscall::READ, fd::PREIMAGE_READ) => match pre.preimage_key[0] {
                 t if t == PreimageKeyType::Local as u8 => "ecall preimage read (local)",
                 t if t == PreimageKeyType::Keccak256 as u8 => "ecall preimage read (keccak)",
@@ -168,8 +174,7 @@ impl Checker {
         let mut class = class_of(&pre, word);
         if pre.halt.is_running() && matches!(vm.cpu().halt, Halt::Faulted(_)) {
             class = "fault";
-        } else if class.starts_with("ecall preimage read") && proof_spans(&witness.proof).len() == 1
-        {
+        } else if class.starts_with("ecall preimage read") && proof_spans(&witness).len() == 1 {
             class = "ecall preimage read moving 0 bytes";
         }
         if let Some(part) = &witness.preimage {
@@ -211,7 +216,7 @@ impl Checker {
     /// flipped in each proof (at a position drawn from `rng`).
     fn mutations_revert(&mut self, witness: &StepWitness, context: &Hash, rng: &mut Rng, at: &str) {
         let proof = &witness.proof;
-        let spans = proof_spans(proof);
+        let spans = proof_spans(witness);
         let mut bad: Vec<(String, Vec<u8>)> = Vec::new();
         if let Some(last) = spans.last() {
             bad.push(("truncated by 1 byte".into(), proof[..proof.len() - 1].to_vec()));
@@ -245,15 +250,26 @@ impl Checker {
     }
 }
 
-/// A failure message's description of a step.
-/// The byte ranges of the wire-form proofs in a witness's proof blob.
-fn proof_spans(blob: &[u8]) -> Vec<std::ops::Range<usize>> {
-    let mut spans = Vec::new();
-    let mut at = 0;
-    while at < blob.len() {
-        let (_, len) = Proof::read_from(&blob[at..]).expect("the VM's own proof blob parses");
-        spans.push(at..at + len);
-        at += len;
+/// The byte ranges of the wire-form proofs in a witness's proof blob: the fetch proof, then
+/// a data proof — a block proof when the step is a `keccak_permute`.
+fn proof_spans(witness: &StepWitness) -> Vec<std::ops::Range<usize>> {
+    let blob = &witness.proof;
+    let Some((fetch, fetch_len)) = Proof::read_from(blob) else {
+        return Vec::new();
+    };
+    let mut spans = Vec::with_capacity(2);
+    spans.push(0..fetch_len);
+    if fetch_len < blob.len() {
+        let pre = EncodedState::decode(&witness.state).expect("the VM's own state decodes");
+        let at = (pre.cpu.pc % 32) as usize;
+        let word = u32::from_le_bytes(fetch.leaf[at..at + 4].try_into().expect("4 bytes"));
+        let rest = &blob[fetch_len..];
+        let len = if decode(word).op == Op::Ecall && pre.cpu.regs[17] == syscall::KECCAK_PERMUTE {
+            BlockProof::read_from(rest).expect("the VM's own block proof parses").1
+        } else {
+            Proof::read_from(rest).expect("the VM's own proof parses").1
+        };
+        spans.push(fetch_len..fetch_len + len);
     }
     spans
 }
@@ -622,6 +638,17 @@ fn ecall_setup(case: &mut Case, rng: &mut Rng, preimages: &mut PreimageStore) {
     }
 }
 
+/// Sets up a `keccak_permute` of the case's block: its address, or one not aligned to a block
+/// one time in eight.
+fn keccak_setup(case: &mut Case, rng: &mut Rng) {
+    let regs = &mut case.cpu.regs;
+    regs[17] = syscall::KECCAK_PERMUTE;
+    regs[10] = case.block.0;
+    if rng.one_in(8) {
+        regs[10] = regs[10].wrapping_add(rng.pick(&[4, 8, 32, 128, 200]));
+    }
+}
+
 /// A preimage cursor for a read: a key the host has, of a random type and length, at a random
 /// offset; or an unknown key type; or a known type without data, read with `count = 0`.
 fn preimage_setup(case: &mut Case, rng: &mut Rng, preimages: &mut PreimageStore) {
@@ -675,12 +702,24 @@ fn random_case(rng: &mut Rng, slot: u32, preimages: &mut PreimageStore) -> Case 
     };
     let context = if rng.one_in(2) { program_context() } else { rng.hash() };
     // The data block: elsewhere, or around the instruction's own leaf (self-modifying
-    // stores, loads of the instruction word, a fetch and a data proof of one leaf).
+    // stores, loads of the instruction word, a fetch and a data proof of one leaf). A
+    // `keccak_permute` case gets a whole 256-byte block, the instruction's own one (the
+    // permutation rewrites the ecall) or one elsewhere.
+    let keccak = rng.one_in(32);
     let near = slot > 1 && rng.one_in(4);
-    let block = if near {
-        ((pc & !31) - 32, 96)
-    } else {
-        (DATA_REGION + slot * STRIPE + 32 * rng.below(STRIPE / 32 - 4), 32 + 32 * rng.below(3))
+    let block = match (keccak, near) {
+        (true, true) => (pc & !(KECCAK_BLOCK_BYTES - 1), KECCAK_BLOCK_BYTES),
+        (true, false) => {
+            let blocks = STRIPE / KECCAK_BLOCK_BYTES - 1;
+            (
+                DATA_REGION + slot * STRIPE + KECCAK_BLOCK_BYTES * rng.below(blocks),
+                KECCAK_BLOCK_BYTES,
+            )
+        }
+        (false, true) => ((pc & !31) - 32, 96),
+        (false, false) => {
+            (DATA_REGION + slot * STRIPE + 32 * rng.below(STRIPE / 32 - 4), 32 + 32 * rng.below(3))
+        }
     };
     let mut segments = vec![Segment {
         vaddr: block.0,
@@ -708,7 +747,12 @@ fn random_case(rng: &mut Rng, slot: u32, preimages: &mut PreimageStore) -> Case 
     cpu.preimage_key = if rng.one_in(3) { [0; 32] } else { rng.hash() };
     cpu.preimage_offset = rng.value();
     let mut case = Case { segments, cpu, context, block };
-    let word = random_word(&mut case, rng, preimages);
+    let word = if keccak {
+        keccak_setup(&mut case, rng);
+        0x0000_0073
+    } else {
+        random_word(&mut case, rng, preimages)
+    };
     case.cpu.regs[0] = 0;
     // Put the word at pc, in whichever segment holds it.
     for segment in &mut case.segments {

@@ -2,7 +2,7 @@
 //!
 //! Every word of the program's code is decoded exactly as the VM would. For each `ecall` the
 //! syscall number is resolved from the nearest preceding write to `a7` in straight-line code
-//! (`li a7, N`); numbers the VM does not know are reported, unresolvable ones are noted.
+//! (`li a7, N`, one `addi` or `lui`); numbers the VM does not know are reported, unresolvable ones are noted.
 
 use axon_abi::syscall;
 
@@ -56,7 +56,9 @@ pub fn scan(program: &Program) -> Vec<(u32, Finding)> {
                 Op::Illegal => Some(Finding::Illegal { word }),
                 Op::Ebreak => Some(Finding::Trap { word }),
                 Op::Ecall => match syscall_number(program, start, addr) {
-                    Some(syscall::EXIT | syscall::READ | syscall::WRITE) => None,
+                    Some(
+                        syscall::EXIT | syscall::READ | syscall::WRITE | syscall::KECCAK_PERMUTE,
+                    ) => None,
                     Some(number) => Some(Finding::UnknownSyscall { number }),
                     None => Some(Finding::UnresolvedSyscall),
                 },
@@ -84,6 +86,7 @@ fn syscall_number(program: &Program, range_start: u32, addr: u32) -> Option<u32>
             Op::Addi | Op::Ori | Op::Xori if instr.rd == A7 && instr.rs1 == 0 => {
                 return Some(instr.imm)
             }
+            Op::Lui if instr.rd == A7 => return Some(instr.imm),
             _ if instr.rd == A7 => return None,
             _ => {}
         }

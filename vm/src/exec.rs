@@ -6,11 +6,12 @@
 //! memory proofs, and the stateless verifier implements it over proofs alone. One function,
 //! several backends, compared on every step in the tests.
 
+use axon_abi::layout::{KECCAK_BLOCK_BYTES, KECCAK_STATE_BYTES};
 use axon_abi::{errno, fd, syscall, Fault, PreimageKeyType};
 
 use crate::decode::{Instr, Op};
 use crate::error::Result;
-use crate::merkle::Hash;
+use crate::merkle::{Hash, MemoryBlock};
 use crate::preimage::PreimagePart;
 use crate::state::{Cpu, Halt};
 
@@ -28,7 +29,8 @@ pub enum Width {
 /// Where a step gets its state, memory and preimages from.
 ///
 /// Memory methods are only called with accesses that lie inside one 32-byte leaf (aligned
-/// loads and stores, or byte ranges already clipped to a leaf).
+/// loads and stores, or byte ranges already clipped to a leaf), except the block methods,
+/// which take one aligned [`MemoryBlock`] (the eight leaves under one node of the tree).
 pub(crate) trait Machine {
     /// Registers, pc and the other non-memory state.
     fn cpu(&mut self) -> &mut Cpu;
@@ -42,6 +44,10 @@ pub(crate) trait Machine {
     fn read_leaf_bytes(&mut self, addr: u32, len: usize) -> Result<[u8; 32]>;
     /// Writes `bytes` at `addr`, inside one leaf.
     fn write_leaf_bytes(&mut self, addr: u32, bytes: &[u8]) -> Result<()>;
+    /// Reads the [`MemoryBlock`] at the block-aligned `addr`.
+    fn read_block(&mut self, addr: u32) -> Result<MemoryBlock>;
+    /// Writes the [`MemoryBlock`] at the block-aligned `addr` (the block `read_block` read).
+    fn write_block(&mut self, addr: u32, block: &MemoryBlock) -> Result<()>;
     /// The oracle's part of the current preimage at `offset`.
     fn preimage_part(&mut self, key: &Hash, offset: u32) -> Result<PreimagePart>;
     /// Hands `count` bytes at `addr` to the host on `fd` (stdout, stderr or hints). The state
@@ -56,6 +62,7 @@ const REG_A1: usize = 11;
 const REG_A2: usize = 12;
 const REG_A7: usize = 17;
 const NEG_EBADF: u32 = errno::EBADF.wrapping_neg();
+const NEG_EINVAL: u32 = errno::EINVAL.wrapping_neg();
 
 /// What an executed instruction leaves behind: the next pc, or `None` when the VM halted
 /// (then pc keeps its pre-step value).
@@ -270,8 +277,29 @@ fn ecall<M: Machine>(m: &mut M, pc: u32) -> Next {
             }
             _ => NEG_EBADF,
         },
+        syscall::KECCAK_PERMUTE if a0 % KECCAK_BLOCK_BYTES != 0 => NEG_EINVAL,
+        syscall::KECCAK_PERMUTE => {
+            let mut block = m.read_block(a0)?;
+            keccak_permute(&mut block);
+            m.write_block(a0, &block)?;
+            0
+        }
         _ => return fault(m.cpu(), Fault::UnknownSyscall),
     };
     m.cpu().regs[REG_A0] = result;
     Ok(Some(pc.wrapping_add(4)))
+}
+
+/// keccak-f\[1600\] over the state at the start of `block`: 25 lanes, lane `i` the
+/// little-endian bytes `[8i, 8i + 8)` (FIPS 202's byte order). The rest of the block is kept.
+pub fn keccak_permute(block: &mut MemoryBlock) {
+    let state_bytes = &mut block[..KECCAK_STATE_BYTES as usize];
+    let mut lanes = [0u64; 25];
+    for (lane, bytes) in lanes.iter_mut().zip(state_bytes.chunks_exact(8)) {
+        *lane = u64::from_le_bytes(bytes.try_into().expect("8-byte chunk"));
+    }
+    keccak::f1600(&mut lanes);
+    for (bytes, lane) in state_bytes.chunks_exact_mut(8).zip(lanes) {
+        bytes.copy_from_slice(&lane.to_le_bytes());
+    }
 }

@@ -20,7 +20,7 @@ pub use axon_abi as abi;
 pub use checkpoint::{CheckpointStore, Checkpoints};
 pub use elf::Program;
 pub use error::{Error, Result};
-pub use exec::Width;
+pub use exec::{keccak_permute, Width};
 pub use host::{Host, OutputMode, StdHost};
 pub use merkle::Hash;
 pub use preimage::{PreimagePart, PreimageStore};

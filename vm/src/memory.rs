@@ -8,7 +8,10 @@
 
 use rayon::prelude::*;
 
-use crate::merkle::{hash_pair, zero_hashes, Hash, Proof, DEPTH, LEAF_SHIFT};
+use crate::merkle::{
+    hash_pair, zero_hashes, BlockProof, Hash, MemoryBlock, Proof, BLOCK_BYTES, BLOCK_HEIGHT, DEPTH,
+    LEAF_SHIFT,
+};
 
 /// Nodes per chunk of an upper tree level.
 const CHUNK_NODES: usize = 256;
@@ -367,6 +370,23 @@ impl Memory {
     pub fn root(&mut self) -> Hash {
         self.rehash();
         self.node(UPPER_HEIGHT, 0)
+    }
+
+    /// The [`BLOCK_BYTES`] bytes of the block holding `addr`.
+    pub fn block(&self, addr: u32) -> MemoryBlock {
+        let start = addr & !(BLOCK_BYTES as u32 - 1);
+        let mut block = [0u8; BLOCK_BYTES];
+        for (i, leaf) in block.chunks_exact_mut(32).enumerate() {
+            leaf.copy_from_slice(&self.leaf(start + 32 * i as u32));
+        }
+        block
+    }
+
+    /// The proof for the block holding `addr` against [`Memory::root`].
+    pub fn block_proof(&mut self, addr: u32) -> BlockProof {
+        let proof = self.proof(addr);
+        let siblings = proof.siblings[BLOCK_HEIGHT..].try_into().expect("24 of 27 siblings");
+        BlockProof { block: self.block(addr), siblings }
     }
 
     /// The proof for the leaf holding `addr` against [`Memory::root`].

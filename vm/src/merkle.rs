@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use axon_abi::layout::{MEMORY_PROOF_BYTES, MEMORY_TREE_DEPTH};
+use axon_abi::layout::{KECCAK_BLOCK_BYTES, MEMORY_PROOF_BYTES, MEMORY_TREE_DEPTH};
 
 /// The shortest wire-form proof: the leaf and the mask, every sibling an empty subtree.
 pub const MEMORY_PROOF_MIN_BYTES: usize = 36;
@@ -78,16 +78,7 @@ pub struct Proof {
 impl Proof {
     /// The root this proof implies for `leaf` placed at the leaf holding `addr`.
     pub fn root_with_leaf(&self, addr: u32, leaf: &Hash) -> Hash {
-        let index = addr >> LEAF_SHIFT;
-        let mut node = *leaf;
-        for (level, sibling) in self.siblings.iter().enumerate() {
-            node = if (index >> level) & 1 == 1 {
-                hash_pair(sibling, &node)
-            } else {
-                hash_pair(&node, sibling)
-            };
-        }
-        node
+        climb(*leaf, addr >> LEAF_SHIFT, &self.siblings)
     }
 
     /// The root this proof implies for the leaf holding `addr`.
@@ -116,39 +107,16 @@ impl Proof {
 
     /// Appends the wire form to `out`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
-        let zero = zero_hashes();
-        let mask =
-            (0..DEPTH).filter(|&k| self.siblings[k] == zero[k]).fold(0u32, |mask, k| mask | 1 << k);
         out.extend_from_slice(&self.leaf);
-        out.extend_from_slice(&mask.to_be_bytes());
-        for (k, sibling) in self.siblings.iter().enumerate() {
-            if mask & (1 << k) == 0 {
-                out.extend_from_slice(sibling);
-            }
-        }
+        write_siblings(&self.siblings, 0, out);
     }
 
     /// Parses one wire-form proof at the start of `bytes`; returns it and the bytes it took,
     /// or `None` if `bytes` is too short or the mask has bits above the tree's depth.
     pub fn read_from(bytes: &[u8]) -> Option<(Self, usize)> {
         let leaf: Hash = bytes.get(..32)?.try_into().ok()?;
-        let mask = u32::from_be_bytes(bytes.get(32..36)?.try_into().ok()?);
-        if mask >> DEPTH != 0 {
-            return None;
-        }
-        let zero = zero_hashes();
-        let mut at = MEMORY_PROOF_MIN_BYTES;
-        let mut siblings = [[0u8; 32]; DEPTH];
-        for (k, sibling) in siblings.iter_mut().enumerate() {
-            *sibling = if mask & (1 << k) != 0 {
-                zero[k]
-            } else {
-                let word = bytes.get(at..at + 32)?.try_into().ok()?;
-                at += 32;
-                word
-            };
-        }
-        Some((Self { leaf, siblings }, at))
+        let (siblings, used) = read_siblings(&bytes[32..], 0)?;
+        Some((Self { leaf, siblings }, 32 + used))
     }
 
     /// Parses a blob of consecutive wire-form proofs (a witness's proof blob).
@@ -161,6 +129,112 @@ impl Proof {
         }
         Some(proofs)
     }
+}
+
+/// Bytes in a memory block: the eight leaves under one node of height [`BLOCK_HEIGHT`], which
+/// `keccak_permute` reads and writes whole (`docs/spec.md`, "Syscalls").
+pub const BLOCK_BYTES: usize = KECCAK_BLOCK_BYTES as usize;
+/// The height of a memory block's node above its leaves.
+pub const BLOCK_HEIGHT: usize = 3;
+/// The shortest wire-form block proof: the block and the mask.
+pub const BLOCK_PROOF_MIN_BYTES: usize = BLOCK_BYTES + 4;
+/// The longest wire-form block proof: the block, the mask and all 24 siblings.
+pub const BLOCK_PROOF_MAX_BYTES: usize = BLOCK_PROOF_MIN_BYTES + 32 * (DEPTH - BLOCK_HEIGHT);
+
+/// The bytes of one memory block.
+pub type MemoryBlock = [u8; BLOCK_BYTES];
+
+/// A block proof: the eight leaves of a [`BLOCK_BYTES`]-aligned block and the siblings of
+/// their common node from height [`BLOCK_HEIGHT`] up, so one path proves (and rewrites) all
+/// eight leaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockProof {
+    /// The block's bytes.
+    pub block: MemoryBlock,
+    /// `siblings[k]` is the sibling at height `BLOCK_HEIGHT + k` on the path to the root.
+    pub siblings: [Hash; DEPTH - BLOCK_HEIGHT],
+}
+
+impl BlockProof {
+    /// The root this proof implies for `block` placed at the block holding `addr`.
+    pub fn root_with_block(&self, addr: u32, block: &MemoryBlock) -> Hash {
+        let mut level: Vec<Hash> =
+            block.chunks_exact(32).map(|leaf| leaf.try_into().expect("32-byte chunk")).collect();
+        while level.len() > 1 {
+            level = level.chunks_exact(2).map(|pair| hash_pair(&pair[0], &pair[1])).collect();
+        }
+        climb(level[0], addr >> (LEAF_SHIFT as usize + BLOCK_HEIGHT), &self.siblings)
+    }
+
+    /// The root this proof implies for the block holding `addr`.
+    pub fn root(&self, addr: u32) -> Hash {
+        self.root_with_block(addr, &self.block)
+    }
+
+    /// Appends the wire form (`docs/spec.md`): the block, a big-endian 32-bit mask whose bit
+    /// `k` says the sibling at height `3 + k` is `Z[3 + k]` and omitted, then the other
+    /// siblings bottom-up. 260 to 1028 bytes.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.block);
+        write_siblings(&self.siblings, BLOCK_HEIGHT, out);
+    }
+
+    /// Parses one wire-form block proof at the start of `bytes`; returns it and the bytes it
+    /// took, or `None` if `bytes` is too short or the mask has bits above the 24 siblings.
+    pub fn read_from(bytes: &[u8]) -> Option<(Self, usize)> {
+        let block: MemoryBlock = bytes.get(..BLOCK_BYTES)?.try_into().ok()?;
+        let (siblings, used) = read_siblings(&bytes[BLOCK_BYTES..], BLOCK_HEIGHT)?;
+        Some((Self { block, siblings }, BLOCK_BYTES + used))
+    }
+}
+
+/// Hashes `node`, the node `index` at height `DEPTH - siblings.len()`, up to the root.
+fn climb(mut node: Hash, index: u32, siblings: &[Hash]) -> Hash {
+    for (level, sibling) in siblings.iter().enumerate() {
+        node = if (index >> level) & 1 == 1 {
+            hash_pair(sibling, &node)
+        } else {
+            hash_pair(&node, sibling)
+        };
+    }
+    node
+}
+
+/// Appends the mask and the non-empty ones of `siblings`, the first of which is at `height`.
+fn write_siblings(siblings: &[Hash], height: usize, out: &mut Vec<u8>) {
+    let zero = &zero_hashes()[height..];
+    let mask =
+        (0..siblings.len()).filter(|&k| siblings[k] == zero[k]).fold(0u32, |mask, k| mask | 1 << k);
+    out.extend_from_slice(&mask.to_be_bytes());
+    for (k, sibling) in siblings.iter().enumerate() {
+        if mask & (1 << k) == 0 {
+            out.extend_from_slice(sibling);
+        }
+    }
+}
+
+/// Parses a mask and the siblings from `height` to the root that `write_siblings` wrote;
+/// returns them and the bytes taken, or `None` when `bytes` is short or the mask has a bit
+/// above the siblings.
+fn read_siblings<const N: usize>(bytes: &[u8], height: usize) -> Option<([Hash; N], usize)> {
+    debug_assert_eq!(height + N, DEPTH);
+    let mask = u32::from_be_bytes(bytes.get(..4)?.try_into().ok()?);
+    if mask >> N != 0 {
+        return None;
+    }
+    let zero = &zero_hashes()[height..];
+    let mut at = 4;
+    let mut siblings = [[0u8; 32]; N];
+    for (k, sibling) in siblings.iter_mut().enumerate() {
+        *sibling = if mask & (1 << k) != 0 {
+            zero[k]
+        } else {
+            let word = bytes.get(at..at + 32)?.try_into().ok()?;
+            at += 32;
+            word
+        };
+    }
+    Some((siblings, at))
 }
 
 /// The root of the tree whose leaves are `bytes` laid out from address 0, zero-padded.

@@ -9,7 +9,7 @@
 use crate::decode::{decode, Instr};
 use crate::error::Result;
 use crate::exec::{self, Machine, Width};
-use crate::merkle::{Hash, Proof, LEAF_SHIFT};
+use crate::merkle::{BlockProof, Hash, MemoryBlock, Proof, LEAF_SHIFT};
 use crate::preimage::PreimagePart;
 use crate::state::{Cpu, EncodedState};
 use crate::witness::StepWitness;
@@ -57,6 +57,7 @@ struct StatelessMachine<'w> {
     proof: &'w [u8],
     used: usize,
     data: Option<(u32, Proof)>,
+    block: Option<(u32, BlockProof)>,
     preimage: Option<PreimagePart>,
     preimage_used: bool,
 }
@@ -138,6 +139,25 @@ impl Machine for StatelessMachine<'_> {
         Ok(self.write_data(addr, bytes)?)
     }
 
+    fn read_block(&mut self, addr: u32) -> Result<MemoryBlock> {
+        let start = self.used;
+        let (proof, len) = BlockProof::read_from(&self.proof[start..])
+            .ok_or(WitnessError::MissingProof { len: self.proof.len(), needed_at: start })?;
+        if proof.root(addr) != self.root {
+            return Err(WitnessError::ProofMismatch { addr }.into());
+        }
+        self.used += len;
+        let block = proof.block;
+        self.block = Some((addr, proof));
+        Ok(block)
+    }
+
+    fn write_block(&mut self, addr: u32, block: &MemoryBlock) -> Result<()> {
+        let (_, proof) = self.block.as_ref().expect("write_block follows read_block");
+        self.root = proof.root_with_block(addr, block);
+        Ok(())
+    }
+
     fn preimage_part(&mut self, key: &Hash, offset: u32) -> Result<PreimagePart> {
         let part = self.preimage.ok_or(WitnessError::MissingPreimagePart)?;
         if part.key != *key || part.offset != offset {
@@ -164,6 +184,7 @@ pub fn verify_step(witness: &StepWitness) -> Result<Hash> {
         proof: &witness.proof,
         used: 0,
         data: None,
+        block: None,
         preimage: witness.preimage,
         preimage_used: false,
     };

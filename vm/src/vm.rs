@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::exec::{self, Machine, Width};
 use crate::host::Host;
 use crate::memory::{Memory, PAGE_SIZE};
-use crate::merkle::Hash;
+use crate::merkle::{Hash, MemoryBlock};
 use crate::preimage::PreimagePart;
 use crate::state::{Cpu, EncodedState};
 
@@ -259,6 +259,19 @@ impl<H: Host> Machine for FastMachine<'_, H> {
             vm.code.refresh(addr.wrapping_add(offset), &vm.memory);
         }
         vm.code.refresh(addr.wrapping_add(bytes.len() as u32 - 1), &vm.memory);
+        Ok(())
+    }
+
+    fn read_block(&mut self, addr: u32) -> Result<MemoryBlock> {
+        Ok(self.vm.memory.block(addr))
+    }
+
+    fn write_block(&mut self, addr: u32, block: &MemoryBlock) -> Result<()> {
+        let vm = &mut *self.vm;
+        vm.memory.store_bytes(addr, block)?;
+        for offset in (0..block.len() as u32).step_by(4) {
+            vm.code.refresh(addr.wrapping_add(offset), &vm.memory);
+        }
         Ok(())
     }
 

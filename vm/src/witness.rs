@@ -3,7 +3,8 @@
 //! [`WitnessMachine`] wraps the fast machine and, the first time the step touches a leaf,
 //! copies that leaf's proof out of the cached tree before anything is written — so the
 //! proofs are against the pre-state root even when the step then stores. The layout of the
-//! proof blob is fixed by `docs/spec.md`: the fetch proof, then at most one data proof.
+//! proof blob is fixed by `docs/spec.md`: the fetch proof, then at most one data proof — a
+//! leaf's, or a block's for `keccak_permute`.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +12,7 @@ use crate::decode::Instr;
 use crate::error::Result;
 use crate::exec::{self, Machine, Width};
 use crate::host::Host;
-use crate::merkle::{Hash, LEAF_SHIFT, MEMORY_PROOF_MAX_BYTES};
+use crate::merkle::{Hash, MemoryBlock, BLOCK_PROOF_MAX_BYTES, LEAF_SHIFT, MEMORY_PROOF_MAX_BYTES};
 use crate::preimage::PreimagePart;
 use crate::state::Cpu;
 use crate::vm::{FastMachine, Vm};
@@ -22,8 +23,8 @@ pub struct StepWitness {
     /// The encoded pre-state (210 bytes).
     #[serde(with = "hex::serde")]
     pub state: Vec<u8>,
-    /// The memory proofs in wire form: fetch, then the data leaf if the step touches one
-    /// (empty only on a halted state).
+    /// The memory proofs in wire form: fetch, then the data leaf or block if the step touches
+    /// one (empty only on a halted state).
     #[serde(with = "hex::serde")]
     pub proof: Vec<u8>,
     /// The preimage part a preimage read consumed.
@@ -81,6 +82,15 @@ impl<H: Host> Machine for WitnessMachine<'_, H> {
         self.inner.write_leaf_bytes(addr, bytes)
     }
 
+    fn read_block(&mut self, addr: u32) -> Result<MemoryBlock> {
+        self.inner.vm.memory.block_proof(addr).write_to(&mut self.proof);
+        self.inner.read_block(addr)
+    }
+
+    fn write_block(&mut self, addr: u32, block: &MemoryBlock) -> Result<()> {
+        self.inner.write_block(addr, block)
+    }
+
     fn preimage_part(&mut self, key: &Hash, offset: u32) -> Result<PreimagePart> {
         let part = self.inner.preimage_part(key, offset)?;
         self.preimage = Some(part);
@@ -101,7 +111,7 @@ impl Vm {
         }
         let mut machine = WitnessMachine {
             inner: FastMachine { vm: self, host },
-            proof: Vec::with_capacity(2 * MEMORY_PROOF_MAX_BYTES),
+            proof: Vec::with_capacity(MEMORY_PROOF_MAX_BYTES + BLOCK_PROOF_MAX_BYTES),
             data_leaf: None,
             preimage: None,
         };

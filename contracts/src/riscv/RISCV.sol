@@ -22,7 +22,9 @@ import {
 ///         Witness (docs/spec.md, "Step witness"): the 210-byte pre-state and a proof blob of
 ///         the memory proof for `pc`, followed — iff the step touches a data leaf (an aligned
 ///         load or store, a preimage key write or read moving at least one byte) — by the
-///         memory proof of that leaf. Each memory proof is compact: the leaf, a 4-byte mask
+///         memory proof of that leaf, or, for a `keccak_permute` of an aligned state, by the
+///         block proof of its 256-byte block (`LibMemory.proveBlock`, 260 to 1028 bytes).
+///         Each memory proof is compact: the leaf, a 4-byte mask
 ///         of the siblings that are empty-subtree roots and left out, then the other siblings
 ///         (`LibMemory`, 36 to 900 bytes). A blob cut short, with trailing bytes or with a
 ///         mask bit above 26 reverts. A step on a halted state is a no-op that takes no proof
@@ -30,8 +32,9 @@ import {
 contract RISCV is IStepper {
     using LibState for LibState.State;
 
-    /// @notice The semantic version of the verifier (VM spec version 1).
-    string public constant version = "1.0.0";
+    /// @notice The semantic version of the verifier (VM spec version 1; 1.1 added
+    ///         `keccak_permute`).
+    string public constant version = "1.1.0";
 
     /// @notice Where `step`'s `stateData` starts in canonical calldata: selector, three head
     ///         words, the length word.
@@ -82,22 +85,26 @@ contract RISCV is IStepper {
             state.step += 1; // the step counter wraps at 2^64
         }
 
-        bool touched;
+        uint8 dataProof = LibSyscalls.DATA_PROOF_NONE;
         if (pc & 3 != 0) {
             state.fault(AxonABI.FAULT_MISALIGNED_FETCH);
         } else {
             uint32 insn = LibMemory.loadLE(leaf, pc & 31, 4);
             if (LibInstructions.opcode(insn) == LibInstructions.OPCODE_SYSTEM) {
-                touched = _system(state, insn, _proof, _localContext);
-            } else {
-                touched = LibInstructions.execute(state, insn, _proof);
+                dataProof = _system(state, insn, _proof, _localContext);
+            } else if (LibInstructions.execute(state, insn, _proof)) {
+                dataProof = LibSyscalls.DATA_PROOF_LEAF;
             }
         }
 
         // The blob must hold exactly the proofs the step used: nothing may trail them. (The
         // data proof, if used, starts at `fetchLength` and was checked there.)
-        uint256 expected =
-            touched ? fetchLength + LibMemory.proofLength(_proof, fetchLength) : fetchLength;
+        uint256 expected = fetchLength;
+        if (dataProof == LibSyscalls.DATA_PROOF_LEAF) {
+            expected += LibMemory.proofLength(_proof, fetchLength);
+        } else if (dataProof == LibSyscalls.DATA_PROOF_BLOCK) {
+            expected += LibMemory.blockProofLength(_proof, fetchLength);
+        }
         if (_proof.length != expected) revert InvalidProofLength(expected, _proof.length);
 
         postState_ = state.hash();
@@ -113,7 +120,7 @@ contract RISCV is IStepper {
     )
         internal
         view
-        returns (bool touched_)
+        returns (uint8 dataProof_)
     {
         if (_insn == 0x00000073) {
             return LibSyscalls.handle(_state, _proof, ORACLE, _localContext);
@@ -123,7 +130,7 @@ contract RISCV is IStepper {
         } else {
             _state.fault(AxonABI.FAULT_ILLEGAL_INSTRUCTION);
         }
-        return false;
+        return LibSyscalls.DATA_PROOF_NONE;
     }
 
     /// @notice Requires the canonical ABI layout of `step`'s calldata: a 210-byte state at

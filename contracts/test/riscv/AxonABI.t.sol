@@ -48,6 +48,8 @@ contract AxonABI_Constants_Test is Test {
         _u32("READ", AxonABI.SYS_READ);
         _u32("WRITE", AxonABI.SYS_WRITE);
         _u32("EXIT", AxonABI.SYS_EXIT);
+        _has("pub const KECCAK_PERMUTE: u32 = 0x0001_0000;");
+        assertEq(AxonABI.SYS_KECCAK_PERMUTE, 0x0001_0000);
         _u32("STDOUT", AxonABI.FD_STDOUT);
         _u32("STDERR", AxonABI.FD_STDERR);
         _u32("HINT_WRITE", AxonABI.FD_HINT_WRITE);
@@ -55,6 +57,10 @@ contract AxonABI_Constants_Test is Test {
         _u32("PREIMAGE_WRITE", AxonABI.FD_PREIMAGE_WRITE);
         _u32("EBADF", AxonABI.EBADF);
         assertEq(uint256(AxonABI.NEG_EBADF) + AxonABI.EBADF, 1 << 32);
+        _u32("EINVAL", AxonABI.EINVAL);
+        assertEq(uint256(AxonABI.NEG_EINVAL) + AxonABI.EINVAL, 1 << 32);
+        _u32("KECCAK_BLOCK_BYTES", AxonABI.KECCAK_BLOCK_BYTES);
+        _u32("KECCAK_STATE_BYTES", AxonABI.KECCAK_STATE_BYTES);
         _u32("INPUT", AxonABI.LOCAL_INPUT);
         _has("pub const PROGRAM_BASE: u32 = 0x0001_0000;");
         assertEq(AxonABI.PROGRAM_BASE, 0x0001_0000);

@@ -7,7 +7,7 @@ import { LibMemory } from "src/riscv/lib/LibMemory.sol";
 
 /// @title RootAtLoops
 /// @notice `LibMemory.rootAt` written as loops, for the gas comparison only (the verifier uses
-///         the unrolled version that tools/gen-libmemory-rootat.py generates).
+///         the unrolled version that tools/gen-unrolled.py generates).
 library RootAtLoops {
     /// @notice The unrolled levels rolled up: the same Yul per level, with `Z[k]` from a
     ///         memory table and the mask and address bits shifted out at run time.

@@ -16,6 +16,8 @@ library AxonABI {
     uint32 internal constant SYS_WRITE = 64;
     /// @notice `exit(code) -> !`.
     uint32 internal constant SYS_EXIT = 93;
+    /// @notice `keccak_permute(state) -> 0`: keccak-f[1600] on the 256-aligned block at `state`.
+    uint32 internal constant SYS_KECCAK_PERMUTE = 0x0001_0000;
 
     ////////////////////////////////////////////////////////////////
     //                      File descriptors                      //
@@ -36,6 +38,10 @@ library AxonABI {
     uint32 internal constant EBADF = 9;
     /// @notice `-EBADF` as a register value (`0xFFFFFFF7`).
     uint32 internal constant NEG_EBADF = 0xFFFFFFF7;
+    /// @notice `EINVAL`, returned negated in `a0` (a misaligned `keccak_permute` state).
+    uint32 internal constant EINVAL = 22;
+    /// @notice `-EINVAL` as a register value (`0xFFFFFFEA`).
+    uint32 internal constant NEG_EINVAL = 0xFFFFFFEA;
 
     ////////////////////////////////////////////////////////////////
     //                     Preimage key types                     //
@@ -120,6 +126,11 @@ library AxonABI {
     uint256 internal constant MEMORY_TREE_DEPTH = 27;
     /// @notice Bytes in one memory proof: the leaf and its 27 siblings.
     uint256 internal constant MEMORY_PROOF_BYTES = 896;
+    /// @notice Bytes in the block `keccak_permute` reads and writes: eight leaves under one
+    ///         node of height 3.
+    uint32 internal constant KECCAK_BLOCK_BYTES = 256;
+    /// @notice Bytes of the keccak-f[1600] state at the start of the block.
+    uint32 internal constant KECCAK_STATE_BYTES = 200;
     /// @notice The state encoding's layout version.
     uint8 internal constant STATE_VERSION = 1;
     /// @notice Bytes in one encoded state.

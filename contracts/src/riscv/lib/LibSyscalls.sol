@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import { AxonABI } from "src/riscv/lib/AxonABI.sol";
 import { LibState } from "src/riscv/lib/LibState.sol";
 import { LibMemory } from "src/riscv/lib/LibMemory.sol";
+import { LibKeccak } from "src/riscv/lib/LibKeccak.sol";
 import { LibPreimageKey } from "src/lib/LibPreimageKey.sol";
 import { IPreimageOracle } from "src/interfaces/IPreimageOracle.sol";
 
@@ -16,6 +17,8 @@ import { IPreimageOracle } from "src/interfaces/IPreimageOracle.sol";
 ///         | 93 | exit  | halts with status exited, exit code `a0`; `pc` unchanged          |
 ///         | 64 | write | fd 1, 2, 4: `a0 = count`; fd 6: preimage key write; else -EBADF  |
 ///         | 63 | read  | fd 5: preimage read; else -EBADF                                  |
+///         | 0x10000 | keccak_permute | keccak-f[1600] on the block at `a0`; -EINVAL if   |
+///         |    |       | `a0` is not 256-aligned                                          |
 ///         | *  |       | fault `UnknownSyscall`                                            |
 library LibSyscalls {
     using LibState for LibState.State;
@@ -26,13 +29,19 @@ library LibSyscalls {
     uint256 internal constant REG_A2 = 12;
     uint256 internal constant REG_A7 = 17;
 
+    /// @notice The data proof a syscall used (proof 1 of the blob): none, a leaf's memory
+    ///         proof, or a block proof (`keccak_permute`).
+    uint8 internal constant DATA_PROOF_NONE = 0;
+    uint8 internal constant DATA_PROOF_LEAF = 1;
+    uint8 internal constant DATA_PROOF_BLOCK = 2;
+
     /// @notice Executes an ECALL on `_state`.
     /// @param _state The running state; updated in place.
     /// @param _proof The step's proof blob; proof 1 is the data leaf of a key write or preimage
-    ///        read that moves at least one byte.
+    ///        read that moves at least one byte, or the block of a `keccak_permute`.
     /// @param _oracle The preimage oracle.
     /// @param _localContext The game's local context (localizes local keys).
-    /// @return touched_ Whether the step used a data leaf (proof 1).
+    /// @return dataProof_ Which data proof the step used (`DATA_PROOF_*`).
     function handle(
         LibState.State memory _state,
         bytes calldata _proof,
@@ -41,38 +50,68 @@ library LibSyscalls {
     )
         internal
         view
-        returns (bool touched_)
+        returns (uint8 dataProof_)
     {
         uint32 number = _state.reg(REG_A7);
         uint32 fd = _state.reg(REG_A0);
+        bool touched;
         if (number == AxonABI.SYS_EXIT) {
             _state.haltKind = AxonABI.HALT_EXITED;
             _state.haltCode = fd; // a0: the exit code
-            return false;
+            return DATA_PROOF_NONE;
         }
         if (number == AxonABI.SYS_WRITE) {
             if (fd == AxonABI.FD_STDOUT || fd == AxonABI.FD_STDERR || fd == AxonABI.FD_HINT_WRITE) {
                 // The host consumes the bytes; memory is not proven.
                 _state.setReg(REG_A0, _state.reg(REG_A2));
             } else if (fd == AxonABI.FD_PREIMAGE_WRITE) {
-                touched_ = writePreimageKey(_state, _proof);
+                touched = writePreimageKey(_state, _proof);
             } else {
                 _state.setReg(REG_A0, AxonABI.NEG_EBADF);
             }
         } else if (number == AxonABI.SYS_READ) {
             if (fd == AxonABI.FD_PREIMAGE_READ) {
-                touched_ = readPreimage(_state, _proof, _oracle, _localContext);
-                if (_state.halted()) return false;
+                touched = readPreimage(_state, _proof, _oracle, _localContext);
+                if (_state.halted()) return DATA_PROOF_NONE;
             } else {
                 _state.setReg(REG_A0, AxonABI.NEG_EBADF);
             }
+        } else if (number == AxonABI.SYS_KECCAK_PERMUTE) {
+            if (keccakPermute(_state, _proof)) dataProof_ = DATA_PROOF_BLOCK;
         } else {
             _state.fault(AxonABI.FAULT_UNKNOWN_SYSCALL);
-            return false;
+            return DATA_PROOF_NONE;
         }
+        if (touched) dataProof_ = DATA_PROOF_LEAF;
         unchecked {
             _state.pc += 4;
         }
+    }
+
+    /// @notice `keccak_permute` (`0x10000`): for a 256-aligned `a0`, replaces the block at
+    ///         `a0` (proven by the block proof, proof 1) by its keccak-f[1600] permutation
+    ///         (`LibKeccak`) and sets `a0 = 0`; otherwise sets `a0 = -EINVAL` and touches no
+    ///         memory.
+    /// @return touched_ Whether the step used a block proof.
+    function keccakPermute(
+        LibState.State memory _state,
+        bytes calldata _proof
+    )
+        internal
+        pure
+        returns (bool touched_)
+    {
+        uint32 addr = _state.reg(REG_A0);
+        if (addr % AxonABI.KECCAK_BLOCK_BYTES != 0) {
+            _state.setReg(REG_A0, AxonABI.NEG_EINVAL);
+            return false;
+        }
+        uint256 offset = LibMemory.proofOffset(_proof, 1);
+        (bytes32[8] memory block_,) = LibMemory.proveBlock(_proof, offset, addr, _state.memRoot);
+        LibKeccak.permuteBlock(block_);
+        _state.memRoot = LibMemory.blockRootAt(_proof, offset, addr, block_);
+        _state.setReg(REG_A0, 0);
+        touched_ = true;
     }
 
     /// @notice Preimage key write (fd 6): `n = min(count, 32 - buf % 32)` bytes from the leaf
