@@ -99,29 +99,32 @@ def lane(array: str, i: int) -> str:
 
 def keccak_round(_text: str) -> list[str]:
     """`LibKeccak.permute`'s region: the body of its loop over rounds, one round of theta, rho
-    and pi (fused: B[y, 2x + 3y] = rol(A[x, y] ^ D[x], r[x, y])), chi and iota."""
+    and pi (fused: B[y, 2x + 3y] = rol(A[x, y] ^ D[x], r[x, y])), chi and iota. One short
+    statement per line, blocks opened on their own line: what `forge fmt` leaves as it is."""
     # Scoped blocks keep at most a row's five values on the stack besides the pointers.
     out = ["{"]
     out.append("    // Theta: D[x] = C[x - 1] ^ rol(C[x + 1], 1), C[x] the xor of column x.")
     out.append("    // C goes to B's first row, which pi overwrites after D is computed: ten")
     out.append("    // values on the stack at once would not fit the EVM's reach of 16 slots.")
     for x in range(5):
-        col = [f"mload({lane('_a', x + 5 * y)})" for y in range(5)]
-        out.append(
-            f"    mstore({lane('b', x)}, xor(xor(xor({col[0]}, {col[1]}), xor({col[2]}, "
-            f"{col[3]})), {col[4]}))"
-        )
+        out.append("    {")
+        out.append(f"        let c := xor(mload({lane('_a', x)}), mload({lane('_a', x + 5)}))")
+        for y in range(2, 5):
+            out.append(f"        c := xor(c, mload({lane('_a', x + 5 * y)}))")
+        out.append(f"        mstore({lane('b', x)}, c)")
+        out.append("    }")
     for x in range(5):
-        c_prev, c_next = f"mload({lane('b', (x + 4) % 5)})", f"mload({lane('b', (x + 1) % 5)})"
-        out.append(f"    let d{x} := xor({c_prev}, {rol(c_next, 1)})")
+        out.append(f"    let d{x} := mload({lane('b', (x + 1) % 5)})")
+        out.append(f"    d{x} := xor(mload({lane('b', (x + 4) % 5)}), {rol(f'd{x}', 1)})")
     out.append("    // Rho and pi, with theta's xor: B[y, 2x + 3y] = rol(A[x, y] ^ D[x], r[x, y]).")
     for y in range(5):
         for x in range(5):
             i = x + 5 * y
             to = y + 5 * ((2 * x + 3 * y) % 5)
-            value = rol("v", KECCAK_RHO[i])
-            out.append(f"    {{ let v := xor(mload({lane('_a', i)}), d{x})")
-            out.append(f"      mstore({lane('b', to)}, {value}) }}")
+            out.append("    {")
+            out.append(f"        let v := xor(mload({lane('_a', i)}), d{x})")
+            out.append(f"        mstore({lane('b', to)}, {rol('v', KECCAK_RHO[i])})")
+            out.append("    }")
     out.append("}")
     out.append("// Chi, row by row: A[x, y] = B[x, y] ^ (~B[x + 1, y] & B[x + 2, y]).")
     for y in range(5):

@@ -297,6 +297,35 @@ mod tests {
     }
 
     #[test]
+    fn block_proof_proves_and_rewrites_its_eight_leaves() {
+        // Memory holding bytes up to 0x500: the block at 0x400 has data before it (so some
+        // siblings are not empty), and its last 56 bytes matter to the root too.
+        let bytes: Vec<u8> = (0..0x500u32).map(|i| (i * 7 + 3) as u8).collect();
+        let root = root_of_bytes(&bytes);
+        let mut memory = crate::memory::Memory::new(16);
+        memory.store_bytes(0, &bytes).expect("16 pages are enough");
+        assert_eq!(memory.root(), root);
+        let proof = memory.block_proof(0x4a0);
+        assert_eq!(&proof.block[..], &bytes[0x400..0x500]);
+        assert_eq!(proof.root(0x400), root);
+        assert_eq!(proof.root(0x4ff), root, "any address in the block");
+
+        let mut changed = bytes.clone();
+        changed[0x4c7] ^= 0xff;
+        let block: MemoryBlock = changed[0x400..0x500].try_into().expect("256 bytes");
+        assert_eq!(proof.root_with_block(0x400, &block), root_of_bytes(&changed));
+
+        let mut wire = Vec::new();
+        proof.write_to(&mut wire);
+        assert_eq!(BlockProof::read_from(&wire), Some((proof.clone(), wire.len())));
+        assert_eq!(BlockProof::read_from(&wire[..wire.len() - 1]), None, "truncated");
+        let mut high = wire.clone();
+        high[BLOCK_BYTES] |= 0x01; // mask bit 24: above the 24 siblings
+        assert_eq!(BlockProof::read_from(&high), None);
+        assert!(wire.len() >= BLOCK_PROOF_MIN_BYTES && wire.len() <= BLOCK_PROOF_MAX_BYTES);
+    }
+
+    #[test]
     fn proof_wire_form_round_trips_and_omits_empty_siblings() {
         let zero = zero_hashes();
         let mut proof = Proof { leaf: [7; 32], siblings: *zero.first_chunk().expect("27 of 28") };

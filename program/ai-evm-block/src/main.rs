@@ -25,9 +25,9 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{Bytes, B256};
 use axon_ai_evm::block::{execute, BlockInput, BlockOutput, Preimages};
+use axon_ai_evm::oracle::PrecompileCall;
 #[cfg(not(feature = "fused"))]
 use axon_ai_evm::oracle::{decode_answer, inference_key};
-use axon_ai_evm::oracle::PrecompileCall;
 use axon_ml::InferenceResult;
 use axon_runtime::oracle::{read_hashed_input, read_preimage, PreimageKey};
 use axon_runtime::{commitment, entry, eprintln, exit, io};

@@ -12,7 +12,6 @@
 use alloc::vec::Vec;
 
 use axon_ml::InferenceResult;
-use tiny_keccak::{Hasher, Keccak};
 
 /// The type byte of a precompile answer's key (Optimism's key type 6).
 pub const PRECOMPILE_KEY_TYPE: u8 = 6;
@@ -106,12 +105,9 @@ impl<O: Oracle + ?Sized> Oracle for &mut O {
     }
 }
 
+/// alloy's keccak-256: in the block guest it runs on the VM's accelerator.
 fn keccak256(bytes: &[u8]) -> [u8; 32] {
-    let mut hasher = Keccak::v256();
-    hasher.update(bytes);
-    let mut out = [0; 32];
-    hasher.finalize(&mut out);
-    out
+    alloy_primitives::keccak256(bytes).0
 }
 
 fn typed(mut hash: [u8; 32], key_type: u8) -> [u8; 32] {

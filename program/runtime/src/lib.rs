@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod commitment;
 mod heap;
 pub mod io;
+pub mod keccak;
 pub mod oracle;
 mod start;
 pub mod syscall;

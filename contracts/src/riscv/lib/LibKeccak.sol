@@ -70,93 +70,51 @@ library LibKeccak {
                     // Theta: D[x] = C[x - 1] ^ rol(C[x + 1], 1), C[x] the xor of column x.
                     // C goes to B's first row, which pi overwrites after D is computed: ten
                     // values on the stack at once would not fit the EVM's reach of 16 slots.
-                    mstore(
-                        b,
-                        xor(
-                            xor(
-                                xor(mload(_a), mload(add(_a, 0xa0))),
-                                xor(mload(add(_a, 0x140)), mload(add(_a, 0x1e0)))
-                            ),
-                            mload(add(_a, 0x280))
-                        )
-                    )
-                    mstore(
-                        add(b, 0x20),
-                        xor(
-                            xor(
-                                xor(mload(add(_a, 0x20)), mload(add(_a, 0xc0))),
-                                xor(mload(add(_a, 0x160)), mload(add(_a, 0x200)))
-                            ),
-                            mload(add(_a, 0x2a0))
-                        )
-                    )
-                    mstore(
-                        add(b, 0x40),
-                        xor(
-                            xor(
-                                xor(mload(add(_a, 0x40)), mload(add(_a, 0xe0))),
-                                xor(mload(add(_a, 0x180)), mload(add(_a, 0x220)))
-                            ),
-                            mload(add(_a, 0x2c0))
-                        )
-                    )
-                    mstore(
-                        add(b, 0x60),
-                        xor(
-                            xor(
-                                xor(mload(add(_a, 0x60)), mload(add(_a, 0x100))),
-                                xor(mload(add(_a, 0x1a0)), mload(add(_a, 0x240)))
-                            ),
-                            mload(add(_a, 0x2e0))
-                        )
-                    )
-                    mstore(
-                        add(b, 0x80),
-                        xor(
-                            xor(
-                                xor(mload(add(_a, 0x80)), mload(add(_a, 0x120))),
-                                xor(mload(add(_a, 0x1c0)), mload(add(_a, 0x260)))
-                            ),
-                            mload(add(_a, 0x300))
-                        )
-                    )
-                    let d0 :=
-                        xor(
-                            mload(add(b, 0x80)),
-                            and(
-                                or(shl(1, mload(add(b, 0x20))), shr(63, mload(add(b, 0x20)))),
-                                LANE_MASK
-                            )
-                        )
-                    let d1 :=
-                        xor(
-                            mload(b),
-                            and(
-                                or(shl(1, mload(add(b, 0x40))), shr(63, mload(add(b, 0x40)))),
-                                LANE_MASK
-                            )
-                        )
-                    let d2 :=
-                        xor(
-                            mload(add(b, 0x20)),
-                            and(
-                                or(shl(1, mload(add(b, 0x60))), shr(63, mload(add(b, 0x60)))),
-                                LANE_MASK
-                            )
-                        )
-                    let d3 :=
-                        xor(
-                            mload(add(b, 0x40)),
-                            and(
-                                or(shl(1, mload(add(b, 0x80))), shr(63, mload(add(b, 0x80)))),
-                                LANE_MASK
-                            )
-                        )
-                    let d4 :=
-                        xor(
-                            mload(add(b, 0x60)),
-                            and(or(shl(1, mload(b)), shr(63, mload(b))), LANE_MASK)
-                        )
+                    {
+                        let c := xor(mload(_a), mload(add(_a, 0xa0)))
+                        c := xor(c, mload(add(_a, 0x140)))
+                        c := xor(c, mload(add(_a, 0x1e0)))
+                        c := xor(c, mload(add(_a, 0x280)))
+                        mstore(b, c)
+                    }
+                    {
+                        let c := xor(mload(add(_a, 0x20)), mload(add(_a, 0xc0)))
+                        c := xor(c, mload(add(_a, 0x160)))
+                        c := xor(c, mload(add(_a, 0x200)))
+                        c := xor(c, mload(add(_a, 0x2a0)))
+                        mstore(add(b, 0x20), c)
+                    }
+                    {
+                        let c := xor(mload(add(_a, 0x40)), mload(add(_a, 0xe0)))
+                        c := xor(c, mload(add(_a, 0x180)))
+                        c := xor(c, mload(add(_a, 0x220)))
+                        c := xor(c, mload(add(_a, 0x2c0)))
+                        mstore(add(b, 0x40), c)
+                    }
+                    {
+                        let c := xor(mload(add(_a, 0x60)), mload(add(_a, 0x100)))
+                        c := xor(c, mload(add(_a, 0x1a0)))
+                        c := xor(c, mload(add(_a, 0x240)))
+                        c := xor(c, mload(add(_a, 0x2e0)))
+                        mstore(add(b, 0x60), c)
+                    }
+                    {
+                        let c := xor(mload(add(_a, 0x80)), mload(add(_a, 0x120)))
+                        c := xor(c, mload(add(_a, 0x1c0)))
+                        c := xor(c, mload(add(_a, 0x260)))
+                        c := xor(c, mload(add(_a, 0x300)))
+                        mstore(add(b, 0x80), c)
+                    }
+                    let d0 := mload(add(b, 0x20))
+                    d0 := xor(mload(add(b, 0x80)), and(or(shl(1, d0), shr(63, d0)), LANE_MASK))
+                    let d1 := mload(add(b, 0x40))
+                    d1 := xor(mload(b), and(or(shl(1, d1), shr(63, d1)), LANE_MASK))
+                    let d2 := mload(add(b, 0x60))
+                    d2 := xor(mload(add(b, 0x20)), and(or(shl(1, d2), shr(63, d2)), LANE_MASK))
+                    let d3 := mload(add(b, 0x80))
+                    d3 := xor(mload(add(b, 0x40)), and(or(shl(1, d3), shr(63, d3)), LANE_MASK))
+                    let d4 := mload(b)
+                    d4 := xor(mload(add(b, 0x60)), and(or(shl(1, d4), shr(63, d4)), LANE_MASK))
                     // Rho and pi, with theta's xor: B[y, 2x + 3y] = rol(A[x, y] ^ D[x], r[x, y]).
                     {
                         let v := xor(mload(_a), d0)
