@@ -8,6 +8,7 @@ use axon_vm::{CheckpointStore, Checkpoints, Halt, Vm, VmConfig};
 const HELLO: &str = "fixtures/programs/hello.elf";
 const BENCH: &str = "fixtures/programs/bench-keccak.elf";
 const ATOMICS: &str = "fixtures/programs/atomics.elf";
+const KECCAK_SPONGE: &str = "fixtures/programs/keccak-sponge.elf";
 
 #[test]
 fn hello_reads_its_input_through_the_oracle() {
@@ -36,6 +37,20 @@ fn atomics_lowered_to_runtime_libcalls_behave_like_plain_arithmetic() {
     let host = common::capturing_host(Vec::new());
     let vm = common::three_way(&program, &host, u64::MAX);
     assert_eq!(vm.cpu().halt, Halt::Exited(0), "a mismatch panics with exit code 101");
+}
+
+#[test]
+fn the_runtimes_accelerated_keccak_agrees_with_software_keccak() {
+    let program = common::program(KECCAK_SPONGE);
+    let mut host = common::capturing_host(Vec::new());
+    let mut vm = Vm::new(&program).expect("load");
+    vm.run(&mut host, u64::MAX).expect("run");
+    let stderr = String::from_utf8_lossy(&host.stderr);
+    assert_eq!(vm.cpu().halt, Halt::Exited(0), "a mismatch panics with exit code 101: {stderr}");
+    assert_eq!(String::from_utf8_lossy(&host.stdout), "keccak-sponge: 22 lengths agree\n");
+    // Its permutations, through the block proofs, agree three ways too.
+    let vm = common::three_way(&program, &common::capturing_host(Vec::new()), 200_000);
+    assert_eq!(vm.cpu().step, 200_000);
 }
 
 #[test]
