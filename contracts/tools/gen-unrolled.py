@@ -5,10 +5,10 @@
   memory Merkle tree, unrolled so that each level's `Z[k]` and mask bit are immediates
   (docs/benchmarks.md, "Memory proof root on-chain", has its gas against a loop). The depth is
   read from `LibMemory.DEPTH`, and the `Z_k` constants must exist for it.
-- `LibKeccak.permute` (src/riscv/lib/LibKeccak.sol) runs one keccak-f[1600] round unrolled
+- `LibKeccak.permuteBlock` (src/riscv/lib/LibKeccak.sol) runs one keccak-f[1600] round unrolled
   over the 25 lanes, so that every lane's memory offset, rotation and pi destination is an
-  immediate (a loop over lanes cost 340,000 gas per permutation, the unrolled round about a
-  sixth of that). The 24 rounds stay a loop: unrolled, they would not fit a contract.
+  immediate (a loop over lanes cost 340,000 gas per permutation, the unrolled round about
+  97,000). The 24 rounds stay a loop: unrolled, they would not fit a contract.
 
 Each unrolled body is this script's output, between the BEGIN and END marker comments in the
 function's assembly block; edit this script, not the region.
@@ -98,7 +98,7 @@ def lane(array: str, i: int) -> str:
 
 
 def keccak_round(_text: str) -> list[str]:
-    """`LibKeccak.permute`'s region: the body of its loop over rounds, one round of theta, rho
+    """`LibKeccak.permuteBlock`'s region: the body of its loop over rounds, one round of theta, rho
     and pi (fused: B[y, 2x + 3y] = rol(A[x, y] ^ D[x], r[x, y])), chi and iota. One short
     statement per line, blocks opened on their own line: what `forge fmt` leaves as it is."""
     # Scoped blocks keep at most a row's five values on the stack besides the pointers.

@@ -706,7 +706,8 @@ fn random_case(rng: &mut Rng, slot: u32, preimages: &mut PreimageStore) -> Case 
     // `keccak_permute` case gets a whole 256-byte block, the instruction's own one (the
     // permutation rewrites the ecall) or one elsewhere.
     let keccak = rng.one_in(32);
-    let near = slot > 1 && rng.one_in(4);
+    // Slot 0's own block is the top of memory (pc 0xfffffffc): a block up to 2^32.
+    let near = (slot > 1 || (slot == 0 && keccak)) && rng.one_in(4);
     let block = match (keccak, near) {
         (true, true) => (pc & !(KECCAK_BLOCK_BYTES - 1), KECCAK_BLOCK_BYTES),
         (true, false) => {

@@ -119,7 +119,8 @@ impl Proof {
         Some((Self { leaf, siblings }, 32 + used))
     }
 
-    /// Parses a blob of consecutive wire-form proofs (a witness's proof blob).
+    /// Parses a blob of consecutive wire-form leaf proofs (a witness's proof blob, except a
+    /// `keccak_permute` step's, whose second proof is a [`BlockProof`]).
     pub fn read_all(mut bytes: &[u8]) -> Option<Vec<Self>> {
         let mut proofs = Vec::new();
         while !bytes.is_empty() {

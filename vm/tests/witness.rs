@@ -2,9 +2,10 @@
 
 mod common;
 
-use axon_vm::merkle::Proof;
+use axon_vm::abi::syscall;
+use axon_vm::merkle::{BlockProof, Proof};
 use axon_vm::stateless::WitnessError;
-use axon_vm::{verify_step, Error, StepWitness, Vm};
+use axon_vm::{verify_step, EncodedState, Error, StepWitness, Vm};
 
 /// Witnesses of the first `n` steps of a conformance program.
 fn witnesses(name: &str, input: &[u8], n: usize) -> Vec<StepWitness> {
@@ -52,6 +53,44 @@ fn truncated_and_padded_proofs_are_rejected() {
     let mut empty = w;
     empty.proof.clear();
     assert!(matches!(witness_error(&empty), WitnessError::MissingProof { .. }));
+}
+
+#[test]
+fn dishonest_block_proofs_are_rejected() {
+    // The first `keccak_permute` of the conformance program: a fetch proof, then a block proof
+    // (which `Proof::read_all` cannot parse as a leaf proof).
+    let list = witnesses("syscall_keccak_permute", &[], 40);
+    let is_keccak = |w: &&StepWitness| {
+        let pre = EncodedState::decode(&w.state).expect("the VM's state");
+        pre.cpu.regs[17] == syscall::KECCAK_PERMUTE && w.proof.len() > fetch_len(w)
+    };
+    let w = list.iter().find(is_keccak).expect("a keccak_permute step").clone();
+    let fetch = fetch_len(&w);
+    assert_eq!(
+        BlockProof::read_from(&w.proof[fetch..]).expect("a block proof").1,
+        w.proof.len() - fetch
+    );
+    assert!(verify_step(&w).is_ok());
+
+    let mut short = w.clone();
+    short.proof.pop();
+    assert!(matches!(witness_error(&short), WitnessError::MissingProof { .. }));
+    let mut no_block = w.clone();
+    no_block.proof.truncate(fetch);
+    assert!(matches!(witness_error(&no_block), WitnessError::MissingProof { .. }));
+    let mut long = w.clone();
+    long.proof.extend_from_slice(&[0; 32]);
+    assert!(matches!(witness_error(&long), WitnessError::TrailingProofBytes { .. }));
+    // A byte of the block (the state, the 56 bytes after it) or of a sibling.
+    let last = w.proof.len() - 1;
+    for at in [fetch, fetch + 100, fetch + 199, fetch + 200, fetch + 255, fetch + 260, last] {
+        let mut bad = w.clone();
+        bad.proof[at] ^= 0x40;
+        assert!(
+            matches!(witness_error(&bad), WitnessError::ProofMismatch { .. }),
+            "flipping proof byte {at}"
+        );
+    }
 }
 
 #[test]

@@ -35,14 +35,15 @@ error InvalidMemoryProof(uint256 index);
 
 /// @notice Thrown when the proof blob ends before the end of a memory proof the step needs,
 ///         or does not end where the step's proofs end: a step takes exactly the fetch proof,
-///         followed by one data proof iff it touches a data leaf, each 36 to 900 bytes
-///         (36 + 32 per sibling sent).
+///         followed by one data proof iff it touches a data leaf (36 to 900 bytes: 36 + 32 per
+///         sibling sent) or, for `keccak_permute`, a block (a block proof, 260 to 1028 bytes).
 /// @param expected The length this step requires (for a blob cut short: the length the
 ///                 proof being read needs at least).
 /// @param actual The length that was given.
 error InvalidProofLength(uint256 expected, uint256 actual);
 
-/// @notice Thrown when a memory proof's mask has a bit above 26 set (the tree has 27 levels).
+/// @notice Thrown when a memory proof's mask has a bit above 26 set (the tree has 27 levels),
+///         or a block proof's a bit above 23 (its 24 siblings start at height 3).
 /// @param mask The mask that was given.
 error InvalidProofMask(uint256 mask);
 

@@ -26,8 +26,9 @@ import {
 ///         block proof of its 256-byte block (`LibMemory.proveBlock`, 260 to 1028 bytes).
 ///         Each memory proof is compact: the leaf, a 4-byte mask
 ///         of the siblings that are empty-subtree roots and left out, then the other siblings
-///         (`LibMemory`, 36 to 900 bytes). A blob cut short, with trailing bytes or with a
-///         mask bit above 26 reverts. A step on a halted state is a no-op that takes no proof
+///         (`LibMemory`, 36 to 900 bytes); a block proof is the block's 256 bytes, the mask
+///         and the siblings from height 3 up. A blob cut short, with trailing bytes or with a
+///         mask bit above 26 (23 in a block proof) reverts. A step on a halted state is a no-op that takes no proof
 ///         (a non-empty one reverts).
 contract RISCV is IStepper {
     using LibState for LibState.State;

@@ -11,10 +11,6 @@ pragma solidity 0.8.37;
 ///         the `keccak` crate's `f1600`; the three-way step tests compare the two on every
 ///         permutation they execute.
 library LibKeccak {
-    /// @notice The rho rotation of lane `i` is byte `i` of this word (`r[0, 0]` first).
-    uint256 internal constant RHO =
-        0x00013e1c1b242c063714030a2b1927292d0f150812023d380e00000000000000;
-
     /// @notice The low 64 bits of a word.
     uint256 internal constant LANE_MASK = 0xFFFFFFFFFFFFFFFF;
 
