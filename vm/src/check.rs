@@ -2,7 +2,8 @@
 //!
 //! Every word of the program's code is decoded exactly as the VM would. For each `ecall` the
 //! syscall number is resolved from the nearest preceding write to `a7` in straight-line code
-//! (`li a7, N`, one `addi` or `lui`); numbers the VM does not know are reported, unresolvable ones are noted.
+//! (`li a7, N`, one `addi` or `lui`); numbers the VM does not know are reported, unresolvable
+//! ones are noted.
 
 use axon_abi::syscall;
 

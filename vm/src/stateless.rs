@@ -57,18 +57,29 @@ struct StatelessMachine<'w> {
     proof: &'w [u8],
     used: usize,
     data: Option<(u32, Proof)>,
-    block: Option<(u32, BlockProof)>,
+    block: Option<BlockProof>,
     preimage: Option<PreimagePart>,
     preimage_used: bool,
 }
 
 impl StatelessMachine<'_> {
-    /// Takes the next wire-form proof from the blob and checks it for `addr`.
+    /// Takes the next wire-form leaf proof from the blob and checks it for `addr`.
     fn next_proof(&mut self, addr: u32) -> Result<Proof, WitnessError> {
+        self.take(addr, Proof::read_from, Proof::root)
+    }
+
+    /// Takes the next wire-form proof, as `parse` reads it, from the blob and checks that it
+    /// leads to the memory root for `addr`.
+    fn take<P>(
+        &mut self,
+        addr: u32,
+        parse: fn(&[u8]) -> Option<(P, usize)>,
+        root: fn(&P, u32) -> Hash,
+    ) -> Result<P, WitnessError> {
         let start = self.used;
-        let (proof, len) = Proof::read_from(&self.proof[start..])
+        let (proof, len) = parse(&self.proof[start..])
             .ok_or(WitnessError::MissingProof { len: self.proof.len(), needed_at: start })?;
-        if proof.root(addr) != self.root {
+        if root(&proof, addr) != self.root {
             return Err(WitnessError::ProofMismatch { addr });
         }
         self.used += len;
@@ -140,20 +151,14 @@ impl Machine for StatelessMachine<'_> {
     }
 
     fn read_block(&mut self, addr: u32) -> Result<MemoryBlock> {
-        let start = self.used;
-        let (proof, len) = BlockProof::read_from(&self.proof[start..])
-            .ok_or(WitnessError::MissingProof { len: self.proof.len(), needed_at: start })?;
-        if proof.root(addr) != self.root {
-            return Err(WitnessError::ProofMismatch { addr }.into());
-        }
-        self.used += len;
+        let proof = self.take(addr, BlockProof::read_from, BlockProof::root)?;
         let block = proof.block;
-        self.block = Some((addr, proof));
+        self.block = Some(proof);
         Ok(block)
     }
 
     fn write_block(&mut self, addr: u32, block: &MemoryBlock) -> Result<()> {
-        let (_, proof) = self.block.as_ref().expect("write_block follows read_block");
+        let proof = self.block.as_ref().expect("write_block follows read_block");
         self.root = proof.root_with_block(addr, block);
         Ok(())
     }

@@ -201,6 +201,18 @@ pub(crate) struct FastMachine<'a, H> {
 }
 
 impl<H> FastMachine<'_, H> {
+    /// Writes `bytes` (a few in a leaf, or a whole block) at `addr` and re-decodes every
+    /// code word they touch.
+    fn write_bytes(&mut self, addr: u32, bytes: &[u8]) -> Result<()> {
+        let vm = &mut *self.vm;
+        vm.memory.store_bytes(addr, bytes)?;
+        for offset in (0..bytes.len() as u32).step_by(4) {
+            vm.code.refresh(addr.wrapping_add(offset), &vm.memory);
+        }
+        vm.code.refresh(addr.wrapping_add(bytes.len() as u32 - 1), &vm.memory);
+        Ok(())
+    }
+
     /// The instruction at the aligned `pc`: from the pre-decoded table, else from memory.
     #[inline(always)]
     fn fetch_aligned(&self, pc: u32) -> Instr {
@@ -253,13 +265,7 @@ impl<H: Host> Machine for FastMachine<'_, H> {
     }
 
     fn write_leaf_bytes(&mut self, addr: u32, bytes: &[u8]) -> Result<()> {
-        let vm = &mut *self.vm;
-        vm.memory.store_bytes(addr, bytes)?;
-        for offset in (0..bytes.len() as u32).step_by(4) {
-            vm.code.refresh(addr.wrapping_add(offset), &vm.memory);
-        }
-        vm.code.refresh(addr.wrapping_add(bytes.len() as u32 - 1), &vm.memory);
-        Ok(())
+        self.write_bytes(addr, bytes)
     }
 
     fn read_block(&mut self, addr: u32) -> Result<MemoryBlock> {
@@ -267,12 +273,7 @@ impl<H: Host> Machine for FastMachine<'_, H> {
     }
 
     fn write_block(&mut self, addr: u32, block: &MemoryBlock) -> Result<()> {
-        let vm = &mut *self.vm;
-        vm.memory.store_bytes(addr, block)?;
-        for offset in (0..block.len() as u32).step_by(4) {
-            vm.code.refresh(addr.wrapping_add(offset), &vm.memory);
-        }
-        Ok(())
+        self.write_bytes(addr, block)
     }
 
     fn preimage_part(&mut self, key: &Hash, offset: u32) -> Result<PreimagePart> {
