@@ -142,6 +142,25 @@ library LibMemory {
         pure
         returns (uint256 length_)
     {
+        length_ = _compactLength(_proof, _offset, 32, DEPTH);
+    }
+
+    /// @notice The length of the compact proof at byte `_offset` of `_proof` whose mask follows
+    ///         `_head` bytes (a leaf, or a block) and covers `_siblings` siblings:
+    ///         `_head + 4 + 32 * (_siblings - popcount(mask))`.
+    /// @dev Reverts with `InvalidProofLength(needed, actual)` when the blob ends before the
+    ///      mask's end or the last sibling, and with `InvalidProofMask` when the mask has a bit
+    ///      at `_siblings` or above.
+    function _compactLength(
+        bytes calldata _proof,
+        uint256 _offset,
+        uint256 _head,
+        uint256 _siblings
+    )
+        private
+        pure
+        returns (uint256 length_)
+    {
         uint256 available;
         uint256 mask;
         assembly ("memory-safe") {
@@ -149,18 +168,16 @@ library LibMemory {
             available := mul(sub(_proof.length, _offset), iszero(gt(_offset, _proof.length)))
             // Read before the bounds are checked: calldataload past the end gives zeros, and
             // nothing read is used unless the checks below pass.
-            mask := shr(224, calldataload(add(add(_proof.offset, _offset), 32)))
-            // 36 + 32 * (27 - popcount(mask)) (SWAR popcount of 32 bits); meaningless unless
-            // mask < 2^27, checked below before it is used.
+            mask := shr(224, calldataload(add(add(_proof.offset, _offset), _head)))
+            // _head + 4 + 32 * (_siblings - popcount(mask)) (SWAR popcount of 32 bits);
+            // meaningless unless mask < 2^_siblings, checked below before it is used.
             let n := sub(mask, and(shr(1, mask), 0x55555555))
             n := add(and(n, 0x33333333), and(shr(2, n), 0x33333333))
             n := and(shr(24, mul(and(add(n, shr(4, n)), 0x0F0F0F0F), 0x01010101)), 0xFF)
-            length_ := sub(900, shl(5, n))
+            length_ := add(add(_head, 4), shl(5, sub(_siblings, n)))
         }
-        if (available < PROOF_HEADER_BYTES) {
-            revert InvalidProofLength(_offset + PROOF_HEADER_BYTES, _proof.length);
-        }
-        if (mask >> DEPTH != 0) revert InvalidProofMask(mask);
+        if (available < _head + 4) revert InvalidProofLength(_offset + _head + 4, _proof.length);
+        if (mask >> _siblings != 0) revert InvalidProofMask(mask);
         if (available < length_) revert InvalidProofLength(_offset + length_, _proof.length);
     }
 
@@ -569,8 +586,6 @@ library LibMemory {
     uint256 internal constant BLOCK_BYTES = 256;
     /// @notice The height of a block's node above its leaves.
     uint256 internal constant BLOCK_HEIGHT = 3;
-    /// @notice Bytes before a block proof's siblings: the block and the mask.
-    uint256 internal constant BLOCK_PROOF_HEADER_BYTES = BLOCK_BYTES + 4;
 
     /// @notice The byte length of the block proof starting at byte `_offset` of `_proof`:
     ///         `260 + 32 * (24 - popcount(mask))` (docs/spec.md, "Memory Merkle tree").
@@ -585,21 +600,7 @@ library LibMemory {
         pure
         returns (uint256 length_)
     {
-        uint256 available = _offset > _proof.length ? 0 : _proof.length - _offset;
-        if (available < BLOCK_PROOF_HEADER_BYTES) {
-            revert InvalidProofLength(_offset + BLOCK_PROOF_HEADER_BYTES, _proof.length);
-        }
-        uint256 mask;
-        assembly ("memory-safe") {
-            mask := shr(224, calldataload(add(add(_proof.offset, _offset), 256)))
-        }
-        if (mask >> (DEPTH - BLOCK_HEIGHT) != 0) revert InvalidProofMask(mask);
-        uint256 omitted;
-        for (uint256 k = 0; k < DEPTH - BLOCK_HEIGHT; k++) {
-            omitted += (mask >> k) & 1;
-        }
-        length_ = BLOCK_PROOF_HEADER_BYTES + 32 * (DEPTH - BLOCK_HEIGHT - omitted);
-        if (available < length_) revert InvalidProofLength(_offset + length_, _proof.length);
+        length_ = _compactLength(_proof, _offset, BLOCK_BYTES, DEPTH - BLOCK_HEIGHT);
     }
 
     /// @notice The eight leaves of the block proof at byte `_offset` of `_proof`, checked
