@@ -12,11 +12,12 @@ use alloy_consensus::crypto::SECP256K1N_HALF;
 use alloy_consensus::{Eip658Value, Receipt, ReceiptEnvelope, Transaction, TxEnvelope};
 use alloy_eips::eip2718::Decodable2718;
 use alloy_primitives::{Address, U256};
-use revm::context::result::ExecutionResult;
+use revm::context::result::{EVMError, ExecutionResult};
 use revm::context::{BlockEnv, Context, TxEnv};
 use revm::context_interface::block::BlobExcessGasAndPrice;
+use revm::handler::MainnetContext;
 use revm::primitives::hardfork::SpecId;
-use revm::{ExecuteCommitEvm, MainBuilder, MainContext};
+use revm::{ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext};
 
 use super::input::{BlockInput, BlockOutput, ModelEntry};
 use super::state::{Preimages, StateError, TrieState};
@@ -119,21 +120,11 @@ pub(super) fn run<P: Preimages, O: Oracle>(
     preimages: P,
     oracle: O,
 ) -> Result<(Executed, TrieState<P>), BlockError> {
-    let state = TrieState::new(
-        preimages,
-        input.parentStateRoot,
-        input.number,
-        input.ancestorHashes.clone(),
-    );
-    let mut evm = Context::mainnet()
-        .modify_cfg_chained(|cfg| {
-            cfg.set_spec_and_mainnet_gas_params(SPEC);
-            cfg.chain_id = input.chainId;
-        })
-        .with_block(block_env(input))
-        .with_db(state)
-        .build_mainnet()
-        .with_precompiles(AiPrecompiles::new(SPEC, BlockModels(&input.models), oracle));
+    let mut evm = context(input, preimages).build_mainnet().with_precompiles(AiPrecompiles::new(
+        SPEC,
+        BlockModels(&input.models),
+        oracle,
+    ));
 
     let mut gas_used = 0u64;
     let mut receipts = Vec::with_capacity(input.transactions.len());
@@ -143,11 +134,7 @@ pub(super) fn run<P: Preimages, O: Oracle>(
         if tx.gas_limit() > input.gasLimit.saturating_sub(gas_used) {
             return Err(BlockError::BlockGasExceeded { index });
         }
-        let result = evm.transact_commit(tx_env).map_err(|e| match e {
-            revm::context::result::EVMError::Database(e) => BlockError::State(e),
-            revm::context::result::EVMError::Custom(reason) => BlockError::Unavailable(reason),
-            other => BlockError::InvalidTransaction { index, reason: other.to_string() },
-        })?;
+        let result = evm.transact_commit(tx_env).map_err(|e| evm_error(e, index))?;
         gas_used = gas_used.saturating_add(result.tx_gas_used());
         let receipt = Receipt {
             status: Eip658Value::Eip658(result.is_success()),
@@ -163,6 +150,49 @@ pub(super) fn run<P: Preimages, O: Oracle>(
     let output =
         BlockOutput { stateRoot: state_root, receiptsRoot: receipts_root, gasUsed: gas_used };
     Ok((Executed { output, receipts, results }, state))
+}
+
+/// Runs `tx` alone on the state `input.parentStateRoot` names, in the block `input`
+/// describes (its transactions are not run), and keeps none of its writes: what `eth_call`
+/// and gas estimation ask. The sender's nonce is not checked; everything else is as in a
+/// block, by the same EVM and precompiles.
+pub fn simulate<P: Preimages>(
+    input: &BlockInput,
+    preimages: P,
+    oracle: impl Oracle,
+    tx: TxEnv,
+) -> Result<ExecutionResult, BlockError> {
+    let mut evm = context(input, preimages)
+        .modify_cfg_chained(|cfg| cfg.disable_nonce_check = true)
+        .build_mainnet()
+        .with_precompiles(AiPrecompiles::new(SPEC, BlockModels(&input.models), oracle));
+    evm.transact(tx).map(|outcome| outcome.result).map_err(|e| evm_error(e, 0))
+}
+
+/// revm's error for transaction `index`, as a block's.
+fn evm_error(error: EVMError<StateError>, index: usize) -> BlockError {
+    match error {
+        EVMError::Database(e) => BlockError::State(e),
+        EVMError::Custom(reason) => BlockError::Unavailable(reason),
+        other => BlockError::InvalidTransaction { index, reason: other.to_string() },
+    }
+}
+
+/// The EVM's context for a block `input` over the state its parent's root names.
+fn context<P: Preimages>(input: &BlockInput, preimages: P) -> MainnetContext<TrieState<P>> {
+    let state = TrieState::new(
+        preimages,
+        input.parentStateRoot,
+        input.number,
+        input.ancestorHashes.clone(),
+    );
+    Context::mainnet()
+        .modify_cfg_chained(|cfg| {
+            cfg.set_spec_and_mainnet_gas_params(SPEC);
+            cfg.chain_id = input.chainId;
+        })
+        .with_block(block_env(input))
+        .with_db(state)
 }
 
 fn block_env(input: &BlockInput) -> BlockEnv {

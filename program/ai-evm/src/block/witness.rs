@@ -130,11 +130,11 @@ pub struct InvalidBlock {
     pub offloaded: Offloaded,
 }
 
-/// Runs `input` over the state in `store`, the models of `models` run by the engine,
+/// Runs `input` over the state in `store` (a [`NodeStore`], or a node's database), the models of `models` run by the engine,
 /// recording its witness and the answers it read from the oracle.
-pub fn execute_recorded(
+pub fn execute_recorded<P: Preimages>(
     input: &BlockInput,
-    store: &NodeStore,
+    store: &P,
     models: &ModelFiles,
 ) -> Result<RecordedBlock, InvalidBlock> {
     let recorder = Recorder::new(store);

@@ -1,0 +1,80 @@
+//! The node's errors: what stops it (a bad genesis, a database that cannot be opened or
+//! written) as opposed to what a request did wrong, which [`crate::rpc`] answers as JSON-RPC
+//! errors.
+
+use std::path::PathBuf;
+
+/// Why the node cannot go on.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// A file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The system's error.
+        source: std::io::Error,
+    },
+    /// The genesis file is not valid.
+    #[error("genesis {path}: {reason}")]
+    Genesis {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The database already holds another chain.
+    #[error(
+        "the database holds the chain of genesis {stored}, not of this genesis ({configured}): \
+         use another --datadir"
+    )]
+    OtherChain {
+        /// The genesis hash the database holds.
+        stored: alloy::primitives::B256,
+        /// The genesis hash of the configuration.
+        configured: alloy::primitives::B256,
+    },
+    /// The embedded database failed.
+    #[error("database: {0}")]
+    Database(String),
+    /// The database holds data the node cannot read (written by another version, or damaged).
+    #[error("database: corrupt {what}: {reason}")]
+    Corrupt {
+        /// The record.
+        what: String,
+        /// Why it cannot be read.
+        reason: String,
+    },
+    /// The head's state lacks a trie node or code: the database is incomplete.
+    #[error("state: {0}")]
+    State(#[from] axon_ai_evm::block::StateError),
+    /// The JSON-RPC server could not start.
+    #[error("JSON-RPC server on {addr}: {reason}")]
+    Rpc {
+        /// The address it was to bind.
+        addr: std::net::SocketAddr,
+        /// Why it did not.
+        reason: String,
+    },
+}
+
+/// The node's results.
+pub type Result<T, E = NodeError> = std::result::Result<T, E>;
+
+macro_rules! database_error {
+    ($($t:ty),*) => {$(
+        impl From<$t> for NodeError {
+            fn from(e: $t) -> Self {
+                NodeError::Database(e.to_string())
+            }
+        }
+    )*};
+}
+
+database_error!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);

@@ -1,0 +1,146 @@
+//! The chain's configuration, read from a genesis file: its id, its block gas limit and first
+//! base fee, the accounts it starts with, and the models `inference` can run with their
+//! price.
+//!
+//! The format is geth's where geth has the field (`alloc` accounts are geth's, parsed by
+//! `alloy-genesis`), plus `models`, which no Ethereum client has:
+//!
+//! ```json
+//! {
+//!   "chainId": 42069,
+//!   "timestamp": "0x0",
+//!   "gasLimit": "0x1c9c380",
+//!   "baseFeePerGas": "0x3b9aca00",
+//!   "feeRecipient": "0x4200000000000000000000000000000000000011",
+//!   "alloc": { "0xf39f…2266": { "balance": "0x21e19e0c9bab2400000" } },
+//!   "models": [ { "file": "digits.axml", "gas": 20000 } ]
+//! }
+//! ```
+//!
+//! A model's file is read relative to the genesis file, and named on chain by its model-DA
+//! address (the blob key of its bytes).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use alloy::consensus::{Header, EMPTY_OMMER_ROOT_HASH};
+use alloy::primitives::{Address, B256, U256};
+use axon_ai_evm::block::witness::{genesis, GenesisAccount, ModelFiles, NodeStore};
+use axon_ai_evm::block::ModelEntry;
+use axon_vm::preimage::blob_key;
+use serde::Deserialize;
+
+use crate::error::{NodeError, Result};
+
+/// The genesis file, as written.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct GenesisFile {
+    chain_id: u64,
+    #[serde(default, with = "alloy::serde::quantity")]
+    timestamp: u64,
+    #[serde(default = "default_gas_limit", with = "alloy::serde::quantity")]
+    gas_limit: u64,
+    #[serde(default = "default_base_fee", with = "alloy::serde::quantity")]
+    base_fee_per_gas: u64,
+    #[serde(default)]
+    fee_recipient: Address,
+    alloc: BTreeMap<Address, alloy::genesis::GenesisAccount>,
+    #[serde(default)]
+    models: Vec<ModelFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    file: PathBuf,
+    gas: u64,
+}
+
+const fn default_gas_limit() -> u64 {
+    30_000_000
+}
+
+const fn default_base_fee() -> u64 {
+    1_000_000_000
+}
+
+/// A chain's configuration and its genesis state.
+#[derive(Debug, Clone)]
+pub struct Genesis {
+    /// The chain id transactions are signed for.
+    pub chain_id: u64,
+    /// Every block's gas limit.
+    pub gas_limit: u64,
+    /// Who receives the blocks' fees.
+    pub fee_recipient: Address,
+    /// The models `inference` can run and the gas one run costs.
+    pub models: Vec<ModelEntry>,
+    /// Their files, by model-DA address.
+    pub model_files: ModelFiles,
+    /// Block 0.
+    pub header: Header,
+    /// Block 0's state: every trie node and code.
+    pub state: NodeStore,
+}
+
+impl Genesis {
+    /// Reads a genesis file and the model files it names.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = read(path)?;
+        let file: GenesisFile = serde_json::from_slice(&text)
+            .map_err(|e| NodeError::Genesis { path: path.to_owned(), reason: e.to_string() })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut model_files = ModelFiles::default();
+        let mut models = Vec::with_capacity(file.models.len());
+        for model in &file.models {
+            let bytes = read(&dir.join(&model.file))?;
+            let address = blob_key(&bytes);
+            model_files.insert(address, bytes);
+            models.push(ModelEntry { modelAddress: B256::from(address), gas: model.gas });
+        }
+        let accounts: BTreeMap<Address, GenesisAccount> =
+            file.alloc.into_iter().map(|(address, a)| (address, account(a))).collect();
+        let (state_root, state) = genesis(&accounts);
+        let header = Header {
+            ommers_hash: EMPTY_OMMER_ROOT_HASH,
+            state_root,
+            gas_limit: file.gas_limit,
+            timestamp: file.timestamp,
+            base_fee_per_gas: Some(file.base_fee_per_gas),
+            ..Default::default()
+        };
+        Ok(Self {
+            chain_id: file.chain_id,
+            gas_limit: file.gas_limit,
+            fee_recipient: file.fee_recipient,
+            models,
+            model_files,
+            header,
+            state,
+        })
+    }
+
+    /// Block 0's hash: the chain's name in the database.
+    pub fn hash(&self) -> B256 {
+        self.header.hash_slow()
+    }
+}
+
+fn account(a: alloy::genesis::GenesisAccount) -> GenesisAccount {
+    GenesisAccount {
+        balance: a.balance,
+        nonce: a.nonce.unwrap_or_default(),
+        code: a.code.unwrap_or_default(),
+        storage: a
+            .storage
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(slot, value)| (U256::from_be_bytes(slot.0), U256::from_be_bytes(value.0)))
+            .collect(),
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| NodeError::Io { path: path.to_owned(), source })
+}

@@ -1,0 +1,404 @@
+//! The node: its chain in the database, its head, its pool; admitting transactions and
+//! building blocks.
+//!
+//! A block is built from the pool in arrival order, each sender's transactions in nonce
+//! order, and run natively by `axon_ai_evm::block` — the state transition the fraud-proof
+//! VM runs too. A transaction the run refuses (its sender can no longer pay, say) leaves the
+//! block and the block is run again without it; it stays pending while its nonce can still
+//! be used.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, RwLock};
+
+use alloy::consensus::{Transaction, TxEnvelope};
+use alloy::primitives::{Address, Bytes, B256, U256};
+use axon_ai_evm::block::state::TrieState;
+use axon_ai_evm::block::witness::{execute_recorded, InvalidBlock, RecordedBlock};
+use axon_ai_evm::block::{transaction, BlockError, Native, SPEC};
+use revm::context_interface::cfg::gas::calculate_initial_tx_gas_for_tx;
+use revm::database_interface::Database;
+
+use crate::chain::{seal, Head, BLOCKHASH_WINDOW};
+use crate::error::{NodeError, Result};
+use crate::genesis::Genesis;
+use crate::pool::{Pending, Pool};
+use crate::store::{Snapshot, Store, StoredBlock};
+
+/// The most transactions the pool holds.
+pub const MAX_POOL: usize = 50_000;
+/// How far ahead of its account's nonce a pending transaction may be.
+pub const MAX_NONCE_GAP: u64 = 64;
+/// The fee bump, in percent, a replacement must offer (geth's default).
+pub const REPLACEMENT_BUMP: u128 = 10;
+
+/// Why a transaction is refused: geth's messages, which wallets and libraries match on.
+#[derive(Debug, thiserror::Error)]
+pub enum TxError {
+    /// Not a transaction the chain accepts (not decodable, a type it does not run, no
+    /// chain id, a signature that recovers no sender).
+    #[error("invalid transaction: {0}")]
+    Invalid(String),
+    /// Signed for another chain.
+    #[error("invalid chain id for signer: have {have} want {want}")]
+    WrongChain {
+        /// The transaction's chain id.
+        have: u64,
+        /// This chain's.
+        want: u64,
+    },
+    /// Already pending or included.
+    #[error("already known")]
+    AlreadyKnown,
+    /// Its nonce was used.
+    #[error("nonce too low: next nonce {next}, tx nonce {nonce}")]
+    NonceTooLow {
+        /// The account's nonce.
+        next: u64,
+        /// The transaction's.
+        nonce: u64,
+    },
+    /// Its nonce is too far ahead of the account's.
+    #[error("nonce too high: next nonce {next}, tx nonce {nonce}")]
+    NonceTooHigh {
+        /// The account's nonce.
+        next: u64,
+        /// The transaction's.
+        nonce: u64,
+    },
+    /// Its gas limit is over a block's.
+    #[error("exceeds block gas limit")]
+    GasLimit,
+    /// Its gas limit does not cover its intrinsic gas.
+    #[error("intrinsic gas too low: gas {gas}, minimum needed {needed}")]
+    IntrinsicGas {
+        /// The transaction's gas limit.
+        gas: u64,
+        /// Its intrinsic gas.
+        needed: u64,
+    },
+    /// Its sender cannot pay for it.
+    #[error("insufficient funds for gas * price + value: balance {balance}, tx cost {cost}")]
+    InsufficientFunds {
+        /// The sender's balance.
+        balance: U256,
+        /// `gas limit × max fee + value`.
+        cost: U256,
+    },
+    /// Its fee cap is under the next block's base fee.
+    #[error(
+        "max fee per gas less than block base fee: maxFeePerGas: {max_fee}, baseFee: {base_fee}"
+    )]
+    FeeCapTooLow {
+        /// The transaction's fee cap.
+        max_fee: u128,
+        /// The next block's base fee.
+        base_fee: u64,
+    },
+    /// Its priority fee is above its fee cap.
+    #[error("max priority fee per gas higher than max fee per gas")]
+    TipAboveFeeCap,
+    /// It replaces a pending transaction without paying enough more.
+    #[error("replacement transaction underpriced")]
+    ReplacementUnderpriced,
+    /// The pool is full.
+    #[error("txpool is full")]
+    PoolFull,
+    /// The node failed.
+    #[error(transparent)]
+    Node(#[from] NodeError),
+}
+
+/// What a block's production did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Produced {
+    /// The new head's number.
+    pub number: u64,
+    /// Its hash.
+    pub hash: B256,
+    /// How many transactions it includes.
+    pub transactions: usize,
+    /// How many pending transactions it dropped (their nonce was used).
+    pub dropped: usize,
+}
+
+/// An L2 node.
+#[derive(Debug)]
+pub struct Node {
+    genesis: Genesis,
+    store: Store,
+    head: RwLock<Head>,
+    pool: Mutex<Pool>,
+}
+
+impl Node {
+    /// Opens the node's database at `path` (creating it with `genesis`'s block 0), its head
+    /// and its pool as the database has them.
+    pub fn open(genesis: Genesis, path: &Path) -> Result<Self> {
+        let store = Store::open(path)?;
+        let snapshot = store.read()?;
+        if snapshot.head_number()?.is_none() {
+            drop(snapshot);
+            let block = StoredBlock {
+                header: genesis.header.clone(),
+                senders: vec![],
+                transactions: vec![],
+                receipts: vec![],
+            };
+            store.commit_block(&block, &genesis.state, &[])?;
+        }
+        let snapshot = store.read()?;
+        let stored = snapshot.hashes_back(0, 1)?.first().copied().unwrap_or_default();
+        if stored != genesis.hash() {
+            return Err(NodeError::OtherChain { stored, configured: genesis.hash() });
+        }
+        let number = snapshot.head_number()?.unwrap_or_default();
+        let head_block = block_or_corrupt(&snapshot, number)?;
+        let ancestors = snapshot.hashes_back(number, BLOCKHASH_WINDOW)?;
+        let head = Head { hash: ancestors[0], header: head_block.header, ancestors };
+        let mut pool = Pool::default();
+        for (seq, raw) in snapshot.pool()? {
+            let (tx, env) =
+                transaction(&raw, 0, &mut Native::new(&genesis.model_files)).map_err(|e| {
+                    NodeError::Corrupt {
+                        what: format!("pending transaction {seq}"),
+                        reason: e.to_string(),
+                    }
+                })?;
+            pool.insert(Pending { seq, hash: *tx.hash(), sender: env.caller, tx, raw });
+        }
+        Ok(Self { genesis, store, head: RwLock::new(head), pool: Mutex::new(pool) })
+    }
+
+    /// The chain's configuration.
+    pub fn genesis(&self) -> &Genesis {
+        &self.genesis
+    }
+
+    /// The newest block.
+    pub fn head(&self) -> Head {
+        self.head.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// A consistent read of the database.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        self.store.read()
+    }
+
+    /// The pending transactions.
+    pub fn pool(&self) -> MutexGuard<'_, Pool> {
+        self.pool.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Admits `raw` to the pool, durably, and returns its hash; or says why not, as geth
+    /// would.
+    pub fn submit(&self, raw: Bytes) -> Result<B256, TxError> {
+        let (tx, env) = transaction(&raw, 0, &mut Native::new(&self.genesis.model_files))
+            .map_err(|e| TxError::Invalid(without_index(&e)))?;
+        let hash = *tx.hash();
+        if let Some(have) = tx.chain_id() {
+            if have != self.genesis.chain_id {
+                return Err(TxError::WrongChain { have, want: self.genesis.chain_id });
+            }
+        }
+        if tx.gas_limit() > self.genesis.gas_limit {
+            return Err(TxError::GasLimit);
+        }
+        let intrinsic = calculate_initial_tx_gas_for_tx(&env, SPEC, None);
+        let needed =
+            (intrinsic.initial_regular_gas + intrinsic.initial_state_gas).max(intrinsic.floor_gas);
+        if tx.gas_limit() < needed {
+            return Err(TxError::IntrinsicGas { gas: tx.gas_limit(), needed });
+        }
+        if tx.max_priority_fee_per_gas().is_some_and(|tip| tip > tx.max_fee_per_gas()) {
+            return Err(TxError::TipAboveFeeCap);
+        }
+        let head = self.head();
+        let base_fee = head.next_base_fee();
+        if tx.max_fee_per_gas() < u128::from(base_fee) {
+            return Err(TxError::FeeCapTooLow { max_fee: tx.max_fee_per_gas(), base_fee });
+        }
+        let snapshot = self.snapshot()?;
+        if snapshot.transaction(hash)?.is_some() {
+            return Err(TxError::AlreadyKnown);
+        }
+        let account = account(&snapshot, &head, env.caller)?;
+        let cost = U256::from(tx.gas_limit()) * U256::from(tx.max_fee_per_gas()) + tx.value();
+        if account.balance < cost {
+            return Err(TxError::InsufficientFunds { balance: account.balance, cost });
+        }
+
+        let mut pool = self.pool();
+        if pool.get(&hash).is_some() {
+            return Err(TxError::AlreadyKnown);
+        }
+        let (next, nonce) = (account.nonce, tx.nonce());
+        if nonce < next {
+            return Err(TxError::NonceTooLow { next, nonce });
+        }
+        if nonce > pool.next_nonce(env.caller, next) + MAX_NONCE_GAP {
+            return Err(TxError::NonceTooHigh { next, nonce });
+        }
+        let replaced = match pool.by_nonce(env.caller, nonce) {
+            Some(old) if !outbids(&tx, &old.tx) => return Err(TxError::ReplacementUnderpriced),
+            Some(old) => Some(old.seq),
+            None if pool.len() >= MAX_POOL => return Err(TxError::PoolFull),
+            None => None,
+        };
+        let seq = pool.next_seq();
+        self.store.pool_insert(seq, &raw, replaced)?;
+        pool.insert(Pending { seq, hash, sender: env.caller, tx, raw });
+        Ok(hash)
+    }
+
+    /// Builds the next block at `timestamp` from the pool, commits it and makes it the head.
+    pub fn produce(&self, timestamp: u64) -> Result<Produced> {
+        let head = self.head();
+        let snapshot = self.snapshot()?;
+        let base_fee = head.next_base_fee();
+        let (mut chosen, mut settled) = self.choose(&snapshot, &head, base_fee)?;
+        let dropped = settled.len();
+        let (input, recorded) = loop {
+            let raw = chosen.iter().map(|p| p.raw.clone()).collect();
+            let input = head.next_input(&self.genesis, timestamp, raw);
+            match execute_recorded(&input, &snapshot, &self.genesis.model_files) {
+                Ok(recorded) => break (input, recorded),
+                Err(InvalidBlock { error, .. }) => {
+                    snapshot.check()?;
+                    let (index, permanent) = refused(&error)?;
+                    let out = chosen.remove(index);
+                    // The sender's later transactions cannot run without this one.
+                    chosen.retain(|p| p.sender != out.sender || p.tx.nonce() < out.tx.nonce());
+                    if permanent {
+                        settled.push(out.seq);
+                    }
+                }
+            }
+        };
+        snapshot.check()?;
+        drop(snapshot);
+        let RecordedBlock { executed, new_nodes, .. } = recorded;
+        let senders = chosen.iter().map(|p| p.sender).collect();
+        let txs: Vec<TxEnvelope> = chosen.iter().map(|p| p.tx.clone()).collect();
+        let block = seal(&input, head.hash, senders, &txs, &executed);
+        settled.extend(chosen.iter().map(|p| p.seq));
+        self.store.commit_block(&block, &new_nodes, &settled)?;
+
+        let next = head.advance(&block.header);
+        let produced = Produced {
+            number: next.header.number,
+            hash: next.hash,
+            transactions: chosen.len(),
+            dropped,
+        };
+        let mut pool = self.pool();
+        for seq in &settled {
+            pool.remove(*seq);
+        }
+        *self.head.write().unwrap_or_else(|e| e.into_inner()) = next;
+        Ok(produced)
+    }
+
+    /// The transactions the next block tries, in arrival order with each sender's nonces in
+    /// sequence and their gas within the block's, and the pending ones whose nonce is used.
+    fn choose(
+        &self,
+        snapshot: &Snapshot,
+        head: &Head,
+        base_fee: u64,
+    ) -> Result<(Vec<Pending>, Vec<u64>)> {
+        let pool = self.pool();
+        let mut nonces: HashMap<Address, u64> = HashMap::new();
+        let mut chosen = Vec::new();
+        let mut taken = std::collections::HashSet::new();
+        let mut stale = Vec::new();
+        let mut gas = 0u64;
+        loop {
+            let mut progress = false;
+            for pending in pool.iter() {
+                if taken.contains(&pending.seq) {
+                    continue;
+                }
+                let next = match nonces.get(&pending.sender) {
+                    Some(next) => *next,
+                    None => {
+                        let nonce = account(snapshot, head, pending.sender)?.nonce;
+                        *nonces.entry(pending.sender).or_insert(nonce)
+                    }
+                };
+                let nonce = pending.tx.nonce();
+                if nonce < next {
+                    taken.insert(pending.seq);
+                    stale.push(pending.seq);
+                } else if nonce == next
+                    && pending.tx.max_fee_per_gas() >= u128::from(base_fee)
+                    && gas + pending.tx.gas_limit() <= self.genesis.gas_limit
+                {
+                    gas += pending.tx.gas_limit();
+                    nonces.insert(pending.sender, next + 1);
+                    taken.insert(pending.seq);
+                    chosen.push(pending.clone());
+                    progress = true;
+                }
+            }
+            if !progress {
+                return Ok((chosen, stale));
+            }
+        }
+    }
+}
+
+/// The account `address` at `head`'s state: its nonce and balance (zero if it has none).
+pub(crate) fn account(snapshot: &Snapshot, head: &Head, address: Address) -> Result<Account> {
+    let mut state = TrieState::new(snapshot, head.header.state_root, head.header.number, vec![]);
+    let info = state.basic(address);
+    snapshot.check()?;
+    let info = info?.unwrap_or_default();
+    Ok(Account { nonce: info.nonce, balance: info.balance })
+}
+
+/// An account's nonce and balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Account {
+    pub(crate) nonce: u64,
+    pub(crate) balance: U256,
+}
+
+/// Block `number`, which the database must have.
+pub(crate) fn block_or_corrupt(snapshot: &Snapshot, number: u64) -> Result<StoredBlock> {
+    snapshot.block(number)?.ok_or_else(|| NodeError::Corrupt {
+        what: format!("block {number}"),
+        reason: "missing below the head".into(),
+    })
+}
+
+/// Which transaction a block run refused, and whether it can never run (else it may once
+/// its sender can pay); an error that is not a transaction's is the node's.
+fn refused(error: &BlockError) -> Result<(usize, bool)> {
+    match *error {
+        BlockError::InvalidTransaction { index, .. } | BlockError::BlockGasExceeded { index } => {
+            Ok((index, false))
+        }
+        BlockError::MalformedTransaction { index, .. }
+        | BlockError::UnsupportedType { index, .. }
+        | BlockError::UnprotectedTransaction { index }
+        | BlockError::BadSignature { index } => Ok((index, true)),
+        BlockError::State(ref e) => Err(NodeError::State(e.clone())),
+        BlockError::Unavailable(ref reason) => Err(NodeError::Database(reason.clone())),
+    }
+}
+
+/// Whether `new` pays enough more than `old` to replace it: both its fee cap and its tip by
+/// [`REPLACEMENT_BUMP`] percent.
+fn outbids(new: &TxEnvelope, old: &TxEnvelope) -> bool {
+    let bumped = |fee: u128| fee.saturating_mul(100 + REPLACEMENT_BUMP) / 100;
+    let tip = |tx: &TxEnvelope| tx.max_priority_fee_per_gas().unwrap_or(tx.max_fee_per_gas());
+    new.max_fee_per_gas() >= bumped(old.max_fee_per_gas()) && tip(new) >= bumped(tip(old))
+}
+
+/// A block error's message about "transaction 0", without the index: a submitted
+/// transaction is alone.
+fn without_index(error: &BlockError) -> String {
+    let message = error.to_string();
+    message.strip_prefix("transaction 0: ").map(str::to_owned).unwrap_or(message)
+}

@@ -1,0 +1,49 @@
+//! The sequencer's clock: a block every block time, from whatever the pool holds (an empty
+//! block when it holds nothing, as on the OP Stack, so that time moves on L2 too).
+//!
+//! A block's timestamp is the wall clock's second, and always after its parent's: blocks are
+//! at least one second apart.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::error::Result;
+use crate::node::{Node, Produced};
+
+/// Produces blocks on `node` every `block_time` until `stop` is set, reporting each to
+/// `report`; returns the error that stopped it, if one did.
+pub fn run(
+    node: &Node,
+    block_time: Duration,
+    stop: &AtomicBool,
+    mut report: impl FnMut(&Produced),
+) -> Result<()> {
+    let mut next = Instant::now() + block_time;
+    while !stop.load(Ordering::Relaxed) {
+        let now = Instant::now();
+        if now < next {
+            std::thread::sleep((next - now).min(Duration::from_millis(50)));
+            continue;
+        }
+        next += block_time;
+        let parent = node.head().header.timestamp;
+        let produced = node.produce(unix_now().max(parent + 1))?;
+        report(&produced);
+    }
+    Ok(())
+}
+
+/// Starts [`run`] on its own thread.
+pub fn spawn(
+    node: Arc<Node>,
+    block_time: Duration,
+    stop: Arc<AtomicBool>,
+    report: impl FnMut(&Produced) + Send + 'static,
+) -> std::thread::JoinHandle<Result<()>> {
+    std::thread::spawn(move || run(&node, block_time, &stop, report))
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+}

@@ -1,0 +1,105 @@
+//! What the sequencer tests share: the `axon-node` process (on a free port, killed on drop)
+//! and the genesis accounts' keys.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use alloy::network::EthereumWallet;
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::signers::local::PrivateKeySigner;
+
+/// The keys of `fixtures/rollup/genesis.json`'s funded accounts (anvil's first three).
+pub(crate) const KEYS: [&str; 3] = [
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+];
+
+pub(crate) fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A fresh directory for a test's database.
+pub(crate) fn data_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("axon-node-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// A running sequencer, killed on drop.
+pub(crate) struct Sequencer {
+    child: Child,
+    pub(crate) url: String,
+}
+
+impl Sequencer {
+    /// Starts `axon-node sequencer` on `datadir` with the fixture genesis, and waits until
+    /// its JSON-RPC answers.
+    pub(crate) fn start(datadir: &Path) -> Self {
+        let genesis = repo().join("fixtures/rollup/genesis.json");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_axon-node"))
+            .arg("sequencer")
+            .arg("--genesis")
+            .arg(genesis)
+            .arg("--datadir")
+            .arg(datadir)
+            .args(["--rpc-addr", "127.0.0.1:0", "--block-time", "1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("axon-node starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("JSON-RPC on ")
+            .unwrap_or_else(|| panic!("axon-node said {line:?}"))
+            .to_owned();
+        Self { child, url }
+    }
+
+    /// Kills the process at once (SIGKILL: no shutdown code runs).
+    pub(crate) fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// A provider that signs with `key`.
+    pub(crate) fn provider(&self, key: &str) -> DynProvider {
+        let signer: PrivateKeySigner = key.parse().unwrap();
+        ProviderBuilder::new()
+            .wallet(EthereumWallet::from(signer))
+            .connect_http(self.url.parse().unwrap())
+            .erased()
+    }
+
+    /// A provider that does not sign.
+    pub(crate) fn reader(&self) -> DynProvider {
+        ProviderBuilder::new().connect_http(self.url.parse().unwrap()).erased()
+    }
+
+    /// Waits until the chain's head is past `number`.
+    pub(crate) async fn wait_past(&self, number: u64) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.reader().get_block_number().await.unwrap() <= number {
+            assert!(Instant::now() < deadline, "no block after {number}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Sequencer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The Foundry tool `tool` (`forge`, `cast`) from `contracts/node_modules`.
+pub(crate) fn foundry(tool: &str) -> Command {
+    let mut command = Command::new(repo().join("contracts/tools/foundry"));
+    command.arg(tool).current_dir(repo().join("contracts"));
+    command
+}
