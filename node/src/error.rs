@@ -48,6 +48,15 @@ pub enum NodeError {
     /// The head's state lacks a trie node or code: the database is incomplete.
     #[error("state: {0}")]
     State(#[from] axon_ai_evm::block::StateError),
+    /// A block could not be run for want of data the node should have.
+    #[error("execution: {0}")]
+    Execution(String),
+    /// L1 did not answer as expected (a transport failure, a revert, a missing batch).
+    #[error("L1: {0}")]
+    L1(String),
+    /// A key could not be read.
+    #[error("key: {0}")]
+    Key(String),
     /// The JSON-RPC server could not start.
     #[error("JSON-RPC server on {addr}: {reason}")]
     Rpc {

@@ -27,6 +27,7 @@ use alloy::consensus::{Header, EMPTY_OMMER_ROOT_HASH};
 use alloy::primitives::{Address, B256, U256};
 use axon_ai_evm::block::witness::{genesis, GenesisAccount, ModelFiles, NodeStore};
 use axon_ai_evm::block::ModelEntry;
+use axon_rollup::chain::ChainConfig;
 use axon_vm::preimage::blob_key;
 use serde::Deserialize;
 
@@ -68,15 +69,9 @@ const fn default_base_fee() -> u64 {
 /// A chain's configuration and its genesis state.
 #[derive(Debug, Clone)]
 pub struct Genesis {
-    /// The chain id transactions are signed for.
-    pub chain_id: u64,
-    /// Every block's gas limit.
-    pub gas_limit: u64,
-    /// Who receives the blocks' fees.
-    pub fee_recipient: Address,
-    /// The models `inference` can run and the gas one run costs.
-    pub models: Vec<ModelEntry>,
-    /// Their files, by model-DA address.
+    /// What every block shares.
+    pub config: ChainConfig,
+    /// The models' files, by model-DA address.
     pub model_files: ModelFiles,
     /// Block 0.
     pub header: Header,
@@ -111,10 +106,12 @@ impl Genesis {
             ..Default::default()
         };
         Ok(Self {
-            chain_id: file.chain_id,
-            gas_limit: file.gas_limit,
-            fee_recipient: file.fee_recipient,
-            models,
+            config: ChainConfig {
+                chain_id: file.chain_id,
+                gas_limit: file.gas_limit,
+                fee_recipient: file.fee_recipient,
+                models,
+            },
             model_files,
             header,
             state,

@@ -4,17 +4,22 @@
 //!
 //! - [`genesis`]: the chain's configuration file;
 //! - [`store`]: the database (redb): blocks, trie nodes, transaction locations, the pool;
-//! - [`chain`]: how a block follows from its parent (base fee, ancestors, header);
 //! - [`pool`] and [`node`]: admitting transactions and building blocks;
 //! - [`rpc`]: the `eth_` namespace, served by jsonrpsee;
-//! - [`sequencer`]: the loop that produces blocks.
+//! - [`sequencer`]: the loop that produces blocks;
+//! - [`l1`] and [`deployment`]: the L1 contracts and where they are;
+//! - [`batcher`]: the sequencer's posting of blocks to the `BatchInbox`;
+//! - [`derivation`]: the validator's derivation of the chain from L1 alone.
 //!
-//! Blocks run natively through `axon_ai_evm::block`, the very state transition the
-//! `ai-evm-block` guest runs in the fraud-proof VM.
+//! Blocks follow `axon_rollup`'s rules and run natively through `axon_ai_evm::block`, the
+//! very state transition the fraud-proof guest runs in the VM.
 
-pub mod chain;
+pub mod batcher;
+pub mod deployment;
+pub mod derivation;
 pub mod error;
 pub mod genesis;
+pub mod l1;
 pub mod node;
 pub mod pool;
 pub mod rpc;
@@ -23,4 +28,4 @@ pub mod store;
 
 pub use error::{NodeError, Result};
 pub use genesis::Genesis;
-pub use node::{Node, Produced, TxError};
+pub use node::{Node, Produced, Role, TxError};

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
 use alloy::consensus::{Transaction, TxEnvelope};
@@ -19,11 +20,13 @@ use axon_ai_evm::block::{transaction, BlockError, Native, SPEC};
 use revm::context_interface::cfg::gas::calculate_initial_tx_gas_for_tx;
 use revm::database_interface::Database;
 
-use crate::chain::{seal, Head, BLOCKHASH_WINDOW};
 use crate::error::{NodeError, Result};
 use crate::genesis::Genesis;
 use crate::pool::{Pending, Pool};
-use crate::store::{Snapshot, Store, StoredBlock};
+use crate::store::{BatchRecord, Snapshot, Store, StoredBlock};
+use alloy::eips::Encodable2718;
+use axon_rollup::batch::BatchBlock;
+use axon_rollup::chain::{derive, seal, Head, BLOCKHASH_WINDOW};
 
 /// The most transactions the pool holds.
 pub const MAX_POOL: usize = 50_000;
@@ -104,6 +107,9 @@ pub enum TxError {
     /// The pool is full.
     #[error("txpool is full")]
     PoolFull,
+    /// This node does not take transactions.
+    #[error("this node is a validator: send transactions to the sequencer")]
+    NotSequencer,
     /// The node failed.
     #[error(transparent)]
     Node(#[from] NodeError),
@@ -122,19 +128,33 @@ pub struct Produced {
     pub dropped: usize,
 }
 
+/// What a node does with its chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// It takes transactions and builds blocks.
+    Sequencer,
+    /// It derives blocks from L1.
+    Validator,
+}
+
 /// An L2 node.
 #[derive(Debug)]
 pub struct Node {
     genesis: Genesis,
+    role: Role,
     store: Store,
     head: RwLock<Head>,
     pool: Mutex<Pool>,
+    /// The newest block L1 has in a batch (the safe head), and the newest in a batch of a
+    /// finalized L1 block.
+    safe: AtomicU64,
+    finalized: AtomicU64,
 }
 
 impl Node {
     /// Opens the node's database at `path` (creating it with `genesis`'s block 0), its head
     /// and its pool as the database has them.
-    pub fn open(genesis: Genesis, path: &Path) -> Result<Self> {
+    pub fn open(genesis: Genesis, role: Role, path: &Path) -> Result<Self> {
         let store = Store::open(path)?;
         let snapshot = store.read()?;
         if snapshot.head_number()?.is_none() {
@@ -145,17 +165,14 @@ impl Node {
                 transactions: vec![],
                 receipts: vec![],
             };
-            store.commit_block(&block, &genesis.state, &[])?;
+            store.commit_block(&block, &genesis.state, &[], None)?;
         }
         let snapshot = store.read()?;
         let stored = snapshot.hashes_back(0, 1)?.first().copied().unwrap_or_default();
         if stored != genesis.hash() {
             return Err(NodeError::OtherChain { stored, configured: genesis.hash() });
         }
-        let number = snapshot.head_number()?.unwrap_or_default();
-        let head_block = block_or_corrupt(&snapshot, number)?;
-        let ancestors = snapshot.hashes_back(number, BLOCKHASH_WINDOW)?;
-        let head = Head { hash: ancestors[0], header: head_block.header, ancestors };
+        let head = head_at(&snapshot, snapshot.head_number()?.unwrap_or_default())?;
         let mut pool = Pool::default();
         for (seq, raw) in snapshot.pool()? {
             let (tx, env) =
@@ -167,7 +184,32 @@ impl Node {
                 })?;
             pool.insert(Pending { seq, hash: *tx.hash(), sender: env.caller, tx, raw });
         }
-        Ok(Self { genesis, store, head: RwLock::new(head), pool: Mutex::new(pool) })
+        Ok(Self {
+            genesis,
+            role,
+            store,
+            head: RwLock::new(head),
+            pool: Mutex::new(pool),
+            safe: AtomicU64::new(0),
+            finalized: AtomicU64::new(0),
+        })
+    }
+
+    /// What the node does.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The safe and finalized heads' numbers.
+    pub fn l1_heads(&self) -> (u64, u64) {
+        (self.safe.load(Ordering::Relaxed), self.finalized.load(Ordering::Relaxed))
+    }
+
+    /// Records the safe and finalized heads L1 shows (never past the head).
+    pub fn set_l1_heads(&self, safe: u64, finalized: u64) {
+        let head = self.head().header.number;
+        self.safe.store(safe.min(head), Ordering::Relaxed);
+        self.finalized.store(finalized.min(safe).min(head), Ordering::Relaxed);
     }
 
     /// The chain's configuration.
@@ -193,15 +235,18 @@ impl Node {
     /// Admits `raw` to the pool, durably, and returns its hash; or says why not, as geth
     /// would.
     pub fn submit(&self, raw: Bytes) -> Result<B256, TxError> {
+        if self.role != Role::Sequencer {
+            return Err(TxError::NotSequencer);
+        }
         let (tx, env) = transaction(&raw, 0, &mut Native::new(&self.genesis.model_files))
             .map_err(|e| TxError::Invalid(without_index(&e)))?;
         let hash = *tx.hash();
         if let Some(have) = tx.chain_id() {
-            if have != self.genesis.chain_id {
-                return Err(TxError::WrongChain { have, want: self.genesis.chain_id });
+            if have != self.genesis.config.chain_id {
+                return Err(TxError::WrongChain { have, want: self.genesis.config.chain_id });
             }
         }
-        if tx.gas_limit() > self.genesis.gas_limit {
+        if tx.gas_limit() > self.genesis.config.gas_limit {
             return Err(TxError::GasLimit);
         }
         let intrinsic = calculate_initial_tx_gas_for_tx(&env, SPEC, None);
@@ -260,7 +305,7 @@ impl Node {
         let dropped = settled.len();
         let (input, recorded) = loop {
             let raw = chosen.iter().map(|p| p.raw.clone()).collect();
-            let input = head.next_input(&self.genesis, timestamp, raw);
+            let input = head.next_input(&self.genesis.config, timestamp, raw);
             match execute_recorded(&input, &snapshot, &self.genesis.model_files) {
                 Ok(recorded) => break (input, recorded),
                 Err(InvalidBlock { error, .. }) => {
@@ -278,11 +323,14 @@ impl Node {
         snapshot.check()?;
         drop(snapshot);
         let RecordedBlock { executed, new_nodes, .. } = recorded;
-        let senders = chosen.iter().map(|p| p.sender).collect();
-        let txs: Vec<TxEnvelope> = chosen.iter().map(|p| p.tx.clone()).collect();
-        let block = seal(&input, head.hash, senders, &txs, &executed);
+        let block = StoredBlock {
+            header: seal(&input, head.hash, &executed),
+            senders: chosen.iter().map(|p| p.sender).collect(),
+            receipts: executed.receipts.iter().map(|r| r.encoded_2718().into()).collect(),
+            transactions: input.transactions,
+        };
         settled.extend(chosen.iter().map(|p| p.seq));
-        self.store.commit_block(&block, &new_nodes, &settled)?;
+        self.store.commit_block(&block, &new_nodes, &settled, None)?;
 
         let next = head.advance(&block.header);
         let produced = Produced {
@@ -297,6 +345,64 @@ impl Node {
         }
         *self.head.write().unwrap_or_else(|e| e.into_inner()) = next;
         Ok(produced)
+    }
+
+    /// Derives the blocks `first..=last` of a batch from its decoded `blocks` (an error: the
+    /// data did not decode, and every block is replaced by the empty one), posted at
+    /// `l1_timestamp`, and commits each; the last commits `record` with it. Blocks the node
+    /// already has (a restart inside a batch) are skipped. Returns how many were replaced.
+    pub fn derive_batch(
+        &self,
+        record: &BatchRecord,
+        first: u64,
+        blocks: &[BatchBlock],
+        l1_timestamp: u64,
+    ) -> Result<usize> {
+        let mut replaced = 0;
+        let from = first.max(self.head().header.number + 1);
+        for number in from..=record.last_block {
+            let head = self.head();
+            let snapshot = self.snapshot()?;
+            let entry = usize::try_from(number - first).ok().and_then(|i| blocks.get(i));
+            let models = &self.genesis.model_files;
+            let derived = derive(&self.genesis.config, &head, entry, l1_timestamp, |input| {
+                execute_recorded(input, &snapshot, models).map_err(|invalid| invalid.error)
+            });
+            snapshot.check()?;
+            let derived = derived.map_err(|e| node_failure(&e))?;
+            replaced += usize::from(derived.replaced);
+            let (input, RecordedBlock { executed, new_nodes, .. }) = (derived.input, derived.run);
+            let mut senders = Vec::with_capacity(input.transactions.len());
+            let mut oracle = Native::new(models);
+            for (index, raw) in input.transactions.iter().enumerate() {
+                let (_, env) = transaction(raw, index, &mut oracle)
+                    .map_err(|e| NodeError::Execution(format!("block {number}: {e}")))?;
+                senders.push(env.caller);
+            }
+            let block = StoredBlock {
+                header: seal(&input, head.hash, &executed),
+                senders,
+                receipts: executed.receipts.iter().map(|r| r.encoded_2718().into()).collect(),
+                transactions: input.transactions,
+            };
+            let completes = (number == record.last_block).then_some(record);
+            drop(snapshot);
+            self.store.commit_block(&block, &new_nodes, &[], completes)?;
+            let next = head.advance(&block.header);
+            *self.head.write().unwrap_or_else(|e| e.into_inner()) = next;
+        }
+        Ok(replaced)
+    }
+
+    /// Drops every block after `number` and the batch records from `batch` on (L1 reorganized
+    /// them away), and makes block `number` the head.
+    pub fn rollback(&self, number: u64, batch: u64) -> Result<()> {
+        self.store.truncate(number, batch)?;
+        let head = head_at(&self.snapshot()?, number)?;
+        *self.head.write().unwrap_or_else(|e| e.into_inner()) = head;
+        let (safe, finalized) = self.l1_heads();
+        self.set_l1_heads(safe, finalized);
+        Ok(())
     }
 
     /// The transactions the next block tries, in arrival order with each sender's nonces in
@@ -332,7 +438,7 @@ impl Node {
                     stale.push(pending.seq);
                 } else if nonce == next
                     && pending.tx.max_fee_per_gas() >= u128::from(base_fee)
-                    && gas + pending.tx.gas_limit() <= self.genesis.gas_limit
+                    && gas + pending.tx.gas_limit() <= self.genesis.config.gas_limit
                 {
                     gas += pending.tx.gas_limit();
                     nonces.insert(pending.sender, next + 1);
@@ -364,6 +470,13 @@ pub(crate) struct Account {
     pub(crate) balance: U256,
 }
 
+/// The head at block `number`, which the database must have.
+fn head_at(snapshot: &Snapshot, number: u64) -> Result<Head> {
+    let block = block_or_corrupt(snapshot, number)?;
+    let ancestors = snapshot.hashes_back(number, BLOCKHASH_WINDOW)?;
+    Ok(Head { hash: block.header.hash_slow(), header: block.header, ancestors })
+}
+
 /// Block `number`, which the database must have.
 pub(crate) fn block_or_corrupt(snapshot: &Snapshot, number: u64) -> Result<StoredBlock> {
     snapshot.block(number)?.ok_or_else(|| NodeError::Corrupt {
@@ -383,8 +496,16 @@ fn refused(error: &BlockError) -> Result<(usize, bool)> {
         | BlockError::UnsupportedType { index, .. }
         | BlockError::UnprotectedTransaction { index }
         | BlockError::BadSignature { index } => Ok((index, true)),
-        BlockError::State(ref e) => Err(NodeError::State(e.clone())),
-        BlockError::Unavailable(ref reason) => Err(NodeError::Database(reason.clone())),
+        BlockError::State(_) | BlockError::Unavailable(_) => Err(node_failure(error)),
+    }
+}
+
+/// A block error that is not a transaction's: the node's own failure (its state or its
+/// models lack data).
+fn node_failure(error: &BlockError) -> NodeError {
+    match error {
+        BlockError::State(e) => NodeError::State(e.clone()),
+        other => NodeError::Execution(other.to_string()),
     }
 }
 

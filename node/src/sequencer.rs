@@ -5,7 +5,6 @@
 //! at least one second apart.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::error::Result;
@@ -32,16 +31,6 @@ pub fn run(
         report(&produced);
     }
     Ok(())
-}
-
-/// Starts [`run`] on its own thread.
-pub fn spawn(
-    node: Arc<Node>,
-    block_time: Duration,
-    stop: Arc<AtomicBool>,
-    report: impl FnMut(&Produced) + Send + 'static,
-) -> std::thread::JoinHandle<Result<()>> {
-    std::thread::spawn(move || run(&node, block_time, &stop, report))
 }
 
 fn unix_now() -> u64 {

@@ -8,9 +8,11 @@
 //! | `block_hashes` | number → block hash |
 //! | `transactions` | transaction hash → (block number, index) |
 //! | `pool` | arrival sequence → pending transaction (EIP-2718) |
+//! | `l1_batches` | batch index → [`BatchRecord`] (RLP): the derivation cursor of a validator |
 //!
 //! A block is written in one write transaction with every trie node it created, its
-//! transactions' locations and the removal of its transactions from the pool: after a crash
+//! transactions' locations, the removal of its transactions from the pool and, for the last
+//! block a validator derives from a batch, the batch's record: after a crash
 //! the database holds the block whole or not at all, and a transaction is in a block or in
 //! the pool, never neither. A transaction enters the pool in a committed (fsynced) write
 //! before `eth_sendRawTransaction` acknowledges it.
@@ -34,6 +36,7 @@ const BLOCK_HASHES: TableDefinition<'_, u64, &[u8; 32]> = TableDefinition::new("
 const TRANSACTIONS: TableDefinition<'_, &[u8; 32], (u64, u32)> =
     TableDefinition::new("transactions");
 const POOL: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("pool");
+const L1_BATCHES: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("l1_batches");
 
 /// A block as the database keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
@@ -46,6 +49,20 @@ pub struct StoredBlock {
     pub transactions: Vec<Bytes>,
     /// Their receipts, EIP-2718 encoded.
     pub receipts: Vec<Bytes>,
+}
+
+/// A batch a validator derived, as the derivation cursor keeps it: where it is on L1, so
+/// that an L1 reorganization that drops it is seen.
+#[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
+pub struct BatchRecord {
+    /// Its index in the inbox.
+    pub index: u64,
+    /// The L1 block it was posted in.
+    pub l1_block: u64,
+    /// That block's hash.
+    pub l1_hash: B256,
+    /// Its last L2 block.
+    pub last_block: u64,
 }
 
 /// The node's database.
@@ -65,6 +82,7 @@ impl Store {
         tx.open_table(BLOCK_HASHES)?;
         tx.open_table(TRANSACTIONS)?;
         tx.open_table(POOL)?;
+        tx.open_table(L1_BATCHES)?;
         tx.commit()?;
         Ok(Self { db })
     }
@@ -79,17 +97,20 @@ impl Store {
             block_hashes: tx.open_table(BLOCK_HASHES)?,
             transactions: tx.open_table(TRANSACTIONS)?,
             pool: tx.open_table(POOL)?,
+            l1_batches: tx.open_table(L1_BATCHES)?,
             failure: RefCell::new(None),
         })
     }
 
-    /// Writes block `block` with the trie nodes and codes it created, and removes the pool
-    /// entries `settled` (its transactions, and those it made invalid), in one transaction.
+    /// Writes block `block` with the trie nodes and codes it created, removes the pool
+    /// entries `settled` (its transactions, and those it made invalid) and records `batch`
+    /// (the batch it completes), in one transaction.
     pub fn commit_block(
         &self,
         block: &StoredBlock,
         new_nodes: &NodeStore,
         settled: &[u64],
+        batch: Option<&BatchRecord>,
     ) -> Result<()> {
         let number = block.header.number;
         let hash = block.header.hash_slow();
@@ -111,6 +132,42 @@ impl Store {
             for seq in settled {
                 pool.remove(seq)?;
             }
+            if let Some(batch) = batch {
+                tx.open_table(L1_BATCHES)?
+                    .insert(batch.index, alloy_rlp::encode(batch).as_slice())?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes every block after `number` and every batch record from `batch` on (an L1
+    /// reorganization took them away), in one transaction. Trie nodes stay: they are named by
+    /// their hash, and the blocks that derive again will mostly need them.
+    pub fn truncate(&self, number: u64, batch: u64) -> Result<()> {
+        let tx = self.db.begin_write()?;
+        {
+            let mut blocks = tx.open_table(BLOCKS)?;
+            let mut numbers = tx.open_table(BLOCK_NUMBERS)?;
+            let mut hashes = tx.open_table(BLOCK_HASHES)?;
+            let mut transactions = tx.open_table(TRANSACTIONS)?;
+            let removed: Vec<(u64, Vec<u8>)> = blocks
+                .range(number + 1..)?
+                .map(|entry| entry.map(|(n, bytes)| (n.value(), bytes.value().to_vec())))
+                .collect::<std::result::Result<_, _>>()?;
+            for (n, bytes) in removed {
+                let block = StoredBlock::decode(&mut bytes.as_slice()).map_err(|e| {
+                    NodeError::Corrupt { what: format!("block {n}"), reason: e.to_string() }
+                })?;
+                for raw in &block.transactions {
+                    transactions.remove(&alloy::primitives::keccak256(raw).0)?;
+                }
+                numbers.remove(&block.header.hash_slow().0)?;
+                hashes.remove(n)?;
+                blocks.remove(n)?;
+            }
+            let mut batches = tx.open_table(L1_BATCHES)?;
+            batches.retain(|index, _| index < batch)?;
         }
         tx.commit()?;
         Ok(())
@@ -140,6 +197,7 @@ pub struct Snapshot {
     block_hashes: ReadOnlyTable<u64, &'static [u8; 32]>,
     transactions: ReadOnlyTable<&'static [u8; 32], (u64, u32)>,
     pool: ReadOnlyTable<u64, &'static [u8]>,
+    l1_batches: ReadOnlyTable<u64, &'static [u8]>,
     /// The first storage error a preimage read met (the trait can only answer "none").
     failure: RefCell<Option<redb::StorageError>>,
 }
@@ -195,6 +253,25 @@ impl Snapshot {
             entries.push((seq.value(), Bytes::copy_from_slice(raw.value())));
         }
         Ok(entries)
+    }
+
+    /// The newest batch record, if any.
+    pub fn last_batch(&self) -> Result<Option<BatchRecord>> {
+        let Some((index, bytes)) = self.l1_batches.last()? else { return Ok(None) };
+        let index = index.value();
+        BatchRecord::decode(&mut bytes.value()).map(Some).map_err(|e| NodeError::Corrupt {
+            what: format!("batch record {index}"),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Batch record `index`, if any.
+    pub fn batch(&self, index: u64) -> Result<Option<BatchRecord>> {
+        let Some(bytes) = self.l1_batches.get(index)? else { return Ok(None) };
+        BatchRecord::decode(&mut bytes.value()).map(Some).map_err(|e| NodeError::Corrupt {
+            what: format!("batch record {index}"),
+            reason: e.to_string(),
+        })
     }
 
     /// The storage error a preimage read met, if any: a missing preimage is then the

@@ -19,9 +19,9 @@ use revm::database_interface::Database;
 
 use super::convert::{rpc_block, rpc_logs, rpc_receipt, rpc_transaction, tips};
 use super::{code, error, register, Limits, RpcResult};
-use crate::chain::BLOCKHASH_WINDOW;
 use crate::node::{account, Node, TxError};
 use crate::store::{Snapshot, StoredBlock};
+use axon_rollup::chain::{Head, BASE_FEE_PARAMS, BLOCKHASH_WINDOW};
 
 /// The tip `eth_maxPriorityFeePerGas` suggests: 0.001 gwei, what OP Stack chains suggest
 /// when blocks are not full.
@@ -46,8 +46,8 @@ impl Eth {
 /// Every method, registered.
 pub(super) fn module(eth: Eth) -> Result<RpcModule<Eth>, jsonrpsee::core::RegisterMethodError> {
     let mut m = RpcModule::new(eth);
-    register(&mut m, "eth_chainId", |e, _| Ok(U64::from(e.node.genesis().chain_id)))?;
-    register(&mut m, "net_version", |e, _| Ok(e.node.genesis().chain_id.to_string()))?;
+    register(&mut m, "eth_chainId", |e, _| Ok(U64::from(e.node.genesis().config.chain_id)))?;
+    register(&mut m, "net_version", |e, _| Ok(e.node.genesis().config.chain_id.to_string()))?;
     register(&mut m, "web3_clientVersion", |_, _| {
         Ok(format!("axon-node/v{}", env!("CARGO_PKG_VERSION")))
     })?;
@@ -145,17 +145,18 @@ fn state_of<'a>(snapshot: &'a Snapshot, block: &StoredBlock) -> TrieState<&'a Sn
 
 impl Eth {
     /// The number `id` names, if the chain has that block. `latest` and `pending` are the
-    /// head (the node builds no pending block); `safe` and `finalized` are block 0 until
-    /// batches on L1 make later blocks so.
+    /// head (the node builds no pending block); `safe` is the newest block in a batch on L1,
+    /// `finalized` the newest in a batch of a finalized L1 block (block 0 without an L1).
     fn resolve(&self, snapshot: &Snapshot, id: BlockId) -> RpcResult<Option<u64>> {
         let head = self.node.head().header.number;
+        let (safe, finalized) = self.node.l1_heads();
         Ok(match id {
             BlockId::Hash(hash) => snapshot.block_number(hash.block_hash)?,
             BlockId::Number(tag) => match tag {
                 BlockNumberOrTag::Latest | BlockNumberOrTag::Pending => Some(head),
-                BlockNumberOrTag::Safe
-                | BlockNumberOrTag::Finalized
-                | BlockNumberOrTag::Earliest => Some(0),
+                BlockNumberOrTag::Safe => Some(safe),
+                BlockNumberOrTag::Finalized => Some(finalized),
+                BlockNumberOrTag::Earliest => Some(0),
                 BlockNumberOrTag::Number(n) => (n <= head).then_some(n),
             },
         })
@@ -183,11 +184,7 @@ impl Eth {
         block: &StoredBlock,
         address: Address,
     ) -> RpcResult<crate::node::Account> {
-        let head = crate::chain::Head {
-            header: block.header.clone(),
-            hash: B256::ZERO,
-            ancestors: vec![],
-        };
+        let head = Head { header: block.header.clone(), hash: B256::ZERO, ancestors: vec![] };
         Ok(account(snapshot, &head, address)?)
     }
 
@@ -221,7 +218,7 @@ impl Eth {
     ) -> RpcResult<(u64, ExecutionResult)> {
         let (snapshot, block) = self.state_block(at)?;
         let genesis = self.node.genesis();
-        let cap = self.limits.gas_cap.min(genesis.gas_limit);
+        let cap = self.limits.gas_cap.min(genesis.config.gas_limit);
         let gas = gas.or(request.gas).unwrap_or(cap).min(cap);
         let price = request.max_fee_per_gas.or(request.gas_price).unwrap_or_default();
         let header = &block.header;
@@ -230,7 +227,7 @@ impl Eth {
             None => vec![],
         };
         let input = BlockInput {
-            chainId: genesis.chain_id,
+            chainId: genesis.config.chain_id,
             parentStateRoot: header.state_root,
             ancestorHashes: ancestors,
             number: header.number,
@@ -240,7 +237,7 @@ impl Eth {
             baseFee: if price == 0 { 0 } else { header.base_fee_per_gas.unwrap_or_default() },
             coinbase: header.beneficiary,
             prevRandao: header.mix_hash,
-            models: genesis.models.clone(),
+            models: genesis.config.models.clone(),
             transactions: vec![],
         };
         let eip1559 =
@@ -254,7 +251,7 @@ impl Eth {
             value: request.value.unwrap_or_default(),
             data: request.input.input().cloned().unwrap_or_default(),
             nonce: request.nonce.unwrap_or_default(),
-            chain_id: Some(genesis.chain_id),
+            chain_id: Some(genesis.config.chain_id),
             access_list: request.access_list.clone().unwrap_or_default(),
             gas_priority_fee: request.max_priority_fee_per_gas,
             ..Default::default()
@@ -333,8 +330,7 @@ impl Eth {
             last = Some(block);
         }
         if let Some(block) = last {
-            let next =
-                block.header.next_block_base_fee(crate::chain::BASE_FEE_PARAMS).unwrap_or_default();
+            let next = block.header.next_block_base_fee(BASE_FEE_PARAMS).unwrap_or_default();
             history.base_fee_per_gas.push(u128::from(next));
             history.base_fee_per_blob_gas.push(0);
         }

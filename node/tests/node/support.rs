@@ -28,28 +28,37 @@ pub(crate) fn data_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A running sequencer, killed on drop.
-pub(crate) struct Sequencer {
+/// A running `axon-node` (sequencer or validator), killed on drop.
+pub(crate) struct Node {
     child: Child,
     pub(crate) url: String,
 }
 
-impl Sequencer {
+/// `axon-node ROLE` on `datadir` with the fixture genesis.
+pub(crate) fn node_command(role: &str, datadir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_axon-node"));
+    command
+        .arg(role)
+        .arg("--genesis")
+        .arg(repo().join("fixtures/rollup/genesis.json"))
+        .arg("--datadir")
+        .arg(datadir)
+        .args(["--rpc-addr", "127.0.0.1:0"]);
+    command
+}
+
+impl Node {
     /// Starts `axon-node sequencer` on `datadir` with the fixture genesis, and waits until
     /// its JSON-RPC answers.
     pub(crate) fn start(datadir: &Path) -> Self {
-        let genesis = repo().join("fixtures/rollup/genesis.json");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_axon-node"))
-            .arg("sequencer")
-            .arg("--genesis")
-            .arg(genesis)
-            .arg("--datadir")
-            .arg(datadir)
-            .args(["--rpc-addr", "127.0.0.1:0", "--block-time", "1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("axon-node starts");
+        let mut command = node_command("sequencer", datadir);
+        command.args(["--block-time", "1"]).stderr(Stdio::null());
+        Self::spawn(command)
+    }
+
+    /// Starts `command` (an `axon-node` role), and waits until its JSON-RPC answers.
+    pub(crate) fn spawn(mut command: Command) -> Self {
+        let mut child = command.stdout(Stdio::piped()).spawn().expect("axon-node starts");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let url = line
@@ -90,11 +99,42 @@ impl Sequencer {
     }
 }
 
-impl Drop for Sequencer {
+impl Drop for Node {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A running anvil, killed on drop.
+pub(crate) struct Anvil {
+    child: Child,
+    pub(crate) url: String,
+}
+
+impl Drop for Anvil {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts anvil on a free loopback port, with a finalized block per slot (fast finality)
+/// and a block per transaction.
+pub(crate) fn anvil() -> Anvil {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = foundry("anvil")
+        .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--silent"])
+        .args(["--slots-in-an-epoch", "1"])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("anvil starts (`make setup` installs it)");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "anvil did not start on port {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Anvil { child, url: format!("http://127.0.0.1:{port}") }
 }
 
 /// The Foundry tool `tool` (`forge`, `cast`) from `contracts/node_modules`.

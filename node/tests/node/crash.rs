@@ -11,7 +11,7 @@ use alloy::providers::Provider;
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
 
-use super::support::{data_dir, Sequencer, KEYS};
+use super::support::{data_dir, Node, KEYS};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_loses_no_acknowledged_transaction() {
@@ -23,7 +23,7 @@ async fn kill_9_loses_no_acknowledged_transaction() {
     let mut head_seen = 0;
     // Kill after these many milliseconds of sending: inside and between block productions.
     for (round, millis) in [450u64, 1_300, 2_150].into_iter().enumerate() {
-        let node = Sequencer::start(&dir);
+        let node = Node::start(&dir);
         let reader = node.reader();
         let head = reader.get_block_number().await.unwrap();
         assert!(head >= head_seen, "round {round}: head {head} went back from {head_seen}");
@@ -56,7 +56,7 @@ async fn kill_9_loses_no_acknowledged_transaction() {
     assert!(acknowledged.len() > 20, "only {} transactions sent", acknowledged.len());
 
     // The last restart includes whatever was still pending.
-    let node = Sequencer::start(&dir);
+    let node = Node::start(&dir);
     let reader = node.reader();
     let deadline = Instant::now() + Duration::from_secs(30);
     for hash in &acknowledged {

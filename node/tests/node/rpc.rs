@@ -10,7 +10,7 @@ use alloy::providers::Provider;
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
 
-use super::support::{data_dir, Sequencer, KEYS};
+use super::support::{data_dir, Node, KEYS};
 
 const DEAD: Address = address!("0x000000000000000000000000000000000000dEaD");
 
@@ -20,7 +20,7 @@ fn message(result: Result<impl std::fmt::Debug, impl std::fmt::Display>) -> Stri
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_transfer_goes_from_signature_to_receipt_and_errors_are_geths() {
-    let node = Sequencer::start(&data_dir("rpc"));
+    let node = Node::start(&data_dir("rpc"));
     let alice = node.provider(KEYS[0]);
     let reader = node.reader();
     let alice_address: Address = KEYS[0].parse::<PrivateKeySigner>().unwrap().address();
@@ -106,7 +106,7 @@ async fn a_transfer_goes_from_signature_to_receipt_and_errors_are_geths() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_replacement_must_pay_more_and_a_gap_waits_for_its_nonce() {
-    let node = Sequencer::start(&data_dir("pool"));
+    let node = Node::start(&data_dir("pool"));
     let bob_key: PrivateKeySigner = KEYS[1].parse().unwrap();
     let bob = bob_key.address();
     let wallet = EthereumWallet::from(bob_key);

@@ -7,7 +7,7 @@ use alloy::providers::Provider;
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 
-use super::support::{data_dir, foundry, repo, Sequencer, KEYS};
+use super::support::{data_dir, foundry, repo, Node, KEYS};
 
 alloy::sol! {
     event Inference(bytes32 model_address, bytes input_data, uint256 output_size, bytes output);
@@ -22,7 +22,7 @@ fn run(tool: &str, args: &[&str]) -> std::process::Output {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn forge_creates_ai_contract_and_cast_sends_an_inference() {
-    let node = Sequencer::start(&data_dir("foundry"));
+    let node = Node::start(&data_dir("foundry"));
     let url = node.url.as_str();
     let created = run(
         "forge",

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {
+    EmptyBatch,
+    NoSuchBatch,
+    NotNextBlock,
+    NotSequencer,
+    TooManyBlocks
+} from "src/rollup/Errors.sol";
+
+/// @title BatchInbox
+/// @notice Where the sequencer posts the L2 chain's blocks (docs/rollup.md): each batch is the
+///         blocks `firstBlock..=lastBlock` — their timestamps and signed transactions,
+///         compressed — as calldata. A validator derives the L2 chain from these batches alone.
+///
+///         The contract does not read a batch (decompressing it would cost more than posting
+///         it); it only holds what derivation and proofs need to agree on which data is the
+///         chain: batches are contiguous and in order (a batch starts at the block after the
+///         last one batched), each is named by the keccak-256 of its data, and an accumulator
+///         chains them with their block range and the L1 time they were posted at, so that one
+///         word names every batch up to it. What a batch's data means, including data that does
+///         not decode, is derivation's rule (docs/rollup.md), the same for the node and for the
+///         fraud proof.
+///
+///         Only the sequencer posts. The L2 chain's safe head is the last block of the last
+///         batch; its finalized head the same read at L1's finalized block.
+contract BatchInbox {
+    /// @notice One posted batch: two storage slots.
+    /// @param accumulator `keccak256(previous accumulator ‖ data hash ‖ firstBlock ‖ lastBlock
+    ///        ‖ timestamp)`, the previous one zero before the first batch.
+    /// @param lastBlock The batch's last L2 block.
+    /// @param timestamp The L1 time it was posted at.
+    struct Batch {
+        bytes32 accumulator;
+        uint64 lastBlock;
+        uint64 timestamp;
+    }
+
+    /// @notice The semantic version.
+    string public constant version = "1.0.0";
+
+    /// @notice The most L2 blocks one batch may cover: a bound on the work one batch asks of
+    ///         derivation (an hour of one-second blocks).
+    uint64 public constant MAX_BLOCKS_PER_BATCH = 3600;
+
+    /// @notice The only account that may post.
+    address public immutable SEQUENCER;
+
+    /// @notice The batches, by index.
+    mapping(uint256 => Batch) internal batches;
+
+    /// @notice How many batches were posted.
+    uint256 public batchCount;
+
+    /// @notice The first L2 block no batch covers (block 0 is the genesis, never batched).
+    uint64 public nextBlock = 1;
+
+    /// @notice Emitted for each batch.
+    event BatchPosted(
+        uint256 indexed index,
+        uint64 firstBlock,
+        uint64 lastBlock,
+        bytes32 dataHash,
+        bytes32 accumulator
+    );
+
+    /// @param _sequencer The account that posts batches.
+    constructor(address _sequencer) {
+        SEQUENCER = _sequencer;
+    }
+
+    /// @notice Posts the L2 blocks `_firstBlock..=_lastBlock` as `_data`.
+    /// @param _firstBlock The batch's first L2 block: `nextBlock`.
+    /// @param _lastBlock Its last.
+    /// @param _data The blocks, compressed (docs/rollup.md has the format).
+    function postBatch(uint64 _firstBlock, uint64 _lastBlock, bytes calldata _data) external {
+        if (msg.sender != SEQUENCER) revert NotSequencer(msg.sender);
+        uint64 next = nextBlock;
+        if (_firstBlock != next) revert NotNextBlock(next, _firstBlock);
+        if (_lastBlock < _firstBlock) revert EmptyBatch(_firstBlock, _lastBlock);
+        uint64 blocks = _lastBlock - _firstBlock + 1;
+        if (blocks > MAX_BLOCKS_PER_BATCH) revert TooManyBlocks(blocks, MAX_BLOCKS_PER_BATCH);
+
+        uint256 index = batchCount;
+        bytes32 previous = index == 0 ? bytes32(0) : batches[index - 1].accumulator;
+        bytes32 dataHash = keccak256(_data);
+        uint64 timestamp = uint64(block.timestamp);
+        bytes32 accumulator =
+            keccak256(abi.encodePacked(previous, dataHash, _firstBlock, _lastBlock, timestamp));
+        batches[index] =
+            Batch({ accumulator: accumulator, lastBlock: _lastBlock, timestamp: timestamp });
+        batchCount = index + 1;
+        nextBlock = _lastBlock + 1;
+        emit BatchPosted(index, _firstBlock, _lastBlock, dataHash, accumulator);
+    }
+
+    /// @notice Batch `_index`.
+    function batch(uint256 _index) external view returns (Batch memory) {
+        if (_index >= batchCount) revert NoSuchBatch(_index);
+        return batches[_index];
+    }
+}

@@ -1,0 +1,102 @@
+//! The sequencer's batcher: posts every block L1 does not have yet to the `BatchInbox`, in
+//! batches of contiguous blocks, and reads back from L1 the safe and finalized heads.
+//!
+//! It keeps no state of its own: the inbox's `nextBlock` is the first block to post. After
+//! an L1 reorganization that drops a batch, `nextBlock` goes back and the blocks are posted
+//! again; a batch that lost a race (`NotNextBlock`) is simply rebuilt on the next round.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use alloy::eips::BlockNumberOrTag;
+use axon_rollup::batch::{encode, BatchBlock};
+
+use crate::error::Result;
+use crate::l1::L1;
+use crate::node::Node;
+
+/// The largest batch data the batcher posts, in bytes: well under L1's 128 KiB transaction
+/// size limit (geth's), calldata encoding included.
+pub const MAX_BATCH_BYTES: usize = 120_000;
+
+/// The most blocks one batch covers (`BatchInbox.MAX_BLOCKS_PER_BATCH`).
+pub const MAX_BATCH_BLOCKS: u64 = 3600;
+
+/// A batch the batcher posted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posted {
+    /// Its first L2 block.
+    pub first: u64,
+    /// Its last.
+    pub last: u64,
+    /// Its data's size.
+    pub bytes: usize,
+    /// How many transactions it carries.
+    pub transactions: usize,
+    /// The L1 block it landed in.
+    pub l1_block: u64,
+}
+
+/// Posts batches every `interval` until `stop`, reporting each to `report`; an L1 failure
+/// is reported to `failed` and retried on the next round.
+pub fn run(
+    node: &Node,
+    l1: &L1,
+    interval: Duration,
+    stop: &AtomicBool,
+    mut report: impl FnMut(&Posted),
+    mut failed: impl FnMut(&crate::NodeError),
+) -> Result<()> {
+    while !stop.load(Ordering::Relaxed) {
+        match round(node, l1) {
+            Ok(Some(posted)) => {
+                report(&posted);
+                continue;
+            }
+            Ok(None) => {}
+            Err(e @ crate::NodeError::L1(_)) => failed(&e),
+            Err(e) => return Err(e),
+        }
+        let wake = std::time::Instant::now() + interval;
+        while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < wake {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    Ok(())
+}
+
+/// One round: updates the L1 heads, then posts the next batch if there is a block to post.
+fn round(node: &Node, l1: &L1) -> Result<Option<Posted>> {
+    let next = l1.next_block(BlockNumberOrTag::Latest)?.max(1);
+    let safe = l1.next_block(BlockNumberOrTag::Safe)?.saturating_sub(1);
+    let finalized = l1.next_block(BlockNumberOrTag::Finalized)?.saturating_sub(1);
+    node.set_l1_heads(safe, finalized);
+    let head = node.head().header.number;
+    if head < next {
+        return Ok(None);
+    }
+    let mut last = head.min(next + MAX_BATCH_BLOCKS - 1);
+    let (data, transactions) = loop {
+        let blocks = batch_blocks(node, next, last)?;
+        let transactions = blocks.iter().map(|b| b.transactions.len()).sum();
+        let data = encode(&blocks);
+        if data.len() <= MAX_BATCH_BYTES || last == next {
+            break (data, transactions);
+        }
+        last = next + (last - next) / 2;
+    };
+    let bytes = data.len();
+    let l1_block = l1.post_batch(next, last, data)?;
+    Ok(Some(Posted { first: next, last, bytes, transactions, l1_block }))
+}
+
+/// Blocks `first..=last` as a batch carries them.
+fn batch_blocks(node: &Node, first: u64, last: u64) -> Result<Vec<BatchBlock>> {
+    let snapshot = node.snapshot()?;
+    (first..=last)
+        .map(|number| {
+            let block = crate::node::block_or_corrupt(&snapshot, number)?;
+            Ok(BatchBlock { timestamp: block.header.timestamp, transactions: block.transactions })
+        })
+        .collect()
+}

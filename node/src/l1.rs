@@ -1,0 +1,231 @@
+//! The node's L1: the contracts it reads and posts to over an Ethereum JSON-RPC endpoint,
+//! through the dispute toolkit's client (alloy's provider on a runtime of its own, so that
+//! the node's loops can be plain threads; transport failures retried with backoff; nonces
+//! read from L1 for every transaction, so an L1 reorganization cannot leave one stuck).
+
+use std::time::Duration;
+
+use alloy::consensus::Transaction as _;
+use alloy::eips::BlockNumberOrTag;
+use alloy::network::{EthereumWallet, TransactionBuilder};
+use alloy::primitives::{keccak256, Address, Bytes, B256};
+use alloy::providers::{DynProvider, Provider};
+use alloy::rpc::types::{Filter, TransactionRequest};
+use alloy::signers::local::PrivateKeySigner;
+use alloy::sol_types::{SolCall, SolEvent};
+use alloy::transports::{RpcError, TransportErrorKind};
+use axon_dispute::chain::RpcClient;
+
+use crate::deployment::Deployment;
+use crate::error::{NodeError, Result};
+
+alloy::sol! {
+    /// `contracts/src/rollup/BatchInbox.sol`.
+    interface IBatchInbox {
+        function postBatch(uint64 firstBlock, uint64 lastBlock, bytes data) external;
+        function nextBlock() external view returns (uint64);
+        function batchCount() external view returns (uint256);
+
+        event BatchPosted(uint256 indexed index, uint64 firstBlock, uint64 lastBlock, bytes32 dataHash, bytes32 accumulator);
+
+        error NotSequencer(address caller);
+        error NotNextBlock(uint64 expected, uint64 given);
+        error EmptyBatch(uint64 firstBlock, uint64 lastBlock);
+        error TooManyBlocks(uint64 blocks, uint64 max);
+    }
+}
+
+/// How long a posted transaction may take to be included before the node gives up on it
+/// (and retries on its next round).
+const INCLUSION_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A batch as L1 logged it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedBatch {
+    /// Its index in the inbox.
+    pub index: u64,
+    /// Its first L2 block.
+    pub first_block: u64,
+    /// Its last.
+    pub last_block: u64,
+    /// The keccak-256 of its data.
+    pub data_hash: B256,
+    /// The L1 block it is in.
+    pub l1_block: u64,
+    /// That block's hash.
+    pub l1_hash: B256,
+    /// The transaction that posted it.
+    pub tx_hash: B256,
+}
+
+/// A connection to L1.
+pub struct L1 {
+    client: RpcClient,
+    deployment: Deployment,
+    sender: Option<Address>,
+}
+
+impl std::fmt::Debug for L1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("L1").field("deployment", &self.deployment).finish_non_exhaustive()
+    }
+}
+
+fn l1_error(what: &str) -> impl Fn(axon_dispute::Error) -> NodeError + '_ {
+    move |e| NodeError::L1(format!("{what}: {e}"))
+}
+
+fn decode_error(what: &str) -> impl Fn(alloy::sol_types::Error) -> NodeError + '_ {
+    move |e| NodeError::L1(format!("{what}: {e}"))
+}
+
+impl L1 {
+    /// Connects to `url` for `deployment`, signing with `key` if given; checks the chain id.
+    pub fn connect(
+        url: &str,
+        deployment: Deployment,
+        key: Option<PrivateKeySigner>,
+    ) -> Result<Self> {
+        let sender = key.as_ref().map(|k| k.address());
+        let client =
+            RpcClient::new(url, key.map(EthereumWallet::from)).map_err(l1_error("--l1-rpc"))?;
+        let l1 = Self { client, deployment, sender };
+        let chain_id = l1.request("eth_chainId", |p| async move { p.get_chain_id().await })?;
+        if chain_id != deployment.l1_chain_id {
+            return Err(NodeError::L1(format!(
+                "{url} is chain {chain_id}, the deployment's L1 is {}",
+                deployment.l1_chain_id
+            )));
+        }
+        Ok(l1)
+    }
+
+    /// Runs `request`, retrying transport failures.
+    fn request<T, F, Fut>(&self, what: &str, request: F) -> Result<T>
+    where
+        F: Fn(DynProvider) -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, RpcError<TransportErrorKind>>>,
+    {
+        self.client.request(what, request).map_err(l1_error(what))
+    }
+
+    /// The deployment.
+    pub fn deployment(&self) -> &Deployment {
+        &self.deployment
+    }
+
+    /// The inbox's `nextBlock` as of L1 block `at`: one past the last batched L2 block. Zero
+    /// when the inbox did not exist yet at `at`.
+    pub fn next_block(&self, at: BlockNumberOrTag) -> Result<u64> {
+        let call = IBatchInbox::nextBlockCall {}.abi_encode();
+        let request = TransactionRequest::default()
+            .with_to(self.deployment.batch_inbox)
+            .with_input(Bytes::from(call));
+        let out = self.request("BatchInbox.nextBlock", |p| {
+            let request = request.clone();
+            async move { p.call(request).block(at.into()).await }
+        })?;
+        if out.is_empty() {
+            return Ok(0);
+        }
+        IBatchInbox::nextBlockCall::abi_decode_returns(&out)
+            .map_err(decode_error("BatchInbox.nextBlock"))
+    }
+
+    /// Posts L2 blocks `first..=last` as `data`, and waits for its inclusion: the L1 block.
+    pub fn post_batch(&self, first: u64, last: u64, data: Vec<u8>) -> Result<u64> {
+        let from =
+            self.sender.ok_or_else(|| NodeError::L1("posting needs the sequencer's key".into()))?;
+        let call =
+            IBatchInbox::postBatchCall { firstBlock: first, lastBlock: last, data: data.into() };
+        let request = TransactionRequest::default()
+            .with_from(from)
+            .with_to(self.deployment.batch_inbox)
+            .with_input(Bytes::from(call.abi_encode()));
+        self.client.block_on(async {
+            let send = |e| NodeError::L1(format!("postBatch: {e}"));
+            let pending = self.client.provider().send_transaction(request).await.map_err(send)?;
+            let receipt = pending
+                .with_timeout(Some(INCLUSION_TIMEOUT))
+                .get_receipt()
+                .await
+                .map_err(|e| NodeError::L1(format!("postBatch receipt: {e}")))?;
+            if !receipt.status() {
+                return Err(NodeError::L1(format!("postBatch {first}..={last} reverted")));
+            }
+            Ok(receipt.block_number.unwrap_or_default())
+        })
+    }
+
+    /// The newest L1 block number at `tag`.
+    pub fn head(&self, tag: BlockNumberOrTag) -> Result<Option<u64>> {
+        let block = self
+            .request("eth_getBlockByNumber", |p| async move { p.get_block_by_number(tag).await })?;
+        Ok(block.map(|b| b.header.number))
+    }
+
+    /// L1 block `number`'s hash and timestamp, if L1 has it.
+    pub fn block(&self, number: u64) -> Result<Option<(B256, u64)>> {
+        let block = self.request("eth_getBlockByNumber", |p| async move {
+            p.get_block_by_number(number.into()).await
+        })?;
+        Ok(block.map(|b| (b.header.hash, b.header.timestamp)))
+    }
+
+    /// The batches posted in L1 blocks `from..=to`, in order.
+    pub fn batches(&self, from: u64, to: u64) -> Result<Vec<PostedBatch>> {
+        let filter = Filter::new()
+            .address(self.deployment.batch_inbox)
+            .event_signature(IBatchInbox::BatchPosted::SIGNATURE_HASH)
+            .from_block(from)
+            .to_block(to);
+        let logs = self.request("eth_getLogs", |p| {
+            let filter = filter.clone();
+            async move { p.get_logs(&filter).await }
+        })?;
+        let mut batches = Vec::with_capacity(logs.len());
+        for log in logs {
+            let event = IBatchInbox::BatchPosted::decode_log_data(log.data())
+                .map_err(decode_error("a BatchPosted log"))?;
+            let missing =
+                || NodeError::L1("a BatchPosted log without its block or transaction".into());
+            batches.push(PostedBatch {
+                index: event.index.to(),
+                first_block: event.firstBlock,
+                last_block: event.lastBlock,
+                data_hash: event.dataHash,
+                l1_block: log.block_number.ok_or_else(missing)?,
+                l1_hash: log.block_hash.ok_or_else(missing)?,
+                tx_hash: log.transaction_hash.ok_or_else(missing)?,
+            });
+        }
+        batches.sort_by_key(|b| b.index);
+        Ok(batches)
+    }
+
+    /// The data of `batch`: the calldata of the transaction that posted it, checked against
+    /// its hash.
+    pub fn batch_data(&self, batch: &PostedBatch) -> Result<Vec<u8>> {
+        let hash = batch.tx_hash;
+        let tx = self
+            .request("eth_getTransactionByHash", |p| async move {
+                p.get_transaction_by_hash(hash).await
+            })?
+            .ok_or_else(|| {
+                NodeError::L1(format!(
+                    "batch {}: transaction {} not found",
+                    batch.index, batch.tx_hash
+                ))
+            })?;
+        let call = IBatchInbox::postBatchCall::abi_decode(tx.inner.input()).map_err(|e| {
+            NodeError::L1(format!("batch {}: not a direct postBatch call: {e}", batch.index))
+        })?;
+        if keccak256(&call.data) != batch.data_hash {
+            return Err(NodeError::L1(format!(
+                "batch {}: its data does not match its hash",
+                batch.index
+            )));
+        }
+        Ok(call.data.to_vec())
+    }
+}

@@ -1,0 +1,210 @@
+//! The rollup on an L1: anvil, the contracts `axon-node deploy` puts there, a sequencer that
+//! posts its blocks in batches and a validator that derives the chain from L1 alone. The
+//! validator reaches the sequencer's block hash and state root for every block; the batches
+//! on L1 decode to exactly the transactions sent; both survive kill -9; an L1 reorganization
+//! that drops a batch makes the sequencer post it again and the validator derive it again.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use alloy::consensus::Transaction as _;
+use alloy::eips::{BlockNumberOrTag, Encodable2718};
+use alloy::network::{EthereumWallet, NetworkTransactionBuilder, TransactionBuilder};
+use alloy::primitives::{address, Bytes, U256};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::rpc::types::{Filter, TransactionRequest};
+use alloy::signers::local::PrivateKeySigner;
+use alloy::sol_types::{SolCall, SolEvent};
+
+use super::support::{anvil, data_dir, node_command, repo, Node, KEYS};
+
+alloy::sol! {
+    function postBatch(uint64 firstBlock, uint64 lastBlock, bytes data) external;
+    event BatchPosted(uint256 indexed index, uint64 firstBlock, uint64 lastBlock, bytes32 dataHash, bytes32 accumulator);
+}
+
+/// anvil's account 5, which posts batches (funded on L1 only).
+const SEQUENCER_KEY: &str = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
+/// anvil's account 4, which deploys.
+const DEPLOYER_KEY: &str = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
+
+fn sequencer(dir: &Path, l1: &str, rollup: &Path) -> Node {
+    let mut command = node_command("sequencer", &dir.join("sequencer"));
+    command
+        .args(["--block-time", "1", "--batch-interval", "1", "--l1-rpc", l1])
+        .arg("--rollup")
+        .arg(rollup)
+        .env("AXON_SEQUENCER_KEY", SEQUENCER_KEY)
+        .stderr(Stdio::null());
+    Node::spawn(command)
+}
+
+fn validator(dir: &Path, l1: &str, rollup: &Path) -> Node {
+    let mut command = node_command("validator", &dir.join("validator"));
+    command.args(["--poll-interval", "1", "--l1-rpc", l1]).arg("--rollup").arg(rollup);
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("validator.log"));
+    command.stderr(Stdio::from(log.unwrap()));
+    Node::spawn(command)
+}
+
+/// Signs a transfer of `value` wei from `key` with `nonce`: its EIP-2718 bytes.
+async fn transfer(key: &str, nonce: u64, value: u64) -> Bytes {
+    let signer: PrivateKeySigner = key.parse().unwrap();
+    let tx = TransactionRequest::default()
+        .with_to(address!("0x000000000000000000000000000000000000dEaD"))
+        .with_value(U256::from(value))
+        .with_nonce(nonce)
+        .with_chain_id(42069)
+        .with_gas_limit(21_000)
+        .with_max_fee_per_gas(10_000_000_000)
+        .with_max_priority_fee_per_gas(1_000_000);
+    tx.build(&EthereumWallet::from(signer)).await.unwrap().encoded_2718().into()
+}
+
+/// Waits until `node`'s head is at least `number`.
+async fn wait_for(node: &DynProvider, number: u64, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while node.get_block_number().await.unwrap_or_default() < number {
+        assert!(Instant::now() < deadline, "{what} never reached block {number}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Every block `1..=up_to` has the same hash and state root on both nodes.
+async fn same_chain(sequencer: &DynProvider, validator: &DynProvider, up_to: u64) {
+    for number in 1..=up_to {
+        let a = sequencer.get_block_by_number(number.into()).await.unwrap().unwrap();
+        let b = validator.get_block_by_number(number.into()).await.unwrap().unwrap();
+        assert_eq!(a.header.hash, b.header.hash, "block {number}");
+        assert_eq!(a.header.state_root, b.header.state_root, "block {number}");
+    }
+}
+
+/// Every transaction the inbox's batches carry, in order.
+async fn batched_transactions(l1: &DynProvider, inbox: alloy::primitives::Address) -> Vec<Bytes> {
+    let filter =
+        Filter::new().address(inbox).event_signature(BatchPosted::SIGNATURE_HASH).from_block(0);
+    let mut transactions = Vec::new();
+    for log in l1.get_logs(&filter).await.unwrap() {
+        let tx = l1.get_transaction_by_hash(log.transaction_hash.unwrap()).await.unwrap().unwrap();
+        let call = postBatchCall::abi_decode(tx.inner.input()).unwrap();
+        let blocks = axon_rollup::batch::decode(&call.data).unwrap();
+        assert_eq!(blocks.len() as u64, call.lastBlock - call.firstBlock + 1);
+        transactions.extend(blocks.into_iter().flat_map(|b| b.transactions));
+    }
+    transactions
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_validator_derives_the_sequencers_chain_from_l1_through_kills_and_a_reorg() {
+    let l1 = anvil();
+    let dir = data_dir("rollup");
+    std::fs::create_dir_all(&dir).unwrap();
+    let rollup = dir.join("rollup.json");
+    let sequencer_address = SEQUENCER_KEY.parse::<PrivateKeySigner>().unwrap().address();
+    let deployed = Command::new(env!("CARGO_BIN_EXE_axon-node"))
+        .args(["deploy", "--l1-rpc", &l1.url, "--sequencer", &sequencer_address.to_string()])
+        .arg("--artifacts")
+        .arg(repo().join("contracts/out"))
+        .arg("--out")
+        .arg(&rollup)
+        .env("AXON_DEPLOYER_KEY", DEPLOYER_KEY)
+        .output()
+        .unwrap();
+    assert!(deployed.status.success(), "{}", String::from_utf8_lossy(&deployed.stderr));
+    let deployment: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&rollup).unwrap()).unwrap();
+    let inbox = deployment["batchInbox"].as_str().unwrap().parse().unwrap();
+    let l1_provider = ProviderBuilder::new().connect_http(l1.url.parse().unwrap()).erased();
+
+    let seq = sequencer(&dir, &l1.url, &rollup);
+    let val = validator(&dir, &l1.url, &rollup);
+    let mut sent = Vec::new();
+    for nonce in 0..4 {
+        for key in [KEYS[0], KEYS[1]] {
+            let raw = transfer(key, nonce, nonce + 1).await;
+            let _ = seq.reader().send_raw_transaction(&raw).await.unwrap();
+            sent.push(raw);
+        }
+    }
+    let last_hash = alloy::primitives::keccak256(sent.last().unwrap());
+    let mut receipt = None;
+    while receipt.is_none() {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        receipt = seq.reader().get_transaction_receipt(last_hash).await.unwrap();
+    }
+    let included = receipt.unwrap().block_number.unwrap();
+    wait_for(&val.reader(), included, "the validator").await;
+    same_chain(&seq.reader(), &val.reader(), included).await;
+    // The validator's receipts are the sequencer's.
+    let derived = val.reader().get_transaction_receipt(last_hash).await.unwrap().unwrap();
+    assert_eq!(Some(derived.block_number.unwrap()), Some(included));
+    // The batches on L1 carry exactly the transactions sent, in order.
+    assert_eq!(batched_transactions(&l1_provider, inbox).await, sent);
+    // With fast L1 finality the chain is safe and then finalized.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let finalized =
+            val.reader().get_block_by_number(BlockNumberOrTag::Finalized).await.unwrap().unwrap();
+        if finalized.header.number >= included {
+            break;
+        }
+        assert!(Instant::now() < deadline, "block {included} never finalized");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    // kill -9 both; each resumes at the head it had.
+    let (seq_head, val_head) = (
+        seq.reader().get_block_number().await.unwrap(),
+        val.reader().get_block_number().await.unwrap(),
+    );
+    seq.kill();
+    val.kill();
+    let seq = sequencer(&dir, &l1.url, &rollup);
+    let val = validator(&dir, &l1.url, &rollup);
+    assert!(seq.reader().get_block_number().await.unwrap() >= seq_head);
+    assert!(val.reader().get_block_number().await.unwrap() >= val_head);
+
+    // A batch carrying a new transaction lands on L1; then L1 reorganizes it away.
+    let raw = transfer(KEYS[0], 4, 99).await;
+    let hash = *seq.reader().send_raw_transaction(&raw).await.unwrap().tx_hash();
+    sent.push(raw);
+    let mut receipt = None;
+    while receipt.is_none() {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        receipt = seq.reader().get_transaction_receipt(hash).await.unwrap();
+    }
+    let block = receipt.unwrap().block_number.unwrap();
+    wait_for(&val.reader(), block, "the validator").await;
+    let l1_head = l1_provider.get_block_number().await.unwrap();
+    let batch_l1_block = l1_provider
+        .get_logs(&Filter::new().address(inbox).from_block(0))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|log| {
+            let event = BatchPosted::decode_log_data(log.data()).unwrap();
+            event.firstBlock <= block && block <= event.lastBlock
+        })
+        .map(|log| log.block_number.unwrap())
+        .next()
+        .unwrap();
+    let depth = l1_head - batch_l1_block + 1;
+    let _: serde_json::Value =
+        l1_provider.raw_request("anvil_reorg".into(), (depth, Vec::<()>::new())).await.unwrap();
+    // The sequencer posts it again, the validator derives it again.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let log = std::fs::read_to_string(dir.join("validator.log")).unwrap_or_default();
+        if log.contains("L1 reorganized") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the validator never saw the reorganization:\n{log}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    wait_for(&val.reader(), block + 2, "the validator after the reorganization").await;
+    same_chain(&seq.reader(), &val.reader(), block + 2).await;
+    assert!(val.reader().get_transaction_receipt(hash).await.unwrap().is_some());
+    assert_eq!(batched_transactions(&l1_provider, inbox).await, sent);
+}

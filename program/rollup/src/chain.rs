@@ -1,0 +1,163 @@
+//! How the L2 chain grows: block `n + 1` is a function of block `n` (its header and the
+//! hashes before it), the chain's configuration, its batch entry and the L1 time the batch
+//! was posted at. The sequencer builds blocks by these rules, validators re-derive them from
+//! L1, and the fraud proof re-derives the one block in dispute in the VM.
+//!
+//! - The base fee follows EIP-1559 with the OP Stack's parameters since Canyon.
+//! - `prevRandao` is the parent's hash: known in advance, as on every rollup (the OP Stack
+//!   copies its L1 origin's, which is as public); contracts must not use it as a secret.
+//! - A batch entry is valid when its timestamp is after its parent's and at most
+//!   [`MAX_SEQUENCER_DRIFT`] after the L1 time of its batch, and its transactions run as a
+//!   block. Anything else — a missing entry, a batch that does not decode, a transaction the
+//!   state transition refuses — derives the **empty block** one second after its parent: the
+//!   chain always has a block `n + 1`, and a sequencer gains nothing by posting garbage.
+
+use alloc::vec::Vec;
+
+use alloy_consensus::{proofs, Header, EMPTY_OMMER_ROOT_HASH};
+use alloy_eips::eip1559::BaseFeeParams;
+use alloy_primitives::{Address, Bloom, Bytes, B256};
+use axon_ai_evm::block::{BlockError, BlockInput, Executed, ModelEntry};
+
+use crate::batch::BatchBlock;
+
+/// How many ancestors' hashes `BLOCKHASH` can see.
+pub const BLOCKHASH_WINDOW: usize = 256;
+
+/// The base fee's EIP-1559 parameters: the OP Stack's since Canyon (elasticity 6,
+/// denominator 250), an L2's smoother price.
+pub const BASE_FEE_PARAMS: BaseFeeParams = BaseFeeParams::optimism_canyon();
+
+/// How far past its batch's L1 time a block's timestamp may be, in seconds (the OP Stack's
+/// `max_sequencer_drift`).
+pub const MAX_SEQUENCER_DRIFT: u64 = 600;
+
+/// What every block of a chain shares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainConfig {
+    /// The chain id transactions are signed for.
+    pub chain_id: u64,
+    /// Every block's gas limit.
+    pub gas_limit: u64,
+    /// Who receives the blocks' fees.
+    pub fee_recipient: Address,
+    /// The models `inference` can run and the gas one run costs.
+    pub models: Vec<ModelEntry>,
+}
+
+/// The newest block and the hashes `BLOCKHASH` needs after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// Its header.
+    pub header: Header,
+    /// Its hash.
+    pub hash: B256,
+    /// The hashes of the blocks up to it, newest (this one) first, at most 256.
+    pub ancestors: Vec<B256>,
+}
+
+impl Head {
+    /// The head after `block`, whose parent was `self`.
+    pub fn advance(&self, block: &Header) -> Self {
+        let hash = block.hash_slow();
+        let mut ancestors = Vec::with_capacity(BLOCKHASH_WINDOW);
+        ancestors.push(hash);
+        ancestors.extend(self.ancestors.iter().take(BLOCKHASH_WINDOW - 1));
+        Self { header: block.clone(), hash, ancestors }
+    }
+
+    /// The base fee of the next block.
+    pub fn next_base_fee(&self) -> u64 {
+        self.header.next_block_base_fee(BASE_FEE_PARAMS).unwrap_or_default()
+    }
+
+    /// The input of the block after this one, at `timestamp`, with `transactions`.
+    pub fn next_input(
+        &self,
+        config: &ChainConfig,
+        timestamp: u64,
+        transactions: Vec<Bytes>,
+    ) -> BlockInput {
+        BlockInput {
+            chainId: config.chain_id,
+            parentStateRoot: self.header.state_root,
+            ancestorHashes: self.ancestors.clone(),
+            number: self.header.number + 1,
+            timestamp,
+            gasLimit: config.gas_limit,
+            baseFee: self.next_base_fee(),
+            coinbase: config.fee_recipient,
+            prevRandao: self.hash,
+            models: config.models.clone(),
+            transactions,
+        }
+    }
+}
+
+/// The header of block `input`, child of `parent`, once run.
+pub fn seal(input: &BlockInput, parent: B256, executed: &Executed) -> Header {
+    let logs_bloom = executed.receipts.iter().fold(Bloom::ZERO, |mut bloom, receipt| {
+        bloom.accrue_bloom(receipt.logs_bloom());
+        bloom
+    });
+    let transactions_root =
+        proofs::ordered_trie_root_with_encoder(&input.transactions, |tx: &Bytes, buf| {
+            buf.extend_from_slice(tx)
+        });
+    Header {
+        parent_hash: parent,
+        ommers_hash: EMPTY_OMMER_ROOT_HASH,
+        beneficiary: input.coinbase,
+        state_root: executed.output.stateRoot,
+        transactions_root,
+        receipts_root: executed.output.receiptsRoot,
+        logs_bloom,
+        number: input.number,
+        gas_limit: input.gasLimit,
+        gas_used: executed.output.gasUsed,
+        timestamp: input.timestamp,
+        mix_hash: input.prevRandao,
+        base_fee_per_gas: Some(input.baseFee),
+        ..Default::default()
+    }
+}
+
+/// A block derived from its batch entry.
+#[derive(Debug)]
+pub struct Derived<R> {
+    /// What the state transition ran.
+    pub input: BlockInput,
+    /// What `run` returned for it.
+    pub run: R,
+    /// Whether the entry was invalid and the empty block replaced it.
+    pub replaced: bool,
+}
+
+/// Derives the block after `head` from `entry` (none: the batch had no valid entry for it),
+/// posted on L1 at `l1_timestamp`, running its input with `run` (natively, or in the VM).
+/// An error of the state or the oracle is `run`'s and ends derivation: the block cannot be
+/// known without the data.
+pub fn derive<R>(
+    config: &ChainConfig,
+    head: &Head,
+    entry: Option<&BatchBlock>,
+    l1_timestamp: u64,
+    mut run: impl FnMut(&BlockInput) -> Result<R, BlockError>,
+) -> Result<Derived<R>, BlockError> {
+    let parent = head.header.timestamp;
+    if let Some(entry) = entry {
+        let on_time = entry.timestamp > parent
+            && entry.timestamp <= l1_timestamp.saturating_add(MAX_SEQUENCER_DRIFT);
+        if on_time {
+            let input = head.next_input(config, entry.timestamp, entry.transactions.clone());
+            match run(&input) {
+                Ok(result) => return Ok(Derived { input, run: result, replaced: false }),
+                Err(e @ (BlockError::State(_) | BlockError::Unavailable(_))) => return Err(e),
+                Err(_) => {}
+            }
+        }
+    }
+    let input = head.next_input(config, parent + 1, Vec::new());
+    let result = run(&input)?;
+    Ok(Derived { input, run: result, replaced: true })
+}

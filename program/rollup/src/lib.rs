@@ -1,0 +1,15 @@
+//! The Axon AI rollup's derivation rules (docs/rollup.md), shared by the node, which
+//! sequences and validates natively, and by the fraud-proof guest, which re-derives one
+//! block in the VM:
+//!
+//! - [`batch`]: what the sequencer posts to L1 — blocks' timestamps and transactions,
+//!   RLP-encoded and zlib-compressed — and how any bytes decode (or do not);
+//! - [`chain`]: how block `n + 1` follows from block `n` and its batch entry: its input to
+//!   the AI EVM's state transition, its header, and the empty block that replaces an invalid
+//!   one.
+#![no_std]
+
+extern crate alloc;
+
+pub mod batch;
+pub mod chain;
