@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use alloy::eips::BlockNumberOrTag;
-use axon_rollup::batch::decode;
 
 use crate::error::{NodeError, Result};
 use crate::l1::L1;
@@ -80,7 +79,6 @@ pub fn round(node: &Node, l1: &L1) -> Result<Derived> {
             )));
         }
         let data = l1.batch_data(&batch)?;
-        let blocks = decode(&data).unwrap_or_default();
         let (_, timestamp) = l1
             .block(batch.l1_block)?
             .ok_or_else(|| NodeError::L1(format!("L1 block {} vanished", batch.l1_block)))?;
@@ -88,9 +86,13 @@ pub fn round(node: &Node, l1: &L1) -> Result<Derived> {
             index: batch.index,
             l1_block: batch.l1_block,
             l1_hash: batch.l1_hash,
+            first_block: batch.first_block,
             last_block: batch.last_block,
+            data_hash: batch.data_hash,
+            timestamp,
+            accumulator: batch.accumulator,
         };
-        derived.replaced += node.derive_batch(&record, batch.first_block, &blocks, timestamp)?;
+        derived.replaced += node.derive_batch(&record, &data)?;
         derived.batches += 1;
         expected += 1;
     }

@@ -51,6 +51,9 @@ pub enum NodeError {
     /// A block could not be run for want of data the node should have.
     #[error("execution: {0}")]
     Execution(String),
+    /// A fraud proof's data cannot be gathered.
+    #[error("proof: {0}")]
+    Proof(String),
     /// L1 did not answer as expected (a transport failure, a revert, a missing batch).
     #[error("L1: {0}")]
     L1(String),

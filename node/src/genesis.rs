@@ -107,9 +107,9 @@ impl Genesis {
         };
         Ok(Self {
             config: ChainConfig {
-                chain_id: file.chain_id,
-                gas_limit: file.gas_limit,
-                fee_recipient: file.fee_recipient,
+                chainId: file.chain_id,
+                gasLimit: file.gas_limit,
+                feeRecipient: file.fee_recipient,
                 models,
             },
             model_files,

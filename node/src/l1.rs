@@ -50,6 +50,8 @@ pub struct PostedBatch {
     pub last_block: u64,
     /// The keccak-256 of its data.
     pub data_hash: B256,
+    /// The inbox's accumulator after it.
+    pub accumulator: B256,
     /// The L1 block it is in.
     pub l1_block: u64,
     /// That block's hash.
@@ -194,6 +196,7 @@ impl L1 {
                 first_block: event.firstBlock,
                 last_block: event.lastBlock,
                 data_hash: event.dataHash,
+                accumulator: event.accumulator,
                 l1_block: log.block_number.ok_or_else(missing)?,
                 l1_hash: log.block_hash.ok_or_else(missing)?,
                 tx_hash: log.transaction_hash.ok_or_else(missing)?,

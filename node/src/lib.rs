@@ -9,7 +9,8 @@
 //! - [`sequencer`]: the loop that produces blocks;
 //! - [`l1`] and [`deployment`]: the L1 contracts and where they are;
 //! - [`batcher`]: the sequencer's posting of blocks to the `BatchInbox`;
-//! - [`derivation`]: the validator's derivation of the chain from L1 alone.
+//! - [`derivation`]: the validator's derivation of the chain from L1 alone;
+//! - [`proof`]: the data of the fraud proof of one block, for the `rollup-block` guest.
 //!
 //! Blocks follow `axon_rollup`'s rules and run natively through `axon_ai_evm::block`, the
 //! very state transition the fraud-proof guest runs in the VM.
@@ -22,6 +23,7 @@ pub mod genesis;
 pub mod l1;
 pub mod node;
 pub mod pool;
+pub mod proof;
 pub mod rpc;
 pub mod sequencer;
 pub mod store;

@@ -25,8 +25,9 @@ use crate::genesis::Genesis;
 use crate::pool::{Pending, Pool};
 use crate::store::{BatchRecord, Snapshot, Store, StoredBlock};
 use alloy::eips::Encodable2718;
-use axon_rollup::batch::BatchBlock;
+use axon_rollup::batch::decode;
 use axon_rollup::chain::{derive, seal, Head, BLOCKHASH_WINDOW};
+use axon_rollup::output::{Output, MESSAGE_PASSER};
 
 /// The most transactions the pool holds.
 pub const MAX_POOL: usize = 50_000;
@@ -242,11 +243,11 @@ impl Node {
             .map_err(|e| TxError::Invalid(without_index(&e)))?;
         let hash = *tx.hash();
         if let Some(have) = tx.chain_id() {
-            if have != self.genesis.config.chain_id {
-                return Err(TxError::WrongChain { have, want: self.genesis.config.chain_id });
+            if have != self.genesis.config.chainId {
+                return Err(TxError::WrongChain { have, want: self.genesis.config.chainId });
             }
         }
-        if tx.gas_limit() > self.genesis.config.gas_limit {
+        if tx.gas_limit() > self.genesis.config.gasLimit {
             return Err(TxError::GasLimit);
         }
         let intrinsic = calculate_initial_tx_gas_for_tx(&env, SPEC, None);
@@ -347,25 +348,21 @@ impl Node {
         Ok(produced)
     }
 
-    /// Derives the blocks `first..=last` of a batch from its decoded `blocks` (an error: the
-    /// data did not decode, and every block is replaced by the empty one), posted at
-    /// `l1_timestamp`, and commits each; the last commits `record` with it. Blocks the node
-    /// already has (a restart inside a batch) are skipped. Returns how many were replaced.
-    pub fn derive_batch(
-        &self,
-        record: &BatchRecord,
-        first: u64,
-        blocks: &[BatchBlock],
-        l1_timestamp: u64,
-    ) -> Result<usize> {
+    /// Derives the blocks of batch `record` from its `data` (data that does not decode
+    /// replaces every block by the empty one) and commits each; the last commits the record
+    /// and the data with it. Blocks the node already has (a restart inside a batch) are
+    /// skipped. Returns how many blocks were replaced.
+    pub fn derive_batch(&self, record: &BatchRecord, data: &[u8]) -> Result<usize> {
+        let blocks = decode(data).unwrap_or_default();
         let mut replaced = 0;
-        let from = first.max(self.head().header.number + 1);
+        let from = record.first_block.max(self.head().header.number + 1);
         for number in from..=record.last_block {
             let head = self.head();
             let snapshot = self.snapshot()?;
-            let entry = usize::try_from(number - first).ok().and_then(|i| blocks.get(i));
+            let entry =
+                usize::try_from(number - record.first_block).ok().and_then(|i| blocks.get(i));
             let models = &self.genesis.model_files;
-            let derived = derive(&self.genesis.config, &head, entry, l1_timestamp, |input| {
+            let derived = derive(&self.genesis.config, &head, entry, record.timestamp, |input| {
                 execute_recorded(input, &snapshot, models).map_err(|invalid| invalid.error)
             });
             snapshot.check()?;
@@ -385,7 +382,7 @@ impl Node {
                 receipts: executed.receipts.iter().map(|r| r.encoded_2718().into()).collect(),
                 transactions: input.transactions,
             };
-            let completes = (number == record.last_block).then_some(record);
+            let completes = (number == record.last_block).then_some((record, data));
             drop(snapshot);
             self.store.commit_block(&block, &new_nodes, &[], completes)?;
             let next = head.advance(&block.header);
@@ -438,7 +435,7 @@ impl Node {
                     stale.push(pending.seq);
                 } else if nonce == next
                     && pending.tx.max_fee_per_gas() >= u128::from(base_fee)
-                    && gas + pending.tx.gas_limit() <= self.genesis.config.gas_limit
+                    && gas + pending.tx.gas_limit() <= self.genesis.config.gasLimit
                 {
                     gas += pending.tx.gas_limit();
                     nonces.insert(pending.sender, next + 1);
@@ -463,6 +460,19 @@ pub(crate) fn account(snapshot: &Snapshot, head: &Head, address: Address) -> Res
     Ok(Account { nonce: info.nonce, balance: info.balance })
 }
 
+/// The output of `block` (its output root's preimage), read from the database.
+pub fn output(snapshot: &Snapshot, block: &StoredBlock) -> Result<Output> {
+    let header = &block.header;
+    let mut state = TrieState::new(snapshot, header.state_root, header.number, vec![]);
+    let withdrawal_storage_root = state.storage_root_of(MESSAGE_PASSER);
+    snapshot.check()?;
+    Ok(Output {
+        state_root: header.state_root,
+        withdrawal_storage_root: withdrawal_storage_root?,
+        block_hash: header.hash_slow(),
+    })
+}
+
 /// An account's nonce and balance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Account {
@@ -471,7 +481,7 @@ pub(crate) struct Account {
 }
 
 /// The head at block `number`, which the database must have.
-fn head_at(snapshot: &Snapshot, number: u64) -> Result<Head> {
+pub(crate) fn head_at(snapshot: &Snapshot, number: u64) -> Result<Head> {
     let block = block_or_corrupt(snapshot, number)?;
     let ancestors = snapshot.hashes_back(number, BLOCKHASH_WINDOW)?;
     Ok(Head { hash: block.header.hash_slow(), header: block.header, ancestors })

@@ -9,6 +9,7 @@
 //! | `transactions` | transaction hash → (block number, index) |
 //! | `pool` | arrival sequence → pending transaction (EIP-2718) |
 //! | `l1_batches` | batch index → [`BatchRecord`] (RLP): the derivation cursor of a validator |
+//! | `batch_data` | batch index → the batch's data, which fraud proofs read |
 //!
 //! A block is written in one write transaction with every trie node it created, its
 //! transactions' locations, the removal of its transactions from the pool and, for the last
@@ -37,6 +38,7 @@ const TRANSACTIONS: TableDefinition<'_, &[u8; 32], (u64, u32)> =
     TableDefinition::new("transactions");
 const POOL: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("pool");
 const L1_BATCHES: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("l1_batches");
+const BATCH_DATA: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("batch_data");
 
 /// A block as the database keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
@@ -52,7 +54,8 @@ pub struct StoredBlock {
 }
 
 /// A batch a validator derived, as the derivation cursor keeps it: where it is on L1, so
-/// that an L1 reorganization that drops it is seen.
+/// that an L1 reorganization that drops it is seen, and what the inbox's accumulator
+/// chained for it, which the fraud proof walks.
 #[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
 pub struct BatchRecord {
     /// Its index in the inbox.
@@ -61,8 +64,16 @@ pub struct BatchRecord {
     pub l1_block: u64,
     /// That block's hash.
     pub l1_hash: B256,
+    /// Its first L2 block.
+    pub first_block: u64,
     /// Its last L2 block.
     pub last_block: u64,
+    /// The keccak-256 of its data.
+    pub data_hash: B256,
+    /// The L1 time it was posted at.
+    pub timestamp: u64,
+    /// The inbox's accumulator after it.
+    pub accumulator: B256,
 }
 
 /// The node's database.
@@ -83,6 +94,7 @@ impl Store {
         tx.open_table(TRANSACTIONS)?;
         tx.open_table(POOL)?;
         tx.open_table(L1_BATCHES)?;
+        tx.open_table(BATCH_DATA)?;
         tx.commit()?;
         Ok(Self { db })
     }
@@ -98,6 +110,7 @@ impl Store {
             transactions: tx.open_table(TRANSACTIONS)?,
             pool: tx.open_table(POOL)?,
             l1_batches: tx.open_table(L1_BATCHES)?,
+            batch_data: tx.open_table(BATCH_DATA)?,
             failure: RefCell::new(None),
         })
     }
@@ -110,7 +123,7 @@ impl Store {
         block: &StoredBlock,
         new_nodes: &NodeStore,
         settled: &[u64],
-        batch: Option<&BatchRecord>,
+        batch: Option<(&BatchRecord, &[u8])>,
     ) -> Result<()> {
         let number = block.header.number;
         let hash = block.header.hash_slow();
@@ -132,9 +145,10 @@ impl Store {
             for seq in settled {
                 pool.remove(seq)?;
             }
-            if let Some(batch) = batch {
+            if let Some((batch, data)) = batch {
                 tx.open_table(L1_BATCHES)?
                     .insert(batch.index, alloy_rlp::encode(batch).as_slice())?;
+                tx.open_table(BATCH_DATA)?.insert(batch.index, data)?;
             }
         }
         tx.commit()?;
@@ -166,8 +180,8 @@ impl Store {
                 hashes.remove(n)?;
                 blocks.remove(n)?;
             }
-            let mut batches = tx.open_table(L1_BATCHES)?;
-            batches.retain(|index, _| index < batch)?;
+            tx.open_table(L1_BATCHES)?.retain(|index, _| index < batch)?;
+            tx.open_table(BATCH_DATA)?.retain(|index, _| index < batch)?;
         }
         tx.commit()?;
         Ok(())
@@ -198,6 +212,7 @@ pub struct Snapshot {
     transactions: ReadOnlyTable<&'static [u8; 32], (u64, u32)>,
     pool: ReadOnlyTable<u64, &'static [u8]>,
     l1_batches: ReadOnlyTable<u64, &'static [u8]>,
+    batch_data: ReadOnlyTable<u64, &'static [u8]>,
     /// The first storage error a preimage read met (the trait can only answer "none").
     failure: RefCell<Option<redb::StorageError>>,
 }
@@ -255,6 +270,24 @@ impl Snapshot {
         Ok(entries)
     }
 
+    /// The newest batch record whose accumulator is `accumulator`, and the records before it,
+    /// newest first.
+    pub fn batches_back(&self, accumulator: B256) -> Result<Vec<BatchRecord>> {
+        let mut records = Vec::new();
+        for entry in self.l1_batches.iter()?.rev() {
+            let (index, bytes) = entry?;
+            let index = index.value();
+            let record = BatchRecord::decode(&mut bytes.value()).map_err(|e| {
+                NodeError::Corrupt { what: format!("batch record {index}"), reason: e.to_string() }
+            })?;
+            if records.is_empty() && record.accumulator != accumulator {
+                continue;
+            }
+            records.push(record);
+        }
+        Ok(records)
+    }
+
     /// The newest batch record, if any.
     pub fn last_batch(&self) -> Result<Option<BatchRecord>> {
         let Some((index, bytes)) = self.l1_batches.last()? else { return Ok(None) };
@@ -272,6 +305,11 @@ impl Snapshot {
             what: format!("batch record {index}"),
             reason: e.to_string(),
         })
+    }
+
+    /// The data of batch `index`, if the node derived it.
+    pub fn batch_data(&self, index: u64) -> Result<Option<Vec<u8>>> {
+        Ok(self.batch_data.get(index)?.map(|data| data.value().to_vec()))
     }
 
     /// The storage error a preimage read met, if any: a missing preimage is then the

@@ -24,6 +24,7 @@ interface Vm {
     function stopPrank() external;
     function etch(address target, bytes calldata newRuntimeBytecode) external;
     function store(address target, bytes32 slot, bytes32 value) external;
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
     function deal(address account, uint256 newBalance) external;
     function label(address account, string calldata newLabel) external;
     function getNonce(address account) external view returns (uint64 nonce);

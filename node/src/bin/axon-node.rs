@@ -205,7 +205,7 @@ fn open(args: &NodeArgs, role: Role) -> axon_node::Result<Arc<Node>> {
     let head = node.head();
     eprintln!(
         "chain {} at block {} ({}), {} pending",
-        node.genesis().config.chain_id,
+        node.genesis().config.chainId,
         head.header.number,
         head.hash,
         node.pool().len()

@@ -29,6 +29,35 @@ pub(super) const SUGGESTED_TIP: u64 = 1_000_000;
 /// The most blocks one `eth_feeHistory` covers (geth's bound).
 pub(super) const MAX_FEE_HISTORY: u64 = 1024;
 
+/// `axon_outputAtBlock`'s answer, the shape of the OP Stack's `optimism_outputAtBlock`.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutputAtBlock {
+    /// The output root's version.
+    pub version: B256,
+    /// The output root.
+    pub output_root: B256,
+    /// The block's state root.
+    pub state_root: B256,
+    /// The message passer's storage root.
+    pub withdrawal_storage_root: B256,
+    /// The block.
+    pub block_ref: BlockRef,
+}
+
+/// A block's name.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BlockRef {
+    /// Its hash.
+    pub hash: B256,
+    /// Its number.
+    #[serde(with = "alloy::serde::quantity")]
+    pub number: u64,
+    /// Its timestamp.
+    #[serde(with = "alloy::serde::quantity")]
+    pub timestamp: u64,
+}
+
 /// The methods' context: the node and the request limits.
 #[derive(Debug, Clone)]
 pub struct Eth {
@@ -46,8 +75,8 @@ impl Eth {
 /// Every method, registered.
 pub(super) fn module(eth: Eth) -> Result<RpcModule<Eth>, jsonrpsee::core::RegisterMethodError> {
     let mut m = RpcModule::new(eth);
-    register(&mut m, "eth_chainId", |e, _| Ok(U64::from(e.node.genesis().config.chain_id)))?;
-    register(&mut m, "net_version", |e, _| Ok(e.node.genesis().config.chain_id.to_string()))?;
+    register(&mut m, "eth_chainId", |e, _| Ok(U64::from(e.node.genesis().config.chainId)))?;
+    register(&mut m, "net_version", |e, _| Ok(e.node.genesis().config.chainId.to_string()))?;
     register(&mut m, "web3_clientVersion", |_, _| {
         Ok(format!("axon-node/v{}", env!("CARGO_PKG_VERSION")))
     })?;
@@ -112,6 +141,10 @@ pub(super) fn module(eth: Eth) -> Result<RpcModule<Eth>, jsonrpsee::core::Regist
     register(&mut m, "eth_getTransactionReceipt", |e, p| {
         let (hash,): (B256,) = p.parse()?;
         e.receipt(hash)
+    })?;
+    register(&mut m, "axon_outputAtBlock", |e, p| {
+        let (tag,): (BlockNumberOrTag,) = p.parse()?;
+        e.output_at(tag)
     })?;
     register(&mut m, "eth_getLogs", |e, p| {
         let (filter,): (Filter,) = p.parse()?;
@@ -218,7 +251,7 @@ impl Eth {
     ) -> RpcResult<(u64, ExecutionResult)> {
         let (snapshot, block) = self.state_block(at)?;
         let genesis = self.node.genesis();
-        let cap = self.limits.gas_cap.min(genesis.config.gas_limit);
+        let cap = self.limits.gas_cap.min(genesis.config.gasLimit);
         let gas = gas.or(request.gas).unwrap_or(cap).min(cap);
         let price = request.max_fee_per_gas.or(request.gas_price).unwrap_or_default();
         let header = &block.header;
@@ -227,7 +260,7 @@ impl Eth {
             None => vec![],
         };
         let input = BlockInput {
-            chainId: genesis.config.chain_id,
+            chainId: genesis.config.chainId,
             parentStateRoot: header.state_root,
             ancestorHashes: ancestors,
             number: header.number,
@@ -251,7 +284,7 @@ impl Eth {
             value: request.value.unwrap_or_default(),
             data: request.input.input().cloned().unwrap_or_default(),
             nonce: request.nonce.unwrap_or_default(),
-            chain_id: Some(genesis.config.chain_id),
+            chain_id: Some(genesis.config.chainId),
             access_list: request.access_list.clone().unwrap_or_default(),
             gas_priority_fee: request.max_priority_fee_per_gas,
             ..Default::default()
@@ -336,6 +369,22 @@ impl Eth {
         }
         history.reward = percentiles.map(|_| rewards);
         Ok(history)
+    }
+
+    fn output_at(&self, tag: BlockNumberOrTag) -> RpcResult<OutputAtBlock> {
+        let (snapshot, block) = self.state_block(Some(BlockId::Number(tag)))?;
+        let output = crate::node::output(&snapshot, &block)?;
+        Ok(OutputAtBlock {
+            version: axon_rollup::output::OUTPUT_VERSION,
+            output_root: output.root(),
+            state_root: output.state_root,
+            withdrawal_storage_root: output.withdrawal_storage_root,
+            block_ref: BlockRef {
+                hash: output.block_hash,
+                number: block.header.number,
+                timestamp: block.header.timestamp,
+            },
+        })
     }
 
     fn transaction(&self, hash: B256) -> RpcResult<Option<Transaction>> {

@@ -20,7 +20,7 @@ use jsonrpsee::RpcModule;
 use crate::error::{NodeError, Result};
 use crate::node::Node;
 
-pub use eth::Eth;
+pub use eth::{BlockRef, Eth, OutputAtBlock};
 
 /// What one request may ask.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,13 +4,17 @@
 //!
 //! - [`rpc`]: the `eth_` methods and their errors, through alloy;
 //! - [`foundry`]: `forge create` of `AIContract` and `cast send` of an inference;
+//! - [`genesis`]: the fixture genesis's predeploy, and the output root over it;
 //! - [`crash`]: kill -9 of the sequencer at any moment loses no acknowledged transaction;
+//! - [`proof`]: the `rollup-block` guest in the VM against the node, block by block;
 //! - [`rollup`]: a sequencer posting to anvil and a validator deriving from it alone, through
 //!   kills and an L1 reorganization;
 //! - [`support`]: the node processes, anvil and the keys.
 
 mod crash;
 mod foundry;
+mod genesis;
+mod proof;
 mod rollup;
 mod rpc;
 mod support;

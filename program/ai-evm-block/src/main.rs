@@ -21,16 +21,20 @@
 extern crate alloc;
 
 use alloc::string::{String, ToString};
+#[cfg(feature = "fused")]
 use alloc::vec::Vec;
 
-use alloy_primitives::{Bytes, B256};
-use axon_ai_evm::block::{execute, BlockInput, BlockOutput, Preimages};
-use axon_ai_evm::oracle::PrecompileCall;
-#[cfg(not(feature = "fused"))]
-use axon_ai_evm::oracle::{decode_answer, inference_key};
-use axon_ml::InferenceResult;
-use axon_runtime::oracle::{read_hashed_input, read_preimage, PreimageKey};
+use axon_ai_evm::block::{execute, BlockInput, BlockOutput};
+use axon_runtime::oracle::read_hashed_input;
 use axon_runtime::{commitment, entry, eprintln, exit, io};
+#[cfg(feature = "fused")]
+use {
+    alloy_primitives::{Bytes, B256},
+    axon_ai_evm::block::Preimages,
+    axon_ai_evm::oracle::PrecompileCall,
+    axon_ml::InferenceResult,
+    axon_runtime::oracle::{read_preimage, PreimageKey},
+};
 
 entry!(main);
 
@@ -55,27 +59,17 @@ fn run() -> Result<BlockOutput, String> {
     Ok(execute(&input, Oracle, Oracle).map_err(|err| err.to_string())?.output)
 }
 
-/// The preimage oracle: trie nodes and code by keccak key, inference results and precompile
-/// answers by their key types.
+#[cfg(not(feature = "fused"))]
+use axon_ai_evm_guest::Oracle;
+
+/// The preimage oracle for trie nodes and code; precompiles and inferences computed here.
+#[cfg(feature = "fused")]
 struct Oracle;
 
+#[cfg(feature = "fused")]
 impl Preimages for Oracle {
     fn preimage(&self, hash: B256) -> Option<Bytes> {
         Some(read_preimage(&PreimageKey::keccak256(hash.0)).read_to_end().into())
-    }
-}
-
-#[cfg(not(feature = "fused"))]
-impl axon_ai_evm::Oracle for Oracle {
-    fn precompile(&mut self, call: &PrecompileCall<'_>) -> Option<Vec<u8>> {
-        let data = read_preimage(&PreimageKey(call.key())).read_to_end();
-        decode_answer(&data).map(<[u8]>::to_vec)
-    }
-
-    fn inference(&mut self, request: &[u8]) -> Option<InferenceResult> {
-        // On chain only a finalized result can be loaded under this key; data that is not a
-        // result would be the host's error, as a missing preimage is.
-        InferenceResult::decode(&read_preimage(&PreimageKey(inference_key(request))).read_to_end())
     }
 }
 

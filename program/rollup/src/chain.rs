@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 
 use alloy_consensus::{proofs, Header, EMPTY_OMMER_ROOT_HASH};
 use alloy_eips::eip1559::BaseFeeParams;
-use alloy_primitives::{Address, Bloom, Bytes, B256};
+use alloy_primitives::{Bloom, Bytes, B256};
 use axon_ai_evm::block::{BlockError, BlockInput, Executed, ModelEntry};
 
 use crate::batch::BatchBlock;
@@ -32,17 +32,17 @@ pub const BASE_FEE_PARAMS: BaseFeeParams = BaseFeeParams::optimism_canyon();
 /// `max_sequencer_drift`).
 pub const MAX_SEQUENCER_DRIFT: u64 = 600;
 
-/// What every block of a chain shares.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainConfig {
-    /// The chain id transactions are signed for.
-    pub chain_id: u64,
-    /// Every block's gas limit.
-    pub gas_limit: u64,
-    /// Who receives the blocks' fees.
-    pub fee_recipient: Address,
-    /// The models `inference` can run and the gas one run costs.
-    pub models: Vec<ModelEntry>,
+alloy_sol_types::sol! {
+    /// What every block of a chain shares: its id, gas limit, fee recipient and the models
+    /// `inference` can run with their gas. ABI-encoded, its keccak-256 names the chain to the
+    /// fraud proof (`crate::boot`).
+    #[derive(Debug, PartialEq, Eq)]
+    struct ChainConfig {
+        uint64 chainId;
+        uint64 gasLimit;
+        address feeRecipient;
+        ModelEntry[] models;
+    }
 }
 
 /// The newest block and the hashes `BLOCKHASH` needs after it.
@@ -79,14 +79,14 @@ impl Head {
         transactions: Vec<Bytes>,
     ) -> BlockInput {
         BlockInput {
-            chainId: config.chain_id,
+            chainId: config.chainId,
             parentStateRoot: self.header.state_root,
             ancestorHashes: self.ancestors.clone(),
             number: self.header.number + 1,
             timestamp,
-            gasLimit: config.gas_limit,
+            gasLimit: config.gasLimit,
             baseFee: self.next_base_fee(),
-            coinbase: config.fee_recipient,
+            coinbase: config.feeRecipient,
             prevRandao: self.hash,
             models: config.models.clone(),
             transactions,

@@ -6,10 +6,15 @@
 //!   RLP-encoded and zlib-compressed — and how any bytes decode (or do not);
 //! - [`chain`]: how block `n + 1` follows from block `n` and its batch entry: its input to
 //!   the AI EVM's state transition, its header, and the empty block that replaces an invalid
-//!   one.
+//!   one;
+//! - [`output`]: the output root a proposal claims for a block;
+//! - [`boot`]: what an output proposal's fraud proof starts from, and the inbox's
+//!   accumulator it finds batches by.
 #![no_std]
 
 extern crate alloc;
 
 pub mod batch;
+pub mod boot;
 pub mod chain;
+pub mod output;

@@ -111,11 +111,12 @@ pub fn execute<P: Preimages>(
     preimages: P,
     oracle: impl Oracle,
 ) -> Result<Executed, BlockError> {
-    run(input, preimages, oracle).map(|(executed, _)| executed)
+    execute_with_state(input, preimages, oracle).map(|(executed, _)| executed)
 }
 
-/// [`execute`], also returning the state with the block's writes in its tries.
-pub(super) fn run<P: Preimages, O: Oracle>(
+/// [`execute`], also returning the state with the block's writes in its tries: what a
+/// rollup reads its post-state's storage roots from (its withdrawals' root).
+pub fn execute_with_state<P: Preimages, O: Oracle>(
     input: &BlockInput,
     preimages: P,
     oracle: O,

@@ -193,6 +193,15 @@ impl<P: Preimages> TrieState<P> {
     }
 }
 
+impl<P: Preimages> TrieState<P> {
+    /// The storage root of `address` (the empty trie's for an account that does not exist):
+    /// the post-state's once [`TrieState::state_root`] has run, the pre-state's before.
+    pub fn storage_root_of(&mut self, address: Address) -> Result<B256, StateError> {
+        let account = self.load(address)?;
+        Ok(if account.info.is_none() { EMPTY_ROOT_HASH } else { account.storage.blind() })
+    }
+}
+
 impl<P> TrieState<P> {
     /// The trie nodes and codes the block read or wrote, after [`TrieState::state_root`]:
     /// with a store of the pre-state they make the post-state's.

@@ -16,7 +16,7 @@ use alloy_rlp::Encodable;
 use alloy_trie::{TrieAccount, KECCAK_EMPTY};
 use kona_mpt::{Nibbles, NoopTrieProvider, TrieNode};
 
-use super::execute::{run, BlockError, Executed};
+use super::execute::{execute_with_state, BlockError, Executed};
 use super::input::BlockInput;
 use super::offloaded::{Native, Offloaded, Recording};
 use super::state::Preimages;
@@ -139,7 +139,7 @@ pub fn execute_recorded<P: Preimages>(
 ) -> Result<RecordedBlock, InvalidBlock> {
     let recorder = Recorder::new(store);
     let mut oracle = Recording::new(Native::new(models));
-    match run(input, &recorder, &mut oracle) {
+    match execute_with_state(input, &recorder, &mut oracle) {
         Ok((executed, state)) => {
             let new_nodes = state.new_nodes();
             let offloaded = oracle.into_offloaded();

@@ -1,0 +1,178 @@
+//! The fraud proof of one block: the `rollup-block` guest, run in the VM on the preimages the
+//! node gathers (`axon_node::proof`), reaches the node's output root for every block of a
+//! chain — transfers, a contract deployment, an inference on the digits model, a withdrawal,
+//! and the empty blocks of a batch that does not decode — pads past the proposal's block, and
+//! rejects a wrong output root.
+
+use alloy::primitives::{keccak256, Address, TxKind, B256, U256};
+use alloy::sol_types::{SolCall, SolValue};
+use axon_dispute::ai_evm::Wallet;
+use axon_dispute::guest::run_guest;
+use axon_node::node::output;
+use axon_node::proof::unit_preimages;
+use axon_node::store::BatchRecord;
+use axon_node::{Genesis, Node, Role};
+use axon_rollup::batch::{encode, BatchBlock};
+use axon_rollup::boot::{AccumulatorEntry, RollupBoot};
+use axon_rollup::output::MESSAGE_PASSER;
+use axon_vm::Halt;
+
+use super::support::{data_dir, repo, KEYS};
+
+alloy::sol! {
+    function inference(bytes32 model_address, bytes input_data, uint256 output_size);
+}
+
+/// The digits model's address (fixtures/models/addresses.json).
+const DIGITS: B256 =
+    alloy::primitives::b256!("0x811da4f174aabaf56d9ab117627310813e6774ae301adba59ca8896bba9d298a");
+/// The L1 time every batch of the test is posted at.
+const L1_TIME: u64 = 100;
+
+/// Batch `index` of `blocks`, chained after `previous`: its record and data.
+fn batch(index: u64, first: u64, blocks: &[BatchBlock], previous: B256) -> (BatchRecord, Vec<u8>) {
+    batch_of(index, first, first + blocks.len() as u64 - 1, encode(blocks), previous)
+}
+
+fn batch_of(
+    index: u64,
+    first: u64,
+    last: u64,
+    data: Vec<u8>,
+    previous: B256,
+) -> (BatchRecord, Vec<u8>) {
+    let entry = AccumulatorEntry {
+        previous,
+        data_hash: keccak256(&data),
+        first_block: first,
+        last_block: last,
+        timestamp: L1_TIME,
+    };
+    let record = BatchRecord {
+        index,
+        l1_block: index + 1,
+        l1_hash: B256::repeat_byte(index as u8 + 1),
+        first_block: first,
+        last_block: last,
+        data_hash: entry.data_hash,
+        timestamp: L1_TIME,
+        accumulator: entry.accumulator(),
+    };
+    (record, data)
+}
+
+fn output_root(node: &Node, number: u64) -> B256 {
+    let snapshot = node.snapshot().unwrap();
+    output(&snapshot, &snapshot.block(number).unwrap().unwrap()).unwrap().root()
+}
+
+#[test]
+fn the_rollup_block_guest_reaches_the_nodes_output_root_for_every_block() {
+    let genesis = Genesis::load(&repo().join("fixtures/rollup/genesis.json")).unwrap();
+    let chain_id = genesis.config.chainId;
+    let dir = data_dir("proof");
+    std::fs::create_dir_all(&dir).unwrap();
+    let sequencer =
+        Node::open(genesis.clone(), Role::Sequencer, &dir.join("sequencer.redb")).unwrap();
+
+    // Block 1: a transfer and AIContract's deployment; block 2: an inference and a
+    // withdrawal; block 3: empty.
+    let mut alice = Wallet::new(KEYS[0].parse().unwrap()).unwrap();
+    let mut bob = Wallet::new(KEYS[1].parse().unwrap()).unwrap();
+    let dead = TxKind::Call(Address::repeat_byte(0xde));
+    let code = axon_dispute::contracts::creation_code(
+        &repo().join("contracts/out"),
+        "AIContract.sol",
+        "AIContract",
+    )
+    .unwrap();
+    let contract = bob.next_contract();
+    for raw in [
+        alice.sign(chain_id, dead, U256::from(5), vec![], 21_000).unwrap(),
+        bob.sign(chain_id, TxKind::Create, U256::ZERO, code, 1_000_000).unwrap(),
+    ] {
+        sequencer.submit(raw).unwrap();
+    }
+    sequencer.produce(1).unwrap();
+    let samples: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("fixtures/models/digits-test.json")).unwrap(),
+    )
+    .unwrap();
+    let pixels: Vec<u8> = samples["samples"][0]["input"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap() as i8 as u8)
+        .collect();
+    let call = inferenceCall {
+        model_address: DIGITS,
+        input_data: pixels.into(),
+        output_size: U256::from(10),
+    };
+    for raw in [
+        alice
+            .sign(chain_id, TxKind::Call(contract), U256::ZERO, call.abi_encode(), 500_000)
+            .unwrap(),
+        bob.sign(chain_id, TxKind::Call(MESSAGE_PASSER), U256::from(7), vec![], 100_000).unwrap(),
+    ] {
+        sequencer.submit(raw).unwrap();
+    }
+    sequencer.produce(2).unwrap();
+    sequencer.produce(3).unwrap();
+    assert!(sequencer.pool().is_empty(), "every transaction was included");
+
+    // Two batches of the sequencer's blocks, then one that does not decode (two empty blocks).
+    let snapshot = sequencer.snapshot().unwrap();
+    let blocks: Vec<BatchBlock> = (1..=3)
+        .map(|n| {
+            let block = snapshot.block(n).unwrap().unwrap();
+            BatchBlock { timestamp: block.header.timestamp, transactions: block.transactions }
+        })
+        .collect();
+    let first = batch(0, 1, &blocks[..1], B256::ZERO);
+    let second = batch(1, 2, &blocks[1..], first.0.accumulator);
+    let garbage = batch_of(2, 4, 5, vec![0, 0xff, 0xff], second.0.accumulator);
+    let validator =
+        Node::open(genesis.clone(), Role::Validator, &dir.join("validator.redb")).unwrap();
+    for (record, data) in [&first, &second, &garbage] {
+        validator.derive_batch(record, data).unwrap();
+    }
+    for n in 1..=3 {
+        assert_eq!(output_root(&validator, n), output_root(&sequencer, n), "block {n}");
+    }
+    assert_eq!(validator.head().header.number, 5);
+    assert_ne!(
+        output_root(&validator, 2),
+        output_root(&validator, 1),
+        "the withdrawal moved the root"
+    );
+
+    let boot = RollupBoot {
+        chainConfig: keccak256(genesis.config.abi_encode()),
+        startingOutputRoot: output_root(&validator, 0),
+        startingBlock: 0,
+        inboxAccumulator: garbage.0.accumulator,
+        proposalBlock: 5,
+    };
+    let elf = repo().join("fixtures/programs/rollup-block.elf");
+    let run = |unit: u64, disputed: B256| {
+        let agreed = output_root(&validator, unit);
+        let store = unit_preimages(&validator, &boot, unit, agreed, disputed).unwrap();
+        let run = run_guest(&elf, store).unwrap();
+        (run.halt, run.steps, String::from_utf8_lossy(&run.stderr).into_owned())
+    };
+    for unit in 0..5 {
+        let truth = output_root(&validator, unit + 1);
+        let (halt, steps, stderr) = run(unit, truth);
+        assert_eq!(halt, Halt::Exited(0), "unit {unit} ({steps} steps): {stderr}");
+        eprintln!("unit {unit}: block {} proven in {steps} VM steps", unit + 1);
+        let (halt, _, _) = run(unit, B256::repeat_byte(0x11));
+        assert_eq!(halt, Halt::Exited(1), "unit {unit} accepted a wrong output root");
+    }
+    // Past the proposal's block the output stays the proposal's.
+    let last = output_root(&validator, 5);
+    let store = unit_preimages(&validator, &boot, 5, last, last).unwrap();
+    assert_eq!(run_guest(&elf, store).unwrap().halt, Halt::Exited(0));
+    let store = unit_preimages(&validator, &boot, 5, last, B256::ZERO).unwrap();
+    assert_eq!(run_guest(&elf, store).unwrap().halt, Halt::Exited(1));
+}
