@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {
+    BlockNotBatched,
     EmptyBatch,
     NoSuchBatch,
     NotNextBlock,
@@ -99,5 +100,26 @@ contract BatchInbox {
     function batch(uint256 _index) external view returns (Batch memory) {
         if (_index >= batchCount) revert NoSuchBatch(_index);
         return batches[_index];
+    }
+
+    /// @notice The first batch holding L2 block `_l2Block`, and its accumulator: the word
+    ///         that names every batch a proof of that block needs (binary search: a batch's
+    ///         last block grows with its index).
+    function batchCovering(uint64 _l2Block)
+        external
+        view
+        returns (uint256 index_, bytes32 accumulator_)
+    {
+        if (_l2Block == 0 || _l2Block >= nextBlock) {
+            revert BlockNotBatched(_l2Block, nextBlock);
+        }
+        uint256 low = 0;
+        uint256 high = batchCount - 1;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (batches[mid].lastBlock < _l2Block) low = mid + 1;
+            else high = mid;
+        }
+        return (low, batches[low].accumulator);
     }
 }

@@ -4,6 +4,8 @@
 //!
 //! - [`rpc`]: the `eth_` methods and their errors, through alloy;
 //! - [`foundry`]: `forge create` of `AIContract` and `cast send` of an inference;
+//! - [`game`]: a wrong output proposal challenged and discarded, a right one finalized, on the
+//!   embedded L1;
 //! - [`genesis`]: the fixture genesis's predeploy, and the output root over it;
 //! - [`crash`]: kill -9 of the sequencer at any moment loses no acknowledged transaction;
 //! - [`proof`]: the `rollup-block` guest in the VM against the node, block by block;
@@ -13,6 +15,7 @@
 
 mod crash;
 mod foundry;
+mod game;
 mod genesis;
 mod proof;
 mod rollup;
