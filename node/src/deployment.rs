@@ -1,16 +1,35 @@
 //! The rollup's L1 deployment (`rollup.json`): which L1 and which contracts the node reads
-//! and writes. `axon-node deploy` writes it; every role reads it.
+//! and writes, and [`deploy`], which puts them there.
 //!
 //! ```json
-//! { "l1ChainId": 31337, "batchInbox": "0x5FbD…0aa3", "deployBlock": 1 }
+//! { "l1ChainId": 31337, "batchInbox": "0x…", "outputs": "0x…", "factory": "0x…",
+//!   "gameType": 20, "deployBlock": 1 }
 //! ```
+//!
+//! A deployment is the dispute toolkit's (the preimage oracle, the RISC-V verifier and the
+//! game factory), the `rollup-block` guest's split game type (2^20 blocks above the split,
+//! 2^40 steps below), the `BatchInbox` and the `Outputs` registry anchored at the genesis
+//! output.
 
 use std::path::Path;
 
-use alloy::primitives::Address;
+use alloy::primitives::{keccak256, Address};
+use alloy::sol_types::SolValue;
+use axon_dispute::chain::Chain;
+use axon_dispute::deploy::{
+    deploy as deploy_dispute, deploy_contract, register_game_type, GameParams,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{NodeError, Result};
+use crate::genesis::Genesis;
+
+/// The game type of output proposals.
+pub const OUTPUT_GAME_TYPE: u32 = 20;
+/// The depth of an output game: 2^20 blocks above the split, 2^40 steps below it.
+pub const OUTPUT_MAX_DEPTH: u8 = 61;
+/// Where an output game splits: 2^20 L2 blocks (12 days of one-second blocks) per proposal.
+pub const OUTPUT_SPLIT_DEPTH: u8 = 20;
 
 /// Where the rollup lives on L1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +39,12 @@ pub struct Deployment {
     pub l1_chain_id: u64,
     /// The `BatchInbox`.
     pub batch_inbox: Address,
+    /// The `Outputs` registry.
+    pub outputs: Address,
+    /// The dispute game factory.
+    pub factory: Address,
+    /// The output proposals' game type there.
+    pub game_type: u32,
     /// The L1 block the contracts were deployed in: derivation starts there.
     pub deploy_block: u64,
 }
@@ -38,4 +63,66 @@ impl Deployment {
         let text = serde_json::to_vec_pretty(self).expect("a deployment serializes");
         std::fs::write(path, text).map_err(|source| NodeError::Io { path: path.to_owned(), source })
     }
+}
+
+/// How to deploy.
+#[derive(Debug, Clone)]
+pub struct DeployOptions<'a> {
+    /// forge's build output.
+    pub artifacts: &'a Path,
+    /// The chain.
+    pub genesis: &'a Genesis,
+    /// The fraud-proof program (`rollup-block.elf`): its initial state is the game's
+    /// absolute prestate.
+    pub program: &'a Path,
+    /// The account that posts batches.
+    pub sequencer: Address,
+    /// Seconds on each side's clock in an output game: the challenge window.
+    pub dispute_clock: u32,
+    /// Seconds between a game's resolution and the withdrawal of its bonds.
+    pub withdrawal_delay: u32,
+}
+
+/// Deploys the rollup's contracts from `from` on `chain` (whose head is `l1_block`, the
+/// block derivation starts at, and whose id is `l1_chain_id`).
+pub fn deploy(
+    chain: &mut dyn Chain,
+    from: Address,
+    options: &DeployOptions<'_>,
+    l1_chain_id: u64,
+    l1_block: u64,
+) -> Result<Deployment> {
+    let l1 = |e: axon_dispute::Error| NodeError::L1(e.to_string());
+    let artifacts = options.artifacts;
+    let dispute = deploy_dispute(chain, from, artifacts).map_err(l1)?;
+    let program = axon_dispute::guest::load_guest(options.program).map_err(l1)?;
+    let prestate =
+        axon_vm::Vm::new(&program).map_err(|e| NodeError::Proof(e.to_string()))?.state_hash();
+    let mut params = GameParams::new(OUTPUT_GAME_TYPE, prestate, OUTPUT_MAX_DEPTH);
+    params.split_depth = OUTPUT_SPLIT_DEPTH;
+    params.with_clock(options.dispute_clock);
+    params.withdrawal_delay = options.withdrawal_delay;
+    register_game_type(chain, from, artifacts, &dispute, &params).map_err(l1)?;
+    let inbox = deploy_contract(
+        chain,
+        from,
+        artifacts,
+        "BatchInbox.sol",
+        "BatchInbox",
+        options.sequencer.abi_encode(),
+    )
+    .map_err(l1)?;
+    let config = keccak256(options.genesis.config.abi_encode());
+    let args = (dispute.factory, OUTPUT_GAME_TYPE, inbox, config, options.genesis.output()?.root())
+        .abi_encode_params();
+    let outputs =
+        deploy_contract(chain, from, artifacts, "Outputs.sol", "Outputs", args).map_err(l1)?;
+    Ok(Deployment {
+        l1_chain_id,
+        batch_inbox: inbox,
+        outputs,
+        factory: dispute.factory,
+        game_type: OUTPUT_GAME_TYPE,
+        deploy_block: l1_block,
+    })
 }

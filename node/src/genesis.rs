@@ -25,9 +25,11 @@ use std::path::{Path, PathBuf};
 
 use alloy::consensus::{Header, EMPTY_OMMER_ROOT_HASH};
 use alloy::primitives::{Address, B256, U256};
+use axon_ai_evm::block::state::TrieState;
 use axon_ai_evm::block::witness::{genesis, GenesisAccount, ModelFiles, NodeStore};
 use axon_ai_evm::block::ModelEntry;
 use axon_rollup::chain::ChainConfig;
+use axon_rollup::output::{Output, MESSAGE_PASSER};
 use axon_vm::preimage::blob_key;
 use serde::Deserialize;
 
@@ -115,6 +117,16 @@ impl Genesis {
             model_files,
             header,
             state,
+        })
+    }
+
+    /// Block 0's output: the first anchor of output proposals.
+    pub fn output(&self) -> Result<Output> {
+        let mut state = TrieState::new(&self.state, self.header.state_root, 0, vec![]);
+        Ok(Output {
+            state_root: self.header.state_root,
+            withdrawal_storage_root: state.storage_root_of(MESSAGE_PASSER)?,
+            block_hash: self.hash(),
         })
     }
 

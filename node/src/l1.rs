@@ -35,6 +35,36 @@ alloy::sol! {
     }
 }
 
+alloy::sol! {
+    /// `contracts/src/rollup/Outputs.sol`.
+    interface IOutputs {
+        function propose(bytes32 outputRoot, uint64 l2Block) external payable returns (address game);
+        function finalize(address game) external;
+        function bootFor(uint64 l2Block) external view returns (bytes boot);
+        function anchor() external view returns (bytes32 outputRoot, uint64 l2Block);
+        function proposals(address game) external view returns (uint64 l2Block, uint8 fate);
+
+        event OutputProposed(bytes32 indexed outputRoot, uint64 indexed l2Block, address indexed game, address proposer, bytes boot);
+        event OutputFinalized(address indexed game, bytes32 outputRoot, uint64 l2Block);
+        event OutputDiscarded(address indexed game, bytes32 outputRoot, uint64 l2Block);
+    }
+}
+
+/// A proposal as L1 logged it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposed {
+    /// Its game.
+    pub game: Address,
+    /// The output root it claims.
+    pub output_root: B256,
+    /// Its L2 block.
+    pub l2_block: u64,
+    /// Who proposed it.
+    pub proposer: Address,
+    /// The `RollupBoot` its game runs on (ABI).
+    pub boot: Bytes,
+}
+
 /// How long a posted transaction may take to be included before the node gives up on it
 /// (and retries on its next round).
 const INCLUSION_TIMEOUT: Duration = Duration::from_secs(60);
@@ -204,6 +234,32 @@ impl L1 {
         }
         batches.sort_by_key(|b| b.index);
         Ok(batches)
+    }
+
+    /// The output proposals made in L1 blocks `from..=to`, in order.
+    pub fn proposals(&self, from: u64, to: u64) -> Result<Vec<Proposed>> {
+        let filter = Filter::new()
+            .address(self.deployment.outputs)
+            .event_signature(IOutputs::OutputProposed::SIGNATURE_HASH)
+            .from_block(from)
+            .to_block(to);
+        let logs = self.request("eth_getLogs", |p| {
+            let filter = filter.clone();
+            async move { p.get_logs(&filter).await }
+        })?;
+        logs.iter()
+            .map(|log| {
+                let event = IOutputs::OutputProposed::decode_log_data(log.data())
+                    .map_err(decode_error("an OutputProposed log"))?;
+                Ok(Proposed {
+                    game: event.game,
+                    output_root: event.outputRoot,
+                    l2_block: event.l2Block,
+                    proposer: event.proposer,
+                    boot: event.boot.clone(),
+                })
+            })
+            .collect()
     }
 
     /// The data of `batch`: the calldata of the transaction that posted it, checked against

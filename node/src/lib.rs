@@ -10,7 +10,8 @@
 //! - [`l1`] and [`deployment`]: the L1 contracts and where they are;
 //! - [`batcher`]: the sequencer's posting of blocks to the `BatchInbox`;
 //! - [`derivation`]: the validator's derivation of the chain from L1 alone;
-//! - [`proof`]: the data of the fraud proof of one block, for the `rollup-block` guest.
+//! - [`proof`]: the data of the fraud proof of one block, for the `rollup-block` guest;
+//! - [`games`]: the validator's proposals, challenges and settlements on L1.
 //!
 //! Blocks follow `axon_rollup`'s rules and run natively through `axon_ai_evm::block`, the
 //! very state transition the fraud-proof guest runs in the VM.
@@ -19,6 +20,7 @@ pub mod batcher;
 pub mod deployment;
 pub mod derivation;
 pub mod error;
+pub mod games;
 pub mod genesis;
 pub mod l1;
 pub mod node;

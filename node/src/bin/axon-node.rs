@@ -15,16 +15,15 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use alloy::network::{EthereumWallet, TransactionBuilder};
-use alloy::primitives::{Address, Bytes};
+use alloy::primitives::Address;
 use alloy::providers::{Provider, ProviderBuilder};
-use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
-use alloy::sol_types::SolValue;
-use axon_node::deployment::Deployment;
+use axon_dispute::chain::RpcChain;
+use axon_node::deployment::{DeployOptions, Deployment};
+use axon_node::games::{GameEvent, Games, GamesOptions};
 use axon_node::l1::L1;
 use axon_node::rpc::{serve, Limits};
-use axon_node::{batcher, derivation, sequencer, Genesis, Node, NodeError, Role};
+use axon_node::{batcher, derivation, games, sequencer, Genesis, Node, NodeError, Role};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -49,9 +48,21 @@ struct DeployArgs {
     /// L1's JSON-RPC endpoint.
     #[arg(long, env = "AXON_L1_RPC")]
     l1_rpc: String,
+    /// The chain's genesis file (its config and genesis output anchor the proposals).
+    #[arg(long, env = "AXON_GENESIS")]
+    genesis: PathBuf,
     /// forge's build output (`contracts/out`).
     #[arg(long, default_value = "contracts/out")]
     artifacts: PathBuf,
+    /// The fraud-proof program: its initial state is the output game's absolute prestate.
+    #[arg(long, default_value = "fixtures/programs/rollup-block.elf")]
+    program: PathBuf,
+    /// Seconds on each side's clock in an output game: the challenge window.
+    #[arg(long, default_value_t = 302_400)]
+    dispute_clock: u32,
+    /// Seconds between a game's resolution and the withdrawal of its bonds.
+    #[arg(long, default_value_t = 86_400)]
+    withdrawal_delay: u32,
     /// The account allowed to post batches.
     #[arg(long)]
     sequencer: Address,
@@ -122,9 +133,23 @@ struct ValidatorArgs {
     node: NodeArgs,
     #[command(flatten)]
     l1: L1Args,
-    /// Seconds between reads of L1.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
-    poll_interval: u64,
+    /// Seconds between reads of L1 (and between moves in games), fractions allowed.
+    #[arg(long, default_value_t = 2.0, value_parser = positive_seconds)]
+    poll_interval: f64,
+    /// A file holding the key the validator proposes and plays games with (else
+    /// `AXON_VALIDATOR_KEY`); without one it only derives.
+    #[arg(long)]
+    validator_key_file: Option<PathBuf>,
+    /// Propose the newest derived block's output every this many blocks (0: never).
+    #[arg(long, default_value_t = 0)]
+    propose_every: u64,
+    /// The fraud-proof program the games run.
+    #[arg(long, default_value = "fixtures/programs/rollup-block.elf")]
+    program: PathBuf,
+    /// Propose wrong outputs and defend them: for demonstrations and tests of the fraud
+    /// proof only (such a validator loses its bonds).
+    #[arg(long)]
+    dishonest: bool,
 }
 
 fn main() -> ExitCode {
@@ -139,6 +164,16 @@ fn main() -> ExitCode {
             eprintln!("axon-node: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A positive number of seconds, at most a day.
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    if seconds > 0.0 && seconds <= 86_400.0 {
+        Ok(seconds)
+    } else {
+        Err(format!("{seconds} is not a number of seconds between 0 and 86400"))
     }
 }
 
@@ -168,33 +203,38 @@ fn deploy(args: DeployArgs) -> axon_node::Result<()> {
         load_key(args.deployer_key_file.as_deref(), "AXON_DEPLOYER_KEY")?.ok_or_else(|| {
             NodeError::Key("no deployer key: --deployer-key-file or AXON_DEPLOYER_KEY".into())
         })?;
-    let mut code =
-        axon_dispute::contracts::creation_code(&args.artifacts, "BatchInbox.sol", "BatchInbox")
-            .map_err(|e| NodeError::L1(e.to_string()))?;
-    code.extend(args.sequencer.abi_encode());
-    let url = args.l1_rpc.parse().map_err(|e| NodeError::L1(format!("--l1-rpc: {e}")))?;
-    let provider = ProviderBuilder::new().wallet(EthereumWallet::from(key)).connect_http(url);
-    let deployment = runtime()?.block_on(async {
-        let l1 = |e: &dyn std::fmt::Display| NodeError::L1(e.to_string());
-        let l1_chain_id = provider.get_chain_id().await.map_err(|e| l1(&e))?;
-        let tx = TransactionRequest::default().with_deploy_code(Bytes::from(code));
-        let receipt = provider
-            .send_transaction(tx)
-            .await
-            .map_err(|e| l1(&e))?
-            .get_receipt()
-            .await
-            .map_err(|e| l1(&e))?;
-        let batch_inbox = receipt
-            .contract_address
-            .filter(|_| receipt.status())
-            .ok_or_else(|| NodeError::L1("deploying BatchInbox failed".into()))?;
-        let deploy_block = receipt.block_number.unwrap_or_default();
-        Ok::<_, NodeError>(Deployment { l1_chain_id, batch_inbox, deploy_block })
-    })?;
+    let genesis = Genesis::load(&args.genesis)?;
+    let l1 = |e: axon_dispute::Error| NodeError::L1(e.to_string());
+    let key_hex = format!("0x{}", hex::encode(key.to_bytes()));
+    let mut chain = RpcChain::connect(&args.l1_rpc, &[key_hex]).map_err(l1)?.without_time_travel();
+    let (l1_chain_id, l1_block) = chain_position(&args.l1_rpc)?;
+    let options = DeployOptions {
+        artifacts: &args.artifacts,
+        genesis: &genesis,
+        program: &args.program,
+        sequencer: args.sequencer,
+        dispute_clock: args.dispute_clock,
+        withdrawal_delay: args.withdrawal_delay,
+    };
+    let deployment =
+        axon_node::deployment::deploy(&mut chain, key.address(), &options, l1_chain_id, l1_block)?;
     deployment.save(&args.out)?;
-    println!("BatchInbox {} (L1 block {})", deployment.batch_inbox, deployment.deploy_block);
+    println!(
+        "BatchInbox {}, Outputs {}, factory {} (L1 block {})",
+        deployment.batch_inbox, deployment.outputs, deployment.factory, deployment.deploy_block
+    );
     Ok(())
+}
+
+/// L1's chain id and head.
+fn chain_position(url: &str) -> axon_node::Result<(u64, u64)> {
+    let l1 = |e: &dyn std::fmt::Display| NodeError::L1(e.to_string());
+    let provider = ProviderBuilder::new().connect_http(url.parse().map_err(|e| l1(&e))?);
+    runtime()?.block_on(async {
+        let id = provider.get_chain_id().await.map_err(|e| l1(&e))?;
+        let head = provider.get_block_number().await.map_err(|e| l1(&e))?;
+        Ok((id, head))
+    })
 }
 
 fn open(args: &NodeArgs, role: Role) -> axon_node::Result<Arc<Node>> {
@@ -276,15 +316,34 @@ fn run_sequencer(args: SequencerArgs) -> axon_node::Result<()> {
 
 fn run_validator(args: ValidatorArgs) -> axon_node::Result<()> {
     let node = open(&args.node, Role::Validator)?;
-    let l1 = L1::connect(&args.l1.l1_rpc, Deployment::load(&args.l1.rollup)?, None)?;
-    let poll = Duration::from_secs(args.poll_interval);
+    let deployment = Deployment::load(&args.l1.rollup)?;
+    let l1 = L1::connect(&args.l1.l1_rpc, deployment, None)?;
+    let games = match load_key(args.validator_key_file.as_deref(), "AXON_VALIDATOR_KEY")? {
+        None => None,
+        Some(key) => {
+            let l1_error = |e: axon_dispute::Error| NodeError::L1(e.to_string());
+            let key_hex = format!("0x{}", hex::encode(key.to_bytes()));
+            let chain = RpcChain::connect(&args.l1.l1_rpc, &[key_hex])
+                .map_err(l1_error)?
+                .without_time_travel();
+            let program = axon_dispute::guest::load_guest(&args.program).map_err(l1_error)?;
+            let options =
+                GamesOptions { propose_every: args.propose_every, dishonest: args.dishonest };
+            let watcher = L1::connect(&args.l1.l1_rpc, deployment, None)?;
+            Some((watcher, chain, program, options))
+        }
+    };
+    let poll = Duration::from_secs_f64(args.poll_interval);
+    let node_for_games = node.clone();
     serve_until_stopped(&args.node, node.clone(), move |stop| {
-        vec![std::thread::spawn(move || {
+        let mut workers: Vec<Worker> = Vec::new();
+        let s = stop.clone();
+        workers.push(std::thread::spawn(move || {
             derivation::run(
                 &node,
                 &l1,
                 poll,
-                &stop,
+                &s,
                 |d| {
                     if let Some(head) = d.rolled_back {
                         eprintln!("L1 reorganized: rolled back to block {head}");
@@ -296,8 +355,38 @@ fn run_validator(args: ValidatorArgs) -> axon_node::Result<()> {
                 },
                 |e| eprintln!("derivation: {e} (retrying)"),
             )
-        })]
+        }));
+        if let Some((watcher, chain, program, options)) = games {
+            // The players' traces stay on the thread that plays them.
+            workers.push(std::thread::spawn(move || {
+                let mut games = Games::new(node_for_games, watcher, chain, program, options)?;
+                eprintln!("playing output games as {}", games.account());
+                games::run(&mut games, poll, &stop, report_game, |e| {
+                    eprintln!("games: {e} (retrying)")
+                })
+            }));
+        }
+        workers
     })
+}
+
+fn report_game(event: &GameEvent) {
+    match event {
+        GameEvent::Proposed { game, l2_block, root } => {
+            eprintln!("proposed output {root} of block {l2_block}: game {game}")
+        }
+        GameEvent::Disputing { game, l2_block, claimed, computed } => eprintln!(
+            "disputing game {game}: block {l2_block}'s output is {computed}, not {claimed}"
+        ),
+        GameEvent::Played { game, what } => eprintln!("game {game}: {what}"),
+        GameEvent::Failed { game, reason } => eprintln!("game {game}: {reason} (retrying)"),
+        GameEvent::Settled { game, l2_block, finalized: true } => {
+            eprintln!("game {game} won: block {l2_block}'s output finalized")
+        }
+        GameEvent::Settled { game, l2_block, finalized: false } => {
+            eprintln!("game {game} lost: block {l2_block}'s output discarded")
+        }
+    }
 }
 
 /// Serves the node's JSON-RPC, starts its loops, and waits for Ctrl-C, SIGTERM or a loop's

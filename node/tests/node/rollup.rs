@@ -1,8 +1,11 @@
 //! The rollup on an L1: anvil, the contracts `axon-node deploy` puts there, a sequencer that
-//! posts its blocks in batches and a validator that derives the chain from L1 alone. The
-//! validator reaches the sequencer's block hash and state root for every block; the batches
-//! on L1 decode to exactly the transactions sent; both survive kill -9; an L1 reorganization
-//! that drops a batch makes the sequencer post it again and the validator derive it again.
+//! posts its blocks in batches, an honest validator that derives the chain from L1 alone and
+//! proposes its outputs, and a dishonest one that proposes wrong outputs. The validator
+//! reaches the sequencer's block hash and state root for every block; the batches on L1
+//! decode to exactly the transactions sent; every role survives kill -9; an L1
+//! reorganization that drops a batch makes the sequencer post it again and the validator
+//! derive it again; the dishonest validator's outputs are challenged and discarded and its
+//! bonds lost, the honest one's finalized as the anchor.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -21,13 +24,20 @@ use super::support::{anvil, data_dir, node_command, repo, Node, KEYS};
 
 alloy::sol! {
     function postBatch(uint64 firstBlock, uint64 lastBlock, bytes data) external;
+    function anchor() external view returns (bytes32 outputRoot, uint64 l2Block);
     event BatchPosted(uint256 indexed index, uint64 firstBlock, uint64 lastBlock, bytes32 dataHash, bytes32 accumulator);
+    event OutputFinalized(address indexed game, bytes32 outputRoot, uint64 l2Block);
+    event OutputDiscarded(address indexed game, bytes32 outputRoot, uint64 l2Block);
 }
 
 /// anvil's account 5, which posts batches (funded on L1 only).
 const SEQUENCER_KEY: &str = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
 /// anvil's account 4, which deploys.
 const DEPLOYER_KEY: &str = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
+/// anvil's account 6, the honest validator's.
+const VALIDATOR_KEY: &str = "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e";
+/// anvil's account 3, the dishonest validator's.
+const LIAR_KEY: &str = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
 
 fn sequencer(dir: &Path, l1: &str, rollup: &Path) -> Node {
     let mut command = node_command("sequencer", &dir.join("sequencer"));
@@ -40,12 +50,32 @@ fn sequencer(dir: &Path, l1: &str, rollup: &Path) -> Node {
     Node::spawn(command)
 }
 
-fn validator(dir: &Path, l1: &str, rollup: &Path) -> Node {
-    let mut command = node_command("validator", &dir.join("validator"));
-    command.args(["--poll-interval", "1", "--l1-rpc", l1]).arg("--rollup").arg(rollup);
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("validator.log"));
+/// A validator that proposes every `every` blocks with `key`, honestly or not, logging to
+/// `DIR/NAME.log`.
+fn validator_as(
+    dir: &Path,
+    name: &str,
+    l1: &str,
+    rollup: &Path,
+    key: &str,
+    every: u64,
+    honest: bool,
+) -> Node {
+    let mut command = node_command("validator", &dir.join(name));
+    command.args(["--poll-interval", "0.25", "--l1-rpc", l1]).arg("--rollup").arg(rollup);
+    command.args(["--propose-every", &every.to_string()]).arg("--program");
+    command.arg(repo().join("fixtures/programs/rollup-block.elf")).env("AXON_VALIDATOR_KEY", key);
+    if !honest {
+        command.arg("--dishonest");
+    }
+    let log =
+        std::fs::OpenOptions::new().create(true).append(true).open(dir.join(format!("{name}.log")));
     command.stderr(Stdio::from(log.unwrap()));
     Node::spawn(command)
+}
+
+fn validator(dir: &Path, l1: &str, rollup: &Path) -> Node {
+    validator_as(dir, "validator", l1, rollup, VALIDATOR_KEY, 12, true)
 }
 
 /// Signs a transfer of `value` wei from `key` with `nonce`: its EIP-2718 bytes.
@@ -105,6 +135,11 @@ async fn a_validator_derives_the_sequencers_chain_from_l1_through_kills_and_a_re
     let sequencer_address = SEQUENCER_KEY.parse::<PrivateKeySigner>().unwrap().address();
     let deployed = Command::new(env!("CARGO_BIN_EXE_axon-node"))
         .args(["deploy", "--l1-rpc", &l1.url, "--sequencer", &sequencer_address.to_string()])
+        .args(["--dispute-clock", "20", "--withdrawal-delay", "1"])
+        .arg("--genesis")
+        .arg(repo().join("fixtures/rollup/genesis.json"))
+        .arg("--program")
+        .arg(repo().join("fixtures/programs/rollup-block.elf"))
         .arg("--artifacts")
         .arg(repo().join("contracts/out"))
         .arg("--out")
@@ -120,6 +155,9 @@ async fn a_validator_derives_the_sequencers_chain_from_l1_through_kills_and_a_re
 
     let seq = sequencer(&dir, &l1.url, &rollup);
     let val = validator(&dir, &l1.url, &rollup);
+    let _liar = validator_as(&dir, "liar", &l1.url, &rollup, LIAR_KEY, 8, false);
+    let liar_address = LIAR_KEY.parse::<PrivateKeySigner>().unwrap().address();
+    let liar_funds = l1_provider.get_balance(liar_address).await.unwrap();
     let mut sent = Vec::new();
     for nonce in 0..4 {
         for key in [KEYS[0], KEYS[1]] {
@@ -207,4 +245,48 @@ async fn a_validator_derives_the_sequencers_chain_from_l1_through_kills_and_a_re
     same_chain(&seq.reader(), &val.reader(), block + 2).await;
     assert!(val.reader().get_transaction_receipt(hash).await.unwrap().is_some());
     assert_eq!(batched_transactions(&l1_provider, inbox).await, sent);
+
+    // Steps 4 to 9: the liar's outputs are challenged and discarded, the honest ones
+    // finalized; the anchor is the honest validator's output.
+    let outputs: alloy::primitives::Address =
+        deployment["outputs"].as_str().unwrap().parse().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        let logs =
+            l1_provider.get_logs(&Filter::new().address(outputs).from_block(0)).await.unwrap();
+        let topic = |log: &alloy::rpc::types::Log| log.topics()[0];
+        let discarded = logs.iter().filter(|l| topic(l) == OutputDiscarded::SIGNATURE_HASH).count();
+        let finalized = logs.iter().filter(|l| topic(l) == OutputFinalized::SIGNATURE_HASH).count();
+        if discarded > 0 && finalized > 0 {
+            break;
+        }
+        let liar_log = std::fs::read_to_string(dir.join("liar.log")).unwrap_or_default();
+        assert!(Instant::now() < deadline, "no discard and finalization yet:\n{liar_log}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let anchor = anchorCall::abi_decode_returns(
+        &l1_provider
+            .call(
+                TransactionRequest::default().to(outputs).input(anchorCall {}.abi_encode().into()),
+            )
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let output: serde_json::Value = val
+        .reader()
+        .raw_request("axon_outputAtBlock".into(), (format!("{:#x}", anchor.l2Block),))
+        .await
+        .unwrap();
+    assert_eq!(
+        output["outputRoot"],
+        serde_json::json!(anchor.outputRoot),
+        "the anchor is the honest output"
+    );
+    let bond = U256::from(10u64).pow(U256::from(16));
+    let liar_now = l1_provider.get_balance(liar_address).await.unwrap();
+    assert!(
+        liar_now + bond <= liar_funds,
+        "the dishonest validator lost its bond: {liar_funds} -> {liar_now}"
+    );
 }

@@ -1,0 +1,385 @@
+//! The validator's part in output proposals (steps 4 to 9 of the seed's workflow): it
+//! proposes the output of its newest derived block every so many blocks, bonded; it plays
+//! every proposal's game with the honest trace — challenging a wrong output, defending a
+//! right one, its own included — and finalizes every proposal whose game is resolved, so
+//! that a won one becomes the anchor and a lost one is discarded.
+//!
+//! Each game is played by the dispute toolkit's player (`axon_dispute::Player`, the
+//! `Solver` strategy) over [`RollupUnits`]: output roots per block from the node's
+//! database above the split, the `rollup-block` guest in the VM below it. A validator
+//! deriving more slowly than proposals arrive waits until it has the proposed block.
+//!
+//! A dishonest validator (`--dishonest`, for demonstrations and tests only) proposes wrong
+//! outputs of its newest block and defends them with a trace that lies about that block and
+//! about every run of the fraud-proof program from its 100,000th step on: what a faulty or
+//! malicious proposer does, and loses.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use alloy::eips::BlockNumberOrTag;
+use alloy::primitives::{Address, B256, U256};
+use axon_dispute::chain::{send, view, RpcChain};
+use axon_dispute::deploy::root_bond;
+use axon_dispute::game::{self, encode_extra_data, GameStatus};
+use axon_dispute::lying::{Lie, LyingUnits};
+use axon_dispute::split::{UnitTrace, VmUnitTrace};
+use axon_dispute::{GameTrace, Player, Progress, Strategy};
+use axon_rollup::boot::RollupBoot;
+use axon_vm::Program;
+
+use crate::deployment::{OUTPUT_MAX_DEPTH, OUTPUT_SPLIT_DEPTH};
+use crate::error::{NodeError, Result};
+use crate::l1::{IOutputs, Proposed, L1};
+use crate::node::{block_or_corrupt, output, Node};
+use crate::proof::RollupUnits;
+
+/// Steps between checkpoints of a block's VM run.
+const CHECKPOINT_INTERVAL: u64 = 1 << 14;
+/// The step of a fraud-proof run from which a dishonest validator's claims depart.
+const LIE_FROM_STEP: u64 = 100_000;
+/// The most L1 blocks one log query asks for.
+const LOG_RANGE: u64 = 1_000;
+
+/// What the validator does about proposals.
+#[derive(Debug, Clone, Copy)]
+pub struct GamesOptions {
+    /// Propose every this many L2 blocks (0: never).
+    pub propose_every: u64,
+    /// Propose wrong outputs and defend them (demonstrations and tests only).
+    pub dishonest: bool,
+}
+
+/// Something the validator did on L1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GameEvent {
+    /// It proposed `root` as block `l2_block`'s output, in `game`.
+    Proposed {
+        /// The game.
+        game: Address,
+        /// The proposed block.
+        l2_block: u64,
+        /// The output root.
+        root: B256,
+    },
+    /// It found a proposal whose output root is not its own, and challenges it.
+    Disputing {
+        /// The game.
+        game: Address,
+        /// The proposed block.
+        l2_block: u64,
+        /// The output root claimed.
+        claimed: B256,
+        /// The output root this node computed.
+        computed: B256,
+    },
+    /// It moved in a game.
+    Played {
+        /// The game.
+        game: Address,
+        /// What it did.
+        what: String,
+    },
+    /// A game could not be played this round.
+    Failed {
+        /// The game.
+        game: Address,
+        /// Why.
+        reason: String,
+    },
+    /// A proposal's game is resolved and the proposal settled.
+    Settled {
+        /// The game.
+        game: Address,
+        /// The proposed block.
+        l2_block: u64,
+        /// Whether the proposal won (finalized) or lost (discarded).
+        finalized: bool,
+    },
+}
+
+/// A game the validator plays.
+struct Tracked {
+    player: Player,
+    l2_block: u64,
+    settled: bool,
+}
+
+/// The validator's games on L1.
+pub struct Games {
+    node: Arc<Node>,
+    l1: L1,
+    chain: RpcChain,
+    account: Address,
+    program: Program,
+    options: GamesOptions,
+    /// The next L1 block to scan for proposals.
+    cursor: u64,
+    /// Proposals of blocks this node has not derived yet.
+    waiting: Vec<Proposed>,
+    games: BTreeMap<Address, Tracked>,
+    last_proposed: u64,
+}
+
+impl std::fmt::Debug for Games {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Games")
+            .field("account", &self.account)
+            .field("games", &self.games.len())
+            .finish()
+    }
+}
+
+/// One tick of `game`: a move, then its settlement once resolved. True when the player is
+/// done (the game settled and the credit withdrawn).
+fn tick(
+    chain: &mut RpcChain,
+    account: Address,
+    outputs: Address,
+    game: Address,
+    tracked: &mut Tracked,
+    report: &mut impl FnMut(&GameEvent),
+) -> Result<bool> {
+    let progress = tracked.player.tick(chain).map_err(l1_error)?;
+    if let Progress::Acted(events) = &progress {
+        for event in events {
+            report(&GameEvent::Played { game, what: event.what.clone() });
+        }
+    }
+    if !tracked.settled {
+        let status = game::read(chain, game).map_err(l1_error)?.status;
+        if status != GameStatus::InProgress {
+            let fate =
+                view(chain, outputs, IOutputs::proposalsCall { game }).map_err(l1_error)?.fate;
+            if fate == PROPOSED {
+                send(chain, account, outputs, U256::ZERO, IOutputs::finalizeCall { game })
+                    .map_err(l1_error)?;
+            }
+            tracked.settled = true;
+            let finalized = status == GameStatus::DefenderWins;
+            report(&GameEvent::Settled { game, l2_block: tracked.l2_block, finalized });
+        }
+    }
+    Ok(tracked.settled && matches!(progress, Progress::Done))
+}
+
+/// `Outputs.Fate.PROPOSED`: a proposal not yet settled.
+const PROPOSED: u8 = 1;
+
+fn l1_error(e: axon_dispute::Error) -> NodeError {
+    NodeError::L1(e.to_string())
+}
+
+impl Games {
+    /// The games of `node`'s rollup on `l1`, played from the first account of `chain` with
+    /// the `rollup-block` guest `program`.
+    pub fn new(
+        node: Arc<Node>,
+        l1: L1,
+        chain: RpcChain,
+        program: Program,
+        options: GamesOptions,
+    ) -> Result<Self> {
+        let account = *chain
+            .accounts()
+            .first()
+            .ok_or_else(|| NodeError::Key("the validator needs a key".into()))?;
+        let cursor = l1.deployment().deploy_block;
+        Ok(Self {
+            node,
+            l1,
+            chain,
+            account,
+            program,
+            options,
+            cursor,
+            waiting: Vec::new(),
+            games: BTreeMap::new(),
+            last_proposed: 0,
+        })
+    }
+
+    /// The account the validator plays as.
+    pub fn account(&self) -> Address {
+        self.account
+    }
+
+    /// One round: new proposals, a move in every game, settlements, a proposal of its own.
+    pub fn round(&mut self, report: &mut impl FnMut(&GameEvent)) -> Result<()> {
+        self.scan()?;
+        self.adopt(report)?;
+        self.play(report)?;
+        self.propose(report)
+    }
+
+    /// Reads the proposals L1 logged since the last round.
+    fn scan(&mut self) -> Result<()> {
+        let Some(latest) = self.l1.head(BlockNumberOrTag::Latest)? else { return Ok(()) };
+        while self.cursor <= latest {
+            let to = latest.min(self.cursor + LOG_RANGE - 1);
+            self.waiting.extend(self.l1.proposals(self.cursor, to)?);
+            self.cursor = to + 1;
+        }
+        Ok(())
+    }
+
+    /// Starts a player for every proposal whose block the node has derived.
+    fn adopt(&mut self, report: &mut impl FnMut(&GameEvent)) -> Result<()> {
+        let head = self.node.head().header.number;
+        let (ready, later): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.waiting).into_iter().partition(|p| p.l2_block <= head);
+        self.waiting = later;
+        for proposed in ready {
+            if self.games.contains_key(&proposed.game) {
+                continue;
+            }
+            let boot = RollupBoot::decode(&proposed.boot).ok_or_else(|| {
+                NodeError::L1(format!("game {}: a boot that does not decode", proposed.game))
+            })?;
+            let computed = self.output_root(proposed.l2_block)?;
+            let ours = proposed.proposer == self.account;
+            if proposed.output_root != computed && !ours {
+                report(&GameEvent::Disputing {
+                    game: proposed.game,
+                    l2_block: proposed.l2_block,
+                    claimed: proposed.output_root,
+                    computed,
+                });
+            }
+            let player = self.player(proposed.game, boot, ours && self.options.dishonest)?;
+            self.games.insert(
+                proposed.game,
+                Tracked { player, l2_block: proposed.l2_block, settled: false },
+            );
+        }
+        Ok(())
+    }
+
+    /// A player of `game` over `boot`: honest, or (for its own proposals, when dishonest)
+    /// lying about the proposal's last block.
+    fn player(&self, game: Address, boot: RollupBoot, lying: bool) -> Result<Player> {
+        let trace = self.trace(&boot, lying)?;
+        let extra = encode_extra_data(&[boot.hash().as_slice()]).map_err(l1_error)?;
+        Ok(Player::new(self.account, game, Strategy::Solver, GameTrace::split(trace), extra))
+    }
+
+    /// The units of the proposal `boot`: honest, or lying about its last block and about
+    /// every fraud-proof run from step [`LIE_FROM_STEP`] on.
+    fn trace(&self, boot: &RollupBoot, lying: bool) -> Result<Box<dyn UnitTrace>> {
+        let units = RollupUnits::new(self.node.clone(), boot.clone())?;
+        let count = boot.proposalBlock - boot.startingBlock;
+        let trace = VmUnitTrace::new(
+            Box::new(units),
+            self.program.clone(),
+            OUTPUT_MAX_DEPTH,
+            OUTPUT_SPLIT_DEPTH,
+            CHECKPOINT_INTERVAL,
+        )
+        .map_err(l1_error)?;
+        Ok(if lying {
+            let lie = Some((LIE_FROM_STEP, Lie::State));
+            Box::new(LyingUnits::new(Box::new(trace), count, Lie::State, lie))
+        } else {
+            Box::new(trace)
+        })
+    }
+
+    /// A move in every game, and the settlement of every resolved one. A game that fails
+    /// (an L1 error, a game an L1 reorganization took away) is reported and tried again
+    /// next round; the others go on.
+    fn play(&mut self, report: &mut impl FnMut(&GameEvent)) -> Result<()> {
+        let outputs = self.l1.deployment().outputs;
+        let mut done = Vec::new();
+        for (game, tracked) in &mut self.games {
+            match tick(&mut self.chain, self.account, outputs, *game, tracked, report) {
+                Ok(true) => done.push(*game),
+                Ok(false) => {}
+                Err(e) => report(&GameEvent::Failed { game: *game, reason: e.to_string() }),
+            }
+        }
+        for game in done {
+            self.games.remove(&game);
+        }
+        Ok(())
+    }
+
+    /// Proposes the newest derived block's output, every `propose_every` blocks.
+    fn propose(&mut self, report: &mut impl FnMut(&GameEvent)) -> Result<()> {
+        let every = self.options.propose_every;
+        let head = self.node.head().header.number;
+        if every == 0 || head < self.last_proposed + every {
+            return Ok(());
+        }
+        let outputs = self.l1.deployment().outputs;
+        let anchor = view(&mut self.chain, outputs, IOutputs::anchorCall {}).map_err(l1_error)?;
+        if head <= anchor.l2Block {
+            return Ok(());
+        }
+        let boot_bytes = view(&mut self.chain, outputs, IOutputs::bootForCall { l2Block: head })
+            .map_err(l1_error)?;
+        let boot = RollupBoot::decode(&boot_bytes).ok_or_else(|| {
+            NodeError::L1("Outputs.bootFor answered a boot that does not decode".into())
+        })?;
+        let root = match self.options.dishonest {
+            false => self.output_root(head)?,
+            true => {
+                let mut trace = self.trace(&boot, true)?;
+                B256::from(trace.commitment_after(1 << OUTPUT_SPLIT_DEPTH).map_err(l1_error)?)
+            }
+        };
+        let bond = root_bond(
+            &mut self.chain,
+            self.l1.deployment().factory,
+            self.l1.deployment().game_type,
+        )
+        .map_err(l1_error)?;
+        let call = IOutputs::proposeCall { outputRoot: root, l2Block: head };
+        match send(&mut self.chain, self.account, outputs, bond, call) {
+            Ok(_) => {}
+            // Another validator proposed the same output first: its game is ours too.
+            Err(axon_dispute::Error::Reverted(_)) => {}
+            Err(e) => return Err(l1_error(e)),
+        }
+        self.last_proposed = head;
+        let extra = encode_extra_data(&[boot.hash().as_slice()]).map_err(l1_error)?;
+        let game = axon_dispute::deploy::game_at(
+            &mut self.chain,
+            self.l1.deployment().factory,
+            self.l1.deployment().game_type,
+            root.0,
+            &extra,
+        )
+        .map_err(l1_error)?;
+        report(&GameEvent::Proposed { game, l2_block: head, root });
+        Ok(())
+    }
+
+    fn output_root(&self, number: u64) -> Result<B256> {
+        let snapshot = self.node.snapshot()?;
+        Ok(output(&snapshot, &block_or_corrupt(&snapshot, number)?)?.root())
+    }
+}
+
+/// Plays every `interval` until `stop`; an L1 failure is reported to `failed` and retried.
+pub fn run(
+    games: &mut Games,
+    interval: Duration,
+    stop: &AtomicBool,
+    mut report: impl FnMut(&GameEvent),
+    mut failed: impl FnMut(&NodeError),
+) -> Result<()> {
+    while !stop.load(Ordering::Relaxed) {
+        match games.round(&mut report) {
+            Ok(()) => {}
+            Err(e @ NodeError::L1(_)) => failed(&e),
+            Err(e) => return Err(e),
+        }
+        let wake = std::time::Instant::now() + interval;
+        while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < wake {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    Ok(())
+}
