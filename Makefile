@@ -66,7 +66,13 @@ bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
 	$(CARGO) bench -p axon-tests --bench opml
 
 .PHONY: demo
-demo: setup ## Whole disputes on an embedded chain (a guest, then the AI EVM's opML and block proofs): a dishonest proposer loses to the honest challenger.
+demo: setup ## The AI rollup on a local anvil: steps 1 to 9 of the seed's workflow, ending with a dishonest validator slashed.
+	$(MAKE) -C contracts build
+	$(CARGO) build --release --locked -p axon-node --bin axon-node --bin rollup-demo
+	target/release/rollup-demo
+
+.PHONY: demo-disputes
+demo-disputes: setup ## Whole disputes on an embedded chain (a guest, then the AI EVM's opML and block proofs): a dishonest proposer loses.
 	$(MAKE) -C contracts build
 	$(CARGO) build --release --locked -p axon-dispute --bin dispute
 	@echo "== a dispute over hello.elf (input \"axon\") in a game of 2^40 steps =="

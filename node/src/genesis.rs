@@ -13,12 +13,13 @@
 //!   "baseFeePerGas": "0x3b9aca00",
 //!   "feeRecipient": "0x4200000000000000000000000000000000000011",
 //!   "alloc": { "0xf39f…2266": { "balance": "0x21e19e0c9bab2400000" } },
-//!   "models": [ { "file": "digits.axml", "gas": 20000 } ]
+//!   "models": [ { "file": "digits.axml", "address": "0x811d…298a", "gas": 20000 } ]
 //! }
 //! ```
 //!
-//! A model's file is read relative to the genesis file, and named on chain by its model-DA
-//! address (the blob key of its bytes).
+//! A model's file is read relative to the genesis file (a directory of model DA), and named
+//! on chain by its model-DA address (the blob key of its bytes, a Merkle root over its
+//! chunks); a file whose bytes do not have the address the genesis names is refused.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -57,6 +58,10 @@ struct GenesisFile {
 #[serde(deny_unknown_fields)]
 struct ModelFile {
     file: PathBuf,
+    /// The model-DA address the file must have: a file whose bytes name another model (a
+    /// forged or damaged copy) is refused.
+    #[serde(default)]
+    address: Option<B256>,
     gas: u64,
 }
 
@@ -91,8 +96,19 @@ impl Genesis {
         let mut model_files = ModelFiles::default();
         let mut models = Vec::with_capacity(file.models.len());
         for model in &file.models {
-            let bytes = read(&dir.join(&model.file))?;
+            let path = dir.join(&model.file);
+            let bytes = read(&path)?;
             let address = blob_key(&bytes);
+            if model.address.is_some_and(|expected| expected.0 != address) {
+                return Err(NodeError::Genesis {
+                    path: path.clone(),
+                    reason: format!(
+                        "the file is model {}, not {}: a forged or damaged copy",
+                        B256::from(address),
+                        model.address.unwrap_or_default()
+                    ),
+                });
+            }
             model_files.insert(address, bytes);
             models.push(ModelEntry { modelAddress: B256::from(address), gas: model.gas });
         }

@@ -63,3 +63,25 @@ async fn a_withdrawal_moves_the_output_roots_withdrawal_storage_root() {
     assert_eq!(word("outputRoot"), keccak256(preimage));
     assert_eq!(reader.get_balance(passer).await.unwrap(), U256::from(7));
 }
+
+#[test]
+fn a_model_file_that_is_not_the_named_model_is_refused() {
+    let dir = data_dir("forged-model");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut forged = std::fs::read(repo().join("fixtures/models/digits.axml")).unwrap();
+    let last = forged.len() - 1;
+    forged[last] ^= 1;
+    std::fs::write(dir.join("digits.axml"), forged).unwrap();
+    let mut genesis: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("fixtures/rollup/genesis.json")).unwrap(),
+    )
+    .unwrap();
+    genesis["models"] = serde_json::json!([{
+        "file": "digits.axml",
+        "address": "0x811da4f174aabaf56d9ab117627310813e6774ae301adba59ca8896bba9d298a",
+        "gas": 20000
+    }]);
+    std::fs::write(dir.join("genesis.json"), serde_json::to_vec(&genesis).unwrap()).unwrap();
+    let error = axon_node::Genesis::load(&dir.join("genesis.json")).unwrap_err().to_string();
+    assert!(error.contains("forged or damaged"), "{error}");
+}
