@@ -87,6 +87,7 @@ fn round(node: &Node, l1: &L1) -> Result<Option<Posted>> {
     };
     let bytes = data.len();
     let l1_block = l1.post_batch(next, last, data)?;
+    node.metrics().batches_posted.fetch_add(1, Ordering::Relaxed);
     Ok(Some(Posted { first: next, last, bytes, transactions, l1_block }))
 }
 

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use alloy::eips::BlockNumberOrTag;
+use axon_rollup::boot::AccumulatorEntry;
 
 use crate::error::{NodeError, Result};
 use crate::l1::L1;
@@ -42,8 +43,9 @@ pub fn run(
     mut report: impl FnMut(&Derived),
     mut failed: impl FnMut(&NodeError),
 ) -> Result<()> {
+    let mut cursor = Cursor::default();
     while !stop.load(Ordering::Relaxed) {
-        match round(node, l1) {
+        match round(node, l1, &mut cursor) {
             Ok(derived) if derived.batches > 0 || derived.rolled_back.is_some() => report(&derived),
             Ok(_) => {}
             Err(e @ NodeError::L1(_)) => failed(&e),
@@ -57,31 +59,63 @@ pub fn run(
     Ok(())
 }
 
+/// How far derivation has read L1's logs: the next L1 block to scan (none: from the newest
+/// batch record's block, or the deployment's).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cursor(Option<u64>);
+
 /// One round: checks for a reorganization, then derives the batches L1 has beyond the cursor.
-pub fn round(node: &Node, l1: &L1) -> Result<Derived> {
+pub fn round(node: &Node, l1: &L1, cursor: &mut Cursor) -> Result<Derived> {
     let mut derived = Derived { rolled_back: reorg(node, l1)?, ..Derived::default() };
+    if derived.rolled_back.is_some() {
+        *cursor = Cursor::default();
+    }
+    // Blocks past the newest complete batch (a crash inside a batch) are derived again from
+    // the batch L1 has now: L1 may have replaced that batch in the meantime.
     let last = node.snapshot()?.last_batch()?;
-    let next_index = last.as_ref().map_or(0, |b| b.index + 1);
-    let from = last.as_ref().map_or(l1.deployment().deploy_block, |b| b.l1_block);
+    let complete = last.as_ref().map_or(0, |b| b.last_block);
+    if node.head().header.number > complete {
+        node.rollback(complete, last.as_ref().map_or(0, |b| b.index + 1))?;
+    }
+    let mut expected = last.as_ref().map_or(0, |b| b.index + 1);
+    let mut previous = last.as_ref().map(|b| b.accumulator).unwrap_or_default();
+    let from =
+        cursor.0.unwrap_or(last.as_ref().map_or(l1.deployment().deploy_block, |b| b.l1_block));
     let Some(latest) = l1.head(BlockNumberOrTag::Latest)? else { return Ok(derived) };
     let to = latest.min(from + LOG_RANGE - 1);
-    let mut expected = next_index;
     for batch in l1.batches(from, to)? {
         if batch.index < expected {
             continue;
         }
-        if batch.index > expected
-            || batch.first_block != node.snapshot()?.last_batch()?.map_or(1, |b| b.last_block + 1)
-        {
+        if batch.index > expected {
             return Err(NodeError::L1(format!(
                 "batch {} is not the next one ({expected})",
                 batch.index
             )));
         }
         let data = l1.batch_data(&batch)?;
-        let (_, timestamp) = l1
+        let (hash, timestamp) = l1
             .block(batch.l1_block)?
             .ok_or_else(|| NodeError::L1(format!("L1 block {} vanished", batch.l1_block)))?;
+        if hash != batch.l1_hash {
+            return Err(NodeError::L1(format!(
+                "L1 block {} was reorganized while read",
+                batch.l1_block
+            )));
+        }
+        let entry = AccumulatorEntry {
+            previous,
+            data_hash: batch.data_hash,
+            first_block: batch.first_block,
+            last_block: batch.last_block,
+            timestamp,
+        };
+        if entry.accumulator() != batch.accumulator {
+            return Err(NodeError::L1(format!(
+                "batch {}: its accumulator is not the chain of the batches read before it",
+                batch.index
+            )));
+        }
         let record = BatchRecord {
             index: batch.index,
             l1_block: batch.l1_block,
@@ -94,8 +128,11 @@ pub fn round(node: &Node, l1: &L1) -> Result<Derived> {
         };
         derived.replaced += node.derive_batch(&record, &data)?;
         derived.batches += 1;
+        node.metrics().batches_derived.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         expected += 1;
+        previous = batch.accumulator;
     }
+    cursor.0 = Some(to + 1);
     derived.head = node.head().header.number;
     let finalized = l1.next_block(BlockNumberOrTag::Finalized)?.saturating_sub(1);
     node.set_l1_heads(derived.head, finalized);

@@ -1,5 +1,6 @@
 //! The validator's part in output proposals (steps 4 to 9 of the seed's workflow): it
-//! proposes the output of its newest derived block every so many blocks, bonded; it plays
+//! proposes the output of its newest block in a finalized L1 batch every so many blocks,
+//! bonded; it plays
 //! every proposal's game with the honest trace — challenging a wrong output, defending a
 //! right one, its own included — and finalizes every proposal whose game is resolved, so
 //! that a won one becomes the anchor and a lost one is discarded.
@@ -42,6 +43,9 @@ const CHECKPOINT_INTERVAL: u64 = 1 << 14;
 const LIE_FROM_STEP: u64 = 100_000;
 /// The most L1 blocks one log query asks for.
 const LOG_RANGE: u64 = 1_000;
+/// How many L1 blocks each scan reads again: a proposal in a block an L1 reorganization
+/// replaced is seen in the new one.
+const RESCAN: u64 = 64;
 
 /// What the validator does about proposals.
 #[derive(Debug, Clone, Copy)]
@@ -120,6 +124,8 @@ pub struct Games {
     /// Proposals of blocks this node has not derived yet.
     waiting: Vec<Proposed>,
     games: BTreeMap<Address, Tracked>,
+    /// Every game seen, so that a rescan does not play one twice.
+    seen: std::collections::HashSet<Address>,
     last_proposed: u64,
 }
 
@@ -132,37 +138,44 @@ impl std::fmt::Debug for Games {
     }
 }
 
-/// One tick of `game`: a move, then its settlement once resolved. True when the player is
-/// done (the game settled and the credit withdrawn).
+/// One tick of `game`: a move, then its settlement once resolved. Whether the player is done
+/// (the game settled and the credit withdrawn), and this account's bonds at stake in it.
 fn tick(
     chain: &mut RpcChain,
     account: Address,
     outputs: Address,
     game: Address,
     tracked: &mut Tracked,
+    metrics: &crate::metrics::Metrics,
     report: &mut impl FnMut(&GameEvent),
-) -> Result<bool> {
+) -> Result<(bool, U256)> {
     let progress = tracked.player.tick(chain).map_err(l1_error)?;
     if let Progress::Acted(events) = &progress {
         for event in events {
             report(&GameEvent::Played { game, what: event.what.clone() });
         }
     }
-    if !tracked.settled {
-        let status = game::read(chain, game).map_err(l1_error)?.status;
-        if status != GameStatus::InProgress {
-            let fate =
-                view(chain, outputs, IOutputs::proposalsCall { game }).map_err(l1_error)?.fate;
-            if fate == PROPOSED {
-                send(chain, account, outputs, U256::ZERO, IOutputs::finalizeCall { game })
-                    .map_err(l1_error)?;
-            }
-            tracked.settled = true;
-            let finalized = status == GameStatus::DefenderWins;
-            report(&GameEvent::Settled { game, l2_block: tracked.l2_block, finalized });
+    let state = game::read(chain, game).map_err(l1_error)?;
+    let status = state.status;
+    let stake = if status == GameStatus::InProgress {
+        state.claims.iter().filter(|c| c.claimant == account).map(|c| c.bond).sum()
+    } else {
+        U256::ZERO
+    };
+    if !tracked.settled && status != GameStatus::InProgress {
+        let fate = view(chain, outputs, IOutputs::proposalsCall { game }).map_err(l1_error)?.fate;
+        if fate == PROPOSED {
+            send(chain, account, outputs, U256::ZERO, IOutputs::finalizeCall { game })
+                .map_err(l1_error)?;
         }
+        tracked.settled = true;
+        let finalized = status == GameStatus::DefenderWins;
+        let settled =
+            if finalized { &metrics.outputs_finalized } else { &metrics.outputs_discarded };
+        settled.fetch_add(1, Ordering::Relaxed);
+        report(&GameEvent::Settled { game, l2_block: tracked.l2_block, finalized });
     }
-    Ok(tracked.settled && matches!(progress, Progress::Done))
+    Ok((tracked.settled && matches!(progress, Progress::Done), stake))
 }
 
 /// `Outputs.Fate.PROPOSED`: a proposal not yet settled.
@@ -197,6 +210,7 @@ impl Games {
             cursor,
             waiting: Vec::new(),
             games: BTreeMap::new(),
+            seen: std::collections::HashSet::new(),
             last_proposed: 0,
         })
     }
@@ -214,46 +228,62 @@ impl Games {
         self.propose(report)
     }
 
-    /// Reads the proposals L1 logged since the last round.
+    /// Reads the proposals L1 logged since the last round (and the last [`RESCAN`] blocks
+    /// again).
     fn scan(&mut self) -> Result<()> {
         let Some(latest) = self.l1.head(BlockNumberOrTag::Latest)? else { return Ok(()) };
-        while self.cursor <= latest {
-            let to = latest.min(self.cursor + LOG_RANGE - 1);
-            self.waiting.extend(self.l1.proposals(self.cursor, to)?);
-            self.cursor = to + 1;
+        let mut from = self.cursor.saturating_sub(RESCAN).max(self.l1.deployment().deploy_block);
+        while from <= latest {
+            let to = latest.min(from + LOG_RANGE - 1);
+            for proposed in self.l1.proposals(from, to)? {
+                if self.seen.insert(proposed.game) {
+                    self.waiting.push(proposed);
+                }
+            }
+            from = to + 1;
+        }
+        self.cursor = latest + 1;
+        Ok(())
+    }
+
+    /// Starts a player for every proposal whose block the node has derived; a proposal that
+    /// cannot be adopted now is reported and tried again next round.
+    fn adopt(&mut self, report: &mut impl FnMut(&GameEvent)) -> Result<()> {
+        let head = self.node.head().header.number;
+        for proposed in std::mem::take(&mut self.waiting) {
+            if proposed.l2_block > head {
+                self.waiting.push(proposed);
+                continue;
+            }
+            if let Err(e) = self.adopt_one(&proposed, report) {
+                report(&GameEvent::Failed { game: proposed.game, reason: e.to_string() });
+                self.waiting.push(proposed);
+            }
         }
         Ok(())
     }
 
-    /// Starts a player for every proposal whose block the node has derived.
-    fn adopt(&mut self, report: &mut impl FnMut(&GameEvent)) -> Result<()> {
-        let head = self.node.head().header.number;
-        let (ready, later): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut self.waiting).into_iter().partition(|p| p.l2_block <= head);
-        self.waiting = later;
-        for proposed in ready {
-            if self.games.contains_key(&proposed.game) {
-                continue;
-            }
-            let boot = RollupBoot::decode(&proposed.boot).ok_or_else(|| {
-                NodeError::L1(format!("game {}: a boot that does not decode", proposed.game))
-            })?;
-            let computed = self.output_root(proposed.l2_block)?;
-            let ours = proposed.proposer == self.account;
-            if proposed.output_root != computed && !ours {
-                report(&GameEvent::Disputing {
-                    game: proposed.game,
-                    l2_block: proposed.l2_block,
-                    claimed: proposed.output_root,
-                    computed,
-                });
-            }
-            let player = self.player(proposed.game, boot, ours && self.options.dishonest)?;
-            self.games.insert(
-                proposed.game,
-                Tracked { player, l2_block: proposed.l2_block, settled: false },
-            );
+    fn adopt_one(
+        &mut self,
+        proposed: &Proposed,
+        report: &mut impl FnMut(&GameEvent),
+    ) -> Result<()> {
+        let boot = RollupBoot::decode(&proposed.boot).ok_or_else(|| {
+            NodeError::L1(format!("game {}: a boot that does not decode", proposed.game))
+        })?;
+        let computed = self.output_root(proposed.l2_block)?;
+        let ours = proposed.proposer == self.account;
+        let player = self.player(proposed.game, boot, ours && self.options.dishonest)?;
+        if proposed.output_root != computed && !ours {
+            report(&GameEvent::Disputing {
+                game: proposed.game,
+                l2_block: proposed.l2_block,
+                claimed: proposed.output_root,
+                computed,
+            });
         }
+        self.games
+            .insert(proposed.game, Tracked { player, l2_block: proposed.l2_block, settled: false });
         Ok(())
     }
 
@@ -292,28 +322,49 @@ impl Games {
     fn play(&mut self, report: &mut impl FnMut(&GameEvent)) -> Result<()> {
         let outputs = self.l1.deployment().outputs;
         let mut done = Vec::new();
+        let mut stake = U256::ZERO;
         for (game, tracked) in &mut self.games {
-            match tick(&mut self.chain, self.account, outputs, *game, tracked, report) {
-                Ok(true) => done.push(*game),
-                Ok(false) => {}
+            match tick(
+                &mut self.chain,
+                self.account,
+                outputs,
+                *game,
+                tracked,
+                self.node.metrics(),
+                report,
+            ) {
+                Ok((finished, at_stake)) => {
+                    stake += at_stake;
+                    if finished {
+                        done.push(*game);
+                    }
+                }
                 Err(e) => report(&GameEvent::Failed { game: *game, reason: e.to_string() }),
             }
         }
         for game in done {
             self.games.remove(&game);
         }
+        let metrics = self.node.metrics();
+        let in_progress = self.games.values().filter(|t| !t.settled).count() as u64;
+        metrics.games_in_progress.store(in_progress, Ordering::Relaxed);
+        let gwei = stake / U256::from(1_000_000_000u64);
+        metrics.bonds_at_stake_gwei.store(gwei.saturating_to(), Ordering::Relaxed);
         Ok(())
     }
 
-    /// Proposes the newest derived block's output, every `propose_every` blocks.
+    /// Proposes the output of the newest block in a finalized L1 batch (within the anchor's
+    /// reach), every `propose_every` blocks: a block an L1 reorganization could still take
+    /// away would make its own bonded proposal wrong.
     fn propose(&mut self, report: &mut impl FnMut(&GameEvent)) -> Result<()> {
         let every = self.options.propose_every;
-        let head = self.node.head().header.number;
-        if every == 0 || head < self.last_proposed + every {
+        let (_, finalized) = self.node.l1_heads();
+        if every == 0 || finalized < self.last_proposed + every {
             return Ok(());
         }
         let outputs = self.l1.deployment().outputs;
         let anchor = view(&mut self.chain, outputs, IOutputs::anchorCall {}).map_err(l1_error)?;
+        let head = finalized.min(anchor.l2Block + (1 << OUTPUT_SPLIT_DEPTH));
         if head <= anchor.l2Block {
             return Ok(());
         }
@@ -352,6 +403,7 @@ impl Games {
             &extra,
         )
         .map_err(l1_error)?;
+        self.node.metrics().outputs_proposed.fetch_add(1, Ordering::Relaxed);
         report(&GameEvent::Proposed { game, l2_block: head, root });
         Ok(())
     }
@@ -362,7 +414,8 @@ impl Games {
     }
 }
 
-/// Plays every `interval` until `stop`; an L1 failure is reported to `failed` and retried.
+/// Plays every `interval` until `stop`; a failure (L1's, or a read racing a rollback) is
+/// reported to `failed` and the round tried again: the games must go on.
 pub fn run(
     games: &mut Games,
     interval: Duration,
@@ -371,10 +424,8 @@ pub fn run(
     mut failed: impl FnMut(&NodeError),
 ) -> Result<()> {
     while !stop.load(Ordering::Relaxed) {
-        match games.round(&mut report) {
-            Ok(()) => {}
-            Err(e @ NodeError::L1(_)) => failed(&e),
-            Err(e) => return Err(e),
+        if let Err(e) = games.round(&mut report) {
+            failed(&e);
         }
         let wake = std::time::Instant::now() + interval;
         while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < wake {

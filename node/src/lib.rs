@@ -11,7 +11,8 @@
 //! - [`batcher`]: the sequencer's posting of blocks to the `BatchInbox`;
 //! - [`derivation`]: the validator's derivation of the chain from L1 alone;
 //! - [`proof`]: the data of the fraud proof of one block, for the `rollup-block` guest;
-//! - [`games`]: the validator's proposals, challenges and settlements on L1.
+//! - [`games`]: the validator's proposals, challenges and settlements on L1;
+//! - [`metrics`]: the Prometheus endpoint.
 //!
 //! Blocks follow `axon_rollup`'s rules and run natively through `axon_ai_evm::block`, the
 //! very state transition the fraud-proof guest runs in the VM.
@@ -23,6 +24,7 @@ pub mod error;
 pub mod games;
 pub mod genesis;
 pub mod l1;
+pub mod metrics;
 pub mod node;
 pub mod pool;
 pub mod proof;

@@ -35,6 +35,15 @@ pub const MAX_POOL: usize = 50_000;
 pub const MAX_NONCE_GAP: u64 = 64;
 /// The fee bump, in percent, a replacement must offer (geth's default).
 pub const REPLACEMENT_BUMP: u128 = 10;
+/// The largest transaction the pool takes, in bytes: any block of one transaction then fits
+/// a batch (`batcher::MAX_BATCH_BYTES`), whatever it compresses to.
+pub const MAX_TX_BYTES: usize = 100_000;
+/// The most transaction bytes one block carries, for the same reason.
+pub const MAX_BLOCK_BYTES: usize = 100_000;
+/// How many blocks may refuse a pending transaction before the pool drops it (its sender
+/// cannot pay any more, say): a transaction the state transition keeps refusing would
+/// otherwise make every block run twice.
+pub const MAX_REFUSALS: u32 = 3;
 
 /// Why a transaction is refused: geth's messages, which wallets and libraries match on.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +52,14 @@ pub enum TxError {
     /// chain id, a signature that recovers no sender).
     #[error("invalid transaction: {0}")]
     Invalid(String),
+    /// Larger than a block may carry.
+    #[error("oversized data: transaction size {size}, limit {limit}")]
+    Oversized {
+        /// Its size in bytes.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// Signed for another chain.
     #[error("invalid chain id for signer: have {have} want {want}")]
     WrongChain {
@@ -150,6 +167,7 @@ pub struct Node {
     /// finalized L1 block.
     safe: AtomicU64,
     finalized: AtomicU64,
+    metrics: crate::metrics::Metrics,
 }
 
 impl Node {
@@ -193,7 +211,13 @@ impl Node {
             pool: Mutex::new(pool),
             safe: AtomicU64::new(0),
             finalized: AtomicU64::new(0),
+            metrics: crate::metrics::Metrics::default(),
         })
+    }
+
+    /// The node's metrics.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
     }
 
     /// What the node does.
@@ -239,6 +263,9 @@ impl Node {
         if self.role != Role::Sequencer {
             return Err(TxError::NotSequencer);
         }
+        if raw.len() > MAX_TX_BYTES {
+            return Err(TxError::Oversized { size: raw.len(), limit: MAX_TX_BYTES });
+        }
         let (tx, env) = transaction(&raw, 0, &mut Native::new(&self.genesis.model_files))
             .map_err(|e| TxError::Invalid(without_index(&e)))?;
         let hash = *tx.hash();
@@ -259,6 +286,9 @@ impl Node {
         if tx.max_priority_fee_per_gas().is_some_and(|tip| tip > tx.max_fee_per_gas()) {
             return Err(TxError::TipAboveFeeCap);
         }
+        // The pool's lock first: a block's production updates the pool and the head under it,
+        // so the account read here is the state the pool's nonces follow.
+        let mut pool = self.pool();
         let head = self.head();
         let base_fee = head.next_base_fee();
         if tx.max_fee_per_gas() < u128::from(base_fee) {
@@ -269,12 +299,17 @@ impl Node {
             return Err(TxError::AlreadyKnown);
         }
         let account = account(&snapshot, &head, env.caller)?;
-        let cost = U256::from(tx.gas_limit()) * U256::from(tx.max_fee_per_gas()) + tx.value();
-        if account.balance < cost {
-            return Err(TxError::InsufficientFunds { balance: account.balance, cost });
+        let cost = U256::from(tx.gas_limit())
+            .checked_mul(U256::from(tx.max_fee_per_gas()))
+            .and_then(|fees| fees.checked_add(tx.value()));
+        match cost {
+            Some(cost) if cost <= account.balance => {}
+            cost => {
+                let cost = cost.unwrap_or(U256::MAX);
+                return Err(TxError::InsufficientFunds { balance: account.balance, cost });
+            }
         }
 
-        let mut pool = self.pool();
         if pool.get(&hash).is_some() {
             return Err(TxError::AlreadyKnown);
         }
@@ -315,7 +350,7 @@ impl Node {
                     let out = chosen.remove(index);
                     // The sender's later transactions cannot run without this one.
                     chosen.retain(|p| p.sender != out.sender || p.tx.nonce() < out.tx.nonce());
-                    if permanent {
+                    if permanent || self.pool().refused(out.seq) >= MAX_REFUSALS {
                         settled.push(out.seq);
                     }
                 }
@@ -416,6 +451,7 @@ impl Node {
         let mut taken = std::collections::HashSet::new();
         let mut stale = Vec::new();
         let mut gas = 0u64;
+        let mut bytes = 0usize;
         loop {
             let mut progress = false;
             for pending in pool.iter() {
@@ -436,8 +472,10 @@ impl Node {
                 } else if nonce == next
                     && pending.tx.max_fee_per_gas() >= u128::from(base_fee)
                     && gas + pending.tx.gas_limit() <= self.genesis.config.gasLimit
+                    && bytes + pending.raw.len() <= MAX_BLOCK_BYTES
                 {
                     gas += pending.tx.gas_limit();
+                    bytes += pending.raw.len();
                     nonces.insert(pending.sender, next + 1);
                     taken.insert(pending.seq);
                     chosen.push(pending.clone());

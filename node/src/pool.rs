@@ -26,6 +26,8 @@ pub struct Pending {
 #[derive(Debug, Default)]
 pub struct Pool {
     by_seq: BTreeMap<u64, Pending>,
+    /// How many blocks refused each transaction (not kept across restarts).
+    refusals: HashMap<u64, u32>,
     by_hash: HashMap<B256, u64>,
     by_nonce: HashMap<(Address, u64), u64>,
     next_seq: u64,
@@ -79,8 +81,16 @@ impl Pool {
         self.by_seq.insert(pending.seq, pending);
     }
 
+    /// Counts one more block that refused transaction `seq`; returns the count.
+    pub fn refused(&mut self, seq: u64) -> u32 {
+        let count = self.refusals.entry(seq).or_default();
+        *count += 1;
+        *count
+    }
+
     /// Removes the transaction `seq`.
     pub fn remove(&mut self, seq: u64) -> Option<Pending> {
+        self.refusals.remove(&seq);
         let pending = self.by_seq.remove(&seq)?;
         self.by_hash.remove(&pending.hash);
         self.by_nonce.remove(&(pending.sender, pending.tx.nonce()));

@@ -2,7 +2,9 @@
 //! block when it holds nothing, as on the OP Stack, so that time moves on L2 too).
 //!
 //! A block's timestamp is the wall clock's second, and always after its parent's: blocks are
-//! at least one second apart.
+//! at least one second apart. After a stall the missed slots are skipped, so that timestamps
+//! never run ahead of the clock (derivation refuses blocks too far past their batch's L1
+//! time).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -25,10 +27,12 @@ pub fn run(
             std::thread::sleep((next - now).min(Duration::from_millis(50)));
             continue;
         }
-        next += block_time;
         let parent = node.head().header.timestamp;
         let produced = node.produce(unix_now().max(parent + 1))?;
         report(&produced);
+        // Slots missed (a stall) are skipped, not produced back to back: timestamps would run
+        // ahead of the clock, past what derivation accepts.
+        next = (next + block_time).max(Instant::now());
     }
     Ok(())
 }

@@ -94,6 +94,9 @@ struct NodeArgs {
     /// The most gas one `eth_call` or `eth_estimateGas` may use.
     #[arg(long, default_value_t = Limits::default().gas_cap)]
     rpc_gas_cap: u64,
+    /// Serve Prometheus metrics at `http://ADDR/metrics` (off by default).
+    #[arg(long, env = "AXON_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -398,8 +401,12 @@ fn serve_until_stopped(
 ) -> axon_node::Result<()> {
     let limits = limits(args);
     runtime()?.block_on(async move {
-        let (addr, server) = serve(node, args.rpc_addr, limits).await?;
+        let (addr, server) = serve(node.clone(), args.rpc_addr, limits).await?;
         println!("JSON-RPC on http://{addr}");
+        if let Some(metrics_addr) = args.metrics_addr {
+            let local = axon_node::metrics::serve(node, metrics_addr).await?;
+            eprintln!("metrics on http://{local}/metrics");
+        }
         let stop = Arc::new(AtomicBool::new(false));
         let workers = start(stop.clone());
         let signalled = wait(&workers).await;

@@ -181,7 +181,8 @@ impl Eth {
     /// head (the node builds no pending block); `safe` is the newest block in a batch on L1,
     /// `finalized` the newest in a batch of a finalized L1 block (block 0 without an L1).
     fn resolve(&self, snapshot: &Snapshot, id: BlockId) -> RpcResult<Option<u64>> {
-        let head = self.node.head().header.number;
+        // The snapshot's head, not the node's: a block committed since is not in it.
+        let head = snapshot.head_number()?.unwrap_or_default();
         let (safe, finalized) = self.node.l1_heads();
         Ok(match id {
             BlockId::Hash(hash) => snapshot.block_number(hash.block_hash)?,
@@ -424,7 +425,7 @@ impl Eth {
                     let id = b.map(BlockId::Number).unwrap_or_else(latest);
                     self.resolve(&snapshot, id)
                 };
-                let head = self.node.head().header.number;
+                let head = snapshot.head_number()?.unwrap_or_default();
                 (at(from_block)?.unwrap_or(head + 1), at(to_block)?.unwrap_or(head))
             }
         };

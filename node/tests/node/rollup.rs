@@ -61,6 +61,20 @@ fn validator_as(
     every: u64,
     honest: bool,
 ) -> Node {
+    Node::spawn(validator_command(dir, name, l1, rollup, key, every, honest))
+}
+
+/// `axon-node validator` proposing every `every` blocks with `key`, honestly or not, logging
+/// to `DIR/NAME.log`.
+fn validator_command(
+    dir: &Path,
+    name: &str,
+    l1: &str,
+    rollup: &Path,
+    key: &str,
+    every: u64,
+    honest: bool,
+) -> Command {
     let mut command = node_command("validator", &dir.join(name));
     command.args(["--poll-interval", "0.25", "--l1-rpc", l1]).arg("--rollup").arg(rollup);
     command.args(["--propose-every", &every.to_string()]).arg("--program");
@@ -71,11 +85,28 @@ fn validator_as(
     let log =
         std::fs::OpenOptions::new().create(true).append(true).open(dir.join(format!("{name}.log")));
     command.stderr(Stdio::from(log.unwrap()));
+    command
+}
+
+/// The honest validator, serving metrics on `metrics`.
+fn validator(dir: &Path, l1: &str, rollup: &Path, metrics: u16) -> Node {
+    let mut command = validator_command(dir, "validator", l1, rollup, VALIDATOR_KEY, 12, true);
+    command.args(["--metrics-addr", &format!("127.0.0.1:{metrics}")]);
     Node::spawn(command)
 }
 
-fn validator(dir: &Path, l1: &str, rollup: &Path) -> Node {
-    validator_as(dir, "validator", l1, rollup, VALIDATOR_KEY, 12, true)
+/// `GET /metrics` of a node, as `name value` lines.
+async fn metrics(port: u16) -> String {
+    let url = format!("http://127.0.0.1:{port}/metrics");
+    let client = alloy::transports::http::reqwest::Client::new();
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+/// The value of the sample `name` (with its labels) in a metrics text.
+fn sample(text: &str, name: &str) -> u64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name).and_then(|rest| rest.trim().parse().ok()))
+        .unwrap_or_else(|| panic!("no sample {name} in:\n{text}"))
 }
 
 /// Signs a transfer of `value` wei from `key` with `nonce`: its EIP-2718 bytes.
@@ -154,7 +185,9 @@ async fn a_validator_derives_the_sequencers_chain_from_l1_through_kills_and_a_re
     let l1_provider = ProviderBuilder::new().connect_http(l1.url.parse().unwrap()).erased();
 
     let seq = sequencer(&dir, &l1.url, &rollup);
-    let val = validator(&dir, &l1.url, &rollup);
+    let metrics_port =
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let val = validator(&dir, &l1.url, &rollup, metrics_port);
     let _liar = validator_as(&dir, "liar", &l1.url, &rollup, LIAR_KEY, 8, false);
     let liar_address = LIAR_KEY.parse::<PrivateKeySigner>().unwrap().address();
     let liar_funds = l1_provider.get_balance(liar_address).await.unwrap();
@@ -200,7 +233,7 @@ async fn a_validator_derives_the_sequencers_chain_from_l1_through_kills_and_a_re
     seq.kill();
     val.kill();
     let seq = sequencer(&dir, &l1.url, &rollup);
-    let val = validator(&dir, &l1.url, &rollup);
+    let val = validator(&dir, &l1.url, &rollup, metrics_port);
     assert!(seq.reader().get_block_number().await.unwrap() >= seq_head);
     assert!(val.reader().get_block_number().await.unwrap() >= val_head);
 
@@ -289,4 +322,13 @@ async fn a_validator_derives_the_sequencers_chain_from_l1_through_kills_and_a_re
         liar_now + bond <= liar_funds,
         "the dishonest validator lost its bond: {liar_funds} -> {liar_now}"
     );
+
+    // The honest validator's metrics say so too.
+    let text = metrics(metrics_port).await;
+    assert!(sample(&text, "axon_outputs_total{event=\"discarded\"}") >= 1, "{text}");
+    assert!(sample(&text, "axon_outputs_total{event=\"proposed\"}") >= 1, "{text}");
+    assert!(sample(&text, "axon_batches_derived_total") >= 1, "{text}");
+    let safe = sample(&text, "axon_l2_head{kind=\"safe\"}");
+    assert!(sample(&text, "axon_l2_head{kind=\"unsafe\"}") >= safe, "{text}");
+    assert!(safe >= sample(&text, "axon_l2_head{kind=\"finalized\"}"), "{text}");
 }
