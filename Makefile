@@ -64,6 +64,7 @@ bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
 	$(CARGO) bench -p axon-tests --bench axiom
 	$(CARGO) bench -p axon-tests --bench ai_evm
 	$(CARGO) bench -p axon-tests --bench opml
+	$(CARGO) bench -p axon-node --bench throughput
 
 .PHONY: demo
 demo: setup ## The AI rollup on a local anvil: steps 1 to 9 of the seed's workflow, ending with a dishonest validator slashed.

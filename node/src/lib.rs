@@ -4,7 +4,8 @@
 //!
 //! - [`genesis`]: the chain's configuration file;
 //! - [`store`]: the database (redb): blocks, trie nodes, transaction locations, the pool;
-//! - [`pool`] and [`node`]: admitting transactions and building blocks;
+//! - [`pool`], [`group`] and [`node`]: admitting transactions (durably, in group commits)
+//!   and building blocks;
 //! - [`rpc`]: the `eth_` namespace, served by jsonrpsee;
 //! - [`sequencer`]: the loop that produces blocks;
 //! - [`l1`] and [`deployment`]: the L1 contracts and where they are;
@@ -23,6 +24,7 @@ pub mod derivation;
 pub mod error;
 pub mod games;
 pub mod genesis;
+pub mod group;
 pub mod l1;
 pub mod metrics;
 pub mod node;

@@ -20,12 +20,14 @@ use axon_ai_evm::block::{transaction, BlockError, Native, SPEC};
 use revm::context_interface::cfg::gas::calculate_initial_tx_gas_for_tx;
 use revm::database_interface::Database;
 
+use crate::batcher::MAX_BATCH_BYTES;
 use crate::error::{NodeError, Result};
 use crate::genesis::Genesis;
+use crate::group::GroupCommit;
 use crate::pool::{Pending, Pool};
-use crate::store::{BatchRecord, Snapshot, Store, StoredBlock};
+use crate::store::{BatchRecord, PoolWrite, Snapshot, Store, StoredBlock};
 use alloy::eips::Encodable2718;
-use axon_rollup::batch::decode;
+use axon_rollup::batch::{decode, encode, BatchBlock};
 use axon_rollup::chain::{derive, seal, Head, BLOCKHASH_WINDOW};
 use axon_rollup::output::{Output, MESSAGE_PASSER};
 
@@ -38,8 +40,6 @@ pub const REPLACEMENT_BUMP: u128 = 10;
 /// The largest transaction the pool takes, in bytes: any block of one transaction then fits
 /// a batch (`batcher::MAX_BATCH_BYTES`), whatever it compresses to.
 pub const MAX_TX_BYTES: usize = 100_000;
-/// The most transaction bytes one block carries, for the same reason.
-pub const MAX_BLOCK_BYTES: usize = 100_000;
 /// How many blocks may refuse a pending transaction before the pool drops it (its sender
 /// cannot pay any more, say): a transaction the state transition keeps refusing would
 /// otherwise make every block run twice.
@@ -168,6 +168,7 @@ pub struct Node {
     safe: AtomicU64,
     finalized: AtomicU64,
     metrics: crate::metrics::Metrics,
+    writes: GroupCommit,
 }
 
 impl Node {
@@ -212,6 +213,7 @@ impl Node {
             safe: AtomicU64::new(0),
             finalized: AtomicU64::new(0),
             metrics: crate::metrics::Metrics::default(),
+            writes: GroupCommit::default(),
         })
     }
 
@@ -327,8 +329,15 @@ impl Node {
             None => None,
         };
         let seq = pool.next_seq();
-        self.store.pool_insert(seq, &raw, replaced)?;
+        let ticket = self.writes.enqueue(PoolWrite { seq, raw: raw.clone(), replaced });
         pool.insert(Pending { seq, hash, sender: env.caller, tx, raw });
+        drop(pool);
+        // Acknowledged only once durable. Meanwhile the transaction may already be in a
+        // block (durable too); its pool entry is then stale, and dropped as such.
+        if let Err(e) = self.writes.wait(ticket, &self.store) {
+            self.pool().remove(seq);
+            return Err(e.into());
+        }
         Ok(hash)
     }
 
@@ -339,6 +348,11 @@ impl Node {
         let base_fee = head.next_base_fee();
         let (mut chosen, mut settled) = self.choose(&snapshot, &head, base_fee)?;
         let dropped = settled.len();
+        // Every block must fit one batch: shed the newest transactions (each sender's latest
+        // nonces, so the rest stays in order) until its compressed data does.
+        while chosen.len() > 1 && batch_bytes(timestamp, &chosen) > MAX_BATCH_BYTES {
+            chosen.truncate(chosen.len() * 9 / 10);
+        }
         let (input, recorded) = loop {
             let raw = chosen.iter().map(|p| p.raw.clone()).collect();
             let input = head.next_input(&self.genesis.config, timestamp, raw);
@@ -451,7 +465,6 @@ impl Node {
         let mut taken = std::collections::HashSet::new();
         let mut stale = Vec::new();
         let mut gas = 0u64;
-        let mut bytes = 0usize;
         loop {
             let mut progress = false;
             for pending in pool.iter() {
@@ -472,10 +485,8 @@ impl Node {
                 } else if nonce == next
                     && pending.tx.max_fee_per_gas() >= u128::from(base_fee)
                     && gas + pending.tx.gas_limit() <= self.genesis.config.gasLimit
-                    && bytes + pending.raw.len() <= MAX_BLOCK_BYTES
                 {
                     gas += pending.tx.gas_limit();
-                    bytes += pending.raw.len();
                     nonces.insert(pending.sender, next + 1);
                     taken.insert(pending.seq);
                     chosen.push(pending.clone());
@@ -516,6 +527,12 @@ pub fn output(snapshot: &Snapshot, block: &StoredBlock) -> Result<Output> {
 pub(crate) struct Account {
     pub(crate) nonce: u64,
     pub(crate) balance: U256,
+}
+
+/// The size of a batch carrying one block of `chosen` at `timestamp`.
+fn batch_bytes(timestamp: u64, chosen: &[Pending]) -> usize {
+    let transactions = chosen.iter().map(|p| p.raw.clone()).collect();
+    encode(&[BatchBlock { timestamp, transactions }]).len()
 }
 
 /// The head at block `number`, which the database must have.

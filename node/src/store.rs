@@ -76,6 +76,17 @@ pub struct BatchRecord {
     pub accumulator: B256,
 }
 
+/// A pending transaction to write to the pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolWrite {
+    /// Its sequence number.
+    pub seq: u64,
+    /// Its EIP-2718 bytes.
+    pub raw: Bytes,
+    /// The entry it replaces (same sender and nonce), if any.
+    pub replaced: Option<u64>,
+}
+
 /// The node's database.
 #[derive(Debug)]
 pub struct Store {
@@ -187,15 +198,18 @@ impl Store {
         Ok(())
     }
 
-    /// Adds `raw` to the pool under `seq`, replacing the entry `replaced` if any, durably.
-    pub fn pool_insert(&self, seq: u64, raw: &[u8], replaced: Option<u64>) -> Result<()> {
+    /// Adds each entry's transaction to the pool under its sequence number, replacing the
+    /// entry it names if any, durably, in one transaction (one fsync for them all).
+    pub fn pool_insert(&self, entries: &[PoolWrite]) -> Result<()> {
         let tx = self.db.begin_write()?;
         {
             let mut pool = tx.open_table(POOL)?;
-            if let Some(old) = replaced {
-                pool.remove(old)?;
+            for entry in entries {
+                if let Some(old) = entry.replaced {
+                    pool.remove(old)?;
+                }
+                pool.insert(entry.seq, entry.raw.as_ref())?;
             }
-            pool.insert(seq, raw)?;
         }
         tx.commit()?;
         Ok(())
