@@ -10,7 +10,7 @@ use alloy::eips::BlockNumberOrTag;
 use alloy::network::{EthereumWallet, TransactionBuilder};
 use alloy::primitives::{keccak256, Address, Bytes, B256};
 use alloy::providers::{DynProvider, Provider};
-use alloy::rpc::types::{Filter, TransactionRequest};
+use alloy::rpc::types::{Filter, Log, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{SolCall, SolEvent};
 use alloy::transports::{RpcError, TransportErrorKind};
@@ -204,17 +204,20 @@ impl L1 {
         Ok(block.map(|b| (b.header.hash, b.header.timestamp)))
     }
 
-    /// The batches posted in L1 blocks `from..=to`, in order.
-    pub fn batches(&self, from: u64, to: u64) -> Result<Vec<PostedBatch>> {
-        let filter = Filter::new()
-            .address(self.deployment.batch_inbox)
-            .event_signature(IBatchInbox::BatchPosted::SIGNATURE_HASH)
-            .from_block(from)
-            .to_block(to);
-        let logs = self.request("eth_getLogs", |p| {
+    /// The logs of `event` that `address` emitted in L1 blocks `from..=to`.
+    fn logs(&self, address: Address, event: B256, from: u64, to: u64) -> Result<Vec<Log>> {
+        let filter =
+            Filter::new().address(address).event_signature(event).from_block(from).to_block(to);
+        self.request("eth_getLogs", |p| {
             let filter = filter.clone();
             async move { p.get_logs(&filter).await }
-        })?;
+        })
+    }
+
+    /// The batches posted in L1 blocks `from..=to`, in order.
+    pub fn batches(&self, from: u64, to: u64) -> Result<Vec<PostedBatch>> {
+        let event = IBatchInbox::BatchPosted::SIGNATURE_HASH;
+        let logs = self.logs(self.deployment.batch_inbox, event, from, to)?;
         let mut batches = Vec::with_capacity(logs.len());
         for log in logs {
             let event = IBatchInbox::BatchPosted::decode_log_data(log.data())
@@ -238,15 +241,8 @@ impl L1 {
 
     /// The output proposals made in L1 blocks `from..=to`, in order.
     pub fn proposals(&self, from: u64, to: u64) -> Result<Vec<Proposed>> {
-        let filter = Filter::new()
-            .address(self.deployment.outputs)
-            .event_signature(IOutputs::OutputProposed::SIGNATURE_HASH)
-            .from_block(from)
-            .to_block(to);
-        let logs = self.request("eth_getLogs", |p| {
-            let filter = filter.clone();
-            async move { p.get_logs(&filter).await }
-        })?;
+        let event = IOutputs::OutputProposed::SIGNATURE_HASH;
+        let logs = self.logs(self.deployment.outputs, event, from, to)?;
         logs.iter()
             .map(|log| {
                 let event = IOutputs::OutputProposed::decode_log_data(log.data())

@@ -7,7 +7,7 @@ use alloy::providers::Provider;
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 
-use super::support::{data_dir, foundry, repo, Node, KEYS};
+use super::support::{data_dir, digits_sample, foundry, Node, KEYS};
 
 alloy::sol! {
     event Inference(bytes32 model_address, bytes input_data, uint256 output_size, bytes output);
@@ -46,23 +46,7 @@ async fn forge_creates_ai_contract_and_cast_sends_an_inference() {
         .parse()
         .unwrap();
 
-    let samples: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(repo().join("fixtures/models/digits-test.json")).unwrap(),
-    )
-    .unwrap();
-    let sample = &samples["samples"][0];
-    let pixels: Vec<u8> = sample["input"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap() as i8 as u8)
-        .collect();
-    let logits: Vec<u8> = sample["logits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap() as i8 as u8)
-        .collect();
+    let (pixels, logits) = digits_sample();
     let input = format!("0x{}", hex::encode(&pixels));
     let signature = "inference(bytes32,bytes,uint256)";
     let contract_arg = contract.to_string();

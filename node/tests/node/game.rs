@@ -23,15 +23,14 @@ use axon_dispute::guest::load_guest;
 use axon_dispute::lying::{Lie, LyingUnits};
 use axon_dispute::split::{UnitTrace, VmUnitTrace};
 use axon_dispute::{GameTrace, Player, Strategy};
-use axon_node::node::output;
 use axon_node::proof::RollupUnits;
 use axon_node::store::BatchRecord;
-use axon_node::{Genesis, Node, Role};
+use axon_node::{Node, Role};
 use axon_rollup::batch::{encode, BatchBlock};
 use axon_rollup::boot::RollupBoot;
 use axon_rollup::output::MESSAGE_PASSER;
 
-use super::support::{data_dir, repo, KEYS};
+use super::support::{output_root, repo, sequencer_in_process, KEYS};
 
 alloy::sol! {
     function postBatch(uint64 firstBlock, uint64 lastBlock, bytes data) external;
@@ -53,11 +52,6 @@ const FUNDS: u128 = 1_000_000_000_000_000_000_000;
 const DISCARDED: u8 = 3;
 const FINALIZED: u8 = 2;
 
-fn output_root(node: &Node, number: u64) -> B256 {
-    let snapshot = node.snapshot().unwrap();
-    output(&snapshot, &snapshot.block(number).unwrap().unwrap()).unwrap().root()
-}
-
 fn units(node: &Arc<Node>, boot: &RollupBoot) -> VmUnitTrace {
     let program = load_guest(&repo().join("fixtures/programs/rollup-block.elf")).unwrap();
     let units = RollupUnits::new(node.clone(), boot.clone()).unwrap();
@@ -67,12 +61,8 @@ fn units(node: &Arc<Node>, boot: &RollupBoot) -> VmUnitTrace {
 #[test]
 fn a_wrong_output_is_challenged_and_discarded_and_a_right_one_becomes_the_anchor() {
     // The L2 chain: a transfer, then a withdrawal, then an empty block.
-    let genesis = Genesis::load(&repo().join("fixtures/rollup/genesis.json")).unwrap();
+    let (genesis, dir, sequencer) = sequencer_in_process("game");
     let chain_id = genesis.config.chainId;
-    let dir = data_dir("game");
-    std::fs::create_dir_all(&dir).unwrap();
-    let sequencer =
-        Node::open(genesis.clone(), Role::Sequencer, &dir.join("sequencer.redb")).unwrap();
     let mut alice = Wallet::new(KEYS[0].parse().unwrap()).unwrap();
     let dead = TxKind::Call(Address::repeat_byte(0xde));
     sequencer.submit(alice.sign(chain_id, dead, U256::from(5), vec![], 21_000).unwrap()).unwrap();

@@ -8,16 +8,15 @@ use alloy::primitives::{keccak256, Address, TxKind, B256, U256};
 use alloy::sol_types::{SolCall, SolValue};
 use axon_dispute::ai_evm::Wallet;
 use axon_dispute::guest::run_guest;
-use axon_node::node::output;
 use axon_node::proof::unit_preimages;
 use axon_node::store::BatchRecord;
-use axon_node::{Genesis, Node, Role};
+use axon_node::{Node, Role};
 use axon_rollup::batch::{encode, BatchBlock};
 use axon_rollup::boot::{AccumulatorEntry, RollupBoot};
 use axon_rollup::output::MESSAGE_PASSER;
 use axon_vm::Halt;
 
-use super::support::{data_dir, repo, KEYS};
+use super::support::{digits_sample, output_root, repo, sequencer_in_process, KEYS};
 
 alloy::sol! {
     function inference(bytes32 model_address, bytes input_data, uint256 output_size);
@@ -61,19 +60,10 @@ fn batch_of(
     (record, data)
 }
 
-fn output_root(node: &Node, number: u64) -> B256 {
-    let snapshot = node.snapshot().unwrap();
-    output(&snapshot, &snapshot.block(number).unwrap().unwrap()).unwrap().root()
-}
-
 #[test]
 fn the_rollup_block_guest_reaches_the_nodes_output_root_for_every_block() {
-    let genesis = Genesis::load(&repo().join("fixtures/rollup/genesis.json")).unwrap();
+    let (genesis, dir, sequencer) = sequencer_in_process("proof");
     let chain_id = genesis.config.chainId;
-    let dir = data_dir("proof");
-    std::fs::create_dir_all(&dir).unwrap();
-    let sequencer =
-        Node::open(genesis.clone(), Role::Sequencer, &dir.join("sequencer.redb")).unwrap();
 
     // Block 1: a transfer and AIContract's deployment; block 2: an inference and a
     // withdrawal; block 3: empty.
@@ -94,16 +84,7 @@ fn the_rollup_block_guest_reaches_the_nodes_output_root_for_every_block() {
         sequencer.submit(raw).unwrap();
     }
     sequencer.produce(1).unwrap();
-    let samples: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(repo().join("fixtures/models/digits-test.json")).unwrap(),
-    )
-    .unwrap();
-    let pixels: Vec<u8> = samples["samples"][0]["input"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap() as i8 as u8)
-        .collect();
+    let (pixels, _) = digits_sample();
     let call = inferenceCall {
         model_address: DIGITS,
         input_data: pixels.into(),

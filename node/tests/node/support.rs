@@ -143,3 +143,35 @@ pub(crate) fn foundry(tool: &str) -> Command {
     command.arg(tool).current_dir(repo().join("contracts"));
     command
 }
+
+/// The digits model's first test sample: its pixels and the engine's logits for them, as
+/// the bytes the `inference` precompile takes and gives.
+pub(crate) fn digits_sample() -> (Vec<u8>, Vec<u8>) {
+    let samples: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("fixtures/models/digits-test.json")).unwrap(),
+    )
+    .unwrap();
+    let bytes = |key: &str| -> Vec<u8> {
+        let values = samples["samples"][0][key].as_array().unwrap();
+        values.iter().map(|v| v.as_i64().unwrap() as i8 as u8).collect()
+    };
+    (bytes("input"), bytes("logits"))
+}
+
+/// A sequencer opened in-process on a fresh directory named `name`, with the fixture
+/// genesis: the genesis, the directory and the node.
+pub(crate) fn sequencer_in_process(name: &str) -> (axon_node::Genesis, PathBuf, axon_node::Node) {
+    let genesis = axon_node::Genesis::load(&repo().join("fixtures/rollup/genesis.json")).unwrap();
+    let dir = data_dir(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let role = axon_node::Role::Sequencer;
+    let node = axon_node::Node::open(genesis.clone(), role, &dir.join("sequencer.redb")).unwrap();
+    (genesis, dir, node)
+}
+
+/// The output root of block `number` of `node`.
+pub(crate) fn output_root(node: &axon_node::Node, number: u64) -> alloy::primitives::B256 {
+    let snapshot = node.snapshot().unwrap();
+    let block = snapshot.block(number).unwrap().unwrap();
+    axon_node::node::output(&snapshot, &block).unwrap().root()
+}
