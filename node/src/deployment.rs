@@ -92,17 +92,16 @@ pub fn deploy(
     l1_chain_id: u64,
     l1_block: u64,
 ) -> Result<Deployment> {
-    let l1 = |e: axon_dispute::Error| NodeError::L1(e.to_string());
     let artifacts = options.artifacts;
-    let dispute = deploy_dispute(chain, from, artifacts).map_err(l1)?;
-    let program = axon_dispute::guest::load_guest(options.program).map_err(l1)?;
+    let dispute = deploy_dispute(chain, from, artifacts)?;
+    let program = axon_dispute::guest::load_guest(options.program)?;
     let prestate =
         axon_vm::Vm::new(&program).map_err(|e| NodeError::Proof(e.to_string()))?.state_hash();
     let mut params = GameParams::new(OUTPUT_GAME_TYPE, prestate, OUTPUT_MAX_DEPTH);
     params.split_depth = OUTPUT_SPLIT_DEPTH;
     params.with_clock(options.dispute_clock);
     params.withdrawal_delay = options.withdrawal_delay;
-    register_game_type(chain, from, artifacts, &dispute, &params).map_err(l1)?;
+    register_game_type(chain, from, artifacts, &dispute, &params)?;
     let inbox = deploy_contract(
         chain,
         from,
@@ -110,13 +109,11 @@ pub fn deploy(
         "BatchInbox.sol",
         "BatchInbox",
         options.sequencer.abi_encode(),
-    )
-    .map_err(l1)?;
+    )?;
     let config = keccak256(options.genesis.config.abi_encode());
     let args = (dispute.factory, OUTPUT_GAME_TYPE, inbox, config, options.genesis.output()?.root())
         .abi_encode_params();
-    let outputs =
-        deploy_contract(chain, from, artifacts, "Outputs.sol", "Outputs", args).map_err(l1)?;
+    let outputs = deploy_contract(chain, from, artifacts, "Outputs.sol", "Outputs", args)?;
     Ok(Deployment {
         l1_chain_id,
         batch_inbox: inbox,

@@ -51,10 +51,7 @@ pub fn run(
             Err(e @ NodeError::L1(_)) => failed(&e),
             Err(e) => return Err(e),
         }
-        let wake = std::time::Instant::now() + interval;
-        while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < wake {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        crate::pause(interval, stop);
     }
     Ok(())
 }

@@ -83,6 +83,13 @@ macro_rules! database_error {
     )*};
 }
 
+/// The dispute toolkit's errors are L1's: its client, its contracts' answers, its games.
+impl From<axon_dispute::Error> for NodeError {
+    fn from(e: axon_dispute::Error) -> Self {
+        NodeError::L1(e.to_string())
+    }
+}
+
 database_error!(
     redb::DatabaseError,
     redb::TransactionError,

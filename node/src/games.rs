@@ -34,7 +34,7 @@ use axon_vm::Program;
 use crate::deployment::{OUTPUT_MAX_DEPTH, OUTPUT_SPLIT_DEPTH};
 use crate::error::{NodeError, Result};
 use crate::l1::{IOutputs, Proposed, L1};
-use crate::node::{block_or_corrupt, output, Node};
+use crate::node::Node;
 use crate::proof::RollupUnits;
 
 /// Steps between checkpoints of a block's VM run.
@@ -149,13 +149,13 @@ fn tick(
     metrics: &crate::metrics::Metrics,
     report: &mut impl FnMut(&GameEvent),
 ) -> Result<(bool, U256)> {
-    let progress = tracked.player.tick(chain).map_err(l1_error)?;
+    let progress = tracked.player.tick(chain)?;
     if let Progress::Acted(events) = &progress {
         for event in events {
             report(&GameEvent::Played { game, what: event.what.clone() });
         }
     }
-    let state = game::read(chain, game).map_err(l1_error)?;
+    let state = game::read(chain, game)?;
     let status = state.status;
     let stake = if status == GameStatus::InProgress {
         state.claims.iter().filter(|c| c.claimant == account).map(|c| c.bond).sum()
@@ -163,10 +163,9 @@ fn tick(
         U256::ZERO
     };
     if !tracked.settled && status != GameStatus::InProgress {
-        let fate = view(chain, outputs, IOutputs::proposalsCall { game }).map_err(l1_error)?.fate;
+        let fate = view(chain, outputs, IOutputs::proposalsCall { game })?.fate;
         if fate == PROPOSED {
-            send(chain, account, outputs, U256::ZERO, IOutputs::finalizeCall { game })
-                .map_err(l1_error)?;
+            send(chain, account, outputs, U256::ZERO, IOutputs::finalizeCall { game })?;
         }
         tracked.settled = true;
         let finalized = status == GameStatus::DefenderWins;
@@ -180,10 +179,6 @@ fn tick(
 
 /// `Outputs.Fate.PROPOSED`: a proposal not yet settled.
 const PROPOSED: u8 = 1;
-
-fn l1_error(e: axon_dispute::Error) -> NodeError {
-    NodeError::L1(e.to_string())
-}
 
 impl Games {
     /// The games of `node`'s rollup on `l1`, played from the first account of `chain` with
@@ -271,7 +266,7 @@ impl Games {
         let boot = RollupBoot::decode(&proposed.boot).ok_or_else(|| {
             NodeError::L1(format!("game {}: a boot that does not decode", proposed.game))
         })?;
-        let computed = self.output_root(proposed.l2_block)?;
+        let computed = self.node.output_root(proposed.l2_block)?;
         let ours = proposed.proposer == self.account;
         let player = self.player(proposed.game, boot, ours && self.options.dishonest)?;
         if proposed.output_root != computed && !ours {
@@ -291,7 +286,7 @@ impl Games {
     /// lying about the proposal's last block.
     fn player(&self, game: Address, boot: RollupBoot, lying: bool) -> Result<Player> {
         let trace = self.trace(&boot, lying)?;
-        let extra = encode_extra_data(&[boot.hash().as_slice()]).map_err(l1_error)?;
+        let extra = encode_extra_data(&[boot.hash().as_slice()])?;
         Ok(Player::new(self.account, game, Strategy::Solver, GameTrace::split(trace), extra))
     }
 
@@ -306,8 +301,7 @@ impl Games {
             OUTPUT_MAX_DEPTH,
             OUTPUT_SPLIT_DEPTH,
             CHECKPOINT_INTERVAL,
-        )
-        .map_err(l1_error)?;
+        )?;
         Ok(if lying {
             let lie = Some((LIE_FROM_STEP, Lie::State));
             Box::new(LyingUnits::new(Box::new(trace), count, Lie::State, lie))
@@ -363,54 +357,46 @@ impl Games {
             return Ok(());
         }
         let outputs = self.l1.deployment().outputs;
-        let anchor = view(&mut self.chain, outputs, IOutputs::anchorCall {}).map_err(l1_error)?;
+        let anchor = view(&mut self.chain, outputs, IOutputs::anchorCall {})?;
         let head = finalized.min(anchor.l2Block + (1 << OUTPUT_SPLIT_DEPTH));
         if head <= anchor.l2Block {
             return Ok(());
         }
-        let boot_bytes = view(&mut self.chain, outputs, IOutputs::bootForCall { l2Block: head })
-            .map_err(l1_error)?;
+        let boot_bytes = view(&mut self.chain, outputs, IOutputs::bootForCall { l2Block: head })?;
         let boot = RollupBoot::decode(&boot_bytes).ok_or_else(|| {
             NodeError::L1("Outputs.bootFor answered a boot that does not decode".into())
         })?;
         let root = match self.options.dishonest {
-            false => self.output_root(head)?,
+            false => self.node.output_root(head)?,
             true => {
                 let mut trace = self.trace(&boot, true)?;
-                B256::from(trace.commitment_after(1 << OUTPUT_SPLIT_DEPTH).map_err(l1_error)?)
+                B256::from(trace.commitment_after(1 << OUTPUT_SPLIT_DEPTH)?)
             }
         };
         let bond = root_bond(
             &mut self.chain,
             self.l1.deployment().factory,
             self.l1.deployment().game_type,
-        )
-        .map_err(l1_error)?;
+        )?;
         let call = IOutputs::proposeCall { outputRoot: root, l2Block: head };
         match send(&mut self.chain, self.account, outputs, bond, call) {
             Ok(_) => {}
             // Another validator proposed the same output first: its game is ours too.
             Err(axon_dispute::Error::Reverted(_)) => {}
-            Err(e) => return Err(l1_error(e)),
+            Err(e) => return Err(e.into()),
         }
         self.last_proposed = head;
-        let extra = encode_extra_data(&[boot.hash().as_slice()]).map_err(l1_error)?;
+        let extra = encode_extra_data(&[boot.hash().as_slice()])?;
         let game = axon_dispute::deploy::game_at(
             &mut self.chain,
             self.l1.deployment().factory,
             self.l1.deployment().game_type,
             root.0,
             &extra,
-        )
-        .map_err(l1_error)?;
+        )?;
         self.node.metrics().outputs_proposed.fetch_add(1, Ordering::Relaxed);
         report(&GameEvent::Proposed { game, l2_block: head, root });
         Ok(())
-    }
-
-    fn output_root(&self, number: u64) -> Result<B256> {
-        let snapshot = self.node.snapshot()?;
-        Ok(output(&snapshot, &block_or_corrupt(&snapshot, number)?)?.root())
     }
 }
 
@@ -427,10 +413,7 @@ pub fn run(
         if let Err(e) = games.round(&mut report) {
             failed(&e);
         }
-        let wake = std::time::Instant::now() + interval;
-        while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < wake {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        crate::pause(interval, stop);
     }
     Ok(())
 }

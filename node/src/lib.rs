@@ -37,3 +37,12 @@ pub mod store;
 pub use error::{NodeError, Result};
 pub use genesis::Genesis;
 pub use node::{Node, Produced, Role, TxError};
+
+/// Sleeps for `interval`, or less when `stop` is set meanwhile: the pause between two rounds
+/// of the node's loops, which must end promptly when the node stops.
+pub(crate) fn pause(interval: std::time::Duration, stop: &std::sync::atomic::AtomicBool) {
+    let wake = std::time::Instant::now() + interval;
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) && std::time::Instant::now() < wake {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

@@ -16,7 +16,7 @@ use alloy::consensus::{Transaction, TxEnvelope};
 use alloy::primitives::{Address, Bytes, B256, U256};
 use axon_ai_evm::block::state::TrieState;
 use axon_ai_evm::block::witness::{execute_recorded, InvalidBlock, RecordedBlock};
-use axon_ai_evm::block::{transaction, BlockError, Native, SPEC};
+use axon_ai_evm::block::{transaction, BlockError, BlockInput, Executed, Native, SPEC};
 use revm::context_interface::cfg::gas::calculate_initial_tx_gas_for_tx;
 use revm::database_interface::Database;
 
@@ -249,6 +249,16 @@ impl Node {
         self.head.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    fn set_head(&self, head: Head) {
+        *self.head.write().unwrap_or_else(|e| e.into_inner()) = head;
+    }
+
+    /// The output root of block `number`, which the chain must have.
+    pub fn output_root(&self, number: u64) -> Result<B256> {
+        let snapshot = self.snapshot()?;
+        Ok(output(&snapshot, &block_or_corrupt(&snapshot, number)?)?.root())
+    }
+
     /// A consistent read of the database.
     pub fn snapshot(&self) -> Result<Snapshot> {
         self.store.read()
@@ -373,12 +383,8 @@ impl Node {
         snapshot.check()?;
         drop(snapshot);
         let RecordedBlock { executed, new_nodes, .. } = recorded;
-        let block = StoredBlock {
-            header: seal(&input, head.hash, &executed),
-            senders: chosen.iter().map(|p| p.sender).collect(),
-            receipts: executed.receipts.iter().map(|r| r.encoded_2718().into()).collect(),
-            transactions: input.transactions,
-        };
+        let senders = chosen.iter().map(|p| p.sender).collect();
+        let block = stored_block(input, head.hash, senders, &executed);
         settled.extend(chosen.iter().map(|p| p.seq));
         self.store.commit_block(&block, &new_nodes, &settled, None)?;
 
@@ -393,7 +399,7 @@ impl Node {
         for seq in &settled {
             pool.remove(*seq);
         }
-        *self.head.write().unwrap_or_else(|e| e.into_inner()) = next;
+        self.set_head(next);
         Ok(produced)
     }
 
@@ -425,17 +431,11 @@ impl Node {
                     .map_err(|e| NodeError::Execution(format!("block {number}: {e}")))?;
                 senders.push(env.caller);
             }
-            let block = StoredBlock {
-                header: seal(&input, head.hash, &executed),
-                senders,
-                receipts: executed.receipts.iter().map(|r| r.encoded_2718().into()).collect(),
-                transactions: input.transactions,
-            };
+            let block = stored_block(input, head.hash, senders, &executed);
             let completes = (number == record.last_block).then_some((record, data));
             drop(snapshot);
             self.store.commit_block(&block, &new_nodes, &[], completes)?;
-            let next = head.advance(&block.header);
-            *self.head.write().unwrap_or_else(|e| e.into_inner()) = next;
+            self.set_head(head.advance(&block.header));
         }
         Ok(replaced)
     }
@@ -444,8 +444,7 @@ impl Node {
     /// them away), and makes block `number` the head.
     pub fn rollback(&self, number: u64, batch: u64) -> Result<()> {
         self.store.truncate(number, batch)?;
-        let head = head_at(&self.snapshot()?, number)?;
-        *self.head.write().unwrap_or_else(|e| e.into_inner()) = head;
+        self.set_head(head_at(&self.snapshot()?, number)?);
         let (safe, finalized) = self.l1_heads();
         self.set_l1_heads(safe, finalized);
         Ok(())
@@ -507,6 +506,21 @@ pub(crate) fn account(snapshot: &Snapshot, head: &Head, address: Address) -> Res
     snapshot.check()?;
     let info = info?.unwrap_or_default();
     Ok(Account { nonce: info.nonce, balance: info.balance })
+}
+
+/// Block `input`, child of `parent` and run as `executed`, as the database keeps it.
+fn stored_block(
+    input: BlockInput,
+    parent: B256,
+    senders: Vec<Address>,
+    executed: &Executed,
+) -> StoredBlock {
+    StoredBlock {
+        header: seal(&input, parent, executed),
+        senders,
+        receipts: executed.receipts.iter().map(|r| r.encoded_2718().into()).collect(),
+        transactions: input.transactions,
+    }
 }
 
 /// The output of `block` (its output root's preimage), read from the database.

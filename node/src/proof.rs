@@ -157,12 +157,6 @@ impl RollupUnits {
         }
         Ok(Self { node, boot })
     }
-
-    /// The output root after block `number`.
-    pub fn output_root(&self, number: u64) -> Result<B256> {
-        let snapshot = self.node.snapshot()?;
-        Ok(output(&snapshot, &block_or_corrupt(&snapshot, number)?)?.root())
-    }
 }
 
 fn dispute_error(e: NodeError) -> axon_dispute::Error {
@@ -182,7 +176,7 @@ impl Units for RollupUnits {
             return Ok([0; 32]);
         }
         let number = self.boot.startingBlock + units.min(self.count());
-        self.output_root(number).map(|root| root.0).map_err(dispute_error)
+        self.node.output_root(number).map(|root| root.0).map_err(dispute_error)
     }
 
     fn locals(&self) -> Vec<Vec<u8>> {

@@ -207,9 +207,7 @@ fn deploy(args: DeployArgs) -> axon_node::Result<()> {
             NodeError::Key("no deployer key: --deployer-key-file or AXON_DEPLOYER_KEY".into())
         })?;
     let genesis = Genesis::load(&args.genesis)?;
-    let l1 = |e: axon_dispute::Error| NodeError::L1(e.to_string());
-    let key_hex = format!("0x{}", hex::encode(key.to_bytes()));
-    let mut chain = RpcChain::connect(&args.l1_rpc, &[key_hex]).map_err(l1)?.without_time_travel();
+    let mut chain = signing_chain(&args.l1_rpc, &key)?;
     let (l1_chain_id, l1_block) = chain_position(&args.l1_rpc)?;
     let options = DeployOptions {
         artifacts: &args.artifacts,
@@ -227,6 +225,13 @@ fn deploy(args: DeployArgs) -> axon_node::Result<()> {
         deployment.batch_inbox, deployment.outputs, deployment.factory, deployment.deploy_block
     );
     Ok(())
+}
+
+/// L1 at `url` through the dispute toolkit's client, signing with `key`; its time is L1's
+/// own (no time travel, even on anvil: other parties share it).
+fn signing_chain(url: &str, key: &PrivateKeySigner) -> axon_node::Result<RpcChain> {
+    let key_hex = format!("0x{}", hex::encode(key.to_bytes()));
+    Ok(RpcChain::connect(url, &[key_hex])?.without_time_travel())
 }
 
 /// L1's chain id and head.
@@ -324,12 +329,8 @@ fn run_validator(args: ValidatorArgs) -> axon_node::Result<()> {
     let games = match load_key(args.validator_key_file.as_deref(), "AXON_VALIDATOR_KEY")? {
         None => None,
         Some(key) => {
-            let l1_error = |e: axon_dispute::Error| NodeError::L1(e.to_string());
-            let key_hex = format!("0x{}", hex::encode(key.to_bytes()));
-            let chain = RpcChain::connect(&args.l1.l1_rpc, &[key_hex])
-                .map_err(l1_error)?
-                .without_time_travel();
-            let program = axon_dispute::guest::load_guest(&args.program).map_err(l1_error)?;
+            let chain = signing_chain(&args.l1.l1_rpc, &key)?;
+            let program = axon_dispute::guest::load_guest(&args.program)?;
             let options =
                 GamesOptions { propose_every: args.propose_every, dishonest: args.dishonest };
             let watcher = L1::connect(&args.l1.l1_rpc, deployment, None)?;

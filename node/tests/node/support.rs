@@ -171,7 +171,5 @@ pub(crate) fn sequencer_in_process(name: &str) -> (axon_node::Genesis, PathBuf, 
 
 /// The output root of block `number` of `node`.
 pub(crate) fn output_root(node: &axon_node::Node, number: u64) -> alloy::primitives::B256 {
-    let snapshot = node.snapshot().unwrap();
-    let block = snapshot.block(number).unwrap().unwrap();
-    axon_node::node::output(&snapshot, &block).unwrap().root()
+    node.output_root(number).unwrap()
 }
