@@ -4,13 +4,17 @@
 //! It keeps no state of its own: the inbox's `nextBlock` is the first block to post. After
 //! an L1 reorganization that drops a batch, `nextBlock` goes back and the blocks are posted
 //! again; a batch that lost a race (`NotNextBlock`) is simply rebuilt on the next round.
+//! Before posting, each round follows L1's batches (`derivation`, as a sequencer): it
+//! records its own and adopts any it did not post (a forced inclusion).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use alloy::eips::BlockNumberOrTag;
 use axon_rollup::batch::{encode, BatchBlock};
+use axon_rollup::chain::deposit_count;
 
+use crate::derivation::{self, Cursor, Derived};
 use crate::error::Result;
 use crate::l1::L1;
 use crate::node::Node;
@@ -37,18 +41,25 @@ pub struct Posted {
     pub l1_block: u64,
 }
 
-/// Posts batches every `interval` until `stop`, reporting each to `report`; an L1 failure
-/// is reported to `failed` and retried on the next round.
+/// Posts batches every `interval` until `stop`, reporting each to `report` and each batch it
+/// adopted to `adopted`; an L1 failure is reported to `failed` and retried on the next round.
 pub fn run(
     node: &Node,
     l1: &L1,
     interval: Duration,
     stop: &AtomicBool,
     mut report: impl FnMut(&Posted),
+    mut adopted: impl FnMut(&Derived),
     mut failed: impl FnMut(&crate::NodeError),
 ) -> Result<()> {
+    let mut cursor = Cursor::default();
     while !stop.load(Ordering::Relaxed) {
-        match round(node, l1) {
+        let followed = derivation::round(node, l1, &mut cursor).map(|derived| {
+            if derived.batches > 0 || derived.rolled_back.is_some() {
+                adopted(&derived);
+            }
+        });
+        match followed.and_then(|()| round(node, l1)) {
             Ok(Some(posted)) => {
                 report(&posted);
                 continue;
@@ -73,28 +84,33 @@ fn round(node: &Node, l1: &L1) -> Result<Option<Posted>> {
         return Ok(None);
     }
     let mut last = head.min(next + MAX_BATCH_BLOCKS - 1);
-    let (data, transactions) = loop {
+    let (data, transactions, deposits) = loop {
         let blocks = batch_blocks(node, next, last)?;
         let transactions = blocks.iter().map(|b| b.transactions.len()).sum();
+        let deposits = blocks.last().map_or(0, |b| b.deposits);
         let data = encode(&blocks);
         if data.len() <= MAX_BATCH_BYTES || last == next {
-            break (data, transactions);
+            break (data, transactions, deposits);
         }
         last = next + (last - next) / 2;
     };
     let bytes = data.len();
-    let l1_block = l1.post_batch(next, last, data)?;
+    let l1_block = l1.post_batch(next, last, deposits, data)?;
     node.metrics().batches_posted.fetch_add(1, Ordering::Relaxed);
     Ok(Some(Posted { first: next, last, bytes, transactions, l1_block }))
 }
 
 /// Blocks `first..=last` as a batch carries them.
-fn batch_blocks(node: &Node, first: u64, last: u64) -> Result<Vec<BatchBlock>> {
+pub(crate) fn batch_blocks(node: &Node, first: u64, last: u64) -> Result<Vec<BatchBlock>> {
     let snapshot = node.snapshot()?;
     (first..=last)
         .map(|number| {
             let block = crate::node::block_or_corrupt(&snapshot, number)?;
-            Ok(BatchBlock { timestamp: block.header.timestamp, transactions: block.transactions })
+            Ok(BatchBlock {
+                timestamp: block.header.timestamp,
+                deposits: deposit_count(&block.header),
+                transactions: block.transactions,
+            })
         })
         .collect()
 }

@@ -2,14 +2,16 @@
 //! and writes, and [`deploy`], which puts them there.
 //!
 //! ```json
-//! { "l1ChainId": 31337, "batchInbox": "0x…", "outputs": "0x…", "factory": "0x…",
-//!   "gameType": 20, "deployBlock": 1 }
+//! { "l1ChainId": 31337, "batchInbox": "0x…", "outputs": "0x…", "portal": "0x…",
+//!   "factory": "0x…", "gameType": 20, "deployBlock": 1 }
 //! ```
 //!
 //! A deployment is the dispute toolkit's (the preimage oracle, the RISC-V verifier and the
 //! game factory), the `rollup-block` guest's split game type (2^20 blocks above the split,
-//! 2^40 steps below), the `BatchInbox` and the `Outputs` registry anchored at the genesis
-//! output.
+//! 2^40 steps below), the `BatchInbox`, the `Outputs` registry anchored at the genesis output
+//! and the `Portal`. The inbox reads the portal's deposits and the portal the registry's
+//! outputs, which reads the inbox: the inbox is created for the portal's address, known in
+//! advance (the deployer's nonce two transactions later), and the portal checks it.
 
 use std::path::Path;
 
@@ -41,6 +43,8 @@ pub struct Deployment {
     pub batch_inbox: Address,
     /// The `Outputs` registry.
     pub outputs: Address,
+    /// The `Portal`: deposits and withdrawals.
+    pub portal: Address,
     /// The dispute game factory.
     pub factory: Address,
     /// The output proposals' game type there.
@@ -81,6 +85,8 @@ pub struct DeployOptions<'a> {
     pub dispute_clock: u32,
     /// Seconds between a game's resolution and the withdrawal of its bonds.
     pub withdrawal_delay: u32,
+    /// Seconds within which a deposit must be batched.
+    pub deposit_bound: u64,
 }
 
 /// Deploys the rollup's contracts from `from` on `chain` (whose head is `l1_block`, the
@@ -102,22 +108,32 @@ pub fn deploy(
     params.with_clock(options.dispute_clock);
     params.withdrawal_delay = options.withdrawal_delay;
     register_game_type(chain, from, artifacts, &dispute, &params)?;
+    let portal = from.create(chain.nonce(from)? + 2);
     let inbox = deploy_contract(
         chain,
         from,
         artifacts,
         "BatchInbox.sol",
         "BatchInbox",
-        options.sequencer.abi_encode(),
+        (options.sequencer, portal).abi_encode_params(),
     )?;
     let config = keccak256(options.genesis.config.abi_encode());
     let args = (dispute.factory, OUTPUT_GAME_TYPE, inbox, config, options.genesis.output()?.root())
         .abi_encode_params();
     let outputs = deploy_contract(chain, from, artifacts, "Outputs.sol", "Outputs", args)?;
+    let args = (outputs, options.deposit_bound).abi_encode_params();
+    let deployed = deploy_contract(chain, from, artifacts, "Portal.sol", "Portal", args)?;
+    if deployed != portal {
+        return Err(NodeError::L1(format!(
+            "the portal landed at {deployed}, not {portal}: another transaction from {from} \
+             came between"
+        )));
+    }
     Ok(Deployment {
         l1_chain_id,
         batch_inbox: inbox,
         outputs,
+        portal,
         factory: dispute.factory,
         game_type: OUTPUT_GAME_TYPE,
         deploy_block: l1_block,

@@ -4,18 +4,27 @@
 //! The cursor is the node's batch records (L1 block and hash of each batch derived), written
 //! with each batch's last block. Before reading further, the newest record's L1 block is
 //! checked: if L1 reorganized it away, the chain rolls back to the last batch L1 still has
-//! and derives again from there.
+//! and derives again from there. The deposits a batch credits are read from the portal's
+//! logs and checked against the batch's deposit accumulator.
+//!
+//! A sequencer follows L1's batches the same way, with its own blocks in the place of
+//! derivation: a batch it posted is recorded (its blocks stay; the record and data are what a
+//! proof of them reads); a batch it did not post — a forced inclusion, after it withheld a
+//! deposit or while it was down — replaces its blocks from there: they are dropped, their
+//! transactions go back to the pool, and the batch is derived. After a reorganization it
+//! forgets the lost batches' records but keeps their blocks, which its batcher posts again.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use alloy::eips::BlockNumberOrTag;
-use axon_rollup::boot::AccumulatorEntry;
-
+use crate::deposits::DepositFeed;
 use crate::error::{NodeError, Result};
 use crate::l1::L1;
-use crate::node::Node;
+use crate::node::{Node, Role};
 use crate::store::BatchRecord;
+use alloy::eips::BlockNumberOrTag;
+use alloy::primitives::keccak256;
+use axon_rollup::batch::encode;
 
 /// The most L1 blocks one `eth_getLogs` asks for.
 const LOG_RANGE: u64 = 1_000;
@@ -25,6 +34,11 @@ const LOG_RANGE: u64 = 1_000;
 pub struct Derived {
     /// Batches derived.
     pub batches: usize,
+    /// A sequencer's own batches recorded.
+    pub recorded: usize,
+    /// Transactions a sequencer returned to its pool: the blocks that held them were replaced
+    /// by a batch it did not post.
+    pub returned: usize,
     /// The new head.
     pub head: u64,
     /// Blocks replaced by empty ones (their entries were invalid).
@@ -56,10 +70,13 @@ pub fn run(
     Ok(())
 }
 
-/// How far derivation has read L1's logs: the next L1 block to scan (none: from the newest
-/// batch record's block, or the deployment's).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cursor(Option<u64>);
+/// How far derivation has read L1's logs: the next L1 block to scan for batches (none: from
+/// the newest batch record's block, or the deployment's), and the deposits read.
+#[derive(Debug, Clone, Default)]
+pub struct Cursor {
+    next: Option<u64>,
+    deposits: DepositFeed,
+}
 
 /// One round: checks for a reorganization, then derives the batches L1 has beyond the cursor.
 pub fn round(node: &Node, l1: &L1, cursor: &mut Cursor) -> Result<Derived> {
@@ -67,20 +84,23 @@ pub fn round(node: &Node, l1: &L1, cursor: &mut Cursor) -> Result<Derived> {
     if derived.rolled_back.is_some() {
         *cursor = Cursor::default();
     }
-    // Blocks past the newest complete batch (a crash inside a batch) are derived again from
-    // the batch L1 has now: L1 may have replaced that batch in the meantime.
+    // A validator's blocks past the newest complete batch (a crash inside a batch) are derived
+    // again from the batch L1 has now: L1 may have replaced that batch in the meantime.
+    let sequencer = node.role() == Role::Sequencer;
     let last = node.snapshot()?.last_batch()?;
     let complete = last.as_ref().map_or(0, |b| b.last_block);
-    if node.head().header.number > complete {
+    if !sequencer && node.head().header.number > complete {
         node.rollback(complete, last.as_ref().map_or(0, |b| b.index + 1))?;
     }
     let mut expected = last.as_ref().map_or(0, |b| b.index + 1);
     let mut previous = last.as_ref().map(|b| b.accumulator).unwrap_or_default();
     let from =
-        cursor.0.unwrap_or(last.as_ref().map_or(l1.deployment().deploy_block, |b| b.l1_block));
+        cursor.next.unwrap_or(last.as_ref().map_or(l1.deployment().deploy_block, |b| b.l1_block));
     let Some(latest) = l1.head(BlockNumberOrTag::Latest)? else { return Ok(derived) };
     let to = latest.min(from + LOG_RANGE - 1);
-    for batch in l1.batches(from, to)? {
+    // Nothing new when L1 has no block past the cursor.
+    let batches = if from <= to { l1.batches(from, to)? } else { Vec::new() };
+    for batch in batches {
         if batch.index < expected {
             continue;
         }
@@ -90,7 +110,6 @@ pub fn round(node: &Node, l1: &L1, cursor: &mut Cursor) -> Result<Derived> {
                 batch.index
             )));
         }
-        let data = l1.batch_data(&batch)?;
         let (hash, timestamp) = l1
             .block(batch.l1_block)?
             .ok_or_else(|| NodeError::L1(format!("L1 block {} vanished", batch.l1_block)))?;
@@ -98,19 +117,6 @@ pub fn round(node: &Node, l1: &L1, cursor: &mut Cursor) -> Result<Derived> {
             return Err(NodeError::L1(format!(
                 "L1 block {} was reorganized while read",
                 batch.l1_block
-            )));
-        }
-        let entry = AccumulatorEntry {
-            previous,
-            data_hash: batch.data_hash,
-            first_block: batch.first_block,
-            last_block: batch.last_block,
-            timestamp,
-        };
-        if entry.accumulator() != batch.accumulator {
-            return Err(NodeError::L1(format!(
-                "batch {}: its accumulator is not the chain of the batches read before it",
-                batch.index
             )));
         }
         let record = BatchRecord {
@@ -121,19 +127,83 @@ pub fn round(node: &Node, l1: &L1, cursor: &mut Cursor) -> Result<Derived> {
             last_block: batch.last_block,
             data_hash: batch.data_hash,
             timestamp,
+            deposit_count: batch.deposit_count,
+            deposit_accumulator: batch.deposit_accumulator,
             accumulator: batch.accumulator,
         };
-        derived.replaced += node.derive_batch(&record, &data)?;
+        if record.entry(previous).accumulator() != batch.accumulator {
+            return Err(NodeError::L1(format!(
+                "batch {}: its accumulator is not the chain of the batches read before it",
+                batch.index
+            )));
+        }
+        if sequencer {
+            if let Some(data) = own_batch(node, &record)? {
+                node.record_batch(&record, &data)?;
+                derived.recorded += 1;
+                expected += 1;
+                previous = batch.accumulator;
+                continue;
+            }
+            derived.returned += node.drop_unposted(record.first_block - 1, record.index)?;
+        }
+        let data = l1.batch_data(&batch)?;
+        let deposits = deposits_of(&mut cursor.deposits, l1, &record, batch.l1_block)?;
+        let credited = node.head().deposits().min(record.deposit_count);
+        let fresh = deposits
+            .entries(credited..record.deposit_count)
+            .ok_or_else(|| NodeError::L1(format!("batch {}: deposits unread", batch.index)))?;
+        derived.replaced += node.derive_batch(&record, previous, &data, fresh)?;
         derived.batches += 1;
         node.metrics().batches_derived.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         expected += 1;
         previous = batch.accumulator;
     }
-    cursor.0 = Some(to + 1);
+    cursor.next = Some(from.max(to + 1));
     derived.head = node.head().header.number;
-    let finalized = l1.next_block(BlockNumberOrTag::Finalized)?.saturating_sub(1);
-    node.set_l1_heads(derived.head, finalized);
+    if !sequencer {
+        let finalized = l1.next_block(BlockNumberOrTag::Finalized)?.saturating_sub(1);
+        node.set_l1_heads(derived.head, finalized);
+    }
     Ok(derived)
+}
+
+/// The data of batch `record` if the sequencer `node` posted it: if it has the batch's blocks
+/// and they encode to its data and credit its deposits.
+fn own_batch(node: &Node, record: &BatchRecord) -> Result<Option<Vec<u8>>> {
+    if node.head().header.number < record.last_block {
+        return Ok(None);
+    }
+    let blocks = crate::batcher::batch_blocks(node, record.first_block, record.last_block)?;
+    let credits = blocks.last().map(|b| b.deposits);
+    let data = encode(&blocks);
+    let own = keccak256(&data) == record.data_hash && credits == Some(record.deposit_count);
+    Ok(own.then_some(data))
+}
+
+/// The deposits read up to those `record` credits, checked against its deposit accumulator
+/// (read again from the start on a mismatch: L1 reorganized since they were read).
+fn deposits_of<'a>(
+    feed: &'a mut DepositFeed,
+    l1: &L1,
+    record: &BatchRecord,
+    l1_block: u64,
+) -> Result<&'a DepositFeed> {
+    for attempt in 0..2 {
+        if feed.count() < record.deposit_count || attempt == 1 {
+            if attempt == 1 {
+                feed.reset();
+            }
+            feed.sync(l1, l1_block)?;
+        }
+        if feed.accumulator(record.deposit_count) == Some(record.deposit_accumulator) {
+            return Ok(feed);
+        }
+    }
+    Err(NodeError::L1(format!(
+        "batch {}: its deposit accumulator is not the portal's deposits read",
+        record.index
+    )))
 }
 
 /// Rolls the chain back past every batch whose L1 block is no longer L1's: to the last block
@@ -152,7 +222,11 @@ fn reorg(node: &Node, l1: &L1) -> Result<Option<u64>> {
             Some(previous) => record = previous,
             None => {
                 drop(snapshot);
-                node.rollback(0, 0)?;
+                if node.role() == Role::Sequencer {
+                    node.forget_batches(0)?;
+                } else {
+                    node.rollback(0, 0)?;
+                }
                 return Ok(Some(0));
             }
         }
@@ -161,6 +235,10 @@ fn reorg(node: &Node, l1: &L1) -> Result<Option<u64>> {
         return Ok(None);
     }
     drop(snapshot);
-    node.rollback(record.last_block, record.index + 1)?;
+    if node.role() == Role::Sequencer {
+        node.forget_batches(record.index + 1)?;
+    } else {
+        node.rollback(record.last_block, record.index + 1)?;
+    }
     Ok(Some(record.last_block))
 }

@@ -8,30 +8,66 @@ use std::time::Duration;
 use alloy::consensus::Transaction as _;
 use alloy::eips::BlockNumberOrTag;
 use alloy::network::{EthereumWallet, TransactionBuilder};
-use alloy::primitives::{keccak256, Address, Bytes, B256};
+use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::{Filter, Log, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
-use alloy::sol_types::{SolCall, SolEvent};
+use alloy::sol_types::{SolCall, SolEvent, SolInterface};
 use alloy::transports::{RpcError, TransportErrorKind};
+use alloy_trie::KECCAK_EMPTY;
 use axon_dispute::chain::RpcClient;
 
 use crate::deployment::Deployment;
 use crate::error::{NodeError, Result};
 
 alloy::sol! {
+    #![sol(all_derives)]
+
     /// `contracts/src/rollup/BatchInbox.sol`.
     interface IBatchInbox {
-        function postBatch(uint64 firstBlock, uint64 lastBlock, bytes data) external;
+        function postBatch(uint64 firstBlock, uint64 lastBlock, uint64 depositCount, bytes data) external;
+        function forceInclude() external;
         function nextBlock() external view returns (uint64);
         function batchCount() external view returns (uint256);
 
-        event BatchPosted(uint256 indexed index, uint64 firstBlock, uint64 lastBlock, bytes32 dataHash, bytes32 accumulator);
+        event BatchPosted(uint256 indexed index, uint64 firstBlock, uint64 lastBlock, bytes32 dataHash, uint64 depositCount, bytes32 depositAccumulator, bytes32 accumulator);
 
         error NotSequencer(address caller);
         error NotNextBlock(uint64 expected, uint64 given);
         error EmptyBatch(uint64 firstBlock, uint64 lastBlock);
         error TooManyBlocks(uint64 blocks, uint64 max);
+        error DepositCountOutOfRange(uint64 given, uint64 min, uint256 max);
+        error DepositWithheld(uint64 index, uint64 deadline);
+        error NothingToForce(uint64 index);
+    }
+}
+
+alloy::sol! {
+    /// `contracts/src/rollup/Portal.sol`.
+    interface IPortal {
+        struct Withdrawal {
+            uint256 nonce;
+            address sender;
+            address target;
+            uint256 value;
+        }
+        struct OutputRootProof {
+            bytes32 stateRoot;
+            bytes32 messagePasserStorageRoot;
+            bytes32 blockHash;
+        }
+
+        function deposit(address to) external payable;
+        function depositCount() external view returns (uint256);
+        function finalizeWithdrawal(Withdrawal withdrawal, address game, OutputRootProof outputRootProof, bytes[] withdrawalProof) external;
+        function finalizedWithdrawals(bytes32 withdrawalHash) external view returns (bool);
+
+        event Deposited(uint256 indexed index, address indexed from, address indexed to, uint256 value, uint64 timestamp, bytes32 accumulator);
+        event WithdrawalFinalized(bytes32 indexed withdrawalHash, address indexed target, uint256 value, address game);
+
+        error WithdrawalAlreadyFinalized(bytes32 withdrawalHash);
+        error InvalidOutputRootProof(bytes32 outputRoot, bytes32 proven);
+        error InvalidWithdrawalProof(bytes32 withdrawalHash);
     }
 }
 
@@ -80,6 +116,10 @@ pub struct PostedBatch {
     pub last_block: u64,
     /// The keccak-256 of its data.
     pub data_hash: B256,
+    /// How many L1 deposits the L2 has credited by its last block.
+    pub deposit_count: u64,
+    /// The portal's deposit accumulator after that many.
+    pub deposit_accumulator: B256,
     /// The inbox's accumulator after it.
     pub accumulator: B256,
     /// The L1 block it is in.
@@ -88,6 +128,23 @@ pub struct PostedBatch {
     pub l1_hash: B256,
     /// The transaction that posted it.
     pub tx_hash: B256,
+}
+
+/// A deposit as L1 logged it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepositLog {
+    /// Its index in the portal.
+    pub index: u64,
+    /// Who it credits on the L2.
+    pub to: Address,
+    /// The wei.
+    pub value: U256,
+    /// The L1 time it was made at.
+    pub timestamp: u64,
+    /// The portal's deposit accumulator after it.
+    pub accumulator: B256,
+    /// The L1 block it is in.
+    pub l1_block: u64,
 }
 
 /// A connection to L1.
@@ -164,29 +221,75 @@ impl L1 {
             .map_err(decode_error("BatchInbox.nextBlock"))
     }
 
-    /// Posts L2 blocks `first..=last` as `data`, and waits for its inclusion: the L1 block.
-    pub fn post_batch(&self, first: u64, last: u64, data: Vec<u8>) -> Result<u64> {
+    /// Posts L2 blocks `first..=last`, which credit `deposits` L1 deposits, as `data`, and
+    /// waits for its inclusion: the L1 block.
+    pub fn post_batch(&self, first: u64, last: u64, deposits: u64, data: Vec<u8>) -> Result<u64> {
+        let call = IBatchInbox::postBatchCall {
+            firstBlock: first,
+            lastBlock: last,
+            depositCount: deposits,
+            data: data.into(),
+        };
+        self.transact(self.deployment.batch_inbox, call.abi_encode(), "postBatch")
+    }
+
+    /// Sends `input` to `to` from the node's key, and waits for its inclusion: the L1 block.
+    /// A revert is an error naming `what`, with L1's reason when the estimate gives one.
+    fn transact(&self, to: Address, input: Vec<u8>, what: &str) -> Result<u64> {
         let from =
-            self.sender.ok_or_else(|| NodeError::L1("posting needs the sequencer's key".into()))?;
-        let call =
-            IBatchInbox::postBatchCall { firstBlock: first, lastBlock: last, data: data.into() };
+            self.sender.ok_or_else(|| NodeError::L1(format!("{what} needs the node's key")))?;
         let request = TransactionRequest::default()
             .with_from(from)
-            .with_to(self.deployment.batch_inbox)
-            .with_input(Bytes::from(call.abi_encode()));
+            .with_to(to)
+            .with_input(Bytes::from(input));
         self.client.block_on(async {
-            let send = |e| NodeError::L1(format!("postBatch: {e}"));
+            let send = |e: RpcError<TransportErrorKind>| {
+                let reason = e
+                    .as_error_resp()
+                    .and_then(|resp| resp.as_revert_data())
+                    .and_then(|data| IBatchInbox::IBatchInboxErrors::abi_decode(&data).ok());
+                match reason {
+                    Some(reason) => NodeError::L1(format!("{what} reverted: {reason:?}")),
+                    None => NodeError::L1(format!("{what}: {e}")),
+                }
+            };
             let pending = self.client.provider().send_transaction(request).await.map_err(send)?;
             let receipt = pending
                 .with_timeout(Some(INCLUSION_TIMEOUT))
                 .get_receipt()
                 .await
-                .map_err(|e| NodeError::L1(format!("postBatch receipt: {e}")))?;
+                .map_err(|e| NodeError::L1(format!("{what} receipt: {e}")))?;
             if !receipt.status() {
-                return Err(NodeError::L1(format!("postBatch {first}..={last} reverted")));
+                return Err(NodeError::L1(format!("{what} reverted")));
             }
             Ok(receipt.block_number.unwrap_or_default())
         })
+    }
+
+    /// The deposits made in L1 blocks `from..=to`, in order.
+    pub fn deposits(&self, from: u64, to: u64) -> Result<Vec<DepositLog>> {
+        let event = IPortal::Deposited::SIGNATURE_HASH;
+        let logs = self.logs(self.deployment.portal, event, from, to)?;
+        let mut deposits = logs
+            .iter()
+            .map(|log| {
+                let event = IPortal::Deposited::decode_log_data(log.data())
+                    .map_err(decode_error("a Deposited log"))?;
+                let l1_block = log
+                    .block_number
+                    .ok_or_else(|| NodeError::L1("a Deposited log without its block".into()))?;
+                Ok(DepositLog {
+                    index: event.index.to(),
+                    to: event.to,
+                    value: event.value,
+                    timestamp: event.timestamp,
+                    accumulator: event.accumulator,
+                    l1_block,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        deposits.sort_by_key(|d| d.index);
+        Ok(deposits)
     }
 
     /// The newest L1 block number at `tag`.
@@ -229,6 +332,8 @@ impl L1 {
                 first_block: event.firstBlock,
                 last_block: event.lastBlock,
                 data_hash: event.dataHash,
+                deposit_count: event.depositCount,
+                deposit_accumulator: event.depositAccumulator,
                 accumulator: event.accumulator,
                 l1_block: log.block_number.ok_or_else(missing)?,
                 l1_hash: log.block_hash.ok_or_else(missing)?,
@@ -259,8 +364,11 @@ impl L1 {
     }
 
     /// The data of `batch`: the calldata of the transaction that posted it, checked against
-    /// its hash.
+    /// its hash; none for the hash of no data (`BatchInbox.forceInclude`'s batches).
     pub fn batch_data(&self, batch: &PostedBatch) -> Result<Vec<u8>> {
+        if batch.data_hash == KECCAK_EMPTY {
+            return Ok(Vec::new());
+        }
         let hash = batch.tx_hash;
         let tx = self
             .request("eth_getTransactionByHash", |p| async move {

@@ -10,6 +10,7 @@
 //! - [`sequencer`]: the loop that produces blocks;
 //! - [`l1`] and [`deployment`]: the L1 contracts and where they are;
 //! - [`batcher`]: the sequencer's posting of blocks to the `BatchInbox`;
+//! - [`deposits`]: the L1 deposits the chain credits, read from the `Portal`'s logs;
 //! - [`derivation`]: the validator's derivation of the chain from L1 alone;
 //! - [`proof`]: the data of the fraud proof of one block, for the `rollup-block` guest;
 //! - [`games`]: the validator's proposals, challenges and settlements on L1;
@@ -20,6 +21,7 @@
 
 pub mod batcher;
 pub mod deployment;
+pub mod deposits;
 pub mod derivation;
 pub mod error;
 pub mod games;

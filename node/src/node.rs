@@ -15,8 +15,10 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 use alloy::consensus::{Transaction, TxEnvelope};
 use alloy::primitives::{Address, Bytes, B256, U256};
 use axon_ai_evm::block::state::TrieState;
-use axon_ai_evm::block::witness::{execute_recorded, InvalidBlock, RecordedBlock};
-use axon_ai_evm::block::{transaction, BlockError, BlockInput, Executed, Native, SPEC};
+use axon_ai_evm::block::witness::{execute_recorded, InvalidBlock, NodeStore, RecordedBlock};
+use axon_ai_evm::block::{
+    transaction, BlockError, BlockInput, Credit, Executed, Native, Preimages, SPEC,
+};
 use revm::context_interface::cfg::gas::calculate_initial_tx_gas_for_tx;
 use revm::database_interface::Database;
 
@@ -29,6 +31,7 @@ use crate::store::{BatchRecord, PoolWrite, Snapshot, Store, StoredBlock};
 use alloy::eips::Encodable2718;
 use axon_rollup::batch::{decode, encode, BatchBlock};
 use axon_rollup::chain::{derive, seal, Head, BLOCKHASH_WINDOW};
+use axon_rollup::deposit::DepositEntry;
 use axon_rollup::output::{Output, MESSAGE_PASSER};
 
 /// The most transactions the pool holds.
@@ -169,6 +172,9 @@ pub struct Node {
     finalized: AtomicU64,
     metrics: crate::metrics::Metrics,
     writes: GroupCommit,
+    /// Held by whatever extends or cuts the chain (block production, derivation, rollbacks):
+    /// one writer of the chain at a time.
+    writer: Mutex<()>,
 }
 
 impl Node {
@@ -214,6 +220,7 @@ impl Node {
             finalized: AtomicU64::new(0),
             metrics: crate::metrics::Metrics::default(),
             writes: GroupCommit::default(),
+            writer: Mutex::new(()),
         })
     }
 
@@ -351,22 +358,26 @@ impl Node {
         Ok(hash)
     }
 
-    /// Builds the next block at `timestamp` from the pool, commits it and makes it the head.
-    pub fn produce(&self, timestamp: u64) -> Result<Produced> {
+    /// Builds the next block at `timestamp` from the pool, crediting `deposits` (the L1
+    /// deposits after the head's), commits it and makes it the head.
+    pub fn produce(&self, timestamp: u64, deposits: &[DepositEntry]) -> Result<Produced> {
+        let _writer = self.writer();
         let head = self.head();
         let snapshot = self.snapshot()?;
         let base_fee = head.next_base_fee();
         let (mut chosen, mut settled) = self.choose(&snapshot, &head, base_fee)?;
         let dropped = settled.len();
+        let credits: Vec<Credit> = deposits.iter().map(DepositEntry::credit).collect();
+        let deposit_count = head.deposits() + deposits.len() as u64;
         // Every block must fit one batch: shed the newest transactions (each sender's latest
         // nonces, so the rest stays in order) until its compressed data does.
-        while chosen.len() > 1 && batch_bytes(timestamp, &chosen) > MAX_BATCH_BYTES {
+        while chosen.len() > 1 && batch_bytes(timestamp, deposit_count, &chosen) > MAX_BATCH_BYTES {
             chosen.truncate(chosen.len() * 9 / 10);
         }
         let (input, recorded) = loop {
             let raw = chosen.iter().map(|p| p.raw.clone()).collect();
             let input = head.next_input(&self.genesis.config, timestamp, raw);
-            match execute_recorded(&input, &snapshot, &self.genesis.model_files) {
+            match execute_recorded(&input, &credits, &snapshot, &self.genesis.model_files) {
                 Ok(recorded) => break (input, recorded),
                 Err(InvalidBlock { error, .. }) => {
                     snapshot.check()?;
@@ -382,9 +393,13 @@ impl Node {
         };
         snapshot.check()?;
         drop(snapshot);
-        let RecordedBlock { executed, new_nodes, .. } = recorded;
+        let RecordedBlock { executed, mut new_nodes, .. } = recorded;
+        // The deposits' entries, which proofs of the block walk.
+        for deposit in deposits {
+            new_nodes.insert(deposit.encode().to_vec());
+        }
         let senders = chosen.iter().map(|p| p.sender).collect();
-        let block = stored_block(input, head.hash, senders, &executed);
+        let block = stored_block(input, head.hash, senders, &executed, deposit_count);
         settled.extend(chosen.iter().map(|p| p.seq));
         self.store.commit_block(&block, &new_nodes, &settled, None)?;
 
@@ -403,12 +418,25 @@ impl Node {
         Ok(produced)
     }
 
-    /// Derives the blocks of batch `record` from its `data` (data that does not decode
-    /// replaces every block by the empty one) and commits each; the last commits the record
-    /// and the data with it. Blocks the node already has (a restart inside a batch) are
-    /// skipped. Returns how many blocks were replaced.
-    pub fn derive_batch(&self, record: &BatchRecord, data: &[u8]) -> Result<usize> {
+    /// Derives the blocks of batch `record` (whose accumulator entry chains from `previous`)
+    /// from its `data` (data that does not decode replaces every block by the empty one) and
+    /// `deposits` (the entries of the deposits it credits) and commits each; the last commits
+    /// the record and the data with it. Blocks the node already has (a restart inside a batch)
+    /// are skipped. Returns how many blocks were replaced.
+    pub fn derive_batch(
+        &self,
+        record: &BatchRecord,
+        previous: B256,
+        data: &[u8],
+        deposits: &[DepositEntry],
+    ) -> Result<usize> {
+        let _writer = self.writer();
         let blocks = decode(data).unwrap_or_default();
+        let batch = record.entry(previous);
+        let mut fresh = NodeStore::default();
+        for deposit in deposits {
+            fresh.insert(deposit.encode().to_vec());
+        }
         let mut replaced = 0;
         let from = record.first_block.max(self.head().header.number + 1);
         for number in from..=record.last_block {
@@ -417,13 +445,26 @@ impl Node {
             let entry =
                 usize::try_from(number - record.first_block).ok().and_then(|i| blocks.get(i));
             let models = &self.genesis.model_files;
-            let derived = derive(&self.genesis.config, &head, entry, record.timestamp, |input| {
-                execute_recorded(input, &snapshot, models).map_err(|invalid| invalid.error)
-            });
+            let derived = derive(
+                &self.genesis.config,
+                &head,
+                entry,
+                &batch,
+                |hash| fresh.preimage(hash).or_else(|| snapshot.preimage(hash)).map(Into::into),
+                |input, credits| {
+                    execute_recorded(input, credits, &snapshot, models)
+                        .map_err(|invalid| invalid.error)
+                },
+            );
             snapshot.check()?;
             let derived = derived.map_err(|e| node_failure(&e))?;
             replaced += usize::from(derived.replaced);
-            let (input, RecordedBlock { executed, new_nodes, .. }) = (derived.input, derived.run);
+            let deposit_count = derived.deposits.end;
+            let (input, RecordedBlock { executed, mut new_nodes, .. }) =
+                (derived.input, derived.run);
+            for (_, bytes) in fresh.iter() {
+                new_nodes.insert(bytes.clone());
+            }
             let mut senders = Vec::with_capacity(input.transactions.len());
             let mut oracle = Native::new(models);
             for (index, raw) in input.transactions.iter().enumerate() {
@@ -431,7 +472,7 @@ impl Node {
                     .map_err(|e| NodeError::Execution(format!("block {number}: {e}")))?;
                 senders.push(env.caller);
             }
-            let block = stored_block(input, head.hash, senders, &executed);
+            let block = stored_block(input, head.hash, senders, &executed, deposit_count);
             let completes = (number == record.last_block).then_some((record, data));
             drop(snapshot);
             self.store.commit_block(&block, &new_nodes, &[], completes)?;
@@ -443,11 +484,62 @@ impl Node {
     /// Drops every block after `number` and the batch records from `batch` on (L1 reorganized
     /// them away), and makes block `number` the head.
     pub fn rollback(&self, number: u64, batch: u64) -> Result<()> {
-        self.store.truncate(number, batch)?;
+        let _writer = self.writer();
+        self.store.truncate(number, batch, &[])?;
         self.set_head(head_at(&self.snapshot()?, number)?);
         let (safe, finalized) = self.l1_heads();
         self.set_l1_heads(safe, finalized);
         Ok(())
+    }
+
+    /// A sequencer's rollback: drops its blocks after `number` — L1 holds other blocks there
+    /// (a forced inclusion) — and the batch records from `batch` on, and returns the dropped
+    /// blocks' transactions to the pool, in one write: no acknowledged transaction is lost.
+    /// Returns how many transactions went back to the pool.
+    pub fn drop_unposted(&self, number: u64, batch: u64) -> Result<usize> {
+        let _writer = self.writer();
+        let mut pool = self.pool();
+        let snapshot = self.snapshot()?;
+        let head = self.head().header.number;
+        let mut writes = Vec::new();
+        let mut pending = Vec::new();
+        let mut seq = pool.next_seq();
+        let mut oracle = Native::new(&self.genesis.model_files);
+        for n in number + 1..=head {
+            for raw in block_or_corrupt(&snapshot, n)?.transactions {
+                let (tx, env) = transaction(&raw, 0, &mut oracle).map_err(|e| {
+                    NodeError::Corrupt { what: format!("block {n}"), reason: e.to_string() }
+                })?;
+                writes.push(PoolWrite { seq, raw: raw.clone(), replaced: None });
+                pending.push(Pending { seq, hash: *tx.hash(), sender: env.caller, tx, raw });
+                seq += 1;
+            }
+        }
+        drop(snapshot);
+        self.store.truncate(number, batch, &writes)?;
+        for p in pending {
+            pool.insert(p);
+        }
+        self.set_head(head_at(&self.snapshot()?, number)?);
+        Ok(writes.len())
+    }
+
+    /// Records batch `record`, whose blocks the node has, and its `data`: a sequencer's own
+    /// batch seen on L1 (what a proof of its blocks reads).
+    pub fn record_batch(&self, record: &BatchRecord, data: &[u8]) -> Result<()> {
+        let _writer = self.writer();
+        self.store.record_batch(record, data)
+    }
+
+    /// Forgets the batch records from `batch` on (L1 reorganized them away), keeping the
+    /// blocks: a sequencer posts them again.
+    pub fn forget_batches(&self, batch: u64) -> Result<()> {
+        let _writer = self.writer();
+        self.store.truncate(self.head().header.number, batch, &[])
+    }
+
+    fn writer(&self) -> MutexGuard<'_, ()> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The transactions the next block tries, in arrival order with each sender's nonces in
@@ -508,15 +600,17 @@ pub(crate) fn account(snapshot: &Snapshot, head: &Head, address: Address) -> Res
     Ok(Account { nonce: info.nonce, balance: info.balance })
 }
 
-/// Block `input`, child of `parent` and run as `executed`, as the database keeps it.
+/// Block `input`, child of `parent` and run as `executed`, the chain having credited
+/// `deposits` L1 deposits up to it, as the database keeps it.
 fn stored_block(
     input: BlockInput,
     parent: B256,
     senders: Vec<Address>,
     executed: &Executed,
+    deposits: u64,
 ) -> StoredBlock {
     StoredBlock {
-        header: seal(&input, parent, executed),
+        header: seal(&input, parent, executed, deposits),
         senders,
         receipts: executed.receipts.iter().map(|r| r.encoded_2718().into()).collect(),
         transactions: input.transactions,
@@ -544,9 +638,9 @@ pub(crate) struct Account {
 }
 
 /// The size of a batch carrying one block of `chosen` at `timestamp`.
-fn batch_bytes(timestamp: u64, chosen: &[Pending]) -> usize {
+fn batch_bytes(timestamp: u64, deposits: u64, chosen: &[Pending]) -> usize {
     let transactions = chosen.iter().map(|p| p.raw.clone()).collect();
-    encode(&[BatchBlock { timestamp, transactions }]).len()
+    encode(&[BatchBlock { timestamp, deposits, transactions }]).len()
 }
 
 /// The head at block `number`, which the database must have.

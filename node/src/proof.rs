@@ -2,8 +2,9 @@
 //! re-derive one block (docs/rollup.md), gathered from the node's database as a preimage
 //! store — the boot information and the split game's local data, the chain config, the
 //! parent's output and headers, the inbox accumulator's entries back to the block's batch
-//! and that batch's data, and the block's run: the trie nodes and codes it read and the
-//! oracle's answers (no model: inference results come from the opML game).
+//! and that batch's data, the deposit accumulator's entries back to the block's deposits,
+//! and the block's run: the trie nodes and codes it read and the oracle's answers (no model:
+//! inference results come from the opML game).
 //!
 //! The run is recorded exactly as the guest will perform it — the same derivation, the same
 //! reads, the post-state's withdrawal storage root included — so the store holds every
@@ -17,9 +18,9 @@ use alloy_rlp::Encodable;
 use alloy_sol_types::SolValue;
 use axon_ai_evm::block::offloaded::Recording;
 use axon_ai_evm::block::witness::Recorder;
-use axon_ai_evm::block::{execute_with_state, Native};
+use axon_ai_evm::block::{execute_with_state, Native, Preimages};
 use axon_rollup::batch::decode;
-use axon_rollup::boot::{AccumulatorEntry, RollupBoot};
+use axon_rollup::boot::RollupBoot;
 use axon_rollup::chain::derive;
 use axon_rollup::output::MESSAGE_PASSER;
 use std::sync::Arc;
@@ -88,24 +89,21 @@ pub fn preimages(node: &Node, boot: &RollupBoot, unit: u64, agreed: B256) -> Res
     let mut batch = None;
     for (i, record) in records.iter().enumerate() {
         let previous = records.get(i + 1).map_or(B256::ZERO, |r| r.accumulator);
-        let entry = AccumulatorEntry {
-            previous,
-            data_hash: record.data_hash,
-            first_block: record.first_block,
-            last_block: record.last_block,
-            timestamp: record.timestamp,
-        };
+        let entry = record.entry(previous);
         store.insert_keccak(entry.encode().to_vec());
         if record.first_block <= number && number <= record.last_block {
-            batch = Some(record);
+            batch = Some(entry);
             break;
         }
     }
-    let record = batch.ok_or_else(|| {
+    let batch = batch.ok_or_else(|| {
         NodeError::Proof(format!(
             "no batch up to accumulator {} holds block {number}",
             boot.inboxAccumulator
         ))
+    })?;
+    let record = records.iter().find(|r| r.first_block == batch.first_block).ok_or_else(|| {
+        NodeError::Proof(format!("the batch of block {number} is not in the database"))
     })?;
     let data = snapshot.batch_data(record.index)?.ok_or_else(|| {
         NodeError::Proof(format!("batch {}'s data is not in the database", record.index))
@@ -117,9 +115,14 @@ pub fn preimages(node: &Node, boot: &RollupBoot, unit: u64, agreed: B256) -> Res
     let recorder = Recorder::new(&snapshot);
     let mut oracle = Recording::new(Native::new(&node.genesis().model_files));
     let entry = usize::try_from(number - record.first_block).ok().and_then(|i| blocks.get(i));
-    let derived = derive(&node.genesis().config, &head, entry, record.timestamp, |input| {
-        execute_with_state(input, &recorder, &mut oracle)
-    });
+    let derived = derive(
+        &node.genesis().config,
+        &head,
+        entry,
+        &batch,
+        |hash| recorder.preimage(hash).map(Into::into),
+        |input, credits| execute_with_state(input, credits, &recorder, &mut oracle),
+    );
     let withdrawals = derived.map(|mut derived| derived.run.1.storage_root_of(MESSAGE_PASSER));
     snapshot.check()?;
     withdrawals.map_err(|e| NodeError::Execution(e.to_string()))?.map_err(NodeError::State)?;

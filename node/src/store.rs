@@ -26,6 +26,7 @@ use alloy::primitives::{Address, Bytes, B256};
 use alloy_rlp::{Decodable, RlpDecodable, RlpEncodable};
 use axon_ai_evm::block::witness::NodeStore;
 use axon_ai_evm::block::Preimages;
+use axon_rollup::boot::AccumulatorEntry;
 use redb::{Database, ReadOnlyTable, ReadableDatabase, ReadableTable, TableDefinition};
 
 use crate::error::{NodeError, Result};
@@ -72,8 +73,27 @@ pub struct BatchRecord {
     pub data_hash: B256,
     /// The L1 time it was posted at.
     pub timestamp: u64,
+    /// How many L1 deposits the L2 has credited by its last block.
+    pub deposit_count: u64,
+    /// The portal's deposit accumulator after that many.
+    pub deposit_accumulator: B256,
     /// The inbox's accumulator after it.
     pub accumulator: B256,
+}
+
+impl BatchRecord {
+    /// Its entry in the inbox's accumulator, which chains it to the accumulator `previous`.
+    pub fn entry(&self, previous: B256) -> AccumulatorEntry {
+        AccumulatorEntry {
+            previous,
+            data_hash: self.data_hash,
+            first_block: self.first_block,
+            last_block: self.last_block,
+            timestamp: self.timestamp,
+            deposit_count: self.deposit_count,
+            deposit_accumulator: self.deposit_accumulator,
+        }
+    }
 }
 
 /// A pending transaction to write to the pool.
@@ -167,11 +187,16 @@ impl Store {
     }
 
     /// Removes every block after `number` and every batch record from `batch` on (an L1
-    /// reorganization took them away), in one transaction. Trie nodes stay: they are named by
+    /// reorganization took them away), and adds `repool` to the pool (the removed blocks'
+    /// transactions, on a sequencer), in one transaction. Trie nodes stay: they are named by
     /// their hash, and the blocks that derive again will mostly need them.
-    pub fn truncate(&self, number: u64, batch: u64) -> Result<()> {
+    pub fn truncate(&self, number: u64, batch: u64, repool: &[PoolWrite]) -> Result<()> {
         let tx = self.db.begin_write()?;
         {
+            let mut pool = tx.open_table(POOL)?;
+            for entry in repool {
+                pool.insert(entry.seq, entry.raw.as_ref())?;
+            }
             let mut blocks = tx.open_table(BLOCKS)?;
             let mut numbers = tx.open_table(BLOCK_NUMBERS)?;
             let mut hashes = tx.open_table(BLOCK_HASHES)?;
@@ -193,6 +218,18 @@ impl Store {
             }
             tx.open_table(L1_BATCHES)?.retain(|index, _| index < batch)?;
             tx.open_table(BATCH_DATA)?.retain(|index, _| index < batch)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records batch `record` and its `data` (a sequencer's own batch, seen on L1).
+    pub fn record_batch(&self, record: &BatchRecord, data: &[u8]) -> Result<()> {
+        let tx = self.db.begin_write()?;
+        {
+            tx.open_table(L1_BATCHES)?
+                .insert(record.index, alloy_rlp::encode(record).as_slice())?;
+            tx.open_table(BATCH_DATA)?.insert(record.index, data)?;
         }
         tx.commit()?;
         Ok(())

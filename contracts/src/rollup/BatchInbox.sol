@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import { Portal } from "src/rollup/Portal.sol";
 import {
     BlockNotBatched,
+    DepositCountOutOfRange,
+    DepositWithheld,
     EmptyBatch,
     NoSuchBatch,
+    NothingToForce,
     NotNextBlock,
     NotSequencer,
     TooManyBlocks
@@ -24,18 +28,27 @@ import {
 ///         not decode, is derivation's rule (docs/rollup.md), the same for the node and for the
 ///         fraud proof.
 ///
+///         Each batch also names how many of the `Portal`'s deposits the L2 has credited by its
+///         last block, and the deposit accumulator there: derivation credits them. A batch that
+///         leaves out a deposit older than the portal's bound is refused, and once a deposit is
+///         that old, anyone may force it in (`forceInclude`): a sequencer cannot withhold
+///         deposits.
+///
 ///         Only the sequencer posts. The L2 chain's safe head is the last block of the last
 ///         batch; its finalized head the same read at L1's finalized block.
 contract BatchInbox {
     /// @notice One posted batch: two storage slots.
     /// @param accumulator `keccak256(previous accumulator ‖ data hash ‖ firstBlock ‖ lastBlock
-    ///        ‖ timestamp)`, the previous one zero before the first batch.
+    ///        ‖ timestamp ‖ depositCount ‖ deposit accumulator)` (128 bytes), the previous one
+    ///        zero before the first batch.
     /// @param lastBlock The batch's last L2 block.
     /// @param timestamp The L1 time it was posted at.
+    /// @param depositCount How many deposits the L2 has credited by its last block.
     struct Batch {
         bytes32 accumulator;
         uint64 lastBlock;
         uint64 timestamp;
+        uint64 depositCount;
     }
 
     /// @notice The semantic version.
@@ -47,6 +60,9 @@ contract BatchInbox {
 
     /// @notice The only account that may post.
     address public immutable SEQUENCER;
+
+    /// @notice Where deposits are made.
+    Portal public immutable PORTAL;
 
     /// @notice The batches, by index.
     mapping(uint256 => Batch) internal batches;
@@ -63,37 +79,94 @@ contract BatchInbox {
         uint64 firstBlock,
         uint64 lastBlock,
         bytes32 dataHash,
+        uint64 depositCount,
+        bytes32 depositAccumulator,
         bytes32 accumulator
     );
 
     /// @param _sequencer The account that posts batches.
-    constructor(address _sequencer) {
+    /// @param _portal Where deposits are made.
+    constructor(address _sequencer, Portal _portal) {
         SEQUENCER = _sequencer;
+        PORTAL = _portal;
     }
 
     /// @notice Posts the L2 blocks `_firstBlock..=_lastBlock` as `_data`.
     /// @param _firstBlock The batch's first L2 block: `nextBlock`.
     /// @param _lastBlock Its last.
+    /// @param _depositCount How many deposits the L2 has credited by `_lastBlock`: at least
+    ///        the previous batch's, at most the portal's, and leaving out no overdue deposit.
     /// @param _data The blocks, compressed (docs/rollup.md has the format).
-    function postBatch(uint64 _firstBlock, uint64 _lastBlock, bytes calldata _data) external {
+    function postBatch(
+        uint64 _firstBlock,
+        uint64 _lastBlock,
+        uint64 _depositCount,
+        bytes calldata _data
+    )
+        external
+    {
         if (msg.sender != SEQUENCER) revert NotSequencer(msg.sender);
         uint64 next = nextBlock;
         if (_firstBlock != next) revert NotNextBlock(next, _firstBlock);
         if (_lastBlock < _firstBlock) revert EmptyBatch(_firstBlock, _lastBlock);
         uint64 blocks = _lastBlock - _firstBlock + 1;
         if (blocks > MAX_BLOCKS_PER_BATCH) revert TooManyBlocks(blocks, MAX_BLOCKS_PER_BATCH);
+        uint64 credited = _credited();
+        uint256 made = PORTAL.depositCount();
+        if (_depositCount < credited || _depositCount > made) {
+            revert DepositCountOutOfRange(_depositCount, credited, made);
+        }
+        if (PORTAL.overdue(_depositCount)) {
+            revert DepositWithheld(_depositCount, PORTAL.depositDeadline(_depositCount));
+        }
+        _append(_firstBlock, _lastBlock, keccak256(_data), _depositCount);
+    }
 
+    /// @notice Forces every deposit made so far into the L2 once one the batches leave out is
+    ///         overdue: anyone may call it. It appends a batch of one block and no data, which
+    ///         derivation makes the empty block crediting the deposits.
+    function forceInclude() external {
+        uint64 credited = _credited();
+        if (!PORTAL.overdue(credited)) revert NothingToForce(credited);
+        uint64 next = nextBlock;
+        _append(next, next, keccak256(""), uint64(PORTAL.depositCount()));
+    }
+
+    /// @notice How many deposits the batches so far credit.
+    function _credited() internal view returns (uint64) {
+        uint256 count = batchCount;
+        return count == 0 ? 0 : batches[count - 1].depositCount;
+    }
+
+    /// @notice Appends a batch and chains it into the accumulator.
+    function _append(
+        uint64 _firstBlock,
+        uint64 _lastBlock,
+        bytes32 _dataHash,
+        uint64 _depositCount
+    )
+        internal
+    {
         uint256 index = batchCount;
         bytes32 previous = index == 0 ? bytes32(0) : batches[index - 1].accumulator;
-        bytes32 dataHash = keccak256(_data);
         uint64 timestamp = uint64(block.timestamp);
-        bytes32 accumulator =
-            keccak256(abi.encodePacked(previous, dataHash, _firstBlock, _lastBlock, timestamp));
-        batches[index] =
-            Batch({ accumulator: accumulator, lastBlock: _lastBlock, timestamp: timestamp });
+        bytes32 deposits = PORTAL.depositAccumulator(_depositCount);
+        bytes32 accumulator = keccak256(
+            abi.encodePacked(
+                previous, _dataHash, _firstBlock, _lastBlock, timestamp, _depositCount, deposits
+            )
+        );
+        batches[index] = Batch({
+            accumulator: accumulator,
+            lastBlock: _lastBlock,
+            timestamp: timestamp,
+            depositCount: _depositCount
+        });
         batchCount = index + 1;
         nextBlock = _lastBlock + 1;
-        emit BatchPosted(index, _firstBlock, _lastBlock, dataHash, accumulator);
+        emit BatchPosted(
+            index, _firstBlock, _lastBlock, _dataHash, _depositCount, deposits, accumulator
+        );
     }
 
     /// @notice Batch `_index`.

@@ -24,6 +24,18 @@ error NoSuchBatch(uint256 index);
 ///         `nextBlock`; block 0 is the genesis, never batched).
 error BlockNotBatched(uint64 l2Block, uint64 nextBlock);
 
+/// @notice Thrown when a batch's deposit count is under the previous batch's or over the
+///         deposits made.
+error DepositCountOutOfRange(uint64 given, uint64 min, uint256 max);
+
+/// @notice Thrown when a batch leaves out deposit `index`, which had to be batched by
+///         `deadline`.
+error DepositWithheld(uint64 index, uint64 deadline);
+
+/// @notice Thrown when forcing deposits in while no deposit left out is overdue (`index`: the
+///         first one the batches leave out).
+error NothingToForce(uint64 index);
+
 ////////////////////////////////////////////////////////////////
 //                       `Outputs` errors                     //
 ////////////////////////////////////////////////////////////////
@@ -43,5 +55,33 @@ error UnknownProposal(address game);
 /// @notice Thrown when finalizing a proposal whose game is not resolved.
 error ProposalNotResolved(address game);
 
-/// @notice Thrown when asking for the output of a proposal that is not finalized.
+/// @notice Thrown when asking for the output of a proposal that is not finalized (yet).
 error OutputNotFinalized(address game);
+
+/// @notice Thrown when asking for the output of a proposal that lost its game.
+error ProposalDiscarded(address game);
+
+////////////////////////////////////////////////////////////////
+//                        `Portal` errors                     //
+////////////////////////////////////////////////////////////////
+
+/// @notice Thrown when the portal is deployed for an inbox that reads another portal.
+error PortalMismatch(address inboxPortal, address portal);
+
+/// @notice Thrown for a deposit of no ETH.
+error EmptyDeposit();
+
+/// @notice Thrown when asking for the accumulator after more deposits than were made.
+error NoSuchDeposit(uint256 count);
+
+/// @notice Thrown when a withdrawal was already paid.
+error WithdrawalAlreadyFinalized(bytes32 withdrawalHash);
+
+/// @notice Thrown when an output root's preimage is not the finalized output's.
+error InvalidOutputRootProof(bytes32 outputRoot, bytes32 proven);
+
+/// @notice Thrown when the storage proof does not show the withdrawal in the message passer.
+error InvalidWithdrawalProof(bytes32 withdrawalHash);
+
+/// @notice Thrown when paying a withdrawal's target failed.
+error WithdrawalFailed(bytes32 withdrawalHash);

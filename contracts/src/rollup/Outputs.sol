@@ -11,6 +11,7 @@ import {
     NotASplitGame,
     OutputNotFinalized,
     ProposalNotAfterAnchor,
+    ProposalDiscarded,
     ProposalNotResolved,
     ProposalTooFar,
     UnknownProposal
@@ -170,13 +171,16 @@ contract Outputs is OptimisticClaims {
     }
 
     /// @notice The output of the finalized proposal `_game`: what the bridge proves
-    ///         withdrawals against.
+    ///         withdrawals against. Reverts for a game that is no proposal, a proposal not
+    ///         finalized yet and a discarded one, each with its error.
     function finalizedOutput(IDisputeGame _game)
         external
         view
         returns (bytes32 outputRoot_, uint64 l2Block_)
     {
         Proposal memory p = proposals[_game];
+        if (p.fate == Fate.UNKNOWN) revert UnknownProposal(address(_game));
+        if (p.fate == Fate.DISCARDED) revert ProposalDiscarded(address(_game));
         if (p.fate != Fate.FINALIZED) revert OutputNotFinalized(address(_game));
         return (Claim.unwrap(_game.rootClaim()), p.l2Block);
     }

@@ -1,74 +1,98 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { Test } from "test/lib/Test.sol";
+import { RollupTestBase } from "test/rollup/RollupTestBase.sol";
 import { BatchInbox } from "src/rollup/BatchInbox.sol";
 import {
+    DepositCountOutOfRange,
+    DepositWithheld,
     EmptyBatch,
     NoSuchBatch,
+    NothingToForce,
     NotNextBlock,
     NotSequencer,
     TooManyBlocks
 } from "src/rollup/Errors.sol";
 
-/// @notice `BatchInbox`: only the sequencer posts, batches are contiguous, and the
-///         accumulator chains each batch's data hash, range and L1 time.
-contract BatchInbox_Test is Test {
-    address internal constant SEQUENCER = address(0x5E0);
-    BatchInbox internal inbox;
+/// @notice `BatchInbox`: only the sequencer posts, batches are contiguous, the accumulator
+///         chains each batch's data hash, range, L1 time and deposits, and no deposit can be
+///         left out past the portal's bound.
+contract BatchInbox_Test is RollupTestBase {
+    address internal constant USER = address(0xD0D0);
 
-    function setUp() public {
-        inbox = new BatchInbox(SEQUENCER);
+    function setUp() public override {
+        super.setUp();
         vm.warp(1000);
+        vm.deal(USER, 10 ether);
     }
 
-    function _post(uint64 _first, uint64 _last, bytes memory _data) internal {
-        vm.prank(SEQUENCER);
-        inbox.postBatch(_first, _last, _data);
+    function _entry(
+        bytes32 _previous,
+        bytes memory _data,
+        uint64 _first,
+        uint64 _last,
+        uint64 _time,
+        uint64 _deposits
+    )
+        internal
+        view
+        returns (bytes32)
+    {
+        return keccak256(
+            abi.encodePacked(
+                _previous,
+                keccak256(_data),
+                _first,
+                _last,
+                _time,
+                _deposits,
+                portal.depositAccumulator(_deposits)
+            )
+        );
     }
 
     function test_postBatch_chainsTheAccumulator_succeeds() public {
-        _post(1, 3, hex"aa");
+        _post(1, 3, 0, hex"aa");
         vm.warp(1012);
-        _post(4, 4, hex"bbcc");
+        vm.prank(USER);
+        portal.deposit{ value: 1 ether }(USER);
+        _post(4, 4, 1, hex"bbcc");
         assertEq(inbox.batchCount(), 2);
         assertEq(inbox.nextBlock(), 5);
-        bytes32 first = keccak256(
-            abi.encodePacked(bytes32(0), keccak256(hex"aa"), uint64(1), uint64(3), uint64(1000))
-        );
+        bytes32 first = _entry(bytes32(0), hex"aa", 1, 3, 1000, 0);
         BatchInbox.Batch memory one = inbox.batch(0);
         assertEq(one.accumulator, first);
         assertEq(uint256(one.lastBlock), 3);
         assertEq(uint256(one.timestamp), 1000);
-        bytes32 second = keccak256(
-            abi.encodePacked(first, keccak256(hex"bbcc"), uint64(4), uint64(4), uint64(1012))
-        );
-        assertEq(inbox.batch(1).accumulator, second);
+        assertEq(uint256(one.depositCount), 0);
+        BatchInbox.Batch memory two = inbox.batch(1);
+        assertEq(two.accumulator, _entry(first, hex"bbcc", 4, 4, 1012, 1));
+        assertEq(uint256(two.depositCount), 1);
     }
 
     function test_postBatch_notSequencer_reverts() public {
         vm.prank(address(0xBAD));
         vm.expectRevert(abi.encodeWithSelector(NotSequencer.selector, address(0xBAD)));
-        inbox.postBatch(1, 1, hex"");
+        inbox.postBatch(1, 1, 0, hex"");
     }
 
     function test_postBatch_gapOrOverlap_reverts() public {
         vm.prank(SEQUENCER);
         vm.expectRevert(abi.encodeWithSelector(NotNextBlock.selector, uint64(1), uint64(2)));
-        inbox.postBatch(2, 2, hex"");
-        _post(1, 2, hex"");
+        inbox.postBatch(2, 2, 0, hex"");
+        _post(1, 2, 0, hex"");
         vm.prank(SEQUENCER);
         vm.expectRevert(abi.encodeWithSelector(NotNextBlock.selector, uint64(3), uint64(2)));
-        inbox.postBatch(2, 5, hex"");
+        inbox.postBatch(2, 5, 0, hex"");
     }
 
     function test_postBatch_badRange_reverts() public {
         vm.prank(SEQUENCER);
         vm.expectRevert(abi.encodeWithSelector(EmptyBatch.selector, uint64(1), uint64(0)));
-        inbox.postBatch(1, 0, hex"");
+        inbox.postBatch(1, 0, 0, hex"");
         vm.prank(SEQUENCER);
         vm.expectRevert(abi.encodeWithSelector(TooManyBlocks.selector, uint64(3601), uint64(3600)));
-        inbox.postBatch(1, 3601, hex"");
+        inbox.postBatch(1, 3601, 0, hex"");
     }
 
     function test_batch_unknown_reverts() public {
@@ -78,11 +102,71 @@ contract BatchInbox_Test is Test {
 
     function testFuzz_postBatch_anyData_succeeds(bytes calldata _data, uint8 _blocks) public {
         uint64 last = uint64(_blocks) + 1;
-        _post(1, last, _data);
+        _post(1, last, 0, _data);
         assertEq(inbox.nextBlock(), last + 1);
-        assertEq(
-            inbox.batch(0).accumulator,
-            keccak256(abi.encodePacked(bytes32(0), keccak256(_data), uint64(1), last, uint64(1000)))
+        assertEq(inbox.batch(0).accumulator, _entry(bytes32(0), _data, 1, last, 1000, 0));
+    }
+
+    function test_postBatch_depositCountOutOfRange_reverts() public {
+        vm.prank(USER);
+        portal.deposit{ value: 1 ether }(USER);
+        vm.prank(SEQUENCER);
+        vm.expectRevert(
+            abi.encodeWithSelector(DepositCountOutOfRange.selector, uint64(2), uint64(0), 1)
         );
+        inbox.postBatch(1, 1, 2, hex"");
+        _post(1, 1, 1, hex"");
+        vm.prank(SEQUENCER);
+        vm.expectRevert(
+            abi.encodeWithSelector(DepositCountOutOfRange.selector, uint64(0), uint64(1), 1)
+        );
+        inbox.postBatch(2, 2, 0, hex"");
+    }
+
+    /// @notice Within the bound the sequencer may leave a deposit for a later batch; past it,
+    ///         every batch that leaves it out is refused.
+    function test_postBatch_depositWithheldPastTheBound_reverts() public {
+        vm.prank(USER);
+        portal.deposit{ value: 1 ether }(USER);
+        vm.warp(1000 + DEPOSIT_BOUND - 1);
+        _post(1, 1, 0, hex"");
+        vm.warp(1000 + DEPOSIT_BOUND);
+        vm.prank(SEQUENCER);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                DepositWithheld.selector, uint64(0), uint64(1000 + DEPOSIT_BOUND)
+            )
+        );
+        inbox.postBatch(2, 2, 0, hex"");
+        _post(2, 2, 1, hex"");
+    }
+
+    /// @notice Once a deposit left out is overdue anyone forces every deposit in: one block,
+    ///         no data, crediting all the deposits made.
+    function test_forceInclude_afterTheBound_succeeds() public {
+        _post(1, 4, 0, hex"aa");
+        vm.prank(USER);
+        portal.deposit{ value: 1 ether }(USER);
+        vm.warp(1000 + DEPOSIT_BOUND / 2);
+        vm.prank(USER);
+        portal.deposit{ value: 2 ether }(address(0xABC));
+        vm.expectRevert(abi.encodeWithSelector(NothingToForce.selector, uint64(0)));
+        inbox.forceInclude();
+
+        vm.warp(1000 + DEPOSIT_BOUND);
+        vm.prank(address(0xF00));
+        inbox.forceInclude();
+        BatchInbox.Batch memory forced = inbox.batch(1);
+        assertEq(uint256(forced.lastBlock), 5);
+        assertEq(uint256(forced.depositCount), 2);
+        assertEq(
+            forced.accumulator,
+            _entry(inbox.batch(0).accumulator, hex"", 5, 5, 1000 + DEPOSIT_BOUND, 2)
+        );
+        assertEq(inbox.nextBlock(), 6);
+        vm.expectRevert(abi.encodeWithSelector(NothingToForce.selector, uint64(2)));
+        inbox.forceInclude();
+        // The sequencer goes on from the forced block.
+        _post(6, 6, 2, hex"bb");
     }
 }

@@ -246,7 +246,7 @@ contract LibMerkleTrie_Fixture_Test is LibMerkleTrie_TestInit {
     function test_get_fixtureCases_succeeds() external view {
         string memory j = _json();
         uint256 tries = _trieCount(j);
-        assertEq(tries, 5, "tries");
+        assertEq(tries, 6, "tries");
         // Coverage: [leaf, branch-value, absent-branch, absent-branch-value, absent-extension,
         // absent-leaf], inclusions through an embedded node, a root node under 32 bytes.
         uint256[6] memory kinds;

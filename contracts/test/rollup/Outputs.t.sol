@@ -1,23 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { Test } from "test/lib/Test.sol";
-import { PreimageOracle } from "src/PreimageOracle.sol";
-import { RISCV } from "src/riscv/RISCV.sol";
-import { DisputeGame } from "src/dispute/DisputeGame.sol";
-import { DisputeGameFactory } from "src/dispute/DisputeGameFactory.sol";
+import { RollupTestBase } from "test/rollup/RollupTestBase.sol";
 import { IDisputeGame } from "src/dispute/interfaces/IDisputeGame.sol";
-import { LibPosition } from "src/dispute/lib/LibPosition.sol";
-import { Claim, Duration, GameParams, GameStatus, GameType } from "src/dispute/lib/Types.sol";
-import { IInferenceResults } from "src/interfaces/IInferenceResults.sol";
-import { IPreimageOracle } from "src/interfaces/IPreimageOracle.sol";
-import { IStepper } from "src/interfaces/IStepper.sol";
+import { Claim, GameType } from "src/dispute/lib/Types.sol";
 import { BatchInbox } from "src/rollup/BatchInbox.sol";
 import { Outputs } from "src/rollup/Outputs.sol";
 import {
     BlockNotBatched,
     NotASplitGame,
     OutputNotFinalized,
+    ProposalDiscarded,
     ProposalNotAfterAnchor,
     ProposalNotResolved,
     ProposalTooFar,
@@ -27,91 +20,11 @@ import {
 /// @title Outputs tests
 /// @notice Proposals over the real factory, split game and verifier: the game's input is the
 ///         boot built from L1's state (the anchor, the covering batch's accumulator), a won
-///         proposal becomes the anchor, a lost one is discarded. Games are won by running out
-///         the clock and lost to an unanswered attack; the bisection itself is the Rust tests'
-///         subject.
-contract Outputs_Test is Test {
-    GameType internal constant OUTPUT_TYPE = GameType.wrap(11);
-    Duration internal constant CLOCK = Duration.wrap(1 days);
-    uint256 internal constant SPLIT = 4;
-    address internal constant SEQUENCER = address(0x5E0);
-    address internal constant PROPOSER = address(0xB0B);
-    address internal constant CHALLENGER = address(0xC4A1);
-    bytes32 internal constant CONFIG = keccak256("chain config");
-    bytes32 internal constant GENESIS = keccak256("genesis output");
-
-    DisputeGameFactory internal factory;
-    BatchInbox internal inbox;
-    Outputs internal outputs;
-
-    function setUp() public {
-        vm.warp(1_700_000_000);
-        factory = new DisputeGameFactory(address(this));
-        RISCV riscv =
-            new RISCV(IPreimageOracle(address(new PreimageOracle(IInferenceResults(address(0))))));
-        factory.setImplementation(
-            OUTPUT_TYPE, IDisputeGame(address(_impl(riscv, OUTPUT_TYPE, SPLIT)))
-        );
-        inbox = new BatchInbox(SEQUENCER);
-        outputs = new Outputs(factory, OUTPUT_TYPE, inbox, CONFIG, GENESIS);
-        vm.deal(PROPOSER, 100 ether);
-        vm.deal(CHALLENGER, 100 ether);
-    }
-
-    function _impl(RISCV _riscv, GameType _type, uint256 _split) internal returns (DisputeGame) {
-        return new DisputeGame(
-            GameParams({
-                gameType: _type,
-                absolutePrestate: Claim.wrap(keccak256("rollup-block")),
-                maxGameDepth: 40,
-                splitDepth: _split,
-                maxClockDuration: CLOCK,
-                clockExtension: Duration.wrap(3 hours),
-                leafClockExtension: Duration.wrap(6 hours),
-                bondBase: 0.01 ether,
-                bondGrowth: 1.09e18,
-                withdrawalDelay: Duration.wrap(1 days),
-                localEntries: 1
-            }),
-            IStepper(address(_riscv)),
-            factory
-        );
-    }
-
-    function _post(uint64 _first, uint64 _last) internal {
-        vm.prank(SEQUENCER);
-        inbox.postBatch(_first, _last, abi.encodePacked(_first));
-    }
-
-    function _propose(bytes32 _root, uint64 _block) internal returns (IDisputeGame game_) {
-        uint256 bond = DisputeGame(payable(address(factory.gameImpls(OUTPUT_TYPE))))
-            .getRequiredBond(LibPosition.wrap(0, 0));
-        vm.prank(PROPOSER);
-        game_ = outputs.propose{ value: bond }(_root, _block);
-    }
-
-    function _win(IDisputeGame _game) internal {
-        vm.warp(block.timestamp + Duration.unwrap(CLOCK) + 1);
-        DisputeGame(payable(address(_game))).resolveClaim(0, 0);
-        assertEq(uint256(_game.resolve()), uint256(GameStatus.DEFENDER_WINS));
-    }
-
-    function _lose(IDisputeGame _game) internal {
-        DisputeGame game = DisputeGame(payable(address(_game)));
-        uint256 bond = game.getRequiredBond(LibPosition.wrap(1, 0));
-        vm.prank(CHALLENGER);
-        game.move{ value: bond }(game.rootClaim(), 0, Claim.wrap(keccak256("honest")), true);
-        vm.warp(block.timestamp + Duration.unwrap(CLOCK) + 1);
-        game.resolveClaim(1, 0);
-        game.resolveClaim(0, 0);
-        assertEq(uint256(game.resolve()), uint256(GameStatus.CHALLENGER_WINS));
-    }
-
+///         proposal becomes the anchor, a lost one is discarded.
+contract Outputs_Test is RollupTestBase {
     function test_constructor_noSplit_reverts() public {
-        RISCV riscv =
-            new RISCV(IPreimageOracle(address(new PreimageOracle(IInferenceResults(address(0))))));
         GameType flat = GameType.wrap(12);
-        factory.setImplementation(flat, IDisputeGame(address(_impl(riscv, flat, 0))));
+        factory.setImplementation(flat, IDisputeGame(address(_impl(flat, 0))));
         vm.expectRevert(NotASplitGame.selector);
         new Outputs(factory, flat, inbox, CONFIG, GENESIS);
     }
@@ -152,6 +65,10 @@ contract Outputs_Test is Test {
         outputs.finalize(right);
         vm.expectRevert(abi.encodeWithSelector(UnknownProposal.selector, address(this)));
         outputs.finalize(IDisputeGame(address(this)));
+        vm.expectRevert(abi.encodeWithSelector(OutputNotFinalized.selector, address(right)));
+        outputs.finalizedOutput(right);
+        vm.expectRevert(abi.encodeWithSelector(UnknownProposal.selector, address(this)));
+        outputs.finalizedOutput(IDisputeGame(address(this)));
 
         _lose(wrong);
         _win(right);
@@ -159,7 +76,7 @@ contract Outputs_Test is Test {
         outputs.finalize(right);
         (, Outputs.Fate wrongFate) = outputs.proposals(wrong);
         assertEq(uint256(wrongFate), uint256(Outputs.Fate.DISCARDED));
-        vm.expectRevert(abi.encodeWithSelector(OutputNotFinalized.selector, address(wrong)));
+        vm.expectRevert(abi.encodeWithSelector(ProposalDiscarded.selector, address(wrong)));
         outputs.finalizedOutput(wrong);
         (bytes32 root, uint64 l2Block) = outputs.anchor();
         assertEq(root, keccak256("right 6"));

@@ -144,7 +144,7 @@ pub fn run_on(
     let mut forged_files = ModelFiles::default();
     forged_files.insert(digits.address().0, forged_model.clone());
     let forged_block =
-        execute_recorded(&second.input, node.store(), &forged_files).map_err(|e| {
+        execute_recorded(&second.input, &[], node.store(), &forged_files).map_err(|e| {
             Error::BadInput { what: "block 2 on the forged model".into(), reason: e.to_string() }
         })?;
     let forged_store = guest_store(&second.input, &forged_block.witness, &forged_block.offloaded);

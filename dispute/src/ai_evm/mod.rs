@@ -149,7 +149,7 @@ impl L2Node {
     /// Runs `input` on the node's state, natively, recording its witness (also of an
     /// invalid block: [`guest_store`] with it lets the guest reach the same error).
     pub fn execute(&self, input: BlockInput) -> Result<Block, InvalidBlock> {
-        let recorded = execute_recorded(&input, &self.store, &self.models)?;
+        let recorded = execute_recorded(&input, &[], &self.store, &self.models)?;
         Ok(Block { input, recorded })
     }
 

@@ -165,6 +165,11 @@ impl<P: PrecompileProvider<EmbeddedContext, Output = InterpreterResult>> Chain
         Ok(info.map_or(U256::ZERO, |info| info.balance))
     }
 
+    fn nonce(&mut self, account: Address) -> Result<u64> {
+        let info = self.evm.ctx.db_mut().basic(account).map_err(|e| Error::Chain(e.to_string()))?;
+        Ok(info.map_or(0, |info| info.nonce))
+    }
+
     fn code(&mut self, account: Address) -> Result<Vec<u8>> {
         let db = self.evm.ctx.db_mut();
         let info = db.basic(account).map_err(|e| Error::Chain(e.to_string()))?.unwrap_or_default();

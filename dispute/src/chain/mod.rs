@@ -58,6 +58,10 @@ pub trait Chain {
     /// The code at `account` (empty for an account without code).
     fn code(&mut self, account: Address) -> Result<Vec<u8>>;
 
+    /// The nonce of `account`: the next transaction's, and what the address of the next
+    /// contract it creates follows from.
+    fn nonce(&mut self, account: Address) -> Result<u64>;
+
     /// Moves the chain's time forward by `seconds` (and mines a block), where the chain
     /// allows it; elsewhere [`crate::Error::CannotAdvanceTime`].
     fn advance_time(&mut self, seconds: u64) -> Result<()>;

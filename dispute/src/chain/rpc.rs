@@ -126,6 +126,12 @@ impl Chain for RpcChain {
         self.client.request("eth_getBalance", |p| async move { p.get_balance(account).await })
     }
 
+    fn nonce(&mut self, account: Address) -> Result<u64> {
+        self.client.request("eth_getTransactionCount", |p| async move {
+            p.get_transaction_count(account).pending().await
+        })
+    }
+
     fn code(&mut self, account: Address) -> Result<Vec<u8>> {
         let code =
             self.client.request("eth_getCode", |p| async move { p.get_code_at(account).await })?;

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -20,6 +20,7 @@ use alloy::providers::{Provider, ProviderBuilder};
 use alloy::signers::local::PrivateKeySigner;
 use axon_dispute::chain::RpcChain;
 use axon_node::deployment::{DeployOptions, Deployment};
+use axon_node::deposits::{self, DepositFeed};
 use axon_node::games::{GameEvent, Games, GamesOptions};
 use axon_node::l1::L1;
 use axon_node::rpc::{serve, Limits};
@@ -63,6 +64,10 @@ struct DeployArgs {
     /// Seconds between a game's resolution and the withdrawal of its bonds.
     #[arg(long, default_value_t = 86_400)]
     withdrawal_delay: u32,
+    /// Seconds within which a deposit must be batched (after that no batch leaving it out is
+    /// accepted, and anyone may force it in).
+    #[arg(long, default_value_t = 43_200)]
+    deposit_bound: u64,
     /// The account allowed to post batches.
     #[arg(long)]
     sequencer: Address,
@@ -128,6 +133,10 @@ struct SequencerArgs {
     /// Seconds between batches.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     batch_interval: u64,
+    /// Credit no L1 deposit: for demonstrations and tests of forced inclusion only (such a
+    /// sequencer's batches are refused once a deposit is overdue).
+    #[arg(long)]
+    withhold_deposits: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -216,6 +225,7 @@ fn deploy(args: DeployArgs) -> axon_node::Result<()> {
         sequencer: args.sequencer,
         dispute_clock: args.dispute_clock,
         withdrawal_delay: args.withdrawal_delay,
+        deposit_bound: args.deposit_bound,
     };
     let deployment =
         axon_node::deployment::deploy(&mut chain, key.address(), &options, l1_chain_id, l1_block)?;
@@ -283,24 +293,42 @@ fn run_sequencer(args: SequencerArgs) -> axon_node::Result<()> {
                         "no sequencer key: --sequencer-key-file or AXON_SEQUENCER_KEY".into(),
                     )
                 })?;
-            Some(L1::connect(url, Deployment::load(rollup)?, Some(key))?)
+            let deployment = Deployment::load(rollup)?;
+            let watcher = L1::connect(url, deployment, None)?;
+            Some((L1::connect(url, deployment, Some(key))?, watcher))
         }
         _ => None,
     };
     let block_time = Duration::from_secs(args.block_time);
     let batch_interval = Duration::from_secs(args.batch_interval);
+    let withhold = args.withhold_deposits;
     serve_until_stopped(&args.node, node.clone(), move |stop| {
         let mut workers: Vec<Worker> = Vec::new();
-        let (n, s) = (node.clone(), stop.clone());
+        let feed = Arc::new(Mutex::new(DepositFeed::default()));
+        let (n, s, f) = (node.clone(), stop.clone(), feed.clone());
         workers.push(std::thread::spawn(move || {
-            sequencer::run(&n, block_time, &s, |b| {
+            let deposits = |from: u64| {
+                let feed = f.lock().unwrap_or_else(|e| e.into_inner());
+                match feed.entries(from..feed.count()) {
+                    Some(entries) if !withhold => entries.to_vec(),
+                    _ => Vec::new(),
+                }
+            };
+            sequencer::run(&n, block_time, &s, deposits, |b| {
                 eprintln!(
                     "block {} {}: {} transactions, {} dropped",
                     b.number, b.hash, b.transactions, b.dropped
                 )
             })
         }));
-        if let Some(l1) = l1 {
+        if let Some((l1, watcher)) = l1 {
+            let s = stop.clone();
+            workers.push(std::thread::spawn(move || {
+                deposits::watch(&feed, &watcher, block_time, &s, |e| {
+                    eprintln!("deposits: {e} (retrying)")
+                });
+                Ok(())
+            }));
             let (n, s) = (node, stop);
             workers.push(std::thread::spawn(move || {
                 batcher::run(
@@ -313,6 +341,13 @@ fn run_sequencer(args: SequencerArgs) -> axon_node::Result<()> {
                             "batch {}..={}: {} transactions in {} bytes, L1 block {}",
                             p.first, p.last, p.transactions, p.bytes, p.l1_block
                         )
+                    },
+                    |d| match d.rolled_back {
+                        Some(head) => eprintln!("L1 reorganized: batches after block {head} to post again"),
+                        None => eprintln!(
+                            "adopted {} batches this sequencer did not post: head {}, {} transactions back to the pool",
+                            d.batches, d.head, d.returned
+                        ),
                     },
                     |e| eprintln!("batcher: {e} (retrying)"),
                 )

@@ -39,6 +39,8 @@ const HONEST: &str = "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b
 const DISHONEST: &str = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
 /// anvil's chain id.
 const ANVIL_CHAIN_ID: u64 = 31337;
+/// Seconds within which a deposit must be batched: an hour, well past the demo.
+const DEPOSIT_BOUND: u64 = 3_600;
 /// The digits model's model-DA address.
 const DIGITS: B256 =
     alloy::primitives::b256!("0x811da4f174aabaf56d9ab117627310813e6774ae301adba59ca8896bba9d298a");
@@ -242,13 +244,14 @@ fn setup(args: &Args, children: &mut Children) -> Result<Setup> {
         sequencer: SEQUENCER.parse::<PrivateKeySigner>().map_err(err)?.address(),
         dispute_clock: args.dispute_clock,
         withdrawal_delay: 1,
+        deposit_bound: DEPOSIT_BOUND,
     };
     let deployer = DEPLOYER.parse::<PrivateKeySigner>().map_err(err)?.address();
     let deployment = deploy(&mut chain, deployer, &options, ANVIL_CHAIN_ID, 0).map_err(err)?;
     deployment.save(&work.join("rollup.json")).map_err(err)?;
     println!(
-        "L1: BatchInbox {}, Outputs {} (output games: 2^20 blocks above the split, 2^40 VM steps below, {} s clocks)",
-        deployment.batch_inbox, deployment.outputs, args.dispute_clock
+        "L1: BatchInbox {}, Outputs {}, Portal {} (output games: 2^20 blocks above the split, 2^40 VM steps below, {} s clocks)",
+        deployment.batch_inbox, deployment.outputs, deployment.portal, args.dispute_clock
     );
     Ok(Setup { repo, work, l1_url, deployment })
 }

@@ -8,6 +8,7 @@ use alloy::rpc::types::{
     Block, FeeHistory, Filter, FilterBlockOption, Log, Transaction, TransactionReceipt,
     TransactionRequest,
 };
+use alloy::serde::JsonStorageKey;
 use alloy::sol_types::decode_revert_reason;
 use axon_ai_evm::block::state::TrieState;
 use axon_ai_evm::block::{simulate, BlockError, BlockInput, Native};
@@ -17,6 +18,7 @@ use revm::context::result::{ExecutionResult, HaltReason, Output};
 use revm::context::TxEnv;
 use revm::database_interface::Database;
 
+use super::account_proof::account_proof;
 use super::convert::{rpc_block, rpc_logs, rpc_receipt, rpc_transaction, tips};
 use super::{code, error, register, Limits, RpcResult};
 use crate::node::{account, Node, TxError};
@@ -28,6 +30,8 @@ use axon_rollup::chain::{Head, BASE_FEE_PARAMS, BLOCKHASH_WINDOW};
 pub(super) const SUGGESTED_TIP: u64 = 1_000_000;
 /// The most blocks one `eth_feeHistory` covers (geth's bound).
 pub(super) const MAX_FEE_HISTORY: u64 = 1024;
+/// The most storage keys one `eth_getProof` proves.
+pub(super) const MAX_PROOF_SLOTS: usize = 1024;
 
 /// `axon_outputAtBlock`'s answer, the shape of the OP Stack's `optimism_outputAtBlock`.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -116,6 +120,18 @@ pub(super) fn module(eth: Eth) -> Result<RpcModule<Eth>, jsonrpsee::core::Regist
         let value = state.storage(address, slot);
         snapshot.check()?;
         Ok(B256::from(value.map_err(crate::NodeError::from)?))
+    })?;
+    register(&mut m, "eth_getProof", |e, p| {
+        let mut seq = p.sequence();
+        let address: Address = seq.next()?;
+        let slots: Vec<JsonStorageKey> = seq.next()?;
+        let at: Option<BlockId> = seq.optional_next()?;
+        if slots.len() > MAX_PROOF_SLOTS {
+            let message = format!("{} storage keys, at most {MAX_PROOF_SLOTS}", slots.len());
+            return Err(error(code::INVALID_PARAMS, message));
+        }
+        let (snapshot, block) = e.state_block(at)?;
+        Ok(account_proof(&snapshot, block.header.state_root, address, slots)?)
     })?;
     register(&mut m, "eth_call", |e, p| {
         let (request, at) = call_params(p)?;

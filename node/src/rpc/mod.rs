@@ -7,6 +7,7 @@
 //! error (jsonrpsee answers malformed JSON with -32700 and unknown methods with -32601), and
 //! a node failure is -32603 with its message, never a panic.
 
+mod account_proof;
 mod convert;
 mod eth;
 

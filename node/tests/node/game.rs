@@ -10,19 +10,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alloy::primitives::{keccak256, Address, TxKind, B256, U256};
-use alloy::sol_types::SolValue;
 use axon_dispute::ai_evm::Wallet;
 use axon_dispute::chain::{send, view, Chain, EmbeddedChain};
 use axon_dispute::contracts::default_artifacts_dir;
-use axon_dispute::deploy::{
-    deploy, deploy_contract, game_at, register_game_type, root_bond, GameParams,
-};
+use axon_dispute::deploy::{game_at, root_bond};
 use axon_dispute::driver::{play, Seat};
 use axon_dispute::game::{self, encode_extra_data, EventKind, GameStatus};
 use axon_dispute::guest::load_guest;
 use axon_dispute::lying::{Lie, LyingUnits};
 use axon_dispute::split::{UnitTrace, VmUnitTrace};
 use axon_dispute::{GameTrace, Player, Strategy};
+use axon_node::deployment::{
+    deploy, DeployOptions, OUTPUT_GAME_TYPE, OUTPUT_MAX_DEPTH, OUTPUT_SPLIT_DEPTH,
+};
 use axon_node::proof::RollupUnits;
 use axon_node::store::BatchRecord;
 use axon_node::{Node, Role};
@@ -33,8 +33,8 @@ use axon_rollup::output::MESSAGE_PASSER;
 use super::support::{output_root, repo, sequencer_in_process, KEYS};
 
 alloy::sol! {
-    function postBatch(uint64 firstBlock, uint64 lastBlock, bytes data) external;
-    function batch(uint256 index) external view returns (bytes32 accumulator, uint64 lastBlock, uint64 timestamp);
+    function postBatch(uint64 firstBlock, uint64 lastBlock, uint64 depositCount, bytes data) external;
+    function batch(uint256 index) external view returns (bytes32 accumulator, uint64 lastBlock, uint64 timestamp, uint64 depositCount);
     function bootFor(uint64 l2Block) external view returns (bytes boot);
     function propose(bytes32 outputRoot, uint64 l2Block) external payable returns (address game);
     function finalize(address game) external;
@@ -44,10 +44,12 @@ alloy::sol! {
     function resolve() external returns (uint8 status);
 }
 
-const GAME_TYPE: u32 = 20;
+const GAME_TYPE: u32 = OUTPUT_GAME_TYPE;
 /// The production shape: 2^20 blocks above the split, 2^40 steps below.
-const MAX_DEPTH: u8 = 61;
-const SPLIT_DEPTH: u8 = 20;
+const MAX_DEPTH: u8 = OUTPUT_MAX_DEPTH;
+const SPLIT_DEPTH: u8 = OUTPUT_SPLIT_DEPTH;
+/// Seconds on each side's clock.
+const CLOCK: u32 = 3_600;
 const FUNDS: u128 = 1_000_000_000_000_000_000_000;
 const DISCARDED: u8 = 3;
 const FINALIZED: u8 = 2;
@@ -66,12 +68,12 @@ fn a_wrong_output_is_challenged_and_discarded_and_a_right_one_becomes_the_anchor
     let mut alice = Wallet::new(KEYS[0].parse().unwrap()).unwrap();
     let dead = TxKind::Call(Address::repeat_byte(0xde));
     sequencer.submit(alice.sign(chain_id, dead, U256::from(5), vec![], 21_000).unwrap()).unwrap();
-    sequencer.produce(1).unwrap();
+    sequencer.produce(1, &[]).unwrap();
     let withdraw =
         alice.sign(chain_id, TxKind::Call(MESSAGE_PASSER), U256::from(7), vec![], 100_000);
     sequencer.submit(withdraw.unwrap()).unwrap();
-    sequencer.produce(2).unwrap();
-    sequencer.produce(3).unwrap();
+    sequencer.produce(2, &[]).unwrap();
+    sequencer.produce(3, &[]).unwrap();
 
     // L1: the dispute contracts, the rollup's game type, the inbox and the outputs registry.
     let mut l1 = EmbeddedChain::new();
@@ -80,37 +82,42 @@ fn a_wrong_output_is_challenged_and_discarded_and_a_right_one_becomes_the_anchor
         l1.fund(who, U256::from(FUNDS));
         who
     });
-    let artifacts = default_artifacts_dir();
-    let deployment = deploy(&mut l1, deployer, &artifacts).unwrap();
-    let program = load_guest(&repo().join("fixtures/programs/rollup-block.elf")).unwrap();
-    let prestate = axon_vm::Vm::new(&program).unwrap().state_hash();
-    let mut params = GameParams::new(GAME_TYPE, prestate, MAX_DEPTH);
-    params.split_depth = SPLIT_DEPTH;
-    register_game_type(&mut l1, deployer, &artifacts, &deployment, &params).unwrap();
-    let inbox = deploy_contract(
-        &mut l1,
-        deployer,
-        &artifacts,
-        "BatchInbox.sol",
-        "BatchInbox",
-        batcher.abi_encode(),
-    )
-    .unwrap();
+    let options = DeployOptions {
+        artifacts: &default_artifacts_dir(),
+        genesis: &genesis,
+        program: &repo().join("fixtures/programs/rollup-block.elf"),
+        sequencer: batcher,
+        dispute_clock: CLOCK,
+        withdrawal_delay: 1,
+        deposit_bound: 3_600,
+    };
+    let deployment = deploy(&mut l1, deployer, &options, 1, 0).unwrap();
+    let inbox = deployment.batch_inbox;
 
     // Step 2: the sequencer's blocks go to L1 in two batches; step 3: the validator derives.
     let snapshot = sequencer.snapshot().unwrap();
     let blocks: Vec<BatchBlock> = (1..=3)
         .map(|n| {
             let block = snapshot.block(n).unwrap().unwrap();
-            BatchBlock { timestamp: block.header.timestamp, transactions: block.transactions }
+            BatchBlock {
+                timestamp: block.header.timestamp,
+                deposits: 0,
+                transactions: block.transactions,
+            }
         })
         .collect();
     let validator = Arc::new(
         Node::open(genesis.clone(), Role::Validator, &dir.join("validator.redb")).unwrap(),
     );
+    let mut previous = B256::ZERO;
     for (index, (first, last)) in [(1u64, 2u64), (3, 3)].into_iter().enumerate() {
         let data = encode(&blocks[first as usize - 1..last as usize]);
-        let call = postBatchCall { firstBlock: first, lastBlock: last, data: data.clone().into() };
+        let call = postBatchCall {
+            firstBlock: first,
+            lastBlock: last,
+            depositCount: 0,
+            data: data.clone().into(),
+        };
         send(&mut l1, batcher, inbox, U256::ZERO, call).unwrap();
         let posted = view(&mut l1, inbox, batchCall { index: U256::from(index) }).unwrap();
         let record = BatchRecord {
@@ -121,19 +128,18 @@ fn a_wrong_output_is_challenged_and_discarded_and_a_right_one_becomes_the_anchor
             last_block: last,
             data_hash: keccak256(&data),
             timestamp: posted.timestamp,
+            deposit_count: 0,
+            deposit_accumulator: B256::ZERO,
             accumulator: posted.accumulator,
         };
-        validator.derive_batch(&record, &data).unwrap();
+        validator.derive_batch(&record, previous, &data, &[]).unwrap();
+        previous = posted.accumulator;
     }
     for n in 1..=3 {
         assert_eq!(output_root(&validator, n), output_root(&sequencer, n), "block {n}");
     }
 
-    let config = keccak256(genesis.config.abi_encode());
-    let args = (deployment.factory, GAME_TYPE, inbox, config, output_root(&validator, 0))
-        .abi_encode_params();
-    let outputs =
-        deploy_contract(&mut l1, deployer, &artifacts, "Outputs.sol", "Outputs", args).unwrap();
+    let outputs = deployment.outputs;
 
     // Step 4, dishonestly: a wrong output of block 3 (a lie from block 2 on), defended by a
     // VM trace that departs from the true one after 200,000 steps.
@@ -201,7 +207,7 @@ fn a_wrong_output_is_challenged_and_discarded_and_a_right_one_becomes_the_anchor
     let right = output_root(&validator, 3);
     send(&mut l1, proposer, outputs, bond, proposeCall { outputRoot: right, l2Block: 3 }).unwrap();
     let game = game_at(&mut l1, deployment.factory, GAME_TYPE, right.0, &extra).unwrap();
-    l1.advance_time(u64::from(params.max_clock_duration) + 1).unwrap();
+    l1.advance_time(u64::from(CLOCK) + 1).unwrap();
     send(
         &mut l1,
         deployer,

@@ -1,11 +1,14 @@
 //! The fraud proof of one block: the `rollup-block` guest, run in the VM on the preimages the
 //! node gathers (`axon_node::proof`), reaches the node's output root for every block of a
-//! chain — transfers, a contract deployment, an inference on the digits model, a withdrawal,
-//! and the empty blocks of a batch that does not decode — pads past the proposal's block, and
-//! rejects a wrong output root.
+//! chain — deposits, transfers, a contract deployment, an inference on the digits model, a
+//! withdrawal, and the empty blocks of a batch that does not decode, the last of which still
+//! credits the batch's deposits — pads past the proposal's block, and rejects a wrong output
+//! root.
 
 use alloy::primitives::{keccak256, Address, TxKind, B256, U256};
+use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{SolCall, SolValue};
+use axon_ai_evm::block::state::TrieState;
 use axon_dispute::ai_evm::Wallet;
 use axon_dispute::guest::run_guest;
 use axon_node::proof::unit_preimages;
@@ -13,8 +16,11 @@ use axon_node::store::BatchRecord;
 use axon_node::{Node, Role};
 use axon_rollup::batch::{encode, BatchBlock};
 use axon_rollup::boot::{AccumulatorEntry, RollupBoot};
+use axon_rollup::chain::deposit_count;
+use axon_rollup::deposit::DepositEntry;
 use axon_rollup::output::MESSAGE_PASSER;
 use axon_vm::Halt;
+use revm::database_interface::Database;
 
 use super::support::{digits_sample, output_root, repo, sequencer_in_process, KEYS};
 
@@ -28,9 +34,18 @@ const DIGITS: B256 =
 /// The L1 time every batch of the test is posted at.
 const L1_TIME: u64 = 100;
 
-/// Batch `index` of `blocks`, chained after `previous`: its record and data.
-fn batch(index: u64, first: u64, blocks: &[BatchBlock], previous: B256) -> (BatchRecord, Vec<u8>) {
-    batch_of(index, first, first + blocks.len() as u64 - 1, encode(blocks), previous)
+/// Batch `index` of `blocks`, chained after `previous`, crediting the first `deposits` of
+/// `portal`: its record and data.
+fn batch(
+    index: u64,
+    first: u64,
+    blocks: &[BatchBlock],
+    portal: &[DepositEntry],
+    deposits: u64,
+    previous: B256,
+) -> (BatchRecord, Vec<u8>) {
+    let last = first + blocks.len() as u64 - 1;
+    batch_of(index, first, last, encode(blocks), portal, deposits, previous)
 }
 
 fn batch_of(
@@ -38,14 +53,20 @@ fn batch_of(
     first: u64,
     last: u64,
     data: Vec<u8>,
+    portal: &[DepositEntry],
+    deposits: u64,
     previous: B256,
 ) -> (BatchRecord, Vec<u8>) {
+    let deposit_accumulator =
+        deposits.checked_sub(1).map_or(B256::ZERO, |i| portal[i as usize].accumulator());
     let entry = AccumulatorEntry {
         previous,
         data_hash: keccak256(&data),
         first_block: first,
         last_block: last,
         timestamp: L1_TIME,
+        deposit_count: deposits,
+        deposit_accumulator,
     };
     let record = BatchRecord {
         index,
@@ -55,9 +76,25 @@ fn batch_of(
         last_block: last,
         data_hash: entry.data_hash,
         timestamp: L1_TIME,
+        deposit_count: deposits,
+        deposit_accumulator,
         accumulator: entry.accumulator(),
     };
+    assert_eq!(record.entry(previous), entry);
     (record, data)
+}
+
+/// Three deposits chained as the portal chains them: to a fresh account, to a sender, and to
+/// another fresh account.
+fn portal() -> Vec<DepositEntry> {
+    let mut deposits: Vec<DepositEntry> = Vec::new();
+    let to = [Address::repeat_byte(0xd1), KEYS[0].parse::<PrivateKeySigner>().unwrap().address()];
+    for (i, to) in to.into_iter().chain([Address::repeat_byte(0xd3)]).enumerate() {
+        let previous = deposits.last().map_or(B256::ZERO, DepositEntry::accumulator);
+        let value = U256::from(1_000_000_000 * (i as u64 + 1));
+        deposits.push(DepositEntry { previous, to, value, timestamp: L1_TIME - 10 + i as u64 });
+    }
+    deposits
 }
 
 #[test]
@@ -83,7 +120,8 @@ fn the_rollup_block_guest_reaches_the_nodes_output_root_for_every_block() {
     ] {
         sequencer.submit(raw).unwrap();
     }
-    sequencer.produce(1).unwrap();
+    let portal = portal();
+    sequencer.produce(1, &portal[..2]).unwrap();
     let (pixels, _) = digits_sample();
     let call = inferenceCall {
         model_address: DIGITS,
@@ -98,30 +136,49 @@ fn the_rollup_block_guest_reaches_the_nodes_output_root_for_every_block() {
     ] {
         sequencer.submit(raw).unwrap();
     }
-    sequencer.produce(2).unwrap();
-    sequencer.produce(3).unwrap();
+    sequencer.produce(2, &[]).unwrap();
+    sequencer.produce(3, &[]).unwrap();
     assert!(sequencer.pool().is_empty(), "every transaction was included");
 
-    // Two batches of the sequencer's blocks, then one that does not decode (two empty blocks).
+    // Two batches of the sequencer's blocks, then one that does not decode (two empty blocks,
+    // the last crediting the third deposit).
     let snapshot = sequencer.snapshot().unwrap();
     let blocks: Vec<BatchBlock> = (1..=3)
         .map(|n| {
             let block = snapshot.block(n).unwrap().unwrap();
-            BatchBlock { timestamp: block.header.timestamp, transactions: block.transactions }
+            BatchBlock {
+                timestamp: block.header.timestamp,
+                deposits: deposit_count(&block.header),
+                transactions: block.transactions,
+            }
         })
         .collect();
-    let first = batch(0, 1, &blocks[..1], B256::ZERO);
-    let second = batch(1, 2, &blocks[1..], first.0.accumulator);
-    let garbage = batch_of(2, 4, 5, vec![0, 0xff, 0xff], second.0.accumulator);
+    assert_eq!(blocks.iter().map(|b| b.deposits).collect::<Vec<_>>(), [2, 2, 2]);
+    let first = batch(0, 1, &blocks[..1], &portal, 2, B256::ZERO);
+    let second = batch(1, 2, &blocks[1..], &portal, 2, first.0.accumulator);
+    let garbage = batch_of(2, 4, 5, vec![0, 0xff, 0xff], &portal, 3, second.0.accumulator);
     let validator =
         Node::open(genesis.clone(), Role::Validator, &dir.join("validator.redb")).unwrap();
-    for (record, data) in [&first, &second, &garbage] {
-        validator.derive_batch(record, data).unwrap();
+    let mut previous = B256::ZERO;
+    for ((record, data), credits) in [(&first, 0..2), (&second, 2..2), (&garbage, 2..3)] {
+        let credits = &portal[credits];
+        validator.derive_batch(record, previous, data, credits).unwrap();
+        previous = record.accumulator;
     }
     for n in 1..=3 {
         assert_eq!(output_root(&validator, n), output_root(&sequencer, n), "block {n}");
     }
     assert_eq!(validator.head().header.number, 5);
+    let balance = |node: &Node, n: u64, who: Address| {
+        let snapshot = node.snapshot().unwrap();
+        let root = snapshot.block(n).unwrap().unwrap().header.state_root;
+        let mut state = TrieState::new(&snapshot, root, n, vec![]);
+        state.basic(who).unwrap().map_or(U256::ZERO, |a| a.balance)
+    };
+    assert_eq!(balance(&validator, 1, portal[0].to), portal[0].value, "deposit 0 credited");
+    assert_eq!(balance(&validator, 4, portal[2].to), U256::ZERO, "deposit 2 not yet");
+    assert_eq!(balance(&validator, 5, portal[2].to), portal[2].value, "forced in by the batch");
+    assert_eq!(deposit_count(&validator.head().header), 3);
     assert_ne!(
         output_root(&validator, 2),
         output_root(&validator, 1),

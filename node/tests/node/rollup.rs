@@ -5,7 +5,11 @@
 //! decode to exactly the transactions sent; every role survives kill -9; an L1
 //! reorganization that drops a batch makes the sequencer post it again and the validator
 //! derive it again; the dishonest validator's outputs are challenged and discarded and its
-//! bonds lost, the honest one's finalized as the anchor.
+//! bonds lost, the honest one's finalized as the anchor. Through the bridge, an L1 deposit is
+//! credited on the L2 by derivation, and a withdrawal from the L2 is paid on L1 once, on a
+//! storage proof (`eth_getProof`) against a finalized output. Last, a sequencer that withholds
+//! a deposit has its batches refused once the deposit is overdue; anyone forces the deposit
+//! in, the validator credits it, and the sequencer adopts the forced batch and goes on.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -14,21 +18,18 @@ use std::time::{Duration, Instant};
 use alloy::consensus::Transaction as _;
 use alloy::eips::{BlockNumberOrTag, Encodable2718};
 use alloy::network::{EthereumWallet, NetworkTransactionBuilder, TransactionBuilder};
-use alloy::primitives::{address, Bytes, U256};
+use alloy::primitives::{address, keccak256, Address, Bytes, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::types::{Filter, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
-use alloy::sol_types::{SolCall, SolEvent};
+use alloy::sol_types::{SolCall, SolError, SolEvent, SolValue};
 
 use super::support::{anvil, data_dir, node_command, repo, Node, KEYS};
 
-alloy::sol! {
-    function postBatch(uint64 firstBlock, uint64 lastBlock, bytes data) external;
-    function anchor() external view returns (bytes32 outputRoot, uint64 l2Block);
-    event BatchPosted(uint256 indexed index, uint64 firstBlock, uint64 lastBlock, bytes32 dataHash, bytes32 accumulator);
-    event OutputFinalized(address indexed game, bytes32 outputRoot, uint64 l2Block);
-    event OutputDiscarded(address indexed game, bytes32 outputRoot, uint64 l2Block);
-}
+use axon_node::l1::IBatchInbox::{self, postBatchCall, BatchPosted};
+use axon_node::l1::IOutputs::{anchorCall, OutputDiscarded, OutputFinalized};
+use axon_node::l1::IPortal;
+use axon_rollup::output::MESSAGE_PASSER;
 
 /// anvil's account 5, which posts batches (funded on L1 only).
 const SEQUENCER_KEY: &str = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
@@ -38,16 +39,155 @@ const DEPLOYER_KEY: &str = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f873363
 const VALIDATOR_KEY: &str = "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e";
 /// anvil's account 3, the dishonest validator's.
 const LIAR_KEY: &str = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
+/// The bridge's user: an account with nothing on L1 or L2 until its deposit.
+const BRIDGE_KEY: &str = "0x00000000000000000000000000000000000000000000000000000000b41d6e01";
+/// What the bridge's user deposits, and withdraws of it.
+const DEPOSIT: u128 = 1_000_000_000_000_000_000;
+const WITHDRAWAL: u128 = 250_000_000_000_000_000;
+/// Seconds within which a deposit must be batched.
+const DEPOSIT_BOUND: u64 = 30;
+
+/// An L1 provider sending from `key`.
+fn l1_wallet(url: &str, key: &str) -> DynProvider {
+    let signer: PrivateKeySigner = key.parse().unwrap();
+    ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(url.parse().unwrap())
+        .erased()
+}
+
+/// Deposits [`DEPOSIT`] to the bridge's user through the portal and waits until both nodes
+/// have credited it; then the user withdraws [`WITHDRAWAL`] through the message passer and
+/// the withdrawal's hash, its L2 block and its raw transaction are returned.
+async fn deposit_and_withdraw(
+    l1: &str,
+    portal: Address,
+    seq: &DynProvider,
+    val: &DynProvider,
+) -> (IPortal::Withdrawal, u64, Bytes) {
+    let user = BRIDGE_KEY.parse::<PrivateKeySigner>().unwrap().address();
+    let call = IPortal::depositCall { to: user };
+    let request = TransactionRequest::default()
+        .to(portal)
+        .value(U256::from(DEPOSIT))
+        .input(call.abi_encode().into());
+    let receipt = l1_wallet(l1, DEPLOYER_KEY)
+        .send_transaction(request)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status(), "the deposit went through");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for node in [seq, val] {
+        while node.get_balance(user).await.unwrap() != U256::from(DEPOSIT) {
+            assert!(Instant::now() < deadline, "the deposit was never credited");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    let signer: PrivateKeySigner = BRIDGE_KEY.parse().unwrap();
+    let tx = TransactionRequest::default()
+        .with_to(MESSAGE_PASSER)
+        .with_value(U256::from(WITHDRAWAL))
+        .with_nonce(0)
+        .with_chain_id(42069)
+        .with_gas_limit(200_000)
+        .with_max_fee_per_gas(10_000_000_000)
+        .with_max_priority_fee_per_gas(1_000_000);
+    let raw: Bytes = tx.build(&EthereumWallet::from(signer)).await.unwrap().encoded_2718().into();
+    let hash = *seq.send_raw_transaction(&raw).await.unwrap().tx_hash();
+    let mut receipt = None;
+    while receipt.is_none() {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        receipt = seq.get_transaction_receipt(hash).await.unwrap();
+    }
+    let receipt = receipt.unwrap();
+    assert!(receipt.status(), "the withdrawal was initiated");
+    let withdrawal = IPortal::Withdrawal {
+        nonce: U256::ZERO,
+        sender: user,
+        target: user,
+        value: U256::from(WITHDRAWAL),
+    };
+    (withdrawal, receipt.block_number.unwrap(), raw)
+}
+
+/// Pays `withdrawal`, initiated in L2 block `block`, on L1 once a finalized output covers
+/// it: its proof from the validator's `eth_getProof`. Returns the L1 gas it took.
+async fn finalize_withdrawal(
+    l1: &str,
+    deployment: &serde_json::Value,
+    val: &DynProvider,
+    withdrawal: &IPortal::Withdrawal,
+    block: u64,
+) -> u64 {
+    let address = |name: &str| deployment[name].as_str().unwrap().parse::<Address>().unwrap();
+    let (outputs, portal) = (address("outputs"), address("portal"));
+    let reader = ProviderBuilder::new().connect_http(l1.parse().unwrap()).erased();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let (game, l2_block) = loop {
+        let filter = Filter::new()
+            .address(outputs)
+            .event_signature(OutputFinalized::SIGNATURE_HASH)
+            .from_block(0);
+        let finalized = reader.get_logs(&filter).await.unwrap().into_iter().find_map(|log| {
+            let event = OutputFinalized::decode_log_data(log.data()).unwrap();
+            (event.l2Block >= block).then_some((event.game, event.l2Block))
+        });
+        if let Some(found) = finalized {
+            break found;
+        }
+        assert!(Instant::now() < deadline, "no finalized output covers L2 block {block}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let hash = keccak256(
+        (withdrawal.nonce, withdrawal.sender, withdrawal.target, withdrawal.value)
+            .abi_encode_params(),
+    );
+    let slot = keccak256((hash, U256::ZERO).abi_encode_params());
+    let proof = val.get_proof(MESSAGE_PASSER, vec![slot]).number(l2_block).await.unwrap();
+    assert_eq!(proof.storage_proof[0].value, U256::from(1), "the message passer holds it");
+    let header = val.get_block_by_number(l2_block.into()).await.unwrap().unwrap().header;
+    let call = IPortal::finalizeWithdrawalCall {
+        withdrawal: withdrawal.clone(),
+        game,
+        outputRootProof: IPortal::OutputRootProof {
+            stateRoot: header.state_root,
+            messagePasserStorageRoot: proof.storage_hash,
+            blockHash: header.hash,
+        },
+        withdrawalProof: proof.storage_proof[0].proof.clone(),
+    };
+    let request =
+        TransactionRequest::default().to(portal).input(call.abi_encode().into()).gas_limit(500_000);
+    let wallet = l1_wallet(l1, DEPLOYER_KEY);
+    let receipt =
+        wallet.send_transaction(request.clone()).await.unwrap().get_receipt().await.unwrap();
+    assert!(receipt.status(), "the withdrawal was paid");
+    assert_eq!(reader.get_balance(withdrawal.target).await.unwrap(), U256::from(WITHDRAWAL));
+    // Paying it again reverts, with the bridge's error.
+    let again = wallet.call(request).await.unwrap_err();
+    let data = again.as_error_resp().and_then(|e| e.as_revert_data()).unwrap();
+    assert_eq!(data[..4], IPortal::WithdrawalAlreadyFinalized::SELECTOR);
+    receipt.gas_used
+}
 
 fn sequencer(dir: &Path, l1: &str, rollup: &Path) -> Node {
+    Node::spawn(sequencer_command(dir, l1, rollup))
+}
+
+/// `axon-node sequencer`, logging to `DIR/sequencer.log`.
+fn sequencer_command(dir: &Path, l1: &str, rollup: &Path) -> Command {
     let mut command = node_command("sequencer", &dir.join("sequencer"));
     command
         .args(["--block-time", "1", "--batch-interval", "1", "--l1-rpc", l1])
         .arg("--rollup")
         .arg(rollup)
         .env("AXON_SEQUENCER_KEY", SEQUENCER_KEY)
-        .stderr(Stdio::null());
-    Node::spawn(command)
+        .stderr(Stdio::from(log(dir, "sequencer")));
+    command
 }
 
 /// A validator that proposes every `every` blocks with `key`, honestly or not, logging to
@@ -82,10 +222,14 @@ fn validator_command(
     if !honest {
         command.arg("--dishonest");
     }
-    let log =
-        std::fs::OpenOptions::new().create(true).append(true).open(dir.join(format!("{name}.log")));
-    command.stderr(Stdio::from(log.unwrap()));
+    command.stderr(Stdio::from(log(dir, name)));
     command
+}
+
+/// `DIR/NAME.log`, appended to.
+fn log(dir: &Path, name: &str) -> std::fs::File {
+    let path = dir.join(format!("{name}.log"));
+    std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap()
 }
 
 /// The honest validator, serving metrics on `metrics`.
@@ -158,7 +302,7 @@ async fn batched_transactions(l1: &DynProvider, inbox: alloy::primitives::Addres
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_validator_derives_the_sequencers_chain_from_l1_through_kills_and_a_reorg() {
+async fn the_rollup_runs_end_to_end_on_anvil() {
     let l1 = anvil();
     let dir = data_dir("rollup");
     std::fs::create_dir_all(&dir).unwrap();
@@ -167,6 +311,7 @@ async fn a_validator_derives_the_sequencers_chain_from_l1_through_kills_and_a_re
     let deployed = Command::new(env!("CARGO_BIN_EXE_axon-node"))
         .args(["deploy", "--l1-rpc", &l1.url, "--sequencer", &sequencer_address.to_string()])
         .args(["--dispute-clock", "20", "--withdrawal-delay", "1"])
+        .args(["--deposit-bound", &DEPOSIT_BOUND.to_string()])
         .arg("--genesis")
         .arg(repo().join("fixtures/rollup/genesis.json"))
         .arg("--program")
@@ -191,7 +336,10 @@ async fn a_validator_derives_the_sequencers_chain_from_l1_through_kills_and_a_re
     let _liar = validator_as(&dir, "liar", &l1.url, &rollup, LIAR_KEY, 8, false);
     let liar_address = LIAR_KEY.parse::<PrivateKeySigner>().unwrap().address();
     let liar_funds = l1_provider.get_balance(liar_address).await.unwrap();
-    let mut sent = Vec::new();
+    let portal = deployment["portal"].as_str().unwrap().parse().unwrap();
+    let (withdrawal, withdrawn_in, raw) =
+        deposit_and_withdraw(&l1.url, portal, &seq.reader(), &val.reader()).await;
+    let mut sent = vec![raw];
     for nonce in 0..4 {
         for key in [KEYS[0], KEYS[1]] {
             let raw = transfer(key, nonce, nonce + 1).await;
@@ -323,12 +471,112 @@ async fn a_validator_derives_the_sequencers_chain_from_l1_through_kills_and_a_re
         "the dishonest validator lost its bond: {liar_funds} -> {liar_now}"
     );
 
-    // The honest validator's metrics say so too.
-    let text = metrics(metrics_port).await;
-    assert!(sample(&text, "axon_outputs_total{event=\"discarded\"}") >= 1, "{text}");
+    // The withdrawal is paid on L1, once.
+    let reader = val.reader();
+    let gas = finalize_withdrawal(&l1.url, &deployment, &reader, &withdrawal, withdrawn_in).await;
+    eprintln!("finalizeWithdrawal: {gas} L1 gas");
+
+    // The honest validator's metrics say so too (counted since its restart: the liar goes on
+    // proposing, and losing).
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let text = loop {
+        let text = metrics(metrics_port).await;
+        if sample(&text, "axon_outputs_total{event=\"discarded\"}") >= 1 {
+            break text;
+        }
+        assert!(Instant::now() < deadline, "no discard counted since the restart:\n{text}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
     assert!(sample(&text, "axon_outputs_total{event=\"proposed\"}") >= 1, "{text}");
     assert!(sample(&text, "axon_batches_derived_total") >= 1, "{text}");
     let safe = sample(&text, "axon_l2_head{kind=\"safe\"}");
     assert!(sample(&text, "axon_l2_head{kind=\"unsafe\"}") >= safe, "{text}");
     assert!(safe >= sample(&text, "axon_l2_head{kind=\"finalized\"}"), "{text}");
+
+    // A sequencer that withholds a deposit cannot batch past its bound; anyone forces it in.
+    seq.kill();
+    let seq = Node::spawn({
+        let mut command = sequencer_command(&dir, &l1.url, &rollup);
+        command.arg("--withhold-deposits");
+        command
+    });
+    forced_inclusion(&l1.url, &deployment, &dir, &seq.reader(), &val.reader()).await;
+}
+
+/// Deposits to a fresh account while the sequencer withholds deposits, lets the deposit fall
+/// overdue (L1's clock moved past the bound), and checks that the sequencer's batches are
+/// refused, that anyone can force the deposit in, that the validator credits it, and that the
+/// sequencer adopts the forced batch and batches again.
+async fn forced_inclusion(
+    l1: &str,
+    deployment: &serde_json::Value,
+    dir: &Path,
+    seq: &DynProvider,
+    val: &DynProvider,
+) {
+    let address = |name: &str| deployment[name].as_str().unwrap().parse::<Address>().unwrap();
+    let wallet = l1_wallet(l1, DEPLOYER_KEY);
+    let send = |to: Address, value: u128, input: Vec<u8>| {
+        let request =
+            TransactionRequest::default().to(to).value(U256::from(value)).input(input.into());
+        let wallet = wallet.clone();
+        async move {
+            let receipt =
+                wallet.send_transaction(request).await.unwrap().get_receipt().await.unwrap();
+            assert!(receipt.status());
+            receipt
+        }
+    };
+    let user = address!("0x00000000000000000000000000000000000000d2");
+    send(address("portal"), DEPOSIT, IPortal::depositCall { to: user }.abi_encode()).await;
+    let _: serde_json::Value =
+        wallet.raw_request("evm_increaseTime".into(), (DEPOSIT_BOUND + 1,)).await.unwrap();
+    let _: serde_json::Value = wallet.raw_request("evm_mine".into(), ()).await.unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let log = std::fs::read_to_string(dir.join("sequencer.log")).unwrap_or_default();
+        if log.contains("DepositWithheld") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the withholding sequencer's batch was accepted");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(seq.get_balance(user).await.unwrap(), U256::ZERO, "the sequencer withholds it");
+    // A transaction the sequencer includes in a block that will never be batched.
+    let sender = KEYS[1].parse::<PrivateKeySigner>().unwrap().address();
+    let nonce = seq.get_transaction_count(sender).await.unwrap();
+    let raw = transfer(KEYS[1], nonce, 7).await;
+    let hash = *seq.send_raw_transaction(&raw).await.unwrap().tx_hash();
+    while seq.get_transaction_receipt(hash).await.unwrap().is_none() {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    let receipt = send(address("batchInbox"), 0, IBatchInbox::forceIncludeCall {}.abi_encode());
+    let forced = receipt.await;
+    let log =
+        forced.inner.logs().iter().find_map(|log| BatchPosted::decode_log_data(log.data()).ok());
+    let forced_block = log.unwrap().firstBlock;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for node in [val, seq] {
+        while node.get_balance(user).await.unwrap() != U256::from(DEPOSIT) {
+            assert!(Instant::now() < deadline, "the forced deposit was never credited");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    // The sequencer adopted the forced block, then batches its own again on top of it; the
+    // transaction of its dropped block went back to its pool and into a later block.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let included = loop {
+        if let Some(receipt) = val.get_transaction_receipt(hash).await.unwrap() {
+            break receipt.block_number.unwrap();
+        }
+        assert!(Instant::now() < deadline, "the dropped block's transaction was lost");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(included > forced_block);
+    wait_for(val, included, "the validator past the forced block").await;
+    same_chain(seq, val, included).await;
+    let log = std::fs::read_to_string(dir.join("sequencer.log")).unwrap();
+    assert!(log.contains("adopted 1 batches"), "{log}");
 }

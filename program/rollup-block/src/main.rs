@@ -12,10 +12,12 @@
 //!    and block hash — and the parent's header by its hash, then the headers before it for
 //!    `BLOCKHASH` (up to 256 hashes), all by keccak key;
 //! 3. finds block `n`'s batch by walking the `BatchInbox` accumulator back from the boot's,
-//!    one 88-byte preimage per batch, and reads the batch's data by its hash;
+//!    one 128-byte preimage per batch, and reads the batch's data by its hash;
 //! 4. derives the block by `axon_rollup::chain::derive` — the node's very rule, the empty
-//!    block for an invalid entry — running it statelessly over the oracle (trie nodes and
-//!    code by keccak key, inference results and precompile answers by their key types);
+//!    block for an invalid entry — crediting its deposits (found by walking the batch's
+//!    deposit accumulator back, one 92-byte preimage per deposit) and running it statelessly
+//!    over the oracle (trie nodes and code by keccak key, inference results and precompile
+//!    answers by their key types);
 //! 5. computes the block's output root and exits 0 iff it is the disputed one, 1 otherwise.
 //!
 //! Missing data is the host's fault, as in every fault-proof VM: a preimage the oracle lacks
@@ -89,14 +91,19 @@ fn run() -> Result<bool, String> {
     let batch = batch_of(boot.inboxAccumulator, number)?;
     let blocks = decode(&keccak_preimage(batch.data_hash)).unwrap_or_default();
     let entry = usize::try_from(number - batch.first_block).ok().and_then(|i| blocks.get(i));
-    let derived = derive(&config, &head, entry, batch.timestamp, |input| {
-        execute_with_state(input, Oracle, Oracle)
-    })
+    let derived = derive(
+        &config,
+        &head,
+        entry,
+        &batch,
+        |hash| Some(keccak_preimage(hash)),
+        |input, credits| execute_with_state(input, credits, Oracle, Oracle),
+    )
     .map_err(|e| format!("block {number}: {e}"))?;
     let (executed, mut state) = derived.run;
     let withdrawal_storage_root =
         state.storage_root_of(MESSAGE_PASSER).map_err(|e| format!("withdrawals: {e}"))?;
-    let header = seal(&derived.input, head.hash, &executed);
+    let header = seal(&derived.input, head.hash, &executed, derived.deposits.end);
     let output = Output {
         state_root: header.state_root,
         withdrawal_storage_root,
@@ -136,7 +143,7 @@ fn batch_of(mut accumulator: B256, number: u64) -> Result<AccumulatorEntry, Stri
             return Err(format!("no batch up to the boot's holds block {number}"));
         }
         let entry = AccumulatorEntry::decode(&keccak_preimage(accumulator))
-            .ok_or("an accumulator preimage is not 88 bytes")?;
+            .ok_or("an accumulator preimage is not 128 bytes")?;
         if entry.first_block <= number && number <= entry.last_block {
             return Ok(entry);
         }

@@ -2,7 +2,9 @@
 //!
 //! ```text
 //! data  = 0x00 ‖ zlib(rlp([block, …]))        version 0
-//! block = [timestamp, [transaction, …]]       transactions as EIP-2718 bytes
+//! block = [timestamp, deposits, [transaction, …]]
+//!         deposits: how many L1 deposits the L2 has credited by this block
+//!         transactions as EIP-2718 bytes
 //! ```
 //!
 //! The entries are the batch's blocks in order. Decoding is total: any bytes either decode
@@ -26,6 +28,9 @@ pub const MAX_DECOMPRESSED: usize = 16 << 20;
 pub struct BatchBlock {
     /// Its timestamp.
     pub timestamp: u64,
+    /// How many of L1's deposits the chain has credited by this block (its parent's count
+    /// plus this block's credits).
+    pub deposits: u64,
     /// Its signed transactions, EIP-2718 encoded.
     pub transactions: Vec<Bytes>,
 }

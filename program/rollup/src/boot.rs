@@ -45,7 +45,8 @@ impl RollupBoot {
 }
 
 /// One `BatchInbox` accumulator's preimage: `previous ‖ dataHash ‖ firstBlock ‖ lastBlock ‖
-/// timestamp` (32 + 32 + 8 + 8 + 8 bytes, as `abi.encodePacked` lays them out).
+/// timestamp ‖ depositCount ‖ depositAccumulator` (32 + 32 + 8 + 8 + 8 + 8 + 32 bytes, as
+/// `abi.encodePacked` lays them out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccumulatorEntry {
     /// The accumulator before this batch (zero before the first).
@@ -58,30 +59,45 @@ pub struct AccumulatorEntry {
     pub last_block: u64,
     /// The L1 time it was posted at.
     pub timestamp: u64,
+    /// How many of the portal's deposits the L2 has credited by its last block.
+    pub deposit_count: u64,
+    /// The portal's deposit accumulator after that many ([`crate::deposit`]).
+    pub deposit_accumulator: B256,
 }
+
+/// The size of an [`AccumulatorEntry`]'s encoding.
+pub const ACCUMULATOR_ENTRY_BYTES: usize = 128;
 
 impl AccumulatorEntry {
     /// The bytes the accumulator hashes.
-    pub fn encode(&self) -> [u8; 88] {
-        let mut bytes = [0u8; 88];
+    pub fn encode(&self) -> [u8; ACCUMULATOR_ENTRY_BYTES] {
+        let mut bytes = [0u8; ACCUMULATOR_ENTRY_BYTES];
         bytes[..32].copy_from_slice(self.previous.as_slice());
         bytes[32..64].copy_from_slice(self.data_hash.as_slice());
         bytes[64..72].copy_from_slice(&self.first_block.to_be_bytes());
         bytes[72..80].copy_from_slice(&self.last_block.to_be_bytes());
-        bytes[80..].copy_from_slice(&self.timestamp.to_be_bytes());
+        bytes[80..88].copy_from_slice(&self.timestamp.to_be_bytes());
+        bytes[88..96].copy_from_slice(&self.deposit_count.to_be_bytes());
+        bytes[96..].copy_from_slice(self.deposit_accumulator.as_slice());
         bytes
     }
 
-    /// The entry `bytes` encode, if they are 88 bytes.
+    /// The entry `bytes` encode, if they are 128 bytes.
     pub fn decode(bytes: &[u8]) -> Option<Self> {
-        let bytes: &[u8; 88] = bytes.try_into().ok()?;
-        let u64_at = |at: usize| u64::from_be_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        let bytes: &[u8; ACCUMULATOR_ENTRY_BYTES] = bytes.try_into().ok()?;
+        let u64_at = |at: usize| {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_be_bytes(word)
+        };
         Some(Self {
             previous: B256::from_slice(&bytes[..32]),
             data_hash: B256::from_slice(&bytes[32..64]),
             first_block: u64_at(64),
             last_block: u64_at(72),
             timestamp: u64_at(80),
+            deposit_count: u64_at(88),
+            deposit_accumulator: B256::from_slice(&bytes[96..]),
         })
     }
 

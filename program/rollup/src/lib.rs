@@ -7,6 +7,8 @@
 //! - [`chain`]: how block `n + 1` follows from block `n` and its batch entry: its input to
 //!   the AI EVM's state transition, its header, and the empty block that replaces an invalid
 //!   one;
+//! - [`deposit`]: deposits from L1's portal, which derivation credits, and how a block's
+//!   are found from a batch's deposit accumulator;
 //! - [`output`]: the output root a proposal claims for a block;
 //! - [`boot`]: what an output proposal's fraud proof starts from, and the inbox's
 //!   accumulator it finds batches by.
@@ -17,4 +19,5 @@ extern crate alloc;
 pub mod batch;
 pub mod boot;
 pub mod chain;
+pub mod deposit;
 pub mod output;

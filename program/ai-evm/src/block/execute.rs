@@ -93,6 +93,16 @@ pub enum BlockError {
     Unavailable(String),
 }
 
+/// A balance credited before a block's transactions, outside any transaction: a rollup's
+/// deposit from L1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credit {
+    /// The account credited.
+    pub to: Address,
+    /// The wei credited.
+    pub value: U256,
+}
+
 /// A block's result: the committed output and the receipts behind its receipts root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Executed {
@@ -111,17 +121,23 @@ pub fn execute<P: Preimages>(
     preimages: P,
     oracle: impl Oracle,
 ) -> Result<Executed, BlockError> {
-    execute_with_state(input, preimages, oracle).map(|(executed, _)| executed)
+    execute_with_state(input, &[], preimages, oracle).map(|(executed, _)| executed)
 }
 
-/// [`execute`], also returning the state with the block's writes in its tries: what a
-/// rollup reads its post-state's storage roots from (its withdrawals' root).
+/// [`execute`] after crediting `credits` (a rollup's deposits), also returning the state with
+/// the block's writes in its tries: what a rollup reads its post-state's storage roots from
+/// (its withdrawals' root).
 pub fn execute_with_state<P: Preimages, O: Oracle>(
     input: &BlockInput,
+    credits: &[Credit],
     preimages: P,
     oracle: O,
 ) -> Result<(Executed, TrieState<P>), BlockError> {
-    let mut evm = context(input, preimages).build_mainnet().with_precompiles(AiPrecompiles::new(
+    let mut state = parent_state(input, preimages);
+    for credit in credits {
+        state.credit(credit.to, credit.value)?;
+    }
+    let mut evm = context(input, state).build_mainnet().with_precompiles(AiPrecompiles::new(
         SPEC,
         BlockModels(&input.models),
         oracle,
@@ -163,7 +179,7 @@ pub fn simulate<P: Preimages>(
     oracle: impl Oracle,
     tx: TxEnv,
 ) -> Result<ExecutionResult, BlockError> {
-    let mut evm = context(input, preimages)
+    let mut evm = context(input, parent_state(input, preimages))
         .modify_cfg_chained(|cfg| cfg.disable_nonce_check = true)
         .build_mainnet()
         .with_precompiles(AiPrecompiles::new(SPEC, BlockModels(&input.models), oracle));
@@ -179,14 +195,13 @@ fn evm_error(error: EVMError<StateError>, index: usize) -> BlockError {
     }
 }
 
-/// The EVM's context for a block `input` over the state its parent's root names.
-fn context<P: Preimages>(input: &BlockInput, preimages: P) -> MainnetContext<TrieState<P>> {
-    let state = TrieState::new(
-        preimages,
-        input.parentStateRoot,
-        input.number,
-        input.ancestorHashes.clone(),
-    );
+/// The state block `input` starts from: its parent's.
+fn parent_state<P: Preimages>(input: &BlockInput, preimages: P) -> TrieState<P> {
+    TrieState::new(preimages, input.parentStateRoot, input.number, input.ancestorHashes.clone())
+}
+
+/// The EVM's context for a block `input` over `state`.
+fn context<P: Preimages>(input: &BlockInput, state: TrieState<P>) -> MainnetContext<TrieState<P>> {
     Context::mainnet()
         .modify_cfg_chained(|cfg| {
             cfg.set_spec_and_mainnet_gas_params(SPEC);

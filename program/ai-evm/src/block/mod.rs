@@ -24,7 +24,9 @@ pub mod offloaded;
 pub mod state;
 pub mod witness;
 
-pub use execute::{execute, execute_with_state, simulate, transaction, BlockError, Executed, SPEC};
+pub use execute::{
+    execute, execute_with_state, simulate, transaction, BlockError, Credit, Executed, SPEC,
+};
 pub use input::{BlockInput, BlockOutput, ModelEntry};
 pub use offloaded::{Native, Offloaded};
 pub use state::{Preimages, StateError};

@@ -194,6 +194,17 @@ impl<P: Preimages> TrieState<P> {
 }
 
 impl<P: Preimages> TrieState<P> {
+    /// Adds `value` to the balance of `to` (creating the account if it has none), outside
+    /// any transaction: a rollup's deposit. The balance saturates; no supply of ETH reaches it.
+    pub fn credit(&mut self, to: Address, value: U256) -> Result<(), StateError> {
+        let account = self.load(to)?;
+        let mut info = account.info.clone().unwrap_or_default();
+        info.balance = info.balance.saturating_add(value);
+        account.info = Some(info);
+        account.dirty = true;
+        Ok(())
+    }
+
     /// The storage root of `address` (the empty trie's for an account that does not exist):
     /// the post-state's once [`TrieState::state_root`] has run, the pre-state's before.
     pub fn storage_root_of(&mut self, address: Address) -> Result<B256, StateError> {

@@ -16,7 +16,7 @@ use alloy_rlp::Encodable;
 use alloy_trie::{TrieAccount, KECCAK_EMPTY};
 use kona_mpt::{Nibbles, NoopTrieProvider, TrieNode};
 
-use super::execute::{execute_with_state, BlockError, Executed};
+use super::execute::{execute_with_state, BlockError, Credit, Executed};
 use super::input::BlockInput;
 use super::offloaded::{Native, Offloaded, Recording};
 use super::state::Preimages;
@@ -130,16 +130,18 @@ pub struct InvalidBlock {
     pub offloaded: Offloaded,
 }
 
-/// Runs `input` over the state in `store` (a [`NodeStore`], or a node's database), the models of `models` run by the engine,
-/// recording its witness and the answers it read from the oracle.
+/// Runs `input` after `credits` over the state in `store` (a [`NodeStore`], or a node's
+/// database), the models of `models` run by the engine, recording its witness and the answers
+/// it read from the oracle.
 pub fn execute_recorded<P: Preimages>(
     input: &BlockInput,
+    credits: &[Credit],
     store: &P,
     models: &ModelFiles,
 ) -> Result<RecordedBlock, InvalidBlock> {
     let recorder = Recorder::new(store);
     let mut oracle = Recording::new(Native::new(models));
-    match execute_with_state(input, &recorder, &mut oracle) {
+    match execute_with_state(input, credits, &recorder, &mut oracle) {
         Ok((executed, state)) => {
             let new_nodes = state.new_nodes();
             let offloaded = oracle.into_offloaded();
