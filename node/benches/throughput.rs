@@ -280,6 +280,8 @@ async fn main() {
         .arg(&genesis)
         .arg("--program")
         .arg(repo().join("fixtures/programs/rollup-block.elf"))
+        .arg("--inference-program")
+        .arg(repo().join("fixtures/programs/inference.elf"))
         .arg("--artifacts")
         .arg(repo().join("contracts/out"))
         .arg("--out")

@@ -3,13 +3,16 @@
 //!
 //! ```json
 //! { "l1ChainId": 31337, "batchInbox": "0x…", "outputs": "0x…", "portal": "0x…",
-//!   "factory": "0x…", "gameType": 20, "deployBlock": 1 }
+//!   "factory": "0x…", "gameType": 20, "inferenceOracle": "0x…", "inferenceGameType": 21,
+//!   "deployBlock": 1 }
 //! ```
 //!
 //! A deployment is the dispute toolkit's (the preimage oracle, the RISC-V verifier and the
-//! game factory), the `rollup-block` guest's split game type (2^20 blocks above the split,
-//! 2^40 steps below), the `BatchInbox`, the `Outputs` registry anchored at the genesis output
-//! and the `Portal`. The inbox reads the portal's deposits and the portal the registry's
+//! game factory); the opML game type (the `inference` guest on one request) and the
+//! `InferenceOracle` it settles results for; the `rollup-block` guest's split game type (2^20
+//! blocks above the split, 2^40 steps below) over a verifier whose oracle loads results from
+//! the `InferenceOracle` only, with a leaf clock extension that covers an opML game's clock;
+//! the `BatchInbox`, the `Outputs` registry anchored at the genesis output and the `Portal`. The inbox reads the portal's deposits and the portal the registry's
 //! outputs, which reads the inbox: the inbox is created for the portal's address, known in
 //! advance (the deployer's nonce two transactions later), and the portal checks it.
 
@@ -17,6 +20,7 @@ use std::path::Path;
 
 use alloy::primitives::{keccak256, Address};
 use alloy::sol_types::SolValue;
+use axon_dispute::ai_evm::results::deploy_ai;
 use axon_dispute::chain::Chain;
 use axon_dispute::deploy::{
     deploy as deploy_dispute, deploy_contract, register_game_type, GameParams,
@@ -32,6 +36,11 @@ pub const OUTPUT_GAME_TYPE: u32 = 20;
 pub const OUTPUT_MAX_DEPTH: u8 = 61;
 /// Where an output game splits: 2^20 L2 blocks (12 days of one-second blocks) per proposal.
 pub const OUTPUT_SPLIT_DEPTH: u8 = 20;
+/// The game type of inference results (opML).
+pub const INFERENCE_GAME_TYPE: u32 = 21;
+/// The depth of an opML game: 2^32 steps of the `inference` guest, single-phase (the models
+/// a rollup registers run in far fewer).
+pub const INFERENCE_MAX_DEPTH: u8 = 32;
 
 /// Where the rollup lives on L1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +58,10 @@ pub struct Deployment {
     pub factory: Address,
     /// The output proposals' game type there.
     pub game_type: u32,
+    /// The `InferenceOracle`, which settles inference results.
+    pub inference_oracle: Address,
+    /// Its opML game type at the factory.
+    pub inference_game_type: u32,
     /// The L1 block the contracts were deployed in: derivation starts there.
     pub deploy_block: u64,
 }
@@ -79,6 +92,8 @@ pub struct DeployOptions<'a> {
     /// The fraud-proof program (`rollup-block.elf`): its initial state is the game's
     /// absolute prestate.
     pub program: &'a Path,
+    /// The `inference` guest (`inference.elf`): the opML games' program.
+    pub inference_program: &'a Path,
     /// The account that posts batches.
     pub sequencer: Address,
     /// Seconds on each side's clock in an output game: the challenge window.
@@ -107,7 +122,16 @@ pub fn deploy(
     params.split_depth = OUTPUT_SPLIT_DEPTH;
     params.with_clock(options.dispute_clock);
     params.withdrawal_delay = options.withdrawal_delay;
-    register_game_type(chain, from, artifacts, &dispute, &params)?;
+    // An opML game must end within an output game's leaf clock extension: a player about to
+    // step may first need a result claimed and made final (`DisputeGame`'s clock rule).
+    let inference = axon_dispute::guest::load_guest(options.inference_program)?;
+    let inference_prestate =
+        axon_vm::Vm::new(&inference).map_err(|e| NodeError::Proof(e.to_string()))?.state_hash();
+    let mut opml = GameParams::new(INFERENCE_GAME_TYPE, inference_prestate, INFERENCE_MAX_DEPTH);
+    opml.with_clock(params.leaf_clock_extension);
+    opml.withdrawal_delay = options.withdrawal_delay;
+    let ai = deploy_ai(chain, from, artifacts, &dispute, &opml)?;
+    register_game_type(chain, from, artifacts, &ai.blocks, &params)?;
     let portal = from.create(chain.nonce(from)? + 2);
     let inbox = deploy_contract(
         chain,
@@ -136,6 +160,8 @@ pub fn deploy(
         portal,
         factory: dispute.factory,
         game_type: OUTPUT_GAME_TYPE,
+        inference_oracle: ai.inference_oracle,
+        inference_game_type: INFERENCE_GAME_TYPE,
         deploy_block: l1_block,
     })
 }

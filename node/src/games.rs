@@ -10,12 +10,15 @@
 //! database above the split, the `rollup-block` guest in the VM below it. A validator
 //! deriving more slowly than proposals arrive waits until it has the proposed block.
 //!
+//! It also plays the inference results (`crate::results`): the opML claims of requests the
+//! chain made, and the results the block proofs its games reach need.
+//!
 //! A dishonest validator (`--dishonest`, for demonstrations and tests only) proposes wrong
 //! outputs of its newest block and defends them with a trace that lies about that block and
 //! about every run of the fraud-proof program from its 100,000th step on: what a faulty or
 //! malicious proposer does, and loses.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,7 +29,7 @@ use axon_dispute::chain::{send, view, RpcChain};
 use axon_dispute::deploy::root_bond;
 use axon_dispute::game::{self, encode_extra_data, GameStatus};
 use axon_dispute::lying::{Lie, LyingUnits};
-use axon_dispute::split::{UnitTrace, VmUnitTrace};
+use axon_dispute::split::{self, UnitTrace, VmUnitTrace};
 use axon_dispute::{GameTrace, Player, Progress, Strategy};
 use axon_rollup::boot::RollupBoot;
 use axon_vm::Program;
@@ -35,7 +38,8 @@ use crate::deployment::{OUTPUT_MAX_DEPTH, OUTPUT_SPLIT_DEPTH};
 use crate::error::{NodeError, Result};
 use crate::l1::{IOutputs, Proposed, L1};
 use crate::node::Node;
-use crate::proof::RollupUnits;
+use crate::proof::{inference_requests, RollupUnits};
+use crate::results::Results;
 
 /// Steps between checkpoints of a block's VM run.
 const CHECKPOINT_INTERVAL: u64 = 1 << 14;
@@ -46,6 +50,15 @@ const LOG_RANGE: u64 = 1_000;
 /// How many L1 blocks each scan reads again: a proposal in a block an L1 reorganization
 /// replaced is seen in the new one.
 const RESCAN: u64 = 64;
+
+/// The programs a validator's games run.
+#[derive(Debug, Clone)]
+pub struct GamePrograms {
+    /// The fraud-proof program of one L2 block (`rollup-block`).
+    pub block: Program,
+    /// The `inference` guest (opML games).
+    pub inference: Program,
+}
 
 /// What the validator does about proposals.
 #[derive(Debug, Clone, Copy)]
@@ -93,6 +106,13 @@ pub enum GameEvent {
         /// Why.
         reason: String,
     },
+    /// Something about an inference result (an opML game).
+    Inference {
+        /// The claim's game.
+        game: Address,
+        /// What happened.
+        what: String,
+    },
     /// A proposal's game is resolved and the proposal settled.
     Settled {
         /// The game.
@@ -107,8 +127,12 @@ pub enum GameEvent {
 /// A game the validator plays.
 struct Tracked {
     player: Player,
+    boot: RollupBoot,
     l2_block: u64,
     settled: bool,
+    /// The units whose block proofs its bisection reached (their inference results asked
+    /// for).
+    units: BTreeSet<u64>,
 }
 
 /// The validator's games on L1.
@@ -127,6 +151,8 @@ pub struct Games {
     /// Every game seen, so that a rescan does not play one twice.
     seen: std::collections::HashSet<Address>,
     last_proposed: u64,
+    /// The inference results: claims played, and those block proofs need.
+    results: Results,
 }
 
 impl std::fmt::Debug for Games {
@@ -139,7 +165,8 @@ impl std::fmt::Debug for Games {
 }
 
 /// One tick of `game`: a move, then its settlement once resolved. Whether the player is done
-/// (the game settled and the credit withdrawn), and this account's bonds at stake in it.
+/// (the game settled and the credit withdrawn), this account's bonds at stake in it, and the
+/// units whose block proofs the bisection newly reached.
 fn tick(
     chain: &mut RpcChain,
     account: Address,
@@ -148,7 +175,7 @@ fn tick(
     tracked: &mut Tracked,
     metrics: &crate::metrics::Metrics,
     report: &mut impl FnMut(&GameEvent),
-) -> Result<(bool, U256)> {
+) -> Result<(bool, U256, Vec<u64>)> {
     let progress = tracked.player.tick(chain)?;
     if let Progress::Acted(events) = &progress {
         for event in events {
@@ -157,6 +184,15 @@ fn tick(
     }
     let state = game::read(chain, game)?;
     let status = state.status;
+    let mut reached = Vec::new();
+    for (index, claim) in state.claims.iter().enumerate() {
+        if claim.position.depth() > OUTPUT_SPLIT_DEPTH {
+            let unit = split::subgame(&state, index, claim.position)?.unit;
+            if tracked.units.insert(unit) {
+                reached.push(unit);
+            }
+        }
+    }
     let stake = if status == GameStatus::InProgress {
         state.claims.iter().filter(|c| c.claimant == account).map(|c| c.bond).sum()
     } else {
@@ -174,7 +210,7 @@ fn tick(
         settled.fetch_add(1, Ordering::Relaxed);
         report(&GameEvent::Settled { game, l2_block: tracked.l2_block, finalized });
     }
-    Ok((tracked.settled && matches!(progress, Progress::Done), stake))
+    Ok((tracked.settled && matches!(progress, Progress::Done), stake, reached))
 }
 
 /// `Outputs.Fate.PROPOSED`: a proposal not yet settled.
@@ -187,7 +223,7 @@ impl Games {
         node: Arc<Node>,
         l1: L1,
         chain: RpcChain,
-        program: Program,
+        programs: GamePrograms,
         options: GamesOptions,
     ) -> Result<Self> {
         let account = *chain
@@ -195,6 +231,8 @@ impl Games {
             .first()
             .ok_or_else(|| NodeError::Key("the validator needs a key".into()))?;
         let cursor = l1.deployment().deploy_block;
+        let results = Results::new(node.clone(), programs.inference, account, cursor);
+        let program = programs.block;
         Ok(Self {
             node,
             l1,
@@ -207,6 +245,7 @@ impl Games {
             games: BTreeMap::new(),
             seen: std::collections::HashSet::new(),
             last_proposed: 0,
+            results,
         })
     }
 
@@ -220,6 +259,7 @@ impl Games {
         self.scan()?;
         self.adopt(report)?;
         self.play(report)?;
+        self.results.round(&self.l1, &mut self.chain, report)?;
         self.propose(report)
     }
 
@@ -268,7 +308,7 @@ impl Games {
         })?;
         let computed = self.node.output_root(proposed.l2_block)?;
         let ours = proposed.proposer == self.account;
-        let player = self.player(proposed.game, boot, ours && self.options.dishonest)?;
+        let player = self.player(proposed.game, boot.clone(), ours && self.options.dishonest)?;
         if proposed.output_root != computed && !ours {
             report(&GameEvent::Disputing {
                 game: proposed.game,
@@ -277,8 +317,14 @@ impl Games {
                 computed,
             });
         }
-        self.games
-            .insert(proposed.game, Tracked { player, l2_block: proposed.l2_block, settled: false });
+        let tracked = Tracked {
+            player,
+            boot,
+            l2_block: proposed.l2_block,
+            settled: false,
+            units: BTreeSet::new(),
+        };
+        self.games.insert(proposed.game, tracked);
         Ok(())
     }
 
@@ -327,10 +373,20 @@ impl Games {
                 self.node.metrics(),
                 report,
             ) {
-                Ok((finished, at_stake)) => {
+                Ok((finished, at_stake, reached)) => {
                     stake += at_stake;
                     if finished {
                         done.push(*game);
+                    }
+                    // The honest side must be able to prove these blocks: the inference
+                    // results they read must become final in time.
+                    for unit in reached {
+                        match inference_requests(&self.node, &tracked.boot, unit) {
+                            Ok(requests) => self.results.need(requests),
+                            Err(e) => {
+                                report(&GameEvent::Failed { game: *game, reason: e.to_string() })
+                            }
+                        }
                     }
                 }
                 Err(e) => report(&GameEvent::Failed { game: *game, reason: e.to_string() }),

@@ -15,6 +15,7 @@ use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{SolCall, SolEvent, SolInterface};
 use alloy::transports::{RpcError, TransportErrorKind};
 use alloy_trie::KECCAK_EMPTY;
+use axon_dispute::ai_evm::results::IInferenceOracle;
 use axon_dispute::chain::RpcClient;
 
 use crate::deployment::Deployment;
@@ -104,6 +105,8 @@ pub struct Proposed {
 /// How long a posted transaction may take to be included before the node gives up on it
 /// (and retries on its next round).
 const INCLUSION_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often a transaction's receipt is asked for.
+const RECEIPT_POLL: Duration = Duration::from_millis(200);
 
 /// A batch as L1 logged it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +131,17 @@ pub struct PostedBatch {
     pub l1_hash: B256,
     /// The transaction that posted it.
     pub tx_hash: B256,
+}
+
+/// A claim of an inference result as L1 logged it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultClaim {
+    /// The request's name (the opML game's input).
+    pub request: B256,
+    /// The claim's game.
+    pub game: Address,
+    /// Who claimed.
+    pub claimant: Address,
 }
 
 /// A deposit as L1 logged it.
@@ -242,7 +256,7 @@ impl L1 {
             .with_from(from)
             .with_to(to)
             .with_input(Bytes::from(input));
-        self.client.block_on(async {
+        let hash = self.client.block_on(async {
             let send = |e: RpcError<TransportErrorKind>| {
                 let reason = e
                     .as_error_resp()
@@ -254,16 +268,56 @@ impl L1 {
                 }
             };
             let pending = self.client.provider().send_transaction(request).await.map_err(send)?;
-            let receipt = pending
-                .with_timeout(Some(INCLUSION_TIMEOUT))
-                .get_receipt()
-                .await
-                .map_err(|e| NodeError::L1(format!("{what} receipt: {e}")))?;
-            if !receipt.status() {
-                return Err(NodeError::L1(format!("{what} reverted")));
+            Ok::<B256, NodeError>(*pending.tx_hash())
+        })?;
+        self.included(hash, what)
+    }
+
+    /// Waits for transaction `hash`'s inclusion: its L1 block. A transaction L1 no longer
+    /// knows was dropped (an L1 reorganization took its block) and is an error at once, as is
+    /// a revert and a wait past [`INCLUSION_TIMEOUT`]: the caller reads L1 again and retries.
+    fn included(&self, hash: B256, what: &str) -> Result<u64> {
+        let deadline = std::time::Instant::now() + INCLUSION_TIMEOUT;
+        loop {
+            let receipt = self.request("eth_getTransactionReceipt", |p| async move {
+                p.get_transaction_receipt(hash).await
+            })?;
+            if let Some(receipt) = receipt {
+                if !receipt.status() {
+                    return Err(NodeError::L1(format!("{what} reverted")));
+                }
+                return Ok(receipt.block_number.unwrap_or_default());
             }
-            Ok(receipt.block_number.unwrap_or_default())
-        })
+            let known = self.request("eth_getTransactionByHash", |p| async move {
+                p.get_transaction_by_hash(hash).await
+            })?;
+            if known.is_none() {
+                return Err(NodeError::L1(format!("{what}: transaction {hash} was dropped by L1")));
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(NodeError::L1(format!("{what}: transaction {hash} not included")));
+            }
+            std::thread::sleep(RECEIPT_POLL);
+        }
+    }
+
+    /// The claims of inference results made in L1 blocks `from..=to`.
+    pub fn result_claims(&self, from: u64, to: u64) -> Result<Vec<ResultClaim>> {
+        let event = IInferenceOracle::ResultClaimed::SIGNATURE_HASH;
+        let logs = self.logs(self.deployment.inference_oracle, event, from, to)?;
+        logs.iter()
+            .map(|log| {
+                let event = log
+                    .log_decode::<IInferenceOracle::ResultClaimed>()
+                    .map_err(decode_error("a ResultClaimed log"))?;
+                let event = event.inner.data;
+                Ok(ResultClaim {
+                    request: event.request,
+                    game: event.game,
+                    claimant: event.claimant,
+                })
+            })
+            .collect()
     }
 
     /// The deposits made in L1 blocks `from..=to`, in order.

@@ -14,6 +14,7 @@
 //! - [`derivation`]: the validator's derivation of the chain from L1 alone;
 //! - [`proof`]: the data of the fraud proof of one block, for the `rollup-block` guest;
 //! - [`games`]: the validator's proposals, challenges and settlements on L1;
+//! - [`results`]: the validator's opML games: inference results claimed, challenged, made final;
 //! - [`metrics`]: the Prometheus endpoint.
 //!
 //! Blocks follow `axon_rollup`'s rules and run natively through `axon_ai_evm::block`, the
@@ -32,6 +33,7 @@ pub mod metrics;
 pub mod node;
 pub mod pool;
 pub mod proof;
+pub mod results;
 pub mod rpc;
 pub mod sequencer;
 pub mod store;

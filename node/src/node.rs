@@ -17,7 +17,7 @@ use alloy::primitives::{Address, Bytes, B256, U256};
 use axon_ai_evm::block::state::TrieState;
 use axon_ai_evm::block::witness::{execute_recorded, InvalidBlock, NodeStore, RecordedBlock};
 use axon_ai_evm::block::{
-    transaction, BlockError, BlockInput, Credit, Executed, Native, Preimages, SPEC,
+    transaction, BlockError, BlockInput, Credit, Executed, Native, Offloaded, Preimages, SPEC,
 };
 use revm::context_interface::cfg::gas::calculate_initial_tx_gas_for_tx;
 use revm::database_interface::Database;
@@ -393,11 +393,12 @@ impl Node {
         };
         snapshot.check()?;
         drop(snapshot);
-        let RecordedBlock { executed, mut new_nodes, .. } = recorded;
+        let RecordedBlock { executed, mut new_nodes, offloaded, .. } = recorded;
         // The deposits' entries, which proofs of the block walk.
         for deposit in deposits {
             new_nodes.insert(deposit.encode().to_vec());
         }
+        keep_requests(&mut new_nodes, &offloaded);
         let senders = chosen.iter().map(|p| p.sender).collect();
         let block = stored_block(input, head.hash, senders, &executed, deposit_count);
         settled.extend(chosen.iter().map(|p| p.seq));
@@ -460,11 +461,12 @@ impl Node {
             let derived = derived.map_err(|e| node_failure(&e))?;
             replaced += usize::from(derived.replaced);
             let deposit_count = derived.deposits.end;
-            let (input, RecordedBlock { executed, mut new_nodes, .. }) =
+            let (input, RecordedBlock { executed, mut new_nodes, offloaded, .. }) =
                 (derived.input, derived.run);
             for (_, bytes) in fresh.iter() {
                 new_nodes.insert(bytes.clone());
             }
+            keep_requests(&mut new_nodes, &offloaded);
             let mut senders = Vec::with_capacity(input.transactions.len());
             let mut oracle = Native::new(models);
             for (index, raw) in input.transactions.iter().enumerate() {
@@ -614,6 +616,14 @@ fn stored_block(
         senders,
         receipts: executed.receipts.iter().map(|r| r.encoded_2718().into()).collect(),
         transactions: input.transactions,
+    }
+}
+
+/// Adds the inference requests of a block's run to its new preimages: a validator plays the
+/// claims of their results (`crate::results`), finding each request by its hash.
+fn keep_requests(new_nodes: &mut NodeStore, offloaded: &Offloaded) {
+    for request in offloaded.requests() {
+        new_nodes.insert(request.to_vec());
     }
 }
 

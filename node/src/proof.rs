@@ -18,7 +18,7 @@ use alloy_rlp::Encodable;
 use alloy_sol_types::SolValue;
 use axon_ai_evm::block::offloaded::Recording;
 use axon_ai_evm::block::witness::Recorder;
-use axon_ai_evm::block::{execute_with_state, Native, Preimages};
+use axon_ai_evm::block::{execute_with_state, Native, Offloaded, Preimages};
 use axon_rollup::batch::decode;
 use axon_rollup::boot::RollupBoot;
 use axon_rollup::chain::derive;
@@ -52,6 +52,28 @@ pub fn unit_preimages(
 /// Everything but the local data the guest reads for unit `unit` of the proposal `boot`,
 /// whose agreed output root is `agreed` (ignored for unit 0: the boot's starting output).
 pub fn preimages(node: &Node, boot: &RollupBoot, unit: u64, agreed: B256) -> Result<PreimageStore> {
+    recorded(node, boot, unit, agreed).map(|(store, _)| store)
+}
+
+/// The inference requests the block of unit `unit` of the proposal `boot` makes: the
+/// results its proof reads from the `InferenceOracle`.
+pub fn inference_requests(node: &Node, boot: &RollupBoot, unit: u64) -> Result<Vec<Vec<u8>>> {
+    let number = boot.startingBlock + 1 + unit;
+    if number > boot.proposalBlock {
+        return Ok(Vec::new());
+    }
+    let agreed = if unit == 0 { boot.startingOutputRoot } else { node.output_root(number - 1)? };
+    let (_, offloaded) = recorded(node, boot, unit, agreed)?;
+    Ok(offloaded.requests().map(<[u8]>::to_vec).collect())
+}
+
+/// [`preimages`], and the oracle's answers the block's run read.
+fn recorded(
+    node: &Node,
+    boot: &RollupBoot,
+    unit: u64,
+    agreed: B256,
+) -> Result<(PreimageStore, Offloaded)> {
     let mut store = PreimageStore::new();
     store.insert_keccak(boot.encode());
     let config = node.genesis().config.abi_encode();
@@ -64,7 +86,7 @@ pub fn preimages(node: &Node, boot: &RollupBoot, unit: u64, agreed: B256) -> Res
     store.insert_keccak(config);
     let number = boot.startingBlock + 1 + unit;
     if number > boot.proposalBlock {
-        return Ok(store);
+        return Ok((store, Offloaded::default()));
     }
 
     let snapshot = node.snapshot()?;
@@ -129,11 +151,12 @@ pub fn preimages(node: &Node, boot: &RollupBoot, unit: u64, agreed: B256) -> Res
     for (_, bytes) in recorder.witness().iter() {
         store.insert_keccak(bytes.to_vec());
     }
-    for (key, entry) in oracle.into_offloaded().iter() {
+    let offloaded = oracle.into_offloaded();
+    for (key, entry) in offloaded.iter() {
         store.insert(*key, entry.data.clone());
         store.insert_keccak(entry.source.clone());
     }
-    Ok(store)
+    Ok((store, offloaded))
 }
 
 /// A proposal's units as the honest side sees them: the output root after each block from

@@ -104,10 +104,19 @@ impl Chain for RpcChain {
             let receipt = self.client.request("eth_getTransactionReceipt", |p| async move {
                 p.get_transaction_receipt(hash).await
             })?;
-            match receipt {
-                Some(receipt) => break receipt,
-                None => std::thread::sleep(RECEIPT_POLL),
+            if let Some(receipt) = receipt {
+                break receipt;
             }
+            // A transaction the node no longer knows was dropped (an L1 reorganization took
+            // its block, say) and will never have a receipt: the caller reads the chain again
+            // and decides anew rather than wait forever.
+            let known = self.client.request("eth_getTransactionByHash", |p| async move {
+                p.get_transaction_by_hash(hash).await
+            })?;
+            if known.is_none() {
+                return Err(Error::Chain(format!("transaction {hash} was dropped by L1")));
+            }
+            std::thread::sleep(RECEIPT_POLL);
         };
         if !receipt.status() {
             return Err(Error::Reverted(Vec::new()));

@@ -21,7 +21,7 @@ use alloy::signers::local::PrivateKeySigner;
 use axon_dispute::chain::RpcChain;
 use axon_node::deployment::{DeployOptions, Deployment};
 use axon_node::deposits::{self, DepositFeed};
-use axon_node::games::{GameEvent, Games, GamesOptions};
+use axon_node::games::{GameEvent, GamePrograms, Games, GamesOptions};
 use axon_node::l1::L1;
 use axon_node::rpc::{serve, Limits};
 use axon_node::{batcher, derivation, games, sequencer, Genesis, Node, NodeError, Role};
@@ -58,6 +58,9 @@ struct DeployArgs {
     /// The fraud-proof program: its initial state is the output game's absolute prestate.
     #[arg(long, default_value = "fixtures/programs/rollup-block.elf")]
     program: PathBuf,
+    /// The `inference` guest: its initial state is the opML games' absolute prestate.
+    #[arg(long, default_value = "fixtures/programs/inference.elf")]
+    inference_program: PathBuf,
     /// Seconds on each side's clock in an output game: the challenge window.
     #[arg(long, default_value_t = 302_400)]
     dispute_clock: u32,
@@ -158,6 +161,9 @@ struct ValidatorArgs {
     /// The fraud-proof program the games run.
     #[arg(long, default_value = "fixtures/programs/rollup-block.elf")]
     program: PathBuf,
+    /// The `inference` guest the opML games run.
+    #[arg(long, default_value = "fixtures/programs/inference.elf")]
+    inference_program: PathBuf,
     /// Propose wrong outputs and defend them: for demonstrations and tests of the fraud
     /// proof only (such a validator loses its bonds).
     #[arg(long)]
@@ -222,6 +228,7 @@ fn deploy(args: DeployArgs) -> axon_node::Result<()> {
         artifacts: &args.artifacts,
         genesis: &genesis,
         program: &args.program,
+        inference_program: &args.inference_program,
         sequencer: args.sequencer,
         dispute_clock: args.dispute_clock,
         withdrawal_delay: args.withdrawal_delay,
@@ -365,11 +372,14 @@ fn run_validator(args: ValidatorArgs) -> axon_node::Result<()> {
         None => None,
         Some(key) => {
             let chain = signing_chain(&args.l1.l1_rpc, &key)?;
-            let program = axon_dispute::guest::load_guest(&args.program)?;
+            let programs = GamePrograms {
+                block: axon_dispute::guest::load_guest(&args.program)?,
+                inference: axon_dispute::guest::load_guest(&args.inference_program)?,
+            };
             let options =
                 GamesOptions { propose_every: args.propose_every, dishonest: args.dishonest };
             let watcher = L1::connect(&args.l1.l1_rpc, deployment, None)?;
-            Some((watcher, chain, program, options))
+            Some((watcher, chain, programs, options))
         }
     };
     let poll = Duration::from_secs_f64(args.poll_interval);
@@ -395,10 +405,10 @@ fn run_validator(args: ValidatorArgs) -> axon_node::Result<()> {
                 |e| eprintln!("derivation: {e} (retrying)"),
             )
         }));
-        if let Some((watcher, chain, program, options)) = games {
+        if let Some((watcher, chain, programs, options)) = games {
             // The players' traces stay on the thread that plays them.
             workers.push(std::thread::spawn(move || {
-                let mut games = Games::new(node_for_games, watcher, chain, program, options)?;
+                let mut games = Games::new(node_for_games, watcher, chain, programs, options)?;
                 eprintln!("playing output games as {}", games.account());
                 games::run(&mut games, poll, &stop, report_game, |e| {
                     eprintln!("games: {e} (retrying)")
@@ -418,6 +428,7 @@ fn report_game(event: &GameEvent) {
             "disputing game {game}: block {l2_block}'s output is {computed}, not {claimed}"
         ),
         GameEvent::Played { game, what } => eprintln!("game {game}: {what}"),
+        GameEvent::Inference { game, what } => eprintln!("opML game {game}: {what}"),
         GameEvent::Failed { game, reason } => eprintln!("game {game}: {reason} (retrying)"),
         GameEvent::Settled { game, l2_block, finalized: true } => {
             eprintln!("game {game} won: block {l2_block}'s output finalized")

@@ -241,6 +241,7 @@ fn setup(args: &Args, children: &mut Children) -> Result<Setup> {
         artifacts: &repo.join("contracts/out"),
         genesis: &genesis,
         program: &repo.join("fixtures/programs/rollup-block.elf"),
+        inference_program: &repo.join("fixtures/programs/inference.elf"),
         sequencer: SEQUENCER.parse::<PrivateKeySigner>().map_err(err)?.address(),
         dispute_clock: args.dispute_clock,
         withdrawal_delay: 1,
@@ -267,6 +268,7 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
     let genesis_arg = genesis_path.to_string_lossy().into_owned();
     let rollup_arg = rollup.to_string_lossy().into_owned();
     let program_arg = program.to_string_lossy().into_owned();
+    let inference_arg = repo.join("fixtures/programs/inference.elf").to_string_lossy().into_owned();
     let common = |dir: &str| -> Vec<String> {
         let datadir = work.join(dir).to_string_lossy().into_owned();
         [
@@ -296,8 +298,17 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
     )?;
     let mut honest_args = common("honest");
     honest_args.extend(
-        ["--poll-interval", "0.25", "--propose-every", "15", "--program", &program_arg]
-            .map(str::to_owned),
+        [
+            "--poll-interval",
+            "0.25",
+            "--propose-every",
+            "15",
+            "--program",
+            &program_arg,
+            "--inference-program",
+            &inference_arg,
+        ]
+        .map(str::to_owned),
     );
     let honest_url = node(
         children,
@@ -315,6 +326,8 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
             "10",
             "--program",
             &program_arg,
+            "--inference-program",
+            &inference_arg,
             "--dishonest",
         ]
         .map(str::to_owned),

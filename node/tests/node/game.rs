@@ -86,6 +86,7 @@ fn a_wrong_output_is_challenged_and_discarded_and_a_right_one_becomes_the_anchor
         artifacts: &default_artifacts_dir(),
         genesis: &genesis,
         program: &repo().join("fixtures/programs/rollup-block.elf"),
+        inference_program: &repo().join("fixtures/programs/inference.elf"),
         sequencer: batcher,
         dispute_clock: CLOCK,
         withdrawal_delay: 1,

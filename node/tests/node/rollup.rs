@@ -7,7 +7,9 @@
 //! derive it again; the dishonest validator's outputs are challenged and discarded and its
 //! bonds lost, the honest one's finalized as the anchor. Through the bridge, an L1 deposit is
 //! credited on the L2 by derivation, and a withdrawal from the L2 is paid on L1 once, on a
-//! storage proof (`eth_getProof`) against a finalized output. Last, a sequencer that withholds
+//! storage proof (`eth_getProof`) against a finalized output. An `AIContract` inference runs
+//! on the L2; a wrong result claimed for its request at the `InferenceOracle` is challenged by
+//! the honest validator (an opML game) and lost. Last, a sequencer that withholds
 //! a deposit has its batches refused once the deposit is overdue; anyone forces the deposit
 //! in, the validator credits it, and the sequencer adopts the forced batch and goes on.
 
@@ -26,6 +28,7 @@ use alloy::sol_types::{SolCall, SolError, SolEvent, SolValue};
 
 use super::support::{anvil, data_dir, node_command, repo, Node, KEYS};
 
+use axon_dispute::ai_evm::results::IInferenceOracle;
 use axon_node::l1::IBatchInbox::{self, postBatchCall, BatchPosted};
 use axon_node::l1::IOutputs::{anchorCall, OutputDiscarded, OutputFinalized};
 use axon_node::l1::IPortal;
@@ -46,6 +49,124 @@ const DEPOSIT: u128 = 1_000_000_000_000_000_000;
 const WITHDRAWAL: u128 = 250_000_000_000_000_000;
 /// Seconds within which a deposit must be batched.
 const DEPOSIT_BOUND: u64 = 30;
+
+/// The digits model's address (fixtures/models/addresses.json).
+const DIGITS: alloy::primitives::B256 =
+    alloy::primitives::b256!("0x811da4f174aabaf56d9ab117627310813e6774ae301adba59ca8896bba9d298a");
+
+alloy::sol! {
+    function inference(bytes32 model_address, bytes input_data, uint256 output_size);
+}
+
+/// Signs, from `KEYS[2]` with `nonce`, a transaction to `to` (a creation without one) of
+/// `input`: its EIP-2718 bytes.
+async fn signed(nonce: u64, to: Option<Address>, input: Vec<u8>) -> Bytes {
+    let signer: PrivateKeySigner = KEYS[2].parse().unwrap();
+    let tx = TransactionRequest::default()
+        .with_input(input)
+        .with_nonce(nonce)
+        .with_chain_id(42069)
+        .with_gas_limit(2_000_000)
+        .with_max_fee_per_gas(10_000_000_000)
+        .with_max_priority_fee_per_gas(1_000_000);
+    let tx = match to {
+        Some(to) => tx.with_to(to),
+        None => tx.into_create(),
+    };
+    tx.build(&EthereumWallet::from(signer)).await.unwrap().encoded_2718().into()
+}
+
+/// Sends `raw` to the sequencer and waits for its receipt.
+async fn included(seq: &DynProvider, raw: &Bytes) -> alloy::rpc::types::TransactionReceipt {
+    let hash = *seq.send_raw_transaction(raw).await.unwrap().tx_hash();
+    loop {
+        if let Some(receipt) = seq.get_transaction_receipt(hash).await.unwrap() {
+            return receipt;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Deploys `AIContract` and calls its inference on the digits model on the L2: the raw
+/// transactions and the request the `inference` precompile served.
+async fn inference_on_l2(seq: &DynProvider) -> (Vec<Bytes>, Vec<u8>) {
+    let code = axon_dispute::contracts::creation_code(
+        &repo().join("contracts/out"),
+        "AIContract.sol",
+        "AIContract",
+    )
+    .unwrap();
+    let deploy = signed(0, None, code).await;
+    let contract = included(seq, &deploy).await.contract_address.unwrap();
+    let (pixels, _) = super::support::digits_sample();
+    let call = inferenceCall {
+        model_address: DIGITS,
+        input_data: pixels.clone().into(),
+        output_size: U256::from(10),
+    };
+    let raw = signed(1, Some(contract), call.abi_encode()).await;
+    assert!(included(seq, &raw).await.status(), "the inference ran");
+    // The precompile's request: model ‖ uint256 output size ‖ input.
+    let mut request = DIGITS.to_vec();
+    request.extend(U256::from(10).to_be_bytes::<32>());
+    request.extend(pixels);
+    (vec![deploy, raw], request)
+}
+
+/// Claims a wrong result for `request` at the `InferenceOracle` and returns the claim's game:
+/// the honest validator must challenge it, and the claim lose.
+async fn claim_wrong_result(l1: &str, deployment: &serde_json::Value, request: &[u8]) -> Address {
+    let address = |name: &str| deployment[name].as_str().unwrap().parse::<Address>().unwrap();
+    let oracle = address("inferenceOracle");
+    let reader = ProviderBuilder::new().connect_http(l1.parse().unwrap()).erased();
+    let game_type = deployment["inferenceGameType"].as_u64().unwrap() as u32;
+    let impl_call = gameImplsCall { gameType: game_type };
+    let implementation = gameImplsCall::abi_decode_returns(
+        &reader
+            .call(
+                TransactionRequest::default()
+                    .to(address("factory"))
+                    .input(impl_call.abi_encode().into()),
+            )
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let bond_call = getRequiredBondCall { position: 1 };
+    let bond = getRequiredBondCall::abi_decode_returns(
+        &reader
+            .call(
+                TransactionRequest::default()
+                    .to(implementation)
+                    .input(bond_call.abi_encode().into()),
+            )
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    // A final state that exited 0 (a result) with the wrong memory.
+    let mut wrong = keccak256(b"a wrong result");
+    wrong.0[0] = 0;
+    let call = IInferenceOracle::claimResultCall { request: keccak256(request), finalState: wrong };
+    let wallet = l1_wallet(l1, DEPLOYER_KEY);
+    let request =
+        TransactionRequest::default().to(oracle).value(bond).input(call.abi_encode().into());
+    let receipt = wallet.send_transaction(request).await.unwrap().get_receipt().await.unwrap();
+    assert!(receipt.status(), "the wrong claim was made");
+    receipt
+        .inner
+        .logs()
+        .iter()
+        .find_map(|log| IInferenceOracle::ResultClaimed::decode_log_data(log.data()).ok())
+        .unwrap()
+        .game
+}
+
+alloy::sol! {
+    function gameImpls(uint32 gameType) external view returns (address);
+    function getRequiredBond(uint64 position) external view returns (uint256);
+    function status() external view returns (uint8);
+}
 
 /// An L1 provider sending from `key`.
 fn l1_wallet(url: &str, key: &str) -> DynProvider {
@@ -219,6 +340,7 @@ fn validator_command(
     command.args(["--poll-interval", "0.25", "--l1-rpc", l1]).arg("--rollup").arg(rollup);
     command.args(["--propose-every", &every.to_string()]).arg("--program");
     command.arg(repo().join("fixtures/programs/rollup-block.elf")).env("AXON_VALIDATOR_KEY", key);
+    command.arg("--inference-program").arg(repo().join("fixtures/programs/inference.elf"));
     if !honest {
         command.arg("--dishonest");
     }
@@ -316,6 +438,8 @@ async fn the_rollup_runs_end_to_end_on_anvil() {
         .arg(repo().join("fixtures/rollup/genesis.json"))
         .arg("--program")
         .arg(repo().join("fixtures/programs/rollup-block.elf"))
+        .arg("--inference-program")
+        .arg(repo().join("fixtures/programs/inference.elf"))
         .arg("--artifacts")
         .arg(repo().join("contracts/out"))
         .arg("--out")
@@ -340,6 +464,8 @@ async fn the_rollup_runs_end_to_end_on_anvil() {
     let (withdrawal, withdrawn_in, raw) =
         deposit_and_withdraw(&l1.url, portal, &seq.reader(), &val.reader()).await;
     let mut sent = vec![raw];
+    let (ai_transactions, request) = inference_on_l2(&seq.reader()).await;
+    sent.extend(ai_transactions);
     for nonce in 0..4 {
         for key in [KEYS[0], KEYS[1]] {
             let raw = transfer(key, nonce, nonce + 1).await;
@@ -470,6 +596,22 @@ async fn the_rollup_runs_end_to_end_on_anvil() {
         liar_now + bond <= liar_funds,
         "the dishonest validator lost its bond: {liar_funds} -> {liar_now}"
     );
+
+    // A wrong inference result claimed at the InferenceOracle is challenged and lost.
+    let wrong_claim = claim_wrong_result(&l1.url, &deployment, &request).await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let input = statusCall {}.abi_encode().into();
+        let out = l1_provider.call(TransactionRequest::default().to(wrong_claim).input(input));
+        if statusCall::abi_decode_returns(&out.await.unwrap()).unwrap() == 1 {
+            break;
+        }
+        let log = std::fs::read_to_string(dir.join("validator.log")).unwrap_or_default();
+        assert!(Instant::now() < deadline, "the wrong result's claim still stands:\n{log}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let log = std::fs::read_to_string(dir.join("validator.log")).unwrap();
+    assert!(log.contains("challenging it"), "{log}");
 
     // The withdrawal is paid on L1, once.
     let reader = val.reader();
