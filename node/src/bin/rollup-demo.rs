@@ -18,17 +18,15 @@ use axon_node::deployment::{deploy, DeployOptions};
 use axon_node::Genesis;
 use clap::Parser;
 
+use axon_dispute::contracts::IDisputeGame::claimDataLenCall;
+use axon_node::l1::IBatchInbox::BatchPosted;
+use axon_node::l1::IOutputs::{anchorCall, OutputDiscarded, OutputProposed};
+
 alloy::sol! {
     function inference(bytes32 model_address, bytes input_data, uint256 output_size);
     function mint(address to, uint256 amount);
     function transfer(address to, uint256 amount) returns (bool);
     event Inference(bytes32 model_address, bytes input_data, uint256 output_size, bytes output);
-    event BatchPosted(uint256 indexed index, uint64 firstBlock, uint64 lastBlock, bytes32 dataHash, bytes32 accumulator);
-    event OutputProposed(bytes32 indexed outputRoot, uint64 indexed l2Block, address indexed game, address proposer, bytes boot);
-    event OutputFinalized(address indexed game, bytes32 outputRoot, uint64 l2Block);
-    event OutputDiscarded(address indexed game, bytes32 outputRoot, uint64 l2Block);
-    function claimDataLen() external view returns (uint256);
-    function anchor() external view returns (bytes32 outputRoot, uint64 l2Block);
 }
 
 /// anvil's development keys: L2 users (funded by the genesis), then the L1 roles.
