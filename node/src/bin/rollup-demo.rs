@@ -212,6 +212,51 @@ async fn logs(l1: &DynProvider, address: Address, signature: B256) -> Result<Vec
         .map_err(err)
 }
 
+/// What a wrong proposal cost L1, from its proposal to its discard.
+struct DisputeCost {
+    seconds: u64,
+    transactions: usize,
+    gas: u64,
+    proposal_gas: u64,
+}
+
+/// The L1 time between the logs `proposed` and `discarded`, and the transactions and gas of
+/// the proposal, of every transaction to `game` in between (moves, the step, resolutions,
+/// credit claims) and of the discard.
+async fn dispute_cost(
+    l1: &DynProvider,
+    game: Address,
+    proposed: &Log,
+    discarded: &Log,
+) -> Result<DisputeCost> {
+    let (from, to) = (proposed.block_number.unwrap_or(0), discarded.block_number.unwrap_or(0));
+    let time = |n: u64| async move {
+        let block = l1.get_block_by_number(n.into()).await.map_err(err)?;
+        Ok::<u64, String>(block.ok_or("an L1 block vanished")?.header.timestamp)
+    };
+    let seconds = time(to).await?.saturating_sub(time(from).await?);
+    let mut hashes: Vec<B256> = proposed.transaction_hash.into_iter().collect();
+    for n in from..=to {
+        let block = l1.get_block_by_number(n.into()).full().await.map_err(err)?;
+        for tx in block.into_iter().flat_map(|b| b.transactions.into_transactions()) {
+            if alloy::consensus::Transaction::to(&tx) == Some(game) {
+                hashes.push(*tx.inner.tx_hash());
+            }
+        }
+    }
+    hashes.extend(discarded.transaction_hash);
+    let mut gas = 0;
+    let mut proposal_gas = 0;
+    for (i, hash) in hashes.iter().enumerate() {
+        let receipt = l1.get_transaction_receipt(*hash).await.map_err(err)?.ok_or("no receipt")?;
+        gas += receipt.gas_used;
+        if i == 0 {
+            proposal_gas = receipt.gas_used;
+        }
+    }
+    Ok(DisputeCost { seconds, transactions: hashes.len(), gas, proposal_gas })
+}
+
 fn short(hash: impl std::fmt::Display) -> String {
     let text = hash.to_string();
     format!("{}…", &text[..10])
@@ -463,7 +508,7 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
 
     // Steps 4 to 6.
     println!("\n[4-6] validators post output roots to L1, bonded; the others compare with theirs");
-    let (liar_game, liar_block, liar_root) = until("a dishonest proposal", Duration::from_secs(120), || async {
+    let (liar_game, liar_block, liar_root, proposed_in) = until("a dishonest proposal", Duration::from_secs(120), || async {
         for log in logs(&l1, deployment.outputs, OutputProposed::SIGNATURE_HASH).await? {
             let event = OutputProposed::decode_log_data(log.data()).map_err(err)?;
             let output: serde_json::Value = honest.raw_request("axon_outputAtBlock".into(), (format!("{:#x}", event.l2Block),)).await.map_err(err)?;
@@ -471,7 +516,7 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
             let who = if event.proposer == liar { "the dishonest validator" } else { "the honest validator" };
             if event.proposer == liar && computed != event.outputRoot {
                 println!("    {who} proposed {} for block {}; the honest validator computes {}: they differ", short(event.outputRoot), event.l2Block, short(computed));
-                return Ok(Some((event.game, event.l2Block, event.outputRoot)));
+                return Ok(Some((event.game, event.l2Block, event.outputRoot, log.clone())));
             }
         }
         Ok(None)
@@ -495,7 +540,7 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
     };
     let reported = std::cell::Cell::new(0u64);
     let started = Instant::now();
-    let discarded = until("the game's end", Duration::from_secs(600), || async {
+    let (discarded, discarded_in) = until("the game's end", Duration::from_secs(600), || async {
         let count: u64 = claims(liar_game).await?.to();
         if count >= reported.get() + 20 || (count > reported.get() && count >= 61) {
             println!(
@@ -508,7 +553,7 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
         for log in logs(&l1, deployment.outputs, OutputDiscarded::SIGNATURE_HASH).await? {
             let event = OutputDiscarded::decode_log_data(log.data()).map_err(err)?;
             if event.game == liar_game {
-                return Ok(Some(event));
+                return Ok(Some((event, log)));
             }
         }
         Ok(None)
@@ -527,6 +572,11 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
         short(discarded.outputRoot),
         discarded.l2Block,
         alloy::primitives::utils::format_ether(lost)
+    );
+    let cost = dispute_cost(&l1, liar_game, &proposed_in, &discarded_in).await?;
+    println!(
+        "    from the proposal to its discard: {} s of L1 time, {} L1 transactions, {} L1 gas (the proposal {} gas)",
+        cost.seconds, cost.transactions, cost.gas, cost.proposal_gas
     );
     let anchor = until("an honest output finalized", Duration::from_secs(600), || async {
         let out = l1
