@@ -231,7 +231,8 @@ impl Games {
             .first()
             .ok_or_else(|| NodeError::Key("the validator needs a key".into()))?;
         let cursor = l1.deployment().deploy_block;
-        let results = Results::new(node.clone(), programs.inference, account, cursor);
+        let results =
+            Results::new(node.clone(), programs.inference, account, cursor, options.dishonest);
         let program = programs.block;
         Ok(Self {
             node,

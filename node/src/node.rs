@@ -175,7 +175,12 @@ pub struct Node {
     /// Held by whatever extends or cuts the chain (block production, derivation, rollbacks):
     /// one writer of the chain at a time.
     writer: Mutex<()>,
+    /// The inference requests of the newest blocks, at most [`RECENT_REQUESTS`].
+    recent_requests: Mutex<std::collections::VecDeque<Vec<u8>>>,
 }
+
+/// How many of the newest blocks' inference requests [`Node::take_requests`] keeps.
+pub const RECENT_REQUESTS: usize = 64;
 
 impl Node {
     /// Opens the node's database at `path` (creating it with `genesis`'s block 0), its head
@@ -221,6 +226,7 @@ impl Node {
             metrics: crate::metrics::Metrics::default(),
             writes: GroupCommit::default(),
             writer: Mutex::new(()),
+            recent_requests: Mutex::default(),
         })
     }
 
@@ -398,7 +404,7 @@ impl Node {
         for deposit in deposits {
             new_nodes.insert(deposit.encode().to_vec());
         }
-        keep_requests(&mut new_nodes, &offloaded);
+        self.keep_requests(&mut new_nodes, &offloaded);
         let senders = chosen.iter().map(|p| p.sender).collect();
         let block = stored_block(input, head.hash, senders, &executed, deposit_count);
         settled.extend(chosen.iter().map(|p| p.seq));
@@ -466,7 +472,7 @@ impl Node {
             for (_, bytes) in fresh.iter() {
                 new_nodes.insert(bytes.clone());
             }
-            keep_requests(&mut new_nodes, &offloaded);
+            self.keep_requests(&mut new_nodes, &offloaded);
             let mut senders = Vec::with_capacity(input.transactions.len());
             let mut oracle = Native::new(models);
             for (index, raw) in input.transactions.iter().enumerate() {
@@ -538,6 +544,27 @@ impl Node {
     pub fn forget_batches(&self, batch: u64) -> Result<()> {
         let _writer = self.writer();
         self.store.truncate(self.head().header.number, batch, &[])
+    }
+
+    /// Adds the inference requests of a block's run to its new preimages — a validator plays
+    /// the claims of their results (`crate::results`), finding each request by its hash —
+    /// and to the recent ones.
+    fn keep_requests(&self, new_nodes: &mut NodeStore, offloaded: &Offloaded) {
+        let mut recent = self.recent_requests.lock().unwrap_or_else(|e| e.into_inner());
+        for request in offloaded.requests() {
+            new_nodes.insert(request.to_vec());
+            if recent.len() == RECENT_REQUESTS {
+                recent.pop_front();
+            }
+            recent.push_back(request.to_vec());
+        }
+    }
+
+    /// The inference requests of the blocks made or derived since the last call (at most
+    /// [`RECENT_REQUESTS`]), oldest first.
+    pub fn take_requests(&self) -> Vec<Vec<u8>> {
+        let mut recent = self.recent_requests.lock().unwrap_or_else(|e| e.into_inner());
+        recent.drain(..).collect()
     }
 
     fn writer(&self) -> MutexGuard<'_, ()> {
@@ -616,14 +643,6 @@ fn stored_block(
         senders,
         receipts: executed.receipts.iter().map(|r| r.encoded_2718().into()).collect(),
         transactions: input.transactions,
-    }
-}
-
-/// Adds the inference requests of a block's run to its new preimages: a validator plays the
-/// claims of their results (`crate::results`), finding each request by its hash.
-fn keep_requests(new_nodes: &mut NodeStore, offloaded: &Offloaded) {
-    for request in offloaded.requests() {
-        new_nodes.insert(request.to_vec());
     }
 }
 

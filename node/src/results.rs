@@ -11,6 +11,11 @@
 //!   validator claims the true results the block reads, unless a true claim of each is
 //!   pending, and finalizes them once their games stand — within the output game's leaf clock
 //!   extension, which the deployment sized for an opML game's clock.
+//!
+//! A dishonest validator (`--dishonest`, for demonstrations and tests only) also claims a
+//! wrong result for every request of the blocks it makes or derives, and defends it with a
+//! trace that lies from the middle of the `inference` guest's run on: what a malicious
+//! claimant does, and loses at the one step where its lie begins.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -21,8 +26,9 @@ use axon_dispute::chain::{send, view, RpcChain};
 use axon_dispute::deploy::{game_at, root_bond};
 use axon_dispute::game::{self, GameStatus};
 use axon_dispute::guest::finish_guest;
+use axon_dispute::lying::{Lie, LyingTrace};
 use axon_dispute::output::OutputWitness;
-use axon_dispute::{Player, Strategy, VmTraceProvider};
+use axon_dispute::{Player, Position, Strategy, TraceProvider, VmTraceProvider};
 use axon_ml::{serve, InferenceResult, NoProbe};
 use axon_vm::abi::local;
 use axon_vm::{CheckpointStore, PreimageStore, Program, VmConfig};
@@ -44,6 +50,8 @@ const LOG_RANGE: u64 = 1_000;
 struct Honest {
     /// The guest's preimages.
     store: PreimageStore,
+    /// How many steps the run takes.
+    steps: u64,
     /// Its final state, and the proof of its output commitment.
     witness: OutputWitness,
     /// The result it commits to.
@@ -75,6 +83,8 @@ pub struct Results {
     needed: BTreeMap<B256, Vec<u8>>,
     /// Requests whose result is final.
     finalized: BTreeSet<B256>,
+    /// Whether to claim wrong results (demonstrations and tests only).
+    dishonest: bool,
 }
 
 impl std::fmt::Debug for Results {
@@ -93,8 +103,14 @@ fn request_id(name: B256) -> B256 {
 
 impl Results {
     /// The results of `node`'s chain, played from `account` with the `inference` guest
-    /// `program`, scanning L1 from `from`.
-    pub fn new(node: std::sync::Arc<Node>, program: Program, account: Address, from: u64) -> Self {
+    /// `program`, scanning L1 from `from`; claiming wrong results too if `dishonest`.
+    pub fn new(
+        node: std::sync::Arc<Node>,
+        program: Program,
+        account: Address,
+        from: u64,
+        dishonest: bool,
+    ) -> Self {
         Self {
             node,
             program,
@@ -105,6 +121,7 @@ impl Results {
             honest: HashMap::new(),
             needed: BTreeMap::new(),
             finalized: BTreeSet::new(),
+            dishonest,
         }
     }
 
@@ -126,6 +143,11 @@ impl Results {
         chain: &mut RpcChain,
         report: &mut impl FnMut(&GameEvent),
     ) -> Result<()> {
+        if self.dishonest {
+            for request in self.node.take_requests() {
+                self.lie(l1, chain, request, report)?;
+            }
+        }
         self.scan(l1, chain, report)?;
         self.claim_needed(l1, chain, report)?;
         self.play(l1, chain, report);
@@ -220,13 +242,20 @@ impl Results {
             let (vm, _) = finish_guest(&self.program, store.clone())
                 .map_err(|e| NodeError::Proof(e.to_string()))?;
             let witness = OutputWitness::of(&vm);
-            self.honest.insert(name, Honest { store, witness, result });
+            let steps = vm.cpu().step;
+            self.honest.insert(name, Honest { store, steps, witness, result });
         }
         Ok(&self.honest[&name])
     }
 
     /// The honest player of `game`, the claim of a result of the request named `name`.
     fn player(&self, game: Address, name: B256, store: PreimageStore) -> Result<Player> {
+        let trace = self.trace(store)?;
+        Ok(Player::new(self.account, game, Strategy::Solver, trace, extra_data(&name)?))
+    }
+
+    /// The honest trace of the `inference` guest over `store`.
+    fn trace(&self, store: PreimageStore) -> Result<Box<dyn TraceProvider>> {
         let trace = VmTraceProvider::new(
             &self.program,
             store,
@@ -236,8 +265,41 @@ impl Results {
             VmConfig::default(),
         )
         .map_err(|e| NodeError::Proof(e.to_string()))?;
-        let trace: Box<dyn axon_dispute::TraceProvider> = Box::new(trace);
-        Ok(Player::new(self.account, game, Strategy::Solver, trace, extra_data(&name)?))
+        Ok(Box::new(trace))
+    }
+
+    /// Claims a wrong result of `request` and defends it with a trace that lies from the
+    /// middle of the honest run on (`--dishonest` only).
+    fn lie(
+        &mut self,
+        l1: &L1,
+        chain: &mut RpcChain,
+        request: Vec<u8>,
+        report: &mut impl FnMut(&GameEvent),
+    ) -> Result<()> {
+        let name = keccak256(&request);
+        let honest = self.honest(name, &request)?;
+        let (store, from_step) = (honest.store.clone(), honest.steps / 2);
+        let mut lying = LyingTrace::new(self.trace(store)?, from_step, Lie::State);
+        let root = lying.claim_at(Position::ROOT)?;
+        let deployment = *l1.deployment();
+        let (factory, game_type) = (deployment.factory, deployment.inference_game_type);
+        let bond = root_bond(chain, factory, game_type)?;
+        let call = IInferenceOracle::claimResultCall { request: name, finalState: root.into() };
+        match send(chain, self.account, deployment.inference_oracle, bond, call) {
+            Ok(_) => {}
+            // The same wrong result is claimed already (a restart): not twice.
+            Err(axon_dispute::Error::Reverted(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        }
+        let game = game_at(chain, factory, game_type, root, &extra_data(&name)?)?;
+        let trace: Box<dyn TraceProvider> = Box::new(lying);
+        let player = Player::new(self.account, game, Strategy::Solver, trace, extra_data(&name)?);
+        self.seen.insert(game);
+        self.claims.insert(game, Tracked { name, player, true_claim: false, settled: false });
+        let what = format!("claimed a wrong result of request {name} (dishonest)");
+        report(&GameEvent::Inference { game, what });
+        Ok(())
     }
 
     /// Claims the true result of every needed request that is not final and has no true

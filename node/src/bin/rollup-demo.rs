@@ -18,7 +18,8 @@ use axon_node::deployment::{deploy, DeployOptions};
 use axon_node::Genesis;
 use clap::Parser;
 
-use axon_dispute::contracts::IDisputeGame::claimDataLenCall;
+use axon_dispute::ai_evm::results::IInferenceOracle::ResultClaimed;
+use axon_dispute::contracts::IDisputeGame::{claimDataLenCall, statusCall};
 use axon_node::l1::IBatchInbox::BatchPosted;
 use axon_node::l1::IOutputs::{anchorCall, OutputDiscarded, OutputProposed};
 
@@ -37,6 +38,8 @@ const HONEST: &str = "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b
 const DISHONEST: &str = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
 /// anvil's chain id.
 const ANVIL_CHAIN_ID: u64 = 31337;
+/// `GameStatus.CHALLENGER_WINS`.
+const CHALLENGER_WINS: u8 = 1;
 /// Seconds within which a deposit must be batched: an hour, well past the demo.
 const DEPOSIT_BOUND: u64 = 3_600;
 /// The digits model's model-DA address.
@@ -577,6 +580,27 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
     println!(
         "    from the proposal to its discard: {} s of L1 time, {} L1 transactions, {} L1 gas (the proposal {} gas)",
         cost.seconds, cost.transactions, cost.gas, cost.proposal_gas
+    );
+    let opml = until("the wrong inference result's game", Duration::from_secs(300), || async {
+        for log in logs(&l1, deployment.inference_oracle, ResultClaimed::SIGNATURE_HASH).await? {
+            let claim = log.log_decode::<ResultClaimed>().map_err(err)?.inner.data;
+            if claim.claimant != liar {
+                continue;
+            }
+            let input = statusCall {}.abi_encode();
+            let call = TransactionRequest::default().with_to(claim.game).with_input(input);
+            let status = statusCall::abi_decode_returns(&l1.call(call).await.map_err(err)?);
+            if status.map_err(err)? == CHALLENGER_WINS {
+                return Ok(Some(claim));
+            }
+        }
+        Ok(None)
+    })
+    .await?;
+    println!(
+        "    its wrong result of the inference (request {}) lost its opML game {} too: the inference guest's run bisected to one step",
+        short(opml.request),
+        short(opml.game)
     );
     let anchor = until("an honest output finalized", Duration::from_secs(600), || async {
         let out = l1

@@ -113,58 +113,29 @@ async fn inference_on_l2(seq: &DynProvider) -> (Vec<Bytes>, Vec<u8>) {
     (vec![deploy, raw], request)
 }
 
-/// Claims a wrong result for `request` at the `InferenceOracle` and returns the claim's game:
-/// the honest validator must challenge it, and the claim lose.
-async fn claim_wrong_result(l1: &str, deployment: &serde_json::Value, request: &[u8]) -> Address {
-    let address = |name: &str| deployment[name].as_str().unwrap().parse::<Address>().unwrap();
-    let oracle = address("inferenceOracle");
-    let reader = ProviderBuilder::new().connect_http(l1.parse().unwrap()).erased();
-    let game_type = deployment["inferenceGameType"].as_u64().unwrap() as u32;
-    let impl_call = gameImplsCall { gameType: game_type };
-    let implementation = gameImplsCall::abi_decode_returns(
-        &reader
-            .call(
-                TransactionRequest::default()
-                    .to(address("factory"))
-                    .input(impl_call.abi_encode().into()),
-            )
-            .await
-            .unwrap(),
-    )
-    .unwrap();
-    let bond_call = getRequiredBondCall { position: 1 };
-    let bond = getRequiredBondCall::abi_decode_returns(
-        &reader
-            .call(
-                TransactionRequest::default()
-                    .to(implementation)
-                    .input(bond_call.abi_encode().into()),
-            )
-            .await
-            .unwrap(),
-    )
-    .unwrap();
-    // A final state that exited 0 (a result) with the wrong memory.
-    let mut wrong = keccak256(b"a wrong result");
-    wrong.0[0] = 0;
-    let call = IInferenceOracle::claimResultCall { request: keccak256(request), finalState: wrong };
-    let wallet = l1_wallet(l1, DEPLOYER_KEY);
-    let request =
-        TransactionRequest::default().to(oracle).value(bond).input(call.abi_encode().into());
-    let receipt = wallet.send_transaction(request).await.unwrap().get_receipt().await.unwrap();
-    assert!(receipt.status(), "the wrong claim was made");
-    receipt
-        .inner
-        .logs()
-        .iter()
-        .find_map(|log| IInferenceOracle::ResultClaimed::decode_log_data(log.data()).ok())
-        .unwrap()
-        .game
+/// The game of the dishonest validator's claim of a result of `request` at the
+/// `InferenceOracle`, once L1 has it.
+async fn liars_claim(l1: &DynProvider, deployment: &serde_json::Value, request: &[u8]) -> Address {
+    let oracle: Address = deployment["inferenceOracle"].as_str().unwrap().parse().unwrap();
+    let liar = LIAR_KEY.parse::<PrivateKeySigner>().unwrap().address();
+    let filter = Filter::new()
+        .address(oracle)
+        .event_signature(IInferenceOracle::ResultClaimed::SIGNATURE_HASH)
+        .from_block(0);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        for log in l1.get_logs(&filter).await.unwrap() {
+            let claim = log.log_decode::<IInferenceOracle::ResultClaimed>().unwrap().inner.data;
+            if claim.claimant == liar && claim.request == keccak256(request) {
+                return claim.game;
+            }
+        }
+        assert!(Instant::now() < deadline, "the dishonest validator claimed no result");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
 alloy::sol! {
-    function gameImpls(uint32 gameType) external view returns (address);
-    function getRequiredBond(uint64 position) external view returns (uint256);
     function status() external view returns (uint8);
 }
 
@@ -597,8 +568,10 @@ async fn the_rollup_runs_end_to_end_on_anvil() {
         "the dishonest validator lost its bond: {liar_funds} -> {liar_now}"
     );
 
-    // A wrong inference result claimed at the InferenceOracle is challenged and lost.
-    let wrong_claim = claim_wrong_result(&l1.url, &deployment, &request).await;
+    // The dishonest validator claimed a wrong result of the inference's request and defends
+    // it; the honest validator bisects the `inference` guest's run down to one step, and the
+    // claim loses.
+    let wrong_claim = liars_claim(&l1_provider, &deployment, &request).await;
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let input = statusCall {}.abi_encode().into();
