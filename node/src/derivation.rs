@@ -189,16 +189,18 @@ fn deposits_of<'a>(
     record: &BatchRecord,
     l1_block: u64,
 ) -> Result<&'a DepositFeed> {
-    for attempt in 0..2 {
-        if feed.count() < record.deposit_count || attempt == 1 {
-            if attempt == 1 {
-                feed.reset();
-            }
-            feed.sync(l1, l1_block)?;
-        }
-        if feed.accumulator(record.deposit_count) == Some(record.deposit_accumulator) {
-            return Ok(feed);
-        }
+    let read = |feed: &DepositFeed| {
+        feed.accumulator(record.deposit_count) == Some(record.deposit_accumulator)
+    };
+    if feed.count() < record.deposit_count {
+        feed.sync(l1, l1_block)?;
+    }
+    if !read(feed) {
+        feed.reset();
+        feed.sync(l1, l1_block)?;
+    }
+    if read(feed) {
+        return Ok(feed);
     }
     Err(NodeError::L1(format!(
         "batch {}: its deposit accumulator is not the portal's deposits read",

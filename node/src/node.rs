@@ -469,8 +469,11 @@ impl Node {
             let deposit_count = derived.deposits.end;
             let (input, RecordedBlock { executed, mut new_nodes, offloaded, .. }) =
                 (derived.input, derived.run);
-            for (_, bytes) in fresh.iter() {
-                new_nodes.insert(bytes.clone());
+            // The deposits' entries go in once, with the batch's first block derived here.
+            if number == from {
+                for (_, bytes) in fresh.iter() {
+                    new_nodes.insert(bytes.clone());
+                }
             }
             self.keep_requests(&mut new_nodes, &offloaded);
             let mut senders = Vec::with_capacity(input.transactions.len());

@@ -360,6 +360,19 @@ async fn transfer(key: &str, nonce: u64, value: u64) -> Bytes {
     tx.build(&EthereumWallet::from(signer)).await.unwrap().encoded_2718().into()
 }
 
+/// Waits until `DIR/NAME.log` says `needle`.
+async fn wait_for_log(dir: &Path, name: &str, needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let log = std::fs::read_to_string(dir.join(format!("{name}.log"))).unwrap_or_default();
+        if log.contains(needle) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{name}.log never said {needle:?}:\n{log}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// Waits until `node`'s head is at least `number`.
 async fn wait_for(node: &DynProvider, number: u64, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -510,15 +523,7 @@ async fn the_rollup_runs_end_to_end_on_anvil() {
     let _: serde_json::Value =
         l1_provider.raw_request("anvil_reorg".into(), (depth, Vec::<()>::new())).await.unwrap();
     // The sequencer posts it again, the validator derives it again.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let log = std::fs::read_to_string(dir.join("validator.log")).unwrap_or_default();
-        if log.contains("L1 reorganized") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the validator never saw the reorganization:\n{log}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_for_log(&dir, "validator", "L1 reorganized").await;
     wait_for(&val.reader(), block + 2, "the validator after the reorganization").await;
     same_chain(&seq.reader(), &val.reader(), block + 2).await;
     assert!(val.reader().get_transaction_receipt(hash).await.unwrap().is_some());
@@ -648,15 +653,7 @@ async fn forced_inclusion(
         wallet.raw_request("evm_increaseTime".into(), (DEPOSIT_BOUND + 1,)).await.unwrap();
     let _: serde_json::Value = wallet.raw_request("evm_mine".into(), ()).await.unwrap();
 
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let log = std::fs::read_to_string(dir.join("sequencer.log")).unwrap_or_default();
-        if log.contains("DepositWithheld") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the withholding sequencer's batch was accepted");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_for_log(dir, "sequencer", "DepositWithheld").await;
     assert_eq!(seq.get_balance(user).await.unwrap(), U256::ZERO, "the sequencer withholds it");
     // A transaction the sequencer includes in a block that will never be batched.
     let sender = KEYS[1].parse::<PrivateKeySigner>().unwrap().address();
