@@ -15,6 +15,8 @@ import {
     BlobLengthUnknown,
     InvalidBlobLength,
     InvalidProofLength,
+    InvalidBlobElementIndex,
+    InvalidBlobElementProof,
     InvalidPrecompile,
     NotEnoughGas,
     NoInferenceResults,
@@ -34,6 +36,7 @@ import {
 ///         |------|--------------------------------------|------------------------------|-------------|
 ///         | 0x01 | localized local key                  | `loadLocalData` (the game)   | the caller  |
 ///         | 0x02 | `0x02 ‖ keccak256(data)[1..32]`      | `loadKeccak256PreimagePart`  | the hash    |
+///         | 0x05 | `0x05 ‖ keccak256(vh ‖ index)[1..32]`| `loadBlobElementPart`        | KZG opening |
 ///         | 0x06 | `0x06 ‖ keccak256(a ‖ g ‖ in)[1..32]`| `loadPrecompilePreimagePart` | computed    |
 ///         | 0x07 | `0x07 ‖ keccak256(request)[1..32]`   | `loadInferenceResultPart`    | finalized   |
 ///         | 0x81 | `0x81 ‖ root[1..32]`                 | `loadBlobPart`               | memory path |
@@ -55,6 +58,25 @@ contract PreimageOracle is IPreimageOracle {
     /// @notice The last precompile address whose results the oracle computes: Prague's set,
     ///         `0x01` (ecrecover) to `0x11` (BLS12-381 map to G2).
     uint160 internal constant LAST_PRECOMPILE = 0x11;
+
+    /// @notice Field elements in an EIP-4844 blob.
+    uint64 internal constant FIELD_ELEMENTS_PER_BLOB = 4096;
+
+    /// @notice The order of BLS12-381's scalar field: EIP-4844's `BLS_MODULUS`.
+    uint256 internal constant BLS_MODULUS =
+        52435875175126190479447740508185965837690552500527637822603658699938581184513;
+
+    /// @notice The primitive 4096th root of unity blobs are evaluated over:
+    ///         `7 ** ((BLS_MODULUS - 1) / 4096) mod BLS_MODULUS` (EIP-4844).
+    uint256 internal constant ROOT_OF_UNITY =
+        39033254847818212395286706435128746857159659164139250548781411570340225835782;
+
+    /// @notice The point-evaluation precompile (EIP-4844).
+    address internal constant POINT_EVALUATION = address(0x0a);
+
+    /// @notice What the point-evaluation precompile charges (EIP-4844): all a call gets, so a
+    ///         refused opening, which burns the call's gas, burns no more.
+    uint256 internal constant POINT_EVALUATION_GAS = 50_000;
 
     /// @notice Gas kept beside a precompile's required gas for the call itself (its memory
     ///         and the 63/64 rule's rounding): see `loadPrecompilePreimagePart`.
@@ -153,6 +175,36 @@ contract PreimageOracle is IPreimageOracle {
     }
 
     /// @inheritdoc IPreimageOracle
+    function loadBlobElementPart(
+        uint256 _partOffset,
+        bytes32 _versionedHash,
+        uint64 _index,
+        bytes32 _element,
+        bytes calldata _commitment,
+        bytes calldata _proof
+    )
+        external
+    {
+        if (_index >= FIELD_ELEMENTS_PER_BLOB) revert InvalidBlobElementIndex(_index);
+        // The precompile checks the lengths, the commitment against the versioned hash, that
+        // the point and the element are field elements, and the opening.
+        // A refusal reverts: nothing is stored, so a call starved of gas stores no failure.
+        (bool ok,) = POINT_EVALUATION.staticcall{ gas: POINT_EVALUATION_GAS }(
+            abi.encodePacked(
+                _versionedHash, _evaluationPoint(_index), _element, _commitment, _proof
+            )
+        );
+        if (!ok) revert InvalidBlobElementProof();
+        _storeData(
+            LibPreimageKey.typed(
+                keccak256(abi.encodePacked(_versionedHash, _index)), AxonABI.KEY_TYPE_BLOB_ELEMENT
+            ),
+            _partOffset,
+            abi.encodePacked(_element)
+        );
+    }
+
+    /// @inheritdoc IPreimageOracle
     function loadPrecompilePreimagePart(
         uint256 _partOffset,
         address _precompile,
@@ -236,6 +288,21 @@ contract PreimageOracle is IPreimageOracle {
             if (_partOffset >= size + 8) revert PartOffsetOOB();
         }
         _store(_key, _partOffset, _chunk, size);
+    }
+
+    /// @notice Where a blob's field element `_index` is evaluated: `ω ** bitrev12(_index)`, the
+    ///         blob polynomial's evaluation form being in bit-reversed order (EIP-4844).
+    function _evaluationPoint(uint64 _index) internal pure returns (uint256 point_) {
+        uint256 exponent;
+        for (uint256 bit = 0; bit < 12; bit++) {
+            exponent = (exponent << 1) | ((_index >> bit) & 1);
+        }
+        point_ = 1;
+        uint256 base = ROOT_OF_UNITY;
+        for (; exponent != 0; exponent >>= 1) {
+            if (exponent & 1 == 1) point_ = mulmod(point_, base, BLS_MODULUS);
+            base = mulmod(base, base, BLS_MODULUS);
+        }
     }
 
     /// @notice Stores the chunk of `_key`'s stream `S = u64_be(len(_data)) ‖ _data` holding

@@ -17,6 +17,8 @@ import {
     InvalidBlobLength,
     InvalidProofLength,
     InvalidProofMask,
+    InvalidBlobElementIndex,
+    InvalidBlobElementProof,
     InvalidPrecompile,
     NotEnoughGas,
     NoInferenceResults
@@ -335,6 +337,63 @@ contract PreimageOracle_LoadBlobPart_Test is PreimageOracle_TestInit {
 
         oracle.loadBlobPart(key, 0, c0, proof);
         assertTrue(oracle.preimagePartOk(key, 0));
+    }
+}
+
+contract PreimageOracle_LoadBlobElementPart_Test is PreimageOracle_TestInit {
+    /// @notice The KZG commitment of the zero blob, and every opening of it: the point at
+    ///         infinity (compressed). Its elements are all zero. Openings of other blobs are
+    ///         checked against c-kzg by the Rust tests (`tests/tests/blob_elements.rs`).
+    bytes internal constant INFINITY =
+        hex"c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
+
+    /// @notice The zero blob's versioned hash: `0x01 ‖ sha256(commitment)[1..32]`.
+    function _zeroBlob() internal pure returns (bytes32) {
+        return bytes32((uint256(sha256(INFINITY)) & (type(uint256).max >> 8)) | (1 << 248));
+    }
+
+    /// @notice Loads an element of the zero blob `_blob` (computed before any `expectRevert`:
+    ///         its sha256 is a call).
+    function _load(bytes32 _blob, uint64 _index, bytes32 _element, uint256 _partOffset) internal {
+        oracle.loadBlobElementPart(_partOffset, _blob, _index, _element, INFINITY, INFINITY);
+    }
+
+    function testFuzz_loadBlobElementPart_zeroBlob_succeeds(uint64 _index) external {
+        _index = uint64(bound(_index, 0, 4095));
+        bytes32 blob = _zeroBlob();
+        _load(blob, _index, bytes32(0), 0);
+        _load(blob, _index, bytes32(0), 32);
+        bytes32 key = LibPreimageKey.typed(keccak256(abi.encodePacked(blob, _index)), 5);
+        _assertReads(key, abi.encodePacked(uint64(32), bytes32(0)));
+    }
+
+    function test_loadBlobElementPart_wrongElement_reverts() external {
+        bytes32 blob = _zeroBlob();
+        vm.expectRevert(InvalidBlobElementProof.selector);
+        _load(blob, 3, bytes32(uint256(1)), 0);
+    }
+
+    function test_loadBlobElementPart_otherBlob_reverts() external {
+        vm.expectRevert(InvalidBlobElementProof.selector);
+        oracle.loadBlobElementPart(0, keccak256("another blob"), 3, 0, INFINITY, INFINITY);
+    }
+
+    function test_loadBlobElementPart_shortProof_reverts() external {
+        bytes32 blob = _zeroBlob();
+        vm.expectRevert(InvalidBlobElementProof.selector);
+        oracle.loadBlobElementPart(0, blob, 3, 0, INFINITY, hex"c0");
+    }
+
+    function test_loadBlobElementPart_indexPastBlob_reverts() external {
+        bytes32 blob = _zeroBlob();
+        vm.expectRevert(abi.encodeWithSelector(InvalidBlobElementIndex.selector, 4096));
+        _load(blob, 4096, bytes32(0), 0);
+    }
+
+    function test_loadBlobElementPart_offsetOOB_reverts() external {
+        bytes32 blob = _zeroBlob();
+        vm.expectRevert(PartOffsetOOB.selector);
+        _load(blob, 3, bytes32(0), 40);
     }
 }
 

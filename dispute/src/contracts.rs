@@ -108,6 +108,7 @@ sol! {
         function loadLocalData(uint256 ident, bytes32 localContext, bytes32 word, uint256 size, uint256 partOffset) external returns (bytes32 key);
         function loadKeccak256PreimagePart(uint256 partOffset, bytes preimage) external;
         function loadBlobPart(bytes32 key, uint256 partOffset, bytes32 chunk, bytes proof) external;
+        function loadBlobElementPart(uint256 partOffset, bytes32 versionedHash, uint64 index, bytes32 element, bytes commitment, bytes proof) external;
         function loadPrecompilePreimagePart(uint256 partOffset, address precompile, uint64 requiredGas, bytes input) external;
         function loadInferenceResultPart(uint256 partOffset, bytes32 request, bytes result) external;
         function inferenceResults() external view returns (address);
@@ -124,6 +125,8 @@ sol! {
         error InvalidBlobLength();
         error InvalidProofLength(uint256 expected, uint256 actual);
         error InvalidProofMask(uint256 mask);
+        error InvalidBlobElementIndex(uint64 index);
+        error InvalidBlobElementProof();
         error InvalidPrecompile(address precompile);
         error NotEnoughGas(uint256 required, uint256 available);
         error NoInferenceResults();

@@ -195,6 +195,15 @@ pub enum Error {
     /// The preimage of a precompile key is shorter than `address ‖ u64_be(gas)`.
     #[error("the call behind precompile key {} is not address ‖ gas ‖ input", hex::encode(.0))]
     BadPrecompileCall(Hash),
+    /// The preimage of a blob element key is not `versioned_hash ‖ u64_be(index)`.
+    #[error("the source of blob element key {} is not versioned hash ‖ index", hex::encode(.0))]
+    BadBlobElementKey(Hash),
+    /// A KZG commitment or opening could not be computed (a blob that is not one).
+    #[error("KZG: {0}")]
+    Kzg(String),
+    /// A blob element key whose blob the store lacks.
+    #[error("no blob {} for its element's on-chain load", hex::encode(.0))]
+    MissingBlob(Hash),
     /// A command line that asks for something that cannot be done as asked.
     #[error("{0}")]
     Usage(String),

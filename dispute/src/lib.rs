@@ -2,6 +2,7 @@
 
 pub mod ai_evm;
 pub mod axiom;
+pub mod blob;
 pub mod chain;
 pub mod contracts;
 pub mod demo;

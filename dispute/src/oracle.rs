@@ -2,13 +2,15 @@
 //! the step's key type requires: local data through the game (`addLocalData`, which takes it
 //! from the game's extra data), keccak-256 preimages whole (`loadKeccak256PreimagePart`),
 //! blob chunks with their memory proofs (`loadBlobPart`, the first chunk first: it carries the
-//! length), precompile results computed by the oracle from their call
+//! length), EIP-4844 blob elements with their KZG openings, computed from the blob the store
+//! keeps (`loadBlobElementPart`), precompile results computed by the oracle from their call
 //! (`loadPrecompilePreimagePart`), inference results from the finalized ones
 //! (`loadInferenceResultPart`). Chunks already loaded are skipped.
 //!
-//! A precompile or inference key is a hash whose preimage the oracle needs — the call
-//! `address ‖ u64_be(gas) ‖ input`, the request — and the store keeps it under the keccak key
-//! of the same hash ([`source_key`]), where it proves itself.
+//! A blob element, precompile or inference key is a hash whose preimage the oracle needs —
+//! `versioned_hash ‖ u64_be(index)`, the call `address ‖ u64_be(gas) ‖ input`, the request —
+//! and the store keeps it under the keccak key of the same hash ([`source_key`]), where it
+//! proves itself.
 
 use axon_ai_evm::oracle::PrecompileCall;
 use axon_vm::abi::PreimageKeyType;
@@ -21,6 +23,16 @@ use revm::primitives::{Address, U256};
 use crate::chain::{send, view, Chain};
 use crate::contracts::{IDisputeGame, IPreimageOracle};
 use crate::{Error, Result};
+
+/// The blob and the element index a blob element key's source names:
+/// `versioned_hash ‖ u64_be(index)`.
+fn blob_element_source(source: &[u8], key: &Hash) -> Result<(Hash, u64)> {
+    let (hash, index) = source
+        .split_first_chunk::<32>()
+        .and_then(|(hash, rest)| Some((*hash, u64::from_be_bytes(rest.try_into().ok()?))))
+        .ok_or(Error::BadBlobElementKey(*key))?;
+    Ok((hash, index))
+}
 
 /// Where a step's local reads come from: the game, a claim of the execution the step is in
 /// (a split game serves the local data of that claim's subgame), and the local context the
@@ -131,6 +143,25 @@ pub fn load_part(
                     partOffset: U256::from(at),
                     chunk: proof.leaf.into(),
                     proof: proof.to_bytes().into(),
+                };
+                send(chain, from, oracle, U256::ZERO, call)?;
+                sent += 1;
+            }
+        }
+        Some(PreimageKeyType::BlobElement) => {
+            if !part_ok(chain, oracle, part.key, chunk)? {
+                let source = source(preimages, &part.key)?;
+                let (versioned_hash, index) = blob_element_source(source, &part.key)?;
+                let blob =
+                    preimages.l1_blob(&versioned_hash).ok_or(Error::MissingBlob(versioned_hash))?;
+                let opening = crate::blob::open(blob, index)?;
+                let call = IPreimageOracle::loadBlobElementPartCall {
+                    partOffset: U256::from(part_offset),
+                    versionedHash: versioned_hash.into(),
+                    index,
+                    element: opening.element,
+                    commitment: opening.commitment.into(),
+                    proof: opening.proof.into(),
                 };
                 send(chain, from, oracle, U256::ZERO, call)?;
                 sent += 1;

@@ -81,10 +81,31 @@ pub fn blob_key(data: &[u8]) -> Hash {
     key
 }
 
+/// The key of field element `index` of the EIP-4844 blob `versioned_hash`:
+/// `0x05 ‖ keccak256(versioned_hash ‖ u64_be(index))[1..32]`. Its source, the 40 bytes the
+/// key hashes, is the keccak-256 preimage of the same hash.
+pub fn blob_element_key(versioned_hash: &Hash, index: u64) -> Hash {
+    let mut key = keccak_key(&blob_element_source(versioned_hash, index));
+    key[0] = PreimageKeyType::BlobElement as u8;
+    key
+}
+
+/// What a blob element's key hashes: `versioned_hash ‖ u64_be(index)`.
+fn blob_element_source(versioned_hash: &Hash, index: u64) -> Vec<u8> {
+    let mut source = versioned_hash.to_vec();
+    source.extend_from_slice(&index.to_be_bytes());
+    source
+}
+
+/// Bytes in an EIP-4844 blob: 4096 field elements of 32 bytes.
+pub const BLOB_BYTES: usize = 4096 * 32;
+
 /// An in-memory preimage store keyed by typed keys.
 #[derive(Debug, Clone, Default)]
 pub struct PreimageStore {
     entries: HashMap<Hash, Vec<u8>>,
+    /// EIP-4844 blobs by versioned hash: what an on-chain loader opens their elements from.
+    l1_blobs: HashMap<Hash, Vec<u8>>,
 }
 
 impl PreimageStore {
@@ -106,6 +127,26 @@ impl PreimageStore {
     /// Stores `data` under its blob key, returning the key.
     pub fn insert_blob(&mut self, data: Vec<u8>) -> Hash {
         self.insert(blob_key(&data), data)
+    }
+
+    /// Stores the EIP-4844 blob `versioned_hash` names (the caller checked the name): each
+    /// field element under its key (type 5) with the key's source, and the blob itself for
+    /// [`Self::l1_blob`]. A blob of other than [`BLOB_BYTES`] bytes is refused.
+    pub fn insert_l1_blob(&mut self, versioned_hash: Hash, blob: Vec<u8>) -> bool {
+        if blob.len() != BLOB_BYTES {
+            return false;
+        }
+        for (index, element) in (0u64..).zip(blob.chunks_exact(32)) {
+            self.insert(blob_element_key(&versioned_hash, index), element.to_vec());
+            self.insert_keccak(blob_element_source(&versioned_hash, index));
+        }
+        self.l1_blobs.insert(versioned_hash, blob);
+        true
+    }
+
+    /// The EIP-4844 blob `versioned_hash` names, if stored.
+    pub fn l1_blob(&self, versioned_hash: &Hash) -> Option<&[u8]> {
+        self.l1_blobs.get(versioned_hash).map(Vec::as_slice)
     }
 
     /// Stores `data` under `key` as given, without checking that `key` commits to `data`:
@@ -152,6 +193,22 @@ mod tests {
         assert_eq!(keccak_key(b"abc")[0], 2);
         assert_eq!(keccak_key(b"abc")[1..], keccak256(b"abc")[1..]);
         assert_eq!(blob_key(b"abc")[0], 129);
+        assert_eq!(blob_element_key(&[1; 32], 7)[0], 5);
+    }
+
+    #[test]
+    fn an_l1_blob_is_stored_element_by_element() {
+        let mut store = PreimageStore::new();
+        assert!(!store.insert_l1_blob([1; 32], vec![0; 31]));
+        let blob: Vec<u8> = (0..BLOB_BYTES).map(|i| (i / 32) as u8).collect();
+        assert!(store.insert_l1_blob([1; 32], blob.clone()));
+        let key = blob_element_key(&[1; 32], 3);
+        assert_eq!(store.preimage(&key), Some(&[3u8; 32][..]));
+        let mut source = keccak_key(&blob_element_source(&[1; 32], 3));
+        assert_eq!(source[1..], key[1..]);
+        source[0] = PreimageKeyType::Keccak256 as u8;
+        assert!(store.preimage(&source).is_some());
+        assert_eq!(store.l1_blob(&[1; 32]), Some(&blob[..]));
     }
 
     #[test]

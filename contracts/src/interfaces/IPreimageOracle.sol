@@ -73,6 +73,31 @@ interface IPreimageOracle {
     )
         external;
 
+    /// @notice Loads the chunk holding `_partOffset` of field element `_index` of the EIP-4844
+    ///         blob `_versionedHash` names (Optimism's key type 5). The key is
+    ///         `0x05 ‖ keccak256(_versionedHash ‖ u64_be(_index))[1..32]` and the data the
+    ///         element's 32 bytes, proven by the point-evaluation precompile: `_proof` opens the
+    ///         blob's commitment `_commitment` to `_element` at the element's evaluation point
+    ///         `ω^bitrev12(_index)`, and the precompile checks the commitment against
+    ///         `_versionedHash`.
+    /// @dev Reverts with `InvalidBlobElementIndex` for an index past the blob's 4096 elements,
+    ///      and with `InvalidBlobElementProof` when the precompile refuses the opening.
+    /// @param _partOffset An offset into the element's stream.
+    /// @param _versionedHash The blob's versioned hash, as `BLOBHASH` reads it.
+    /// @param _index The element's index, 0 to 4095.
+    /// @param _element The element: the blob polynomial's value at its evaluation point.
+    /// @param _commitment The blob's 48-byte KZG commitment.
+    /// @param _proof The 48-byte KZG opening proof at the element's evaluation point.
+    function loadBlobElementPart(
+        uint256 _partOffset,
+        bytes32 _versionedHash,
+        uint64 _index,
+        bytes32 _element,
+        bytes calldata _commitment,
+        bytes calldata _proof
+    )
+        external;
+
     /// @notice Computes precompile `_precompile` on `_input` with exactly `_requiredGas` and
     ///         loads the chunk of the result's stream holding `_partOffset` (Optimism's key type
     ///         6). The key is `0x06 ‖ keccak256(_precompile ‖ u64_be(_requiredGas) ‖ _input)[1..32]`

@@ -89,6 +89,13 @@ error InvalidBlobLength();
 ///         precompiles the oracle computes (`0x01` to `0x11`, Prague's).
 error InvalidPrecompile(address precompile);
 
+/// @notice Thrown when a blob element is asked past a blob's 4096 field elements.
+error InvalidBlobElementIndex(uint64 index);
+
+/// @notice Thrown when the point-evaluation precompile refuses a blob element's opening: the
+///         commitment is not the versioned hash's, or the proof does not open it to the element.
+error InvalidBlobElementProof();
+
 /// @notice Thrown when too little gas is left to give a precompile its required gas: the
 ///         call could run out of gas and store a failure that is not the precompile's answer.
 error NotEnoughGas(uint256 required, uint256 available);

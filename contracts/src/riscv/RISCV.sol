@@ -34,8 +34,8 @@ contract RISCV is IStepper {
     using LibState for LibState.State;
 
     /// @notice The semantic version of the verifier (VM spec version 1; 1.1 added
-    ///         `keccak_permute`).
-    string public constant version = "1.1.0";
+    ///         `keccak_permute`, 1.2 the blob-element key type 5).
+    string public constant version = "1.2.0";
 
     /// @notice Where `step`'s `stateData` starts in canonical calldata: selector, three head
     ///         words, the length word.

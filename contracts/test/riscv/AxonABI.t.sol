@@ -73,6 +73,7 @@ contract AxonABI_Constants_Test is Test {
 
         _variant("Local", AxonABI.KEY_TYPE_LOCAL);
         _variant("Keccak256", AxonABI.KEY_TYPE_KECCAK256);
+        _variant("BlobElement", AxonABI.KEY_TYPE_BLOB_ELEMENT);
         _variant("Precompile", AxonABI.KEY_TYPE_PRECOMPILE);
         _variant("Inference", AxonABI.KEY_TYPE_INFERENCE);
         _variant("Blob", AxonABI.KEY_TYPE_BLOB);

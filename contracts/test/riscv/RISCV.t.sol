@@ -21,7 +21,7 @@ import {
 contract RISCV_Constructor_Test is StepTestBase {
     function test_constructor_oracle_succeeds() external view {
         assertEq(address(riscv.oracle()), address(oracle));
-        assertEq(riscv.version(), "1.1.0");
+        assertEq(riscv.version(), "1.2.0");
     }
 }
 

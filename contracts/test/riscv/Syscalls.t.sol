@@ -223,6 +223,22 @@ contract RISCV_StepPreimageRead_Test is Syscall_TestInit {
         _assertRead(PreimageRef.keccakKey(data), s, _offset, _bufOff, _count);
     }
 
+    /// @notice A blob element (key type 5) reads as any loaded preimage: here an element of
+    ///         the zero blob, whose commitment and openings are the point at infinity.
+    function test_step_readBlobElement_succeeds() external {
+        bytes memory infinity = abi.encodePacked(bytes1(0xc0), new bytes(47));
+        bytes32 blob = bytes32((uint256(sha256(infinity)) & (type(uint256).max >> 8)) | (1 << 248));
+        oracle.loadBlobElementPart(0, blob, 9, 0, infinity, infinity);
+        oracle.loadBlobElementPart(32, blob, 9, 0, infinity, infinity);
+        bytes32 key = bytes32(
+            (uint256(keccak256(abi.encodePacked(blob, uint64(9)))) & (type(uint256).max >> 8))
+                | (uint256(AxonABI.KEY_TYPE_BLOB_ELEMENT) << 248)
+        );
+        bytes memory s = PreimageRef.stream(new bytes(32));
+        _assertRead(key, s, 0, 0, 100);
+        _assertRead(key, s, 32, 0, 100);
+    }
+
     function test_step_readKeccakWhole_succeeds() external {
         bytes memory data = "the quick brown fox jumps over the lazy dog";
         bytes memory s = PreimageRef.stream(data);
@@ -316,7 +332,9 @@ contract RISCV_StepPreimageRead_Test is Syscall_TestInit {
 
     /// @notice Unknown key types fault with InvalidPreimageKey, whatever the count.
     function testFuzz_step_readUnknownKeyType_succeeds(uint8 _type, uint32 _count) external view {
-        vm.assume(_type != 1 && _type != 2 && _type != 6 && _type != 7 && _type != 0x81);
+        vm.assume(
+            _type != 1 && _type != 2 && _type != 5 && _type != 6 && _type != 7 && _type != 0x81
+        );
         SparseMemory.Mem memory m = _ecallMemory();
         LibState.State memory pre =
             _syscall(m, AxonABI.SYS_READ, AxonABI.FD_PREIMAGE_READ, BUF, _count);

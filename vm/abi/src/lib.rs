@@ -59,6 +59,10 @@ pub enum PreimageKeyType {
     Local = 1,
     /// Data whose keccak-256 hash (first byte replaced by the type) is the key.
     Keccak256 = 2,
+    /// One field element of an EIP-4844 blob on L1 (Optimism's key type 5): the key is the
+    /// keccak-256 of `versioned_hash ‖ u64_be(index)` and the data the element's 32 bytes,
+    /// loaded on chain with a KZG proof checked by the point-evaluation precompile.
+    BlobElement = 5,
     /// The result of an EVM precompile (Optimism's key type 6): the key is the keccak-256 of
     /// `address ‖ u64_be(required gas) ‖ input` and the data `status ‖ output`, computed on
     /// chain by calling the precompile.
@@ -73,14 +77,21 @@ pub enum PreimageKeyType {
 
 impl PreimageKeyType {
     /// Every key type, in type-byte order.
-    pub const ALL: [Self; 5] =
-        [Self::Local, Self::Keccak256, Self::Precompile, Self::Inference, Self::Blob];
+    pub const ALL: [Self; 6] = [
+        Self::Local,
+        Self::Keccak256,
+        Self::BlobElement,
+        Self::Precompile,
+        Self::Inference,
+        Self::Blob,
+    ];
 
     /// The key type whose type byte is `byte`, if any.
     pub const fn from_byte(byte: u8) -> Option<Self> {
         match byte {
             1 => Some(Self::Local),
             2 => Some(Self::Keccak256),
+            5 => Some(Self::BlobElement),
             6 => Some(Self::Precompile),
             7 => Some(Self::Inference),
             129 => Some(Self::Blob),

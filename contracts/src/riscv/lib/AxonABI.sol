@@ -51,6 +51,8 @@ library AxonABI {
     uint8 internal constant KEY_TYPE_LOCAL = 1;
     /// @notice keccak-256 preimage: `0x02 ‖ keccak256(data)[1..32]`.
     uint8 internal constant KEY_TYPE_KECCAK256 = 2;
+    /// @notice EIP-4844 blob field element: `0x05 ‖ keccak256(versionedHash ‖ u64_be(index))[1..32]`.
+    uint8 internal constant KEY_TYPE_BLOB_ELEMENT = 5;
     /// @notice Precompile result: `0x06 ‖ keccak256(address ‖ u64_be(gas) ‖ input)[1..32]`.
     uint8 internal constant KEY_TYPE_PRECOMPILE = 6;
     /// @notice Finalized inference result: `0x07 ‖ keccak256(request)[1..32]`.

@@ -160,6 +160,7 @@ library LibSyscalls {
         uint8 keyType = LibPreimageKey.keyType(key);
         if (
             keyType != AxonABI.KEY_TYPE_LOCAL && keyType != AxonABI.KEY_TYPE_KECCAK256
+                && keyType != AxonABI.KEY_TYPE_BLOB_ELEMENT
                 && keyType != AxonABI.KEY_TYPE_PRECOMPILE && keyType != AxonABI.KEY_TYPE_INFERENCE
                 && keyType != AxonABI.KEY_TYPE_BLOB
         ) {
