@@ -1,5 +1,6 @@
 //! The sequencer's batcher: posts every block L1 does not have yet to the `BatchInbox`, in
-//! batches of contiguous blocks, and reads back from L1 the safe and finalized heads.
+//! batches of contiguous blocks, each in one EIP-4844 blob, and reads back from L1 the safe
+//! and finalized heads.
 //!
 //! It keeps no state of its own: the inbox's `nextBlock` is the first block to post. After
 //! an L1 reorganization that drops a batch, `nextBlock` goes back and the blocks are posted
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 use alloy::eips::BlockNumberOrTag;
 use axon_rollup::batch::{encode, BatchBlock};
+use axon_rollup::blob;
 use axon_rollup::chain::deposit_count;
 
 use crate::derivation::{self, Cursor, Derived};
@@ -19,9 +21,8 @@ use crate::error::Result;
 use crate::l1::L1;
 use crate::node::Node;
 
-/// The largest batch data the batcher posts, in bytes: well under L1's 128 KiB transaction
-/// size limit (geth's), calldata encoding included.
-pub const MAX_BATCH_BYTES: usize = 120_000;
+/// The largest batch data the batcher posts, in bytes: what one blob carries.
+pub const MAX_BATCH_BYTES: usize = axon_rollup::blob::CAPACITY;
 
 /// The most blocks one batch covers (`BatchInbox.MAX_BLOCKS_PER_BATCH`).
 pub const MAX_BATCH_BLOCKS: u64 = 3600;
@@ -84,18 +85,25 @@ fn round(node: &Node, l1: &L1) -> Result<Option<Posted>> {
         return Ok(None);
     }
     let mut last = head.min(next + MAX_BATCH_BLOCKS - 1);
-    let (data, transactions, deposits) = loop {
+    let (bytes, blob, transactions, deposits) = loop {
         let blocks = batch_blocks(node, next, last)?;
         let transactions = blocks.iter().map(|b| b.transactions.len()).sum();
         let deposits = blocks.last().map_or(0, |b| b.deposits);
         let data = encode(&blocks);
-        if data.len() <= MAX_BATCH_BYTES || last == next {
-            break (data, transactions, deposits);
+        if let Some(blob) = blob::encode(&data) {
+            break (data.len(), blob, transactions, deposits);
+        }
+        if last == next {
+            // The node builds no block past a batch (`MAX_TX_BYTES`, the shedding in
+            // `Node::produce`): this is a store that is not the node's.
+            return Err(crate::NodeError::Corrupt {
+                what: "block".into(),
+                reason: format!("block {next} does not fit a batch's blob"),
+            });
         }
         last = next + (last - next) / 2;
     };
-    let bytes = data.len();
-    let l1_block = l1.post_batch(next, last, deposits, data)?;
+    let l1_block = l1.post_batch(next, last, deposits, &blob)?;
     node.metrics().batches_posted.fetch_add(1, Ordering::Relaxed);
     Ok(Some(Posted { first: next, last, bytes, transactions, l1_block }))
 }

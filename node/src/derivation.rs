@@ -23,8 +23,8 @@ use crate::l1::L1;
 use crate::node::{Node, Role};
 use crate::store::BatchRecord;
 use alloy::eips::BlockNumberOrTag;
-use alloy::primitives::keccak256;
 use axon_rollup::batch::encode;
+use axon_rollup::blob;
 
 /// The most L1 blocks one `eth_getLogs` asks for.
 const LOG_RANGE: u64 = 1_000;
@@ -125,7 +125,7 @@ pub fn round(node: &Node, l1: &L1, cursor: &mut Cursor) -> Result<Derived> {
             l1_hash: batch.l1_hash,
             first_block: batch.first_block,
             last_block: batch.last_block,
-            data_hash: batch.data_hash,
+            blob_hash: batch.blob_hash,
             timestamp,
             deposit_count: batch.deposit_count,
             deposit_accumulator: batch.deposit_accumulator,
@@ -147,13 +147,13 @@ pub fn round(node: &Node, l1: &L1, cursor: &mut Cursor) -> Result<Derived> {
             }
             derived.returned += node.drop_unposted(record.first_block - 1, record.index)?;
         }
-        let data = l1.batch_data(&batch)?;
+        let blob = l1.batch_blob(&batch)?;
         let deposits = deposits_of(&mut cursor.deposits, l1, &record, batch.l1_block)?;
         let credited = node.head().deposits().min(record.deposit_count);
         let fresh = deposits
             .entries(credited..record.deposit_count)
             .ok_or_else(|| NodeError::L1(format!("batch {}: deposits unread", batch.index)))?;
-        derived.replaced += node.derive_batch(&record, previous, &data, fresh)?;
+        derived.replaced += node.derive_batch(&record, previous, &blob, fresh)?;
         derived.batches += 1;
         node.metrics().batches_derived.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         expected += 1;
@@ -168,17 +168,18 @@ pub fn round(node: &Node, l1: &L1, cursor: &mut Cursor) -> Result<Derived> {
     Ok(derived)
 }
 
-/// The data of batch `record` if the sequencer `node` posted it: if it has the batch's blocks
-/// and they encode to its data and credit its deposits.
+/// The blob of batch `record` if the sequencer `node` posted it: if it has the batch's blocks
+/// and they encode to its blob and credit its deposits.
 fn own_batch(node: &Node, record: &BatchRecord) -> Result<Option<Vec<u8>>> {
     if node.head().header.number < record.last_block {
         return Ok(None);
     }
     let blocks = crate::batcher::batch_blocks(node, record.first_block, record.last_block)?;
     let credits = blocks.last().map(|b| b.deposits);
-    let data = encode(&blocks);
-    let own = keccak256(&data) == record.data_hash && credits == Some(record.deposit_count);
-    Ok(own.then_some(data))
+    let Some(blob) = blob::encode(&encode(&blocks)) else { return Ok(None) };
+    let own = credits == Some(record.deposit_count)
+        && axon_dispute::blob::versioned_hash(&blob).ok() == Some(record.blob_hash);
+    Ok(own.then_some(blob))
 }
 
 /// The deposits read up to those `record` credits, checked against its deposit accumulator

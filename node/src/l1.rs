@@ -5,20 +5,26 @@
 
 use std::time::Duration;
 
-use alloy::consensus::Transaction as _;
+use alloy::eips::eip4844::Blob;
+use alloy::eips::eip7594::BlobTransactionSidecarEip7594;
 use alloy::eips::BlockNumberOrTag;
-use alloy::network::{EthereumWallet, TransactionBuilder};
-use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
+use alloy::network::{EthereumWallet, TransactionBuilder, TransactionBuilder4844};
+use alloy::primitives::{Address, Bytes, B256, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::{Filter, Log, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{SolCall, SolEvent, SolInterface};
 use alloy::transports::{RpcError, TransportErrorKind};
-use alloy_trie::KECCAK_EMPTY;
 use axon_dispute::ai_evm::results::IInferenceOracle;
 use axon_dispute::chain::RpcClient;
 
 use crate::deployment::Deployment;
+
+/// The beacon API's answer to `GET /eth/v1/beacon/blobs/{block_id}`.
+#[derive(Debug, serde::Deserialize)]
+struct BeaconBlobs {
+    data: Vec<Bytes>,
+}
 use crate::error::{NodeError, Result};
 
 alloy::sol! {
@@ -26,14 +32,15 @@ alloy::sol! {
 
     /// `contracts/src/rollup/BatchInbox.sol`.
     interface IBatchInbox {
-        function postBatch(uint64 firstBlock, uint64 lastBlock, uint64 depositCount, bytes data) external;
+        function postBatch(uint64 firstBlock, uint64 lastBlock, uint64 depositCount) external;
         function forceInclude() external;
         function nextBlock() external view returns (uint64);
         function batchCount() external view returns (uint256);
 
-        event BatchPosted(uint256 indexed index, uint64 firstBlock, uint64 lastBlock, bytes32 dataHash, uint64 depositCount, bytes32 depositAccumulator, bytes32 accumulator);
+        event BatchPosted(uint256 indexed index, uint64 firstBlock, uint64 lastBlock, bytes32 blobHash, uint64 depositCount, bytes32 depositAccumulator, bytes32 accumulator);
 
         error NotSequencer(address caller);
+        error NoBlob();
         error NotNextBlock(uint64 expected, uint64 given);
         error EmptyBatch(uint64 firstBlock, uint64 lastBlock);
         error TooManyBlocks(uint64 blocks, uint64 max);
@@ -117,8 +124,8 @@ pub struct PostedBatch {
     pub first_block: u64,
     /// Its last.
     pub last_block: u64,
-    /// The keccak-256 of its data.
-    pub data_hash: B256,
+    /// The versioned hash of its blob (zero for a forced batch, which has none).
+    pub blob_hash: B256,
     /// How many L1 deposits the L2 has credited by its last block.
     pub deposit_count: u64,
     /// The portal's deposit accumulator after that many.
@@ -166,6 +173,8 @@ pub struct L1 {
     client: RpcClient,
     deployment: Deployment,
     sender: Option<Address>,
+    /// The L1 beacon node's API, where blobs are read.
+    beacon: String,
 }
 
 impl std::fmt::Debug for L1 {
@@ -192,7 +201,7 @@ impl L1 {
         let sender = key.as_ref().map(|k| k.address());
         let client =
             RpcClient::new(url, key.map(EthereumWallet::from)).map_err(l1_error("--l1-rpc"))?;
-        let l1 = Self { client, deployment, sender };
+        let l1 = Self { client, deployment, sender, beacon: url.trim_end_matches('/').to_owned() };
         let chain_id = l1.request("eth_chainId", |p| async move { p.get_chain_id().await })?;
         if chain_id != deployment.l1_chain_id {
             return Err(NodeError::L1(format!(
@@ -201,6 +210,13 @@ impl L1 {
             )));
         }
         Ok(l1)
+    }
+
+    /// Reads blobs from the beacon node API at `url` (by default the L1 RPC's own URL, where
+    /// anvil serves it).
+    pub fn with_beacon(mut self, url: &str) -> Self {
+        url.trim_end_matches('/').clone_into(&mut self.beacon);
+        self
     }
 
     /// Runs `request`, retrying transport failures.
@@ -235,27 +251,67 @@ impl L1 {
             .map_err(decode_error("BatchInbox.nextBlock"))
     }
 
-    /// Posts L2 blocks `first..=last`, which credit `deposits` L1 deposits, as `data`, and
-    /// waits for its inclusion: the L1 block.
-    pub fn post_batch(&self, first: u64, last: u64, deposits: u64, data: Vec<u8>) -> Result<u64> {
+    /// Posts L2 blocks `first..=last`, which credit `deposits` L1 deposits, in the blob
+    /// `blob` (EIP-7594 cell proofs: L1 after Osaka), and waits for its inclusion: the L1
+    /// block.
+    pub fn post_batch(&self, first: u64, last: u64, deposits: u64, blob: &[u8]) -> Result<u64> {
         let call = IBatchInbox::postBatchCall {
             firstBlock: first,
             lastBlock: last,
             depositCount: deposits,
-            data: data.into(),
         };
-        self.transact(self.deployment.batch_inbox, call.abi_encode(), "postBatch")
+        let blob = Blob::try_from(blob)
+            .map_err(|_| NodeError::L1(format!("a blob of {} bytes", blob.len())))?;
+        let sidecar = BlobTransactionSidecarEip7594::try_from_blobs(vec![blob])
+            .map_err(|e| NodeError::L1(format!("the batch's blob: {e:?}")))?;
+        let blob_fee =
+            self.request("eth_blobBaseFee", |p| async move { p.get_blob_base_fee().await })?;
+        let request = TransactionRequest::default()
+            .with_to(self.deployment.batch_inbox)
+            .with_input(Bytes::from(call.abi_encode()))
+            .with_blob_sidecar_7594(sidecar)
+            .with_max_fee_per_blob_gas(blob_fee.saturating_mul(2).max(1));
+        self.transact(request, "postBatch")
     }
 
-    /// Sends `input` to `to` from the node's key, and waits for its inclusion: the L1 block.
-    /// A revert is an error naming `what`, with L1's reason when the estimate gives one.
-    fn transact(&self, to: Address, input: Vec<u8>, what: &str) -> Result<u64> {
+    /// The blob of `batch` from the beacon node, checked against its versioned hash; empty
+    /// for a forced batch (no blob).
+    pub fn batch_blob(&self, batch: &PostedBatch) -> Result<Vec<u8>> {
+        if batch.blob_hash == B256::ZERO {
+            return Ok(Vec::new());
+        }
+        let failed = |e: &dyn std::fmt::Display| {
+            NodeError::L1(format!("batch {}: its blob from {}: {e}", batch.index, self.beacon))
+        };
+        // The block id is the L1 block's number, as anvil's beacon API takes it (a consensus
+        // client takes the slot: docs/rollup.md).
+        let url = format!(
+            "{}/eth/v1/beacon/blobs/{}?versioned_hashes={}",
+            self.beacon, batch.l1_block, batch.blob_hash
+        );
+        let response: BeaconBlobs = self.client.block_on(async {
+            let response = reqwest::get(&url).await.map_err(|e| failed(&e))?;
+            let status = response.status();
+            if !status.is_success() {
+                let body = response.text().await.unwrap_or_default();
+                return Err(failed(&format!("{status}: {body}")));
+            }
+            response.json().await.map_err(|e| failed(&e))
+        })?;
+        for blob in response.data {
+            if axon_dispute::blob::versioned_hash(&blob).ok() == Some(batch.blob_hash) {
+                return Ok(blob.to_vec());
+            }
+        }
+        Err(failed(&"no blob with the batch's versioned hash"))
+    }
+
+    /// Sends `request` from the node's key, and waits for its inclusion: the L1 block. A
+    /// revert is an error naming `what`, with L1's reason when the estimate gives one.
+    fn transact(&self, request: TransactionRequest, what: &str) -> Result<u64> {
         let from =
             self.sender.ok_or_else(|| NodeError::L1(format!("{what} needs the node's key")))?;
-        let request = TransactionRequest::default()
-            .with_from(from)
-            .with_to(to)
-            .with_input(Bytes::from(input));
+        let request = request.with_from(from);
         let hash = self.client.block_on(async {
             let send = |e: RpcError<TransportErrorKind>| {
                 let reason = e
@@ -385,7 +441,7 @@ impl L1 {
                 index: event.index.to(),
                 first_block: event.firstBlock,
                 last_block: event.lastBlock,
-                data_hash: event.dataHash,
+                blob_hash: event.blobHash,
                 deposit_count: event.depositCount,
                 deposit_accumulator: event.depositAccumulator,
                 accumulator: event.accumulator,
@@ -415,34 +471,5 @@ impl L1 {
                 })
             })
             .collect()
-    }
-
-    /// The data of `batch`: the calldata of the transaction that posted it, checked against
-    /// its hash; none for the hash of no data (`BatchInbox.forceInclude`'s batches).
-    pub fn batch_data(&self, batch: &PostedBatch) -> Result<Vec<u8>> {
-        if batch.data_hash == KECCAK_EMPTY {
-            return Ok(Vec::new());
-        }
-        let hash = batch.tx_hash;
-        let tx = self
-            .request("eth_getTransactionByHash", |p| async move {
-                p.get_transaction_by_hash(hash).await
-            })?
-            .ok_or_else(|| {
-                NodeError::L1(format!(
-                    "batch {}: transaction {} not found",
-                    batch.index, batch.tx_hash
-                ))
-            })?;
-        let call = IBatchInbox::postBatchCall::abi_decode(tx.inner.input()).map_err(|e| {
-            NodeError::L1(format!("batch {}: not a direct postBatch call: {e}", batch.index))
-        })?;
-        if keccak256(&call.data) != batch.data_hash {
-            return Err(NodeError::L1(format!(
-                "batch {}: its data does not match its hash",
-                batch.index
-            )));
-        }
-        Ok(call.data.to_vec())
     }
 }

@@ -29,7 +29,7 @@ use crate::group::GroupCommit;
 use crate::pool::{Pending, Pool};
 use crate::store::{BatchRecord, PoolWrite, Snapshot, Store, StoredBlock};
 use alloy::eips::Encodable2718;
-use axon_rollup::batch::{decode, encode, BatchBlock};
+use axon_rollup::batch::{decode_blob, encode, BatchBlock};
 use axon_rollup::chain::{derive, seal, Head, BLOCKHASH_WINDOW};
 use axon_rollup::deposit::DepositEntry;
 use axon_rollup::output::{Output, MESSAGE_PASSER};
@@ -426,19 +426,19 @@ impl Node {
     }
 
     /// Derives the blocks of batch `record` (whose accumulator entry chains from `previous`)
-    /// from its `data` (data that does not decode replaces every block by the empty one) and
+    /// from its `blob` (a blob that does not decode replaces every block by the empty one) and
     /// `deposits` (the entries of the deposits it credits) and commits each; the last commits
-    /// the record and the data with it. Blocks the node already has (a restart inside a batch)
+    /// the record and the blob with it. Blocks the node already has (a restart inside a batch)
     /// are skipped. Returns how many blocks were replaced.
     pub fn derive_batch(
         &self,
         record: &BatchRecord,
         previous: B256,
-        data: &[u8],
+        blob: &[u8],
         deposits: &[DepositEntry],
     ) -> Result<usize> {
         let _writer = self.writer();
-        let blocks = decode(data).unwrap_or_default();
+        let blocks = decode_blob(blob).unwrap_or_default();
         let batch = record.entry(previous);
         let mut fresh = NodeStore::default();
         for deposit in deposits {
@@ -484,7 +484,7 @@ impl Node {
                 senders.push(env.caller);
             }
             let block = stored_block(input, head.hash, senders, &executed, deposit_count);
-            let completes = (number == record.last_block).then_some((record, data));
+            let completes = (number == record.last_block).then_some((record, blob));
             drop(snapshot);
             self.store.commit_block(&block, &new_nodes, &[], completes)?;
             self.set_head(head.advance(&block.header));
@@ -535,11 +535,11 @@ impl Node {
         Ok(writes.len())
     }
 
-    /// Records batch `record`, whose blocks the node has, and its `data`: a sequencer's own
+    /// Records batch `record`, whose blocks the node has, and its `blob`: a sequencer's own
     /// batch seen on L1 (what a proof of its blocks reads).
-    pub fn record_batch(&self, record: &BatchRecord, data: &[u8]) -> Result<()> {
+    pub fn record_batch(&self, record: &BatchRecord, blob: &[u8]) -> Result<()> {
         let _writer = self.writer();
-        self.store.record_batch(record, data)
+        self.store.record_batch(record, blob)
     }
 
     /// Forgets the batch records from `batch` on (L1 reorganized them away), keeping the

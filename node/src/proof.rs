@@ -19,7 +19,7 @@ use alloy_sol_types::SolValue;
 use axon_ai_evm::block::offloaded::Recording;
 use axon_ai_evm::block::witness::Recorder;
 use axon_ai_evm::block::{execute_with_state, Native, Offloaded, Preimages};
-use axon_rollup::batch::decode;
+use axon_rollup::batch::decode_blob;
 use axon_rollup::boot::RollupBoot;
 use axon_rollup::chain::derive;
 use axon_rollup::output::MESSAGE_PASSER;
@@ -127,11 +127,13 @@ fn recorded(
     let record = records.iter().find(|r| r.first_block == batch.first_block).ok_or_else(|| {
         NodeError::Proof(format!("the batch of block {number} is not in the database"))
     })?;
-    let data = snapshot.batch_data(record.index)?.ok_or_else(|| {
-        NodeError::Proof(format!("batch {}'s data is not in the database", record.index))
+    let blob = snapshot.batch_data(record)?.ok_or_else(|| {
+        NodeError::Proof(format!("batch {}'s blob is not in the database", record.index))
     })?;
-    let blocks = decode(&data).unwrap_or_default();
-    store.insert_keccak(data);
+    let blocks = decode_blob(&blob).unwrap_or_default();
+    if record.blob_hash != B256::ZERO && !store.insert_l1_blob(record.blob_hash.0, blob) {
+        return Err(NodeError::Proof(format!("batch {}'s blob is not a blob", record.index)));
+    }
 
     let head = head_at(&snapshot, number - 1)?;
     let recorder = Recorder::new(&snapshot);

@@ -9,7 +9,7 @@
 //! | `transactions` | transaction hash → (block number, index) |
 //! | `pool` | arrival sequence → pending transaction (EIP-2718) |
 //! | `l1_batches` | batch index → [`BatchRecord`] (RLP): the derivation cursor of a validator |
-//! | `batch_data` | batch index → the batch's data, which fraud proofs read |
+//! | `batch_data` | batch index → the batch's blob, which fraud proofs read, its zero tail cut |
 //!
 //! A block is written in one write transaction with every trie node it created, its
 //! transactions' locations, the removal of its transactions from the pool and, for the last
@@ -41,6 +41,13 @@ const POOL: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("pool");
 const L1_BATCHES: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("l1_batches");
 const BATCH_DATA: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("batch_data");
 
+/// `blob` without its trailing zero bytes: most of a batch's blob is padding, which
+/// [`Snapshot::batch_data`] puts back.
+fn without_zero_tail(blob: &[u8]) -> &[u8] {
+    let end = blob.iter().rposition(|byte| *byte != 0).map_or(0, |last| last + 1);
+    &blob[..end]
+}
+
 /// A block as the database keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
 pub struct StoredBlock {
@@ -69,8 +76,8 @@ pub struct BatchRecord {
     pub first_block: u64,
     /// Its last L2 block.
     pub last_block: u64,
-    /// The keccak-256 of its data.
-    pub data_hash: B256,
+    /// The versioned hash of its blob (zero for a forced batch).
+    pub blob_hash: B256,
     /// The L1 time it was posted at.
     pub timestamp: u64,
     /// How many L1 deposits the L2 has credited by its last block.
@@ -86,7 +93,7 @@ impl BatchRecord {
     pub fn entry(&self, previous: B256) -> AccumulatorEntry {
         AccumulatorEntry {
             previous,
-            data_hash: self.data_hash,
+            blob_hash: self.blob_hash,
             first_block: self.first_block,
             last_block: self.last_block,
             timestamp: self.timestamp,
@@ -179,7 +186,7 @@ impl Store {
             if let Some((batch, data)) = batch {
                 tx.open_table(L1_BATCHES)?
                     .insert(batch.index, alloy_rlp::encode(batch).as_slice())?;
-                tx.open_table(BATCH_DATA)?.insert(batch.index, data)?;
+                tx.open_table(BATCH_DATA)?.insert(batch.index, without_zero_tail(data))?;
             }
         }
         tx.commit()?;
@@ -229,7 +236,7 @@ impl Store {
         {
             tx.open_table(L1_BATCHES)?
                 .insert(record.index, alloy_rlp::encode(record).as_slice())?;
-            tx.open_table(BATCH_DATA)?.insert(record.index, data)?;
+            tx.open_table(BATCH_DATA)?.insert(record.index, without_zero_tail(data))?;
         }
         tx.commit()?;
         Ok(())
@@ -358,9 +365,14 @@ impl Snapshot {
         })
     }
 
-    /// The data of batch `index`, if the node derived it.
-    pub fn batch_data(&self, index: u64) -> Result<Option<Vec<u8>>> {
-        Ok(self.batch_data.get(index)?.map(|data| data.value().to_vec()))
+    /// The blob of batch `record`, if the node derived it (empty for a forced batch).
+    pub fn batch_data(&self, record: &BatchRecord) -> Result<Option<Vec<u8>>> {
+        let Some(data) = self.batch_data.get(record.index)? else { return Ok(None) };
+        let mut blob = data.value().to_vec();
+        if record.blob_hash != B256::ZERO {
+            blob.resize(axon_vm::preimage::BLOB_BYTES, 0);
+        }
+        Ok(Some(blob))
     }
 
     /// The storage error a preimage read met, if any: a missing preimage is then the

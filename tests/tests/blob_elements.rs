@@ -1,7 +1,7 @@
 //! EIP-4844 blob elements (key type 5) between the host, the guest's key and the compiled L1
 //! `PreimageOracle` (run in revm with the point-evaluation precompile): an element the store
 //! holds is loaded on chain by the dispute toolkit with its KZG opening and reads back the
-//! same; a wrong element, an opening of another
+//! same, under the key the rollup guest computes; a wrong element, an opening of another
 //! element and an index past the blob are refused with their named errors.
 
 use alloy_sol_types::SolValue;
@@ -15,14 +15,11 @@ use axon_vm::preimage::{blob_element_key, PreimageSource, BLOB_BYTES};
 use axon_vm::{PreimagePart, PreimageStore};
 use revm::primitives::{Address, B256, U256};
 
-/// A blob of random field elements (each with a zero top byte, so below the field's order).
+/// A blob of batch data as the batcher posts it.
 fn blob() -> Vec<u8> {
     let mut rng = Rng::new(4844);
-    let mut blob = rng.bytes(BLOB_BYTES);
-    for element in blob.chunks_exact_mut(32) {
-        element[0] = 0;
-    }
-    blob
+    let data = rng.bytes(10_000);
+    axon_rollup::blob::encode(&data).expect("fits a blob")
 }
 
 struct Oracle {
@@ -68,6 +65,7 @@ fn blob_elements_load_on_chain_with_their_kzg_openings() {
     let scope = LocalScope { game: Address::ZERO, leaf: 0, context: [0; 32] };
     for index in [0u64, 1, 322, 4095] {
         let key = blob_element_key(&versioned_hash.0, index);
+        assert_eq!(key, axon_rollup::blob::element_key(versioned_hash, index), "the guest's key");
         let element = store.preimage(&key).unwrap().to_vec();
         assert_eq!(element, blob[index as usize * 32..][..32]);
         for offset in [0, 32] {

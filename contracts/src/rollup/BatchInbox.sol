@@ -7,6 +7,7 @@ import {
     DepositCountOutOfRange,
     DepositWithheld,
     EmptyBatch,
+    NoBlob,
     NoSuchBatch,
     NothingToForce,
     NotNextBlock,
@@ -17,12 +18,16 @@ import {
 /// @title BatchInbox
 /// @notice Where the sequencer posts the L2 chain's blocks (docs/rollup.md): each batch is the
 ///         blocks `firstBlock..=lastBlock` — their timestamps and signed transactions,
-///         compressed — as calldata. A validator derives the L2 chain from these batches alone.
+///         compressed — in the EIP-4844 blob its transaction carries. A validator derives the
+///         L2 chain from these batches alone, reading the blobs from an L1 beacon node; the
+///         fraud proof reads them one field element at a time (the preimage oracle's key
+///         type 5, opened with KZG proofs).
 ///
-///         The contract does not read a batch (decompressing it would cost more than posting
-///         it); it only holds what derivation and proofs need to agree on which data is the
-///         chain: batches are contiguous and in order (a batch starts at the block after the
-///         last one batched), each is named by the keccak-256 of its data, and an accumulator
+///         The contract cannot read a batch (a blob is not in the EVM); it only holds what
+///         derivation and proofs need to agree on which data is the chain: batches are
+///         contiguous and in order (a batch starts at the block after the last one batched),
+///         each is named by its blob's versioned hash (zero for a forced batch, which has no
+///         data), and an accumulator
 ///         chains them with their block range and the L1 time they were posted at, so that one
 ///         word names every batch up to it. What a batch's data means, including data that does
 ///         not decode, is derivation's rule (docs/rollup.md), the same for the node and for the
@@ -38,7 +43,7 @@ import {
 ///         batch; its finalized head the same read at L1's finalized block.
 contract BatchInbox {
     /// @notice One posted batch: two storage slots.
-    /// @param accumulator `keccak256(previous accumulator ‖ data hash ‖ firstBlock ‖ lastBlock
+    /// @param accumulator `keccak256(previous accumulator ‖ blob hash ‖ firstBlock ‖ lastBlock
     ///        ‖ timestamp ‖ depositCount ‖ deposit accumulator)` (128 bytes), the previous one
     ///        zero before the first batch.
     /// @param lastBlock The batch's last L2 block.
@@ -52,7 +57,7 @@ contract BatchInbox {
     }
 
     /// @notice The semantic version.
-    string public constant version = "1.0.0";
+    string public constant version = "2.0.0";
 
     /// @notice The most L2 blocks one batch may cover: a bound on the work one batch asks of
     ///         derivation (an hour of one-second blocks).
@@ -78,7 +83,7 @@ contract BatchInbox {
         uint256 indexed index,
         uint64 firstBlock,
         uint64 lastBlock,
-        bytes32 dataHash,
+        bytes32 blobHash,
         uint64 depositCount,
         bytes32 depositAccumulator,
         bytes32 accumulator
@@ -91,21 +96,16 @@ contract BatchInbox {
         PORTAL = _portal;
     }
 
-    /// @notice Posts the L2 blocks `_firstBlock..=_lastBlock` as `_data`.
+    /// @notice Posts the L2 blocks `_firstBlock..=_lastBlock` as the transaction's first blob
+    ///         (docs/rollup.md has the format); other blobs are not read.
     /// @param _firstBlock The batch's first L2 block: `nextBlock`.
     /// @param _lastBlock Its last.
     /// @param _depositCount How many deposits the L2 has credited by `_lastBlock`: at least
     ///        the previous batch's, at most the portal's, and leaving out no overdue deposit.
-    /// @param _data The blocks, compressed (docs/rollup.md has the format).
-    function postBatch(
-        uint64 _firstBlock,
-        uint64 _lastBlock,
-        uint64 _depositCount,
-        bytes calldata _data
-    )
-        external
-    {
+    function postBatch(uint64 _firstBlock, uint64 _lastBlock, uint64 _depositCount) external {
         if (msg.sender != SEQUENCER) revert NotSequencer(msg.sender);
+        bytes32 blob = blobhash(0);
+        if (blob == bytes32(0)) revert NoBlob();
         uint64 next = nextBlock;
         if (_firstBlock != next) revert NotNextBlock(next, _firstBlock);
         if (_lastBlock < _firstBlock) revert EmptyBatch(_firstBlock, _lastBlock);
@@ -119,7 +119,7 @@ contract BatchInbox {
         if (PORTAL.overdue(_depositCount)) {
             revert DepositWithheld(_depositCount, PORTAL.depositDeadline(_depositCount));
         }
-        _append(_firstBlock, _lastBlock, keccak256(_data), _depositCount);
+        _append(_firstBlock, _lastBlock, blob, _depositCount);
     }
 
     /// @notice Forces every deposit made so far into the L2 once one the batches leave out is
@@ -129,7 +129,7 @@ contract BatchInbox {
         uint64 credited = _credited();
         if (!PORTAL.overdue(credited)) revert NothingToForce(credited);
         uint64 next = nextBlock;
-        _append(next, next, keccak256(""), uint64(PORTAL.depositCount()));
+        _append(next, next, bytes32(0), uint64(PORTAL.depositCount()));
     }
 
     /// @notice How many deposits the batches so far credit.
@@ -142,7 +142,7 @@ contract BatchInbox {
     function _append(
         uint64 _firstBlock,
         uint64 _lastBlock,
-        bytes32 _dataHash,
+        bytes32 _blobHash,
         uint64 _depositCount
     )
         internal
@@ -153,7 +153,7 @@ contract BatchInbox {
         bytes32 deposits = PORTAL.depositAccumulator(_depositCount);
         bytes32 accumulator = keccak256(
             abi.encodePacked(
-                previous, _dataHash, _firstBlock, _lastBlock, timestamp, _depositCount, deposits
+                previous, _blobHash, _firstBlock, _lastBlock, timestamp, _depositCount, deposits
             )
         );
         batches[index] = Batch({
@@ -165,7 +165,7 @@ contract BatchInbox {
         batchCount = index + 1;
         nextBlock = _lastBlock + 1;
         emit BatchPosted(
-            index, _firstBlock, _lastBlock, _dataHash, _depositCount, deposits, accumulator
+            index, _firstBlock, _lastBlock, _blobHash, _depositCount, deposits, accumulator
         );
     }
 

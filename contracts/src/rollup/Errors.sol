@@ -11,6 +11,9 @@ error NotSequencer(address caller);
 /// @notice Thrown when a batch does not start at the first L2 block no batch covers yet.
 error NotNextBlock(uint64 expected, uint64 given);
 
+/// @notice Thrown when a batch is posted by a transaction that carries no blob.
+error NoBlob();
+
 /// @notice Thrown when a batch's last block is before its first.
 error EmptyBatch(uint64 firstBlock, uint64 lastBlock);
 

@@ -26,6 +26,7 @@ interface Vm {
     function store(address target, bytes32 slot, bytes32 value) external;
     function load(address target, bytes32 slot) external view returns (bytes32 data);
     function deal(address account, uint256 newBalance) external;
+    function blobhashes(bytes32[] calldata hashes) external;
     function label(address account, string calldata newLabel) external;
     function getNonce(address account) external view returns (uint64 nonce);
     function computeCreateAddress(address deployer, uint256 nonce) external pure returns (address);

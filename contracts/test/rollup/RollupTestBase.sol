@@ -82,12 +82,21 @@ abstract contract RollupTestBase is Test {
 
     /// @notice Posts blocks `_first..=_last` as the sequencer, crediting no new deposit.
     function _post(uint64 _first, uint64 _last) internal {
-        _post(_first, _last, _credited(), abi.encodePacked(_first));
+        _post(_first, _last, _credited(), bytes32(uint256(_first)));
     }
 
-    function _post(uint64 _first, uint64 _last, uint64 _deposits, bytes memory _data) internal {
+    /// @notice Posts blocks `_first..=_last` as the sequencer, in the blob named `_blob`.
+    function _post(uint64 _first, uint64 _last, uint64 _deposits, bytes32 _blob) internal {
+        _carryBlob(_blob);
         vm.prank(SEQUENCER);
-        inbox.postBatch(_first, _last, _deposits, _data);
+        inbox.postBatch(_first, _last, _deposits);
+    }
+
+    /// @notice Makes the transactions that follow carry one blob, named `_blob`.
+    function _carryBlob(bytes32 _blob) internal {
+        bytes32[] memory hashes = new bytes32[](1);
+        hashes[0] = _blob;
+        vm.blobhashes(hashes);
     }
 
     /// @notice How many deposits the batches so far credit.

@@ -10,14 +10,14 @@
 pub use revm::context::result::ExecutionResult;
 use revm::context::result::Output;
 use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
-use revm::context_interface::ContextTr;
+use revm::context_interface::{Block as _, ContextTr};
 use revm::database::{CacheDB, EmptyDB};
 use revm::handler::instructions::EthInstructions;
 use revm::handler::{EthFrame, EthPrecompiles, PrecompileProvider};
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::InterpreterResult;
 use revm::primitives::hardfork::SpecId;
-use revm::primitives::{Address, TxKind, U256};
+use revm::primitives::{Address, TxKind, B256, U256};
 use revm::{Database, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext};
 
 use super::{Chain, Receipt, Tx};
@@ -39,6 +39,8 @@ const GENESIS_TIMESTAMP: u64 = 1_767_225_600;
 /// [`EmbeddedChain::with_precompiles`].
 pub struct EmbeddedChain<P = EthPrecompiles> {
     evm: Machine<P>,
+    /// The versioned hashes of the blobs every transaction carries ([`Self::carry_blobs`]).
+    blob_hashes: Vec<B256>,
 }
 
 impl<P> std::fmt::Debug for EmbeddedChain<P> {
@@ -69,13 +71,13 @@ impl EmbeddedChain {
                 block.basefee = 0;
             })
             .with_db(CacheDB::new(EmptyDB::default()));
-        Self { evm: ctx.build_mainnet() }
+        Self { evm: ctx.build_mainnet(), blob_hashes: Vec::new() }
     }
 
     /// The same chain (state, block) with `precompiles` in place of Ethereum's: the AI EVM's
     /// `inference` precompile, for one.
     pub fn with_precompiles<Q>(self, precompiles: Q) -> EmbeddedChain<Q> {
-        EmbeddedChain { evm: self.evm.with_precompiles(precompiles) }
+        EmbeddedChain { evm: self.evm.with_precompiles(precompiles), blob_hashes: self.blob_hashes }
     }
 }
 
@@ -94,13 +96,24 @@ impl<P> EmbeddedChain<P> {
         let _ = self.evm.ctx.db_mut().insert_account_storage(account, slot, value);
     }
 
+    /// Makes the transactions that follow carry blobs with these versioned hashes (what
+    /// `BLOBHASH` reads), as an EIP-4844 transaction does; none again with an empty list. The
+    /// blobs themselves are not the chain's business: L1 keeps only their hashes. A blob
+    /// transaction cannot create a contract.
+    pub fn carry_blobs(&mut self, hashes: Vec<B256>) {
+        self.blob_hashes = hashes;
+    }
+
     fn nonce(&mut self, account: Address) -> u64 {
         self.evm.ctx.db_mut().basic(account).ok().flatten().map_or(0, |info| info.nonce)
     }
 
     fn tx_env(&mut self, tx: Tx, gas_limit: u64) -> Result<TxEnv> {
         let nonce = self.nonce(tx.from);
+        let blob_fee = self.evm.ctx.block.blob_gasprice().unwrap_or(1);
         TxEnv::builder()
+            .blob_hashes(self.blob_hashes.clone())
+            .max_fee_per_blob_gas(if self.blob_hashes.is_empty() { 0 } else { blob_fee })
             .caller(tx.from)
             .kind(tx.to.map_or(TxKind::Create, TxKind::Call))
             .value(tx.value)

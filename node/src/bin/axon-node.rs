@@ -115,6 +115,10 @@ struct L1Args {
     /// The rollup's L1 deployment (`axon-node deploy --out`).
     #[arg(long, env = "AXON_ROLLUP")]
     rollup: PathBuf,
+    /// L1's beacon node API, where the batches' blobs are read (default: the L1 JSON-RPC
+    /// endpoint, which serves it on anvil).
+    #[arg(long, env = "AXON_L1_BEACON")]
+    l1_beacon: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -130,6 +134,10 @@ struct SequencerArgs {
     /// The rollup's L1 deployment.
     #[arg(long, env = "AXON_ROLLUP", requires = "l1_rpc")]
     rollup: Option<PathBuf>,
+    /// L1's beacon node API, where the batches' blobs are read (default: the L1 JSON-RPC
+    /// endpoint, which serves it on anvil).
+    #[arg(long, env = "AXON_L1_BEACON", requires = "l1_rpc")]
+    l1_beacon: Option<String>,
     /// A file holding the key batches are posted with (else `AXON_SEQUENCER_KEY`).
     #[arg(long)]
     sequencer_key_file: Option<PathBuf>,
@@ -301,8 +309,9 @@ fn run_sequencer(args: SequencerArgs) -> axon_node::Result<()> {
                     )
                 })?;
             let deployment = Deployment::load(rollup)?;
-            let watcher = L1::connect(url, deployment, None)?;
-            Some((L1::connect(url, deployment, Some(key))?, watcher))
+            let beacon = args.l1_beacon.as_deref().unwrap_or(url);
+            let watcher = L1::connect(url, deployment, None)?.with_beacon(beacon);
+            Some((L1::connect(url, deployment, Some(key))?.with_beacon(beacon), watcher))
         }
         _ => None,
     };
@@ -367,7 +376,8 @@ fn run_sequencer(args: SequencerArgs) -> axon_node::Result<()> {
 fn run_validator(args: ValidatorArgs) -> axon_node::Result<()> {
     let node = open(&args.node, Role::Validator)?;
     let deployment = Deployment::load(&args.l1.rollup)?;
-    let l1 = L1::connect(&args.l1.l1_rpc, deployment, None)?;
+    let beacon = args.l1.l1_beacon.as_deref().unwrap_or(&args.l1.l1_rpc);
+    let l1 = L1::connect(&args.l1.l1_rpc, deployment, None)?.with_beacon(beacon);
     let games = match load_key(args.validator_key_file.as_deref(), "AXON_VALIDATOR_KEY")? {
         None => None,
         Some(key) => {

@@ -468,7 +468,7 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
     let last_block = receipt.block_number.unwrap_or_default();
 
     // Step 2.
-    println!("\n[2] the sequencer posts them to L1 as a batch");
+    println!("\n[2] the sequencer posts them to L1 as a batch, in an EIP-4844 blob");
     let batch = until("the batch", Duration::from_secs(60), || async {
         for log in logs(&l1, deployment.batch_inbox, BatchPosted::SIGNATURE_HASH).await? {
             let event = BatchPosted::decode_log_data(log.data()).map_err(err)?;
@@ -482,12 +482,14 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
     let posted =
         l1.get_transaction_receipt(batch.1).await.map_err(err)?.ok_or("no batch receipt")?;
     println!(
-        "    batch {}: L2 blocks {}..={}, L1 block {}, {} L1 gas",
+        "    batch {}: L2 blocks {}..={} in a blob ({}…), L1 block {}, {} L1 gas and {} blob gas",
         batch.0.index,
         batch.0.firstBlock,
         batch.0.lastBlock,
+        &batch.0.blobHash.to_string()[..10],
         posted.block_number.unwrap_or_default(),
-        posted.gas_used
+        posted.gas_used,
+        posted.blob_gas_used.unwrap_or_default()
     );
 
     // Step 3.

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use alloy::primitives::{keccak256, Address, TxKind, B256, U256};
+use alloy::primitives::{Address, TxKind, B256, U256};
 use axon_dispute::ai_evm::Wallet;
 use axon_dispute::chain::{send, view, Chain, EmbeddedChain};
 use axon_dispute::contracts::default_artifacts_dir;
@@ -33,7 +33,7 @@ use axon_rollup::output::MESSAGE_PASSER;
 use super::support::{output_root, repo, sequencer_in_process, KEYS};
 
 alloy::sol! {
-    function postBatch(uint64 firstBlock, uint64 lastBlock, uint64 depositCount, bytes data) external;
+    function postBatch(uint64 firstBlock, uint64 lastBlock, uint64 depositCount) external;
     function batch(uint256 index) external view returns (bytes32 accumulator, uint64 lastBlock, uint64 timestamp, uint64 depositCount);
     function bootFor(uint64 l2Block) external view returns (bytes boot);
     function propose(bytes32 outputRoot, uint64 l2Block) external payable returns (address game);
@@ -113,13 +113,12 @@ fn a_wrong_output_is_challenged_and_discarded_and_a_right_one_becomes_the_anchor
     let mut previous = B256::ZERO;
     for (index, (first, last)) in [(1u64, 2u64), (3, 3)].into_iter().enumerate() {
         let data = encode(&blocks[first as usize - 1..last as usize]);
-        let call = postBatchCall {
-            firstBlock: first,
-            lastBlock: last,
-            depositCount: 0,
-            data: data.clone().into(),
-        };
+        let blob = axon_rollup::blob::encode(&data).expect("fits a blob");
+        let blob_hash = axon_dispute::blob::versioned_hash(&blob).unwrap();
+        let call = postBatchCall { firstBlock: first, lastBlock: last, depositCount: 0 };
+        l1.carry_blobs(vec![blob_hash]);
         send(&mut l1, batcher, inbox, U256::ZERO, call).unwrap();
+        l1.carry_blobs(Vec::new());
         let posted = view(&mut l1, inbox, batchCall { index: U256::from(index) }).unwrap();
         let record = BatchRecord {
             index: index as u64,
@@ -127,13 +126,13 @@ fn a_wrong_output_is_challenged_and_discarded_and_a_right_one_becomes_the_anchor
             l1_hash: B256::repeat_byte(index as u8 + 1),
             first_block: first,
             last_block: last,
-            data_hash: keccak256(&data),
+            blob_hash,
             timestamp: posted.timestamp,
             deposit_count: 0,
             deposit_accumulator: B256::ZERO,
             accumulator: posted.accumulator,
         };
-        validator.derive_batch(&record, previous, &data, &[]).unwrap();
+        validator.derive_batch(&record, previous, &blob, &[]).unwrap();
         previous = posted.accumulator;
     }
     for n in 1..=3 {

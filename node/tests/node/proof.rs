@@ -59,9 +59,10 @@ fn batch_of(
 ) -> (BatchRecord, Vec<u8>) {
     let deposit_accumulator =
         deposits.checked_sub(1).map_or(B256::ZERO, |i| portal[i as usize].accumulator());
+    let blob = axon_rollup::blob::encode(&data).expect("fits a blob");
     let entry = AccumulatorEntry {
         previous,
-        data_hash: keccak256(&data),
+        blob_hash: axon_dispute::blob::versioned_hash(&blob).unwrap(),
         first_block: first,
         last_block: last,
         timestamp: L1_TIME,
@@ -74,14 +75,14 @@ fn batch_of(
         l1_hash: B256::repeat_byte(index as u8 + 1),
         first_block: first,
         last_block: last,
-        data_hash: entry.data_hash,
+        blob_hash: entry.blob_hash,
         timestamp: L1_TIME,
         deposit_count: deposits,
         deposit_accumulator,
         accumulator: entry.accumulator(),
     };
     assert_eq!(record.entry(previous), entry);
-    (record, data)
+    (record, blob)
 }
 
 /// Three deposits chained as the portal chains them: to a fresh account, to a sender, and to

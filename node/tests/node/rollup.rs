@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use alloy::consensus::Transaction as _;
 use alloy::eips::{BlockNumberOrTag, Encodable2718};
 use alloy::network::{EthereumWallet, NetworkTransactionBuilder, TransactionBuilder};
-use alloy::primitives::{address, keccak256, Address, Bytes, U256};
+use alloy::primitives::{address, keccak256, Address, Bytes, B256, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::types::{Filter, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
@@ -29,7 +29,7 @@ use alloy::sol_types::{SolCall, SolError, SolEvent, SolValue};
 use super::support::{anvil, data_dir, node_command, repo, Node, KEYS};
 
 use axon_dispute::ai_evm::results::IInferenceOracle;
-use axon_node::l1::IBatchInbox::{self, postBatchCall, BatchPosted};
+use axon_node::l1::IBatchInbox::{self, BatchPosted};
 use axon_node::l1::IOutputs::{anchorCall, OutputDiscarded, OutputFinalized};
 use axon_node::l1::IPortal;
 use axon_rollup::output::MESSAGE_PASSER;
@@ -51,7 +51,7 @@ const WITHDRAWAL: u128 = 250_000_000_000_000_000;
 const DEPOSIT_BOUND: u64 = 30;
 
 /// The digits model's address (fixtures/models/addresses.json).
-const DIGITS: alloy::primitives::B256 =
+const DIGITS: B256 =
     alloy::primitives::b256!("0x811da4f174aabaf56d9ab117627310813e6774ae301adba59ca8896bba9d298a");
 
 alloy::sol! {
@@ -392,16 +392,33 @@ async fn same_chain(sequencer: &DynProvider, validator: &DynProvider, up_to: u64
     }
 }
 
-/// Every transaction the inbox's batches carry, in order.
-async fn batched_transactions(l1: &DynProvider, inbox: alloy::primitives::Address) -> Vec<Bytes> {
+/// Every transaction the inbox's batches carry, in order: their blobs read from the L1 at
+/// `url`'s beacon API, each checked against its versioned hash.
+async fn batched_transactions(
+    l1: &DynProvider,
+    url: &str,
+    inbox: alloy::primitives::Address,
+) -> Vec<Bytes> {
     let filter =
         Filter::new().address(inbox).event_signature(BatchPosted::SIGNATURE_HASH).from_block(0);
     let mut transactions = Vec::new();
     for log in l1.get_logs(&filter).await.unwrap() {
+        let event = BatchPosted::decode_log_data(log.data()).unwrap();
+        if event.blobHash == B256::ZERO {
+            continue; // a forced batch: no data
+        }
         let tx = l1.get_transaction_by_hash(log.transaction_hash.unwrap()).await.unwrap().unwrap();
-        let call = postBatchCall::abi_decode(tx.inner.input()).unwrap();
-        let blocks = axon_rollup::batch::decode(&call.data).unwrap();
-        assert_eq!(blocks.len() as u64, call.lastBlock - call.firstBlock + 1);
+        assert_eq!(tx.inner.blob_versioned_hashes(), Some(&[event.blobHash][..]));
+        let url = format!(
+            "{url}/eth/v1/beacon/blobs/{}?versioned_hashes={}",
+            log.block_number.unwrap(),
+            event.blobHash
+        );
+        let blobs: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+        let blob: Bytes = serde_json::from_value(blobs["data"][0].clone()).unwrap();
+        assert_eq!(axon_dispute::blob::versioned_hash(&blob).unwrap(), event.blobHash);
+        let blocks = axon_rollup::batch::decode_blob(&blob).unwrap();
+        assert_eq!(blocks.len() as u64, event.lastBlock - event.firstBlock + 1);
         transactions.extend(blocks.into_iter().flat_map(|b| b.transactions));
     }
     transactions
@@ -470,7 +487,7 @@ async fn the_rollup_runs_end_to_end_on_anvil() {
     let derived = val.reader().get_transaction_receipt(last_hash).await.unwrap().unwrap();
     assert_eq!(Some(derived.block_number.unwrap()), Some(included));
     // The batches on L1 carry exactly the transactions sent, in order.
-    assert_eq!(batched_transactions(&l1_provider, inbox).await, sent);
+    assert_eq!(batched_transactions(&l1_provider, &l1.url, inbox).await, sent);
     // With fast L1 finality the chain is safe and then finalized.
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -527,7 +544,7 @@ async fn the_rollup_runs_end_to_end_on_anvil() {
     wait_for(&val.reader(), block + 2, "the validator after the reorganization").await;
     same_chain(&seq.reader(), &val.reader(), block + 2).await;
     assert!(val.reader().get_transaction_receipt(hash).await.unwrap().is_some());
-    assert_eq!(batched_transactions(&l1_provider, inbox).await, sent);
+    assert_eq!(batched_transactions(&l1_provider, &l1.url, inbox).await, sent);
 
     // Steps 4 to 9: the liar's outputs are challenged and discarded, the honest ones
     // finalized; the anchor is the honest validator's output.

@@ -12,7 +12,9 @@
 //!    and block hash — and the parent's header by its hash, then the headers before it for
 //!    `BLOCKHASH` (up to 256 hashes), all by keccak key;
 //! 3. finds block `n`'s batch by walking the `BatchInbox` accumulator back from the boot's,
-//!    one 128-byte preimage per batch, and reads the batch's data by its hash;
+//!    one 128-byte preimage per batch, and reads the batch's data from its blob, one field
+//!    element per preimage (key type 5: on chain, opened with a KZG proof) — none for a
+//!    forced batch;
 //! 4. derives the block by `axon_rollup::chain::derive` — the node's very rule, the empty
 //!    block for an invalid entry — crediting its deposits (found by walking the batch's
 //!    deposit accumulator back, one 92-byte preimage per deposit) and running it statelessly
@@ -39,6 +41,7 @@ use alloy_sol_types::SolValue;
 use axon_ai_evm::block::execute_with_state;
 use axon_ai_evm_guest::Oracle;
 use axon_rollup::batch::decode;
+use axon_rollup::blob;
 use axon_rollup::boot::{AccumulatorEntry, RollupBoot};
 use axon_rollup::chain::{derive, seal, ChainConfig, Head, BLOCKHASH_WINDOW};
 use axon_rollup::output::{Output, MESSAGE_PASSER};
@@ -59,6 +62,18 @@ fn main() {
 
 fn keccak_preimage(hash: B256) -> Vec<u8> {
     read_preimage(&PreimageKey::keccak256(hash.0)).read_to_end()
+}
+
+/// The data of the batch whose blob is `blob_hash` (none for a forced batch's zero hash), if
+/// the blob carries any.
+fn batch_data(blob_hash: B256) -> Option<Vec<u8>> {
+    if blob_hash == B256::ZERO {
+        return None;
+    }
+    blob::decode(|index| {
+        read_preimage(&PreimageKey(blob::element_key(blob_hash, index as u64))).read_to_end()
+    })
+    .ok()
 }
 
 /// Whether the unit's output root is the disputed one.
@@ -89,7 +104,8 @@ fn run() -> Result<bool, String> {
     }
 
     let batch = batch_of(boot.inboxAccumulator, number)?;
-    let blocks = decode(&keccak_preimage(batch.data_hash)).unwrap_or_default();
+    let blocks =
+        batch_data(batch.blob_hash).and_then(|data| decode(&data).ok()).unwrap_or_default();
     let entry = usize::try_from(number - batch.first_block).ok().and_then(|i| blocks.get(i));
     let derived = derive(
         &config,

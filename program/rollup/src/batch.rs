@@ -1,4 +1,5 @@
-//! The batch format: what `BatchInbox.postBatch` carries for the blocks `first..=last`.
+//! The batch format: what `BatchInbox.postBatch` carries for the blocks `first..=last`, in
+//! a blob ([`crate::blob`]).
 //!
 //! ```text
 //! data  = 0x00 ‖ zlib(rlp([block, …]))        version 0
@@ -50,6 +51,9 @@ pub enum BatchError {
     /// The decompressed bytes are not one RLP list of blocks.
     #[error("batch is not RLP of blocks: {0}")]
     Rlp(alloy_rlp::Error),
+    /// The blob does not carry data.
+    #[error("batch blob: {0}")]
+    Blob(crate::blob::BlobError),
 }
 
 /// The data of a batch of `blocks`.
@@ -60,6 +64,12 @@ pub fn encode(blocks: &[BatchBlock]) -> Vec<u8> {
     data.push(VERSION);
     data.extend(miniz_oxide::deflate::compress_to_vec_zlib(&rlp, 9));
     data
+}
+
+/// The blocks in a batch's blob (the node's view: the whole blob's bytes, empty for a forced
+/// batch, which has none).
+pub fn decode_blob(blob: &[u8]) -> Result<Vec<BatchBlock>, BatchError> {
+    decode(&crate::blob::decode_blob(blob).map_err(BatchError::Blob)?)
 }
 
 /// The blocks in a batch's `data`.

@@ -44,15 +44,16 @@ impl RollupBoot {
     }
 }
 
-/// One `BatchInbox` accumulator's preimage: `previous ‖ dataHash ‖ firstBlock ‖ lastBlock ‖
+/// One `BatchInbox` accumulator's preimage: `previous ‖ blobHash ‖ firstBlock ‖ lastBlock ‖
 /// timestamp ‖ depositCount ‖ depositAccumulator` (32 + 32 + 8 + 8 + 8 + 8 + 32 bytes, as
 /// `abi.encodePacked` lays them out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccumulatorEntry {
     /// The accumulator before this batch (zero before the first).
     pub previous: B256,
-    /// The keccak-256 of the batch's data.
-    pub data_hash: B256,
+    /// The versioned hash of the batch's blob ([`crate::blob`]); zero for a forced batch,
+    /// which has no data.
+    pub blob_hash: B256,
     /// Its first L2 block.
     pub first_block: u64,
     /// Its last.
@@ -73,7 +74,7 @@ impl AccumulatorEntry {
     pub fn encode(&self) -> [u8; ACCUMULATOR_ENTRY_BYTES] {
         let mut bytes = [0u8; ACCUMULATOR_ENTRY_BYTES];
         bytes[..32].copy_from_slice(self.previous.as_slice());
-        bytes[32..64].copy_from_slice(self.data_hash.as_slice());
+        bytes[32..64].copy_from_slice(self.blob_hash.as_slice());
         bytes[64..72].copy_from_slice(&self.first_block.to_be_bytes());
         bytes[72..80].copy_from_slice(&self.last_block.to_be_bytes());
         bytes[80..88].copy_from_slice(&self.timestamp.to_be_bytes());
@@ -92,7 +93,7 @@ impl AccumulatorEntry {
         };
         Some(Self {
             previous: B256::from_slice(&bytes[..32]),
-            data_hash: B256::from_slice(&bytes[32..64]),
+            blob_hash: B256::from_slice(&bytes[32..64]),
             first_block: u64_at(64),
             last_block: u64_at(72),
             timestamp: u64_at(80),

@@ -4,6 +4,7 @@
 //!
 //! - [`batch`]: what the sequencer posts to L1 — blocks' timestamps and transactions,
 //!   RLP-encoded and zlib-compressed — and how any bytes decode (or do not);
+//! - [`blob`]: how a batch's data is laid out in the EIP-4844 blob that carries it to L1;
 //! - [`chain`]: how block `n + 1` follows from block `n` and its batch entry: its input to
 //!   the AI EVM's state transition, its header, and the empty block that replaces an invalid
 //!   one;
@@ -17,6 +18,7 @@
 extern crate alloc;
 
 pub mod batch;
+pub mod blob;
 pub mod boot;
 pub mod chain;
 pub mod deposit;
