@@ -23,6 +23,14 @@ pub enum NodeError {
         /// What is wrong.
         reason: String,
     },
+    /// A model could not be had from a model-DA endpoint, or was not the model named.
+    #[error("model DA {url}: {reason}")]
+    ModelDa {
+        /// What was fetched.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// The database already holds another chain.
     #[error(
         "the database holds the chain of genesis {stored}, not of this genesis ({configured}): \

@@ -17,9 +17,11 @@
 //! }
 //! ```
 //!
-//! A model's file is read relative to the genesis file (a directory of model DA), and named
-//! on chain by its model-DA address (the blob key of its bytes, a Merkle root over its
-//! chunks); a file whose bytes do not have the address the genesis names is refused.
+//! A model is named on chain by its model-DA address (the blob key of its bytes, a Merkle
+//! root over its chunks). Its bytes come from its `file`, relative to the genesis file (a
+//! directory of model DA), or, given a model-DA endpoint ([`ModelSource::Endpoint`]), from
+//! there by its `address` ([`crate::model_da`]); bytes that do not have the address the
+//! genesis names are refused.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -57,7 +59,9 @@ struct GenesisFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ModelFile {
-    file: PathBuf,
+    /// Where the model is, relative to the genesis file (not read from an endpoint).
+    #[serde(default)]
+    file: Option<PathBuf>,
     /// The model-DA address the file must have: a file whose bytes name another model (a
     /// forged or damaged copy) is refused.
     #[serde(default)]
@@ -71,6 +75,15 @@ const fn default_gas_limit() -> u64 {
 
 const fn default_base_fee() -> u64 {
     1_000_000_000
+}
+
+/// Where a node reads its chain's models from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelSource {
+    /// The files the genesis names, relative to it.
+    Directory,
+    /// A model-DA endpoint (`http://host:port`), by the addresses the genesis names.
+    Endpoint(String),
 }
 
 /// A chain's configuration and its genesis state.
@@ -89,19 +102,41 @@ pub struct Genesis {
 impl Genesis {
     /// Reads a genesis file and the model files it names.
     pub fn load(path: &Path) -> Result<Self> {
+        Self::load_from(path, &ModelSource::Directory)
+    }
+
+    /// Reads a genesis file and its models from `models`. Blocking: call it outside an async
+    /// runtime.
+    pub fn load_from(path: &Path, models: &ModelSource) -> Result<Self> {
         let text = read(path)?;
         let file: GenesisFile = serde_json::from_slice(&text)
             .map_err(|e| NodeError::Genesis { path: path.to_owned(), reason: e.to_string() })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let mut model_files = ModelFiles::default();
-        let mut models = Vec::with_capacity(file.models.len());
-        for model in &file.models {
-            let path = dir.join(&model.file);
-            let bytes = read(&path)?;
+        let mut entries = Vec::with_capacity(file.models.len());
+        for (index, model) in file.models.iter().enumerate() {
+            let bytes = match (models, &model.file, model.address) {
+                (ModelSource::Endpoint(url), _, Some(address)) => {
+                    crate::model_da::fetch(url, address)?
+                }
+                (ModelSource::Endpoint(_), _, None) => {
+                    return Err(NodeError::Genesis {
+                        path: path.to_owned(),
+                        reason: format!("model {index} has no address to fetch it by"),
+                    })
+                }
+                (ModelSource::Directory, Some(file), _) => read(&dir.join(file))?,
+                (ModelSource::Directory, None, _) => {
+                    return Err(NodeError::Genesis {
+                        path: path.to_owned(),
+                        reason: format!("model {index} has no file (or pass a model-DA endpoint)"),
+                    })
+                }
+            };
             let address = blob_key(&bytes);
             if model.address.is_some_and(|expected| expected.0 != address) {
                 return Err(NodeError::Genesis {
-                    path: path.clone(),
+                    path: dir.join(model.file.as_deref().unwrap_or(Path::new("?"))),
                     reason: format!(
                         "the file is model {}, not {}: a forged or damaged copy",
                         B256::from(address),
@@ -110,7 +145,7 @@ impl Genesis {
                 });
             }
             model_files.insert(address, bytes);
-            models.push(ModelEntry { modelAddress: B256::from(address), gas: model.gas });
+            entries.push(ModelEntry { modelAddress: B256::from(address), gas: model.gas });
         }
         let accounts: BTreeMap<Address, GenesisAccount> =
             file.alloc.into_iter().map(|(address, a)| (address, account(a))).collect();
@@ -128,7 +163,7 @@ impl Genesis {
                 chainId: file.chain_id,
                 gasLimit: file.gas_limit,
                 feeRecipient: file.fee_recipient,
-                models,
+                models: entries,
             },
             model_files,
             header,

@@ -15,7 +15,9 @@
 //! - [`proof`]: the data of the fraud proof of one block, for the `rollup-block` guest;
 //! - [`games`]: the validator's proposals, challenges and settlements on L1;
 //! - [`results`]: the validator's opML games: inference results claimed, challenged, made final;
-//! - [`metrics`]: the Prometheus endpoint.
+//! - [`metrics`]: the Prometheus endpoint;
+//! - [`model_da`]: models served and fetched over HTTP by their model-DA address;
+//! - [`http`]: the small HTTP server both run on.
 //!
 //! Blocks follow `axon_rollup`'s rules and run natively through `axon_ai_evm::block`, the
 //! very state transition the fraud-proof guest runs in the VM.
@@ -28,8 +30,10 @@ pub mod error;
 pub mod games;
 pub mod genesis;
 pub mod group;
+pub mod http;
 pub mod l1;
 pub mod metrics;
+pub mod model_da;
 pub mod node;
 pub mod pool;
 pub mod proof;

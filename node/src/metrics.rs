@@ -2,21 +2,19 @@
 //! dispute monitor answers — where the unsafe, safe and finalized heads are, how many batches
 //! were posted or derived, how many outputs were proposed, finalized and discarded, how many
 //! games are in progress and how much of this node's bond is at stake in them — plus the
-//! pool's size. Served by a small hyper server of its own, so that scraping never waits on
-//! JSON-RPC traffic.
+//! pool's size. Served by a small HTTP server of its own ([`crate::http`]), so that scraping
+//! never waits on JSON-RPC traffic.
 
-use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use http_body_util::Full;
 use hyper::body::Bytes;
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper::StatusCode;
 
-use crate::error::{NodeError, Result};
+use crate::error::Result;
+use crate::http;
 use crate::node::Node;
 
 /// The counters the node's loops update.
@@ -108,38 +106,16 @@ impl Metrics {
 
 /// Serves `GET /metrics` for `node` on `addr` until the runtime stops; returns the address.
 pub async fn serve(node: Arc<Node>, addr: SocketAddr) -> Result<SocketAddr> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| NodeError::Rpc { addr, reason: e.to_string() })?;
-    let local =
-        listener.local_addr().map_err(|e| NodeError::Rpc { addr, reason: e.to_string() })?;
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let node = node.clone();
-            tokio::spawn(async move {
-                let service =
-                    hyper::service::service_fn(move |request| answer(node.clone(), request));
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+    crate::http::serve(addr, move |request| {
+        if request.method() == hyper::Method::GET && request.uri().path() == "/metrics" {
+            http::response(
+                StatusCode::OK,
+                "text/plain; version=0.0.4",
+                Bytes::from(node.metrics().render(&node)),
+            )
+        } else {
+            http::text(StatusCode::NOT_FOUND, "not found\n".into())
         }
-    });
-    Ok(local)
-}
-
-async fn answer(
-    node: Arc<Node>,
-    request: Request<hyper::body::Incoming>,
-) -> std::result::Result<Response<Full<Bytes>>, Infallible> {
-    let response = if request.method() == hyper::Method::GET && request.uri().path() == "/metrics" {
-        Response::builder()
-            .header("content-type", "text/plain; version=0.0.4")
-            .body(Full::new(Bytes::from(node.metrics().render(&node))))
-    } else {
-        Response::builder()
-            .status(StatusCode::NOT_FOUND)
-            .body(Full::new(Bytes::from_static(b"not found\n")))
-    };
-    Ok(response.unwrap_or_else(|_| Response::new(Full::new(Bytes::new()))))
+    })
+    .await
 }

@@ -22,6 +22,7 @@ use axon_dispute::chain::RpcChain;
 use axon_node::deployment::{DeployOptions, Deployment};
 use axon_node::deposits::{self, DepositFeed};
 use axon_node::games::{GameEvent, GamePrograms, Games, GamesOptions};
+use axon_node::genesis::ModelSource;
 use axon_node::l1::L1;
 use axon_node::rpc::{serve, Limits};
 use axon_node::{batcher, derivation, games, sequencer, Genesis, Node, NodeError, Role};
@@ -105,6 +106,14 @@ struct NodeArgs {
     /// Serve Prometheus metrics at `http://ADDR/metrics` (off by default).
     #[arg(long, env = "AXON_METRICS_ADDR")]
     metrics_addr: Option<SocketAddr>,
+    /// Read the chain's models from this model-DA endpoint (`http://host:port`, another
+    /// node's `--model-da-addr`) by the addresses the genesis names, instead of the files it
+    /// names; a model whose bytes are not its address is refused.
+    #[arg(long, env = "AXON_MODEL_DA")]
+    model_da: Option<String>,
+    /// Serve the chain's models at `http://ADDR/models/0x<address>` (off by default).
+    #[arg(long, env = "AXON_MODEL_DA_ADDR")]
+    model_da_addr: Option<SocketAddr>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -176,6 +185,10 @@ struct ValidatorArgs {
     /// proof only (such a validator loses its bonds).
     #[arg(long)]
     dishonest: bool,
+    /// The sequencer's JSON-RPC, where `eth_sendRawTransaction` is forwarded (without it,
+    /// the validator refuses transactions).
+    #[arg(long, env = "AXON_SEQUENCER_RPC")]
+    sequencer_rpc: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -271,7 +284,8 @@ fn chain_position(url: &str) -> axon_node::Result<(u64, u64)> {
 }
 
 fn open(args: &NodeArgs, role: Role) -> axon_node::Result<Arc<Node>> {
-    let genesis = Genesis::load(&args.genesis)?;
+    let models = args.model_da.clone().map_or(ModelSource::Directory, ModelSource::Endpoint);
+    let genesis = Genesis::load_from(&args.genesis, &models)?;
     std::fs::create_dir_all(&args.datadir)
         .map_err(|source| NodeError::Io { path: args.datadir.clone(), source })?;
     let node = Arc::new(Node::open(genesis, role, &args.datadir.join("axon.redb"))?);
@@ -318,7 +332,7 @@ fn run_sequencer(args: SequencerArgs) -> axon_node::Result<()> {
     let block_time = Duration::from_secs(args.block_time);
     let batch_interval = Duration::from_secs(args.batch_interval);
     let withhold = args.withhold_deposits;
-    serve_until_stopped(&args.node, node.clone(), move |stop| {
+    serve_until_stopped(&args.node, None, node.clone(), move |stop| {
         let mut workers: Vec<Worker> = Vec::new();
         let feed = Arc::new(Mutex::new(DepositFeed::default()));
         let (n, s, f) = (node.clone(), stop.clone(), feed.clone());
@@ -394,7 +408,7 @@ fn run_validator(args: ValidatorArgs) -> axon_node::Result<()> {
     };
     let poll = Duration::from_secs_f64(args.poll_interval);
     let node_for_games = node.clone();
-    serve_until_stopped(&args.node, node.clone(), move |stop| {
+    serve_until_stopped(&args.node, args.sequencer_rpc.as_deref(), node.clone(), move |stop| {
         let mut workers: Vec<Worker> = Vec::new();
         let s = stop.clone();
         workers.push(std::thread::spawn(move || {
@@ -453,17 +467,23 @@ fn report_game(event: &GameEvent) {
 /// end; stops the loops and returns the first loop's error.
 fn serve_until_stopped(
     args: &NodeArgs,
+    sequencer_rpc: Option<&str>,
     node: Arc<Node>,
     start: impl FnOnce(Arc<AtomicBool>) -> Vec<Worker>,
 ) -> axon_node::Result<()> {
     let limits = limits(args);
     runtime()?.block_on(async move {
-        let (addr, server) = serve(node.clone(), args.rpc_addr, limits).await?;
-        println!("JSON-RPC on http://{addr}");
         if let Some(metrics_addr) = args.metrics_addr {
-            let local = axon_node::metrics::serve(node, metrics_addr).await?;
+            let local = axon_node::metrics::serve(node.clone(), metrics_addr).await?;
             eprintln!("metrics on http://{local}/metrics");
         }
+        if let Some(model_da_addr) = args.model_da_addr {
+            let local = axon_node::model_da::serve(node.clone(), model_da_addr).await?;
+            eprintln!("model DA on http://{local}/models");
+        }
+        // Printed last: whoever waits for this line finds every server up.
+        let (addr, server) = serve(node.clone(), args.rpc_addr, limits, sequencer_rpc).await?;
+        println!("JSON-RPC on http://{addr}");
         let stop = Arc::new(AtomicBool::new(false));
         let workers = start(stop.clone());
         let signalled = wait(&workers).await;

@@ -333,8 +333,10 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
     fn refs(v: &[String]) -> Vec<&str> {
         v.iter().map(String::as_str).collect()
     }
+    let model_da = format!("127.0.0.1:{}", free_port()?);
     let mut sequencer_args = common("sequencer");
-    sequencer_args.extend(["--batch-interval", "2"].map(str::to_owned));
+    sequencer_args
+        .extend(["--batch-interval", "2", "--model-da-addr", &model_da].map(str::to_owned));
     let l2_url = node(
         children,
         "sequencer",
@@ -353,6 +355,8 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
             &program_arg,
             "--inference-program",
             &inference_arg,
+            "--model-da",
+            &format!("http://{model_da}"),
         ]
         .map(str::to_owned),
     );
@@ -493,7 +497,7 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
     );
 
     // Step 3.
-    println!("\n[3] validators derive the blocks from L1 alone and execute them (the model from model DA)");
+    println!("\n[3] validators derive the blocks from L1 alone and execute them (the honest one fetched the models from the sequencer's model DA, each checked against its address)");
     let honest = provider(&honest_url, None)?;
     let derived = until("the honest validator", Duration::from_secs(60), || async {
         let head = honest.get_block_number().await.map_err(err)?;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use alloy::eips::{BlockId, BlockNumberOrTag};
 use alloy::primitives::{Address, Bytes, TxKind, B256, U256, U64};
+use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::{
     Block, FeeHistory, Filter, FilterBlockOption, Log, Transaction, TransactionReceipt,
     TransactionRequest,
@@ -67,12 +68,41 @@ pub struct BlockRef {
 pub struct Eth {
     node: Arc<Node>,
     limits: Limits,
+    /// Where a validator forwards transactions: its sequencer's JSON-RPC.
+    sequencer: Option<DynProvider>,
 }
 
 impl Eth {
-    /// Serves `node` within `limits`.
-    pub fn new(node: Arc<Node>, limits: Limits) -> Self {
-        Self { node, limits }
+    /// Serves `node` within `limits`, forwarding transactions to `sequencer` if given.
+    pub fn new(node: Arc<Node>, limits: Limits, sequencer: Option<DynProvider>) -> Self {
+        Self { node, limits, sequencer }
+    }
+
+    /// Takes `raw` into the pool, or forwards it to the sequencer (a validator given one).
+    fn send_raw_transaction(&self, raw: Bytes) -> RpcResult<B256> {
+        match (self.node.submit(raw.clone()), &self.sequencer) {
+            (Err(TxError::NotSequencer), Some(sequencer)) => forward(sequencer, &raw),
+            (Ok(hash), _) => Ok(hash),
+            (Err(TxError::Node(e)), _) => Err(e.into()),
+            (Err(refused), _) => Err(error(code::SERVER, refused.to_string())),
+        }
+    }
+}
+
+/// Sends `raw` to the sequencer and answers what it answers (its error code and message
+/// included: a wallet sees the sequencer's "nonce too low").
+fn forward(sequencer: &DynProvider, raw: &Bytes) -> RpcResult<B256> {
+    let sent = tokio::runtime::Handle::current().block_on(sequencer.send_raw_transaction(raw));
+    match sent {
+        Ok(pending) => Ok(*pending.tx_hash()),
+        Err(e) => Err(match e.as_error_resp() {
+            Some(payload) => ErrorObjectOwned::owned(
+                i32::try_from(payload.code).unwrap_or(code::SERVER),
+                payload.message.to_string(),
+                payload.data.clone(),
+            ),
+            None => error(code::INTERNAL, format!("forwarding to the sequencer: {e}")),
+        }),
     }
 }
 
@@ -145,10 +175,7 @@ pub(super) fn module(eth: Eth) -> Result<RpcModule<Eth>, jsonrpsee::core::Regist
     register(&mut m, "eth_feeHistory", |e, p| e.fee_history(p))?;
     register(&mut m, "eth_sendRawTransaction", |e, p| {
         let (raw,): (Bytes,) = p.parse()?;
-        e.node.submit(raw).map_err(|err| match err {
-            TxError::Node(e) => e.into(),
-            refused => error(code::SERVER, refused.to_string()),
-        })
+        e.send_raw_transaction(raw)
     })?;
     register(&mut m, "eth_getTransactionByHash", |e, p| {
         let (hash,): (B256,) = p.parse()?;

@@ -6,6 +6,10 @@
 //! gas of `eth_call` and `eth_estimateGas` ([`Limits`]). A malformed request is a JSON-RPC
 //! error (jsonrpsee answers malformed JSON with -32700 and unknown methods with -32601), and
 //! a node failure is -32603 with its message, never a panic.
+//!
+//! A validator given its sequencer's JSON-RPC forwards `eth_sendRawTransaction` there (as
+//! op-geth's `--rollup.sequencerhttp` does), answering what the sequencer answers, so that a
+//! wallet may use any node of the chain.
 
 mod account_proof;
 mod convert;
@@ -14,6 +18,7 @@ mod eth;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use alloy::providers::{Provider, ProviderBuilder};
 use jsonrpsee::server::{Server, ServerConfig, ServerHandle};
 use jsonrpsee::types::ErrorObjectOwned;
 use jsonrpsee::RpcModule;
@@ -44,18 +49,31 @@ impl Default for Limits {
     }
 }
 
-/// Serves `node` on `addr` until the handle is stopped.
+/// Serves `node` on `addr` until the handle is stopped, forwarding transactions to the
+/// sequencer's JSON-RPC at `sequencer` if given (a validator).
 pub async fn serve(
     node: Arc<Node>,
     addr: SocketAddr,
     limits: Limits,
+    sequencer: Option<&str>,
 ) -> Result<(SocketAddr, ServerHandle)> {
     let rpc_error = |e: &dyn std::fmt::Display| NodeError::Rpc { addr, reason: e.to_string() };
+    let sequencer = sequencer
+        .map(|url| {
+            let parsed = url.parse().map_err(|e| NodeError::Rpc {
+                addr,
+                reason: format!("the sequencer's JSON-RPC {url}: {e}"),
+            })?;
+            Ok::<_, NodeError>(
+                ProviderBuilder::new().disable_recommended_fillers().connect_http(parsed).erased(),
+            )
+        })
+        .transpose()?;
     let config = ServerConfig::builder().max_request_body_size(limits.max_body).build();
     let server =
         Server::builder().set_config(config).build(addr).await.map_err(|e| rpc_error(&e))?;
     let local = server.local_addr().map_err(|e| rpc_error(&e))?;
-    let module = eth::module(Eth::new(node, limits)).map_err(|e| rpc_error(&e))?;
+    let module = eth::module(Eth::new(node, limits, sequencer)).map_err(|e| rpc_error(&e))?;
     Ok((local, server.start(module)))
 }
 

@@ -1,8 +1,10 @@
 //! The rollup on an L1: anvil, the contracts `axon-node deploy` puts there, a sequencer that
-//! posts its blocks in batches, an honest validator that derives the chain from L1 alone and
-//! proposes its outputs, and a dishonest one that proposes wrong outputs. The validator
-//! reaches the sequencer's block hash and state root for every block; the batches on L1
-//! decode to exactly the transactions sent; every role survives kill -9; an L1
+//! posts its blocks in batches (EIP-4844 blobs) and serves its models (model DA), an honest
+//! validator that reads its models from there, derives the chain from L1 alone, proposes its
+//! outputs and forwards transactions sent to it, and a dishonest one that proposes wrong
+//! outputs. The validator reaches the sequencer's block hash and state root for every block;
+//! the batches' blobs, read from L1's beacon API, decode to exactly the transactions sent; a
+//! validator refuses a model-DA endpoint without its models; every role survives kill -9; an L1
 //! reorganization that drops a batch makes the sequencer post it again and the validator
 //! derive it again; the dishonest validator's outputs are challenged and discarded and its
 //! bonds lost, the honest one's finalized as the anchor. Through the bridge, an L1 deposit is
@@ -266,15 +268,17 @@ async fn finalize_withdrawal(
     receipt.gas_used
 }
 
-fn sequencer(dir: &Path, l1: &str, rollup: &Path) -> Node {
-    Node::spawn(sequencer_command(dir, l1, rollup))
+fn sequencer(dir: &Path, l1: &str, rollup: &Path, model_da: u16) -> Node {
+    Node::spawn(sequencer_command(dir, l1, rollup, model_da))
 }
 
-/// `axon-node sequencer`, logging to `DIR/sequencer.log`.
-fn sequencer_command(dir: &Path, l1: &str, rollup: &Path) -> Command {
+/// `axon-node sequencer`, serving its models on port `model_da`, logging to
+/// `DIR/sequencer.log`.
+fn sequencer_command(dir: &Path, l1: &str, rollup: &Path, model_da: u16) -> Command {
     let mut command = node_command("sequencer", &dir.join("sequencer"));
     command
         .args(["--block-time", "1", "--batch-interval", "1", "--l1-rpc", l1])
+        .args(["--model-da-addr", &format!("127.0.0.1:{model_da}")])
         .arg("--rollup")
         .arg(rollup)
         .env("AXON_SEQUENCER_KEY", SEQUENCER_KEY)
@@ -325,11 +329,36 @@ fn log(dir: &Path, name: &str) -> std::fs::File {
     std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap()
 }
 
-/// The honest validator, serving metrics on `metrics`.
-fn validator(dir: &Path, l1: &str, rollup: &Path, metrics: u16) -> Node {
+/// The honest validator, serving metrics on `metrics`, reading its models from the model-DA
+/// endpoint on port `model_da` and forwarding transactions to `sequencer` (the sequencer's).
+fn validator(
+    dir: &Path,
+    l1: &str,
+    rollup: &Path,
+    metrics: u16,
+    model_da: u16,
+    sequencer: &Node,
+) -> Node {
     let mut command = validator_command(dir, "validator", l1, rollup, VALIDATOR_KEY, 12, true);
     command.args(["--metrics-addr", &format!("127.0.0.1:{metrics}")]);
+    command.args(["--model-da", &format!("http://127.0.0.1:{model_da}")]);
+    command.args(["--sequencer-rpc", &sequencer.url]);
     Node::spawn(command)
+}
+
+/// A validator refuses to start from a model-DA endpoint that lacks a model of its genesis.
+fn validator_refuses_a_model_da_without_the_models(
+    dir: &Path,
+    l1: &str,
+    rollup: &Path,
+    endpoint: u16,
+) {
+    let mut command = validator_command(dir, "no-models", l1, rollup, VALIDATOR_KEY, 12, true);
+    command.args(["--model-da", &format!("http://127.0.0.1:{endpoint}")]);
+    let out = command.stderr(Stdio::piped()).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("does not have this model"), "{stderr}");
 }
 
 /// `GET /metrics` of a node, as `name value` lines.
@@ -454,10 +483,14 @@ async fn the_rollup_runs_end_to_end_on_anvil() {
     let inbox = deployment["batchInbox"].as_str().unwrap().parse().unwrap();
     let l1_provider = ProviderBuilder::new().connect_http(l1.url.parse().unwrap()).erased();
 
-    let seq = sequencer(&dir, &l1.url, &rollup);
-    let metrics_port =
-        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let val = validator(&dir, &l1.url, &rollup, metrics_port);
+    let free_port =
+        || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (metrics_port, model_da) = (free_port(), free_port());
+    let seq = sequencer(&dir, &l1.url, &rollup, model_da);
+    let val = validator(&dir, &l1.url, &rollup, metrics_port, model_da, &seq);
+    // The validator read its models from the sequencer's model DA; an endpoint without them
+    // (the validator's metrics server answers 404) is refused.
+    validator_refuses_a_model_da_without_the_models(&dir, &l1.url, &rollup, metrics_port);
     let _liar = validator_as(&dir, "liar", &l1.url, &rollup, LIAR_KEY, 8, false);
     let liar_address = LIAR_KEY.parse::<PrivateKeySigner>().unwrap().address();
     let liar_funds = l1_provider.get_balance(liar_address).await.unwrap();
@@ -474,6 +507,14 @@ async fn the_rollup_runs_end_to_end_on_anvil() {
             sent.push(raw);
         }
     }
+    // A transaction sent to the validator is forwarded to the sequencer, and the sequencer's
+    // refusal of one it has comes back as it gave it.
+    let raw = transfer(KEYS[0], 4, 5).await;
+    let _ = val.reader().send_raw_transaction(&raw).await.unwrap();
+    let again = val.reader().send_raw_transaction(&raw).await.unwrap_err().to_string();
+    let direct = seq.reader().send_raw_transaction(&raw).await.unwrap_err().to_string();
+    assert_eq!(again, direct);
+    sent.push(raw);
     let last_hash = alloy::primitives::keccak256(sent.last().unwrap());
     let mut receipt = None;
     while receipt.is_none() {
@@ -507,13 +548,13 @@ async fn the_rollup_runs_end_to_end_on_anvil() {
     );
     seq.kill();
     val.kill();
-    let seq = sequencer(&dir, &l1.url, &rollup);
-    let val = validator(&dir, &l1.url, &rollup, metrics_port);
+    let seq = sequencer(&dir, &l1.url, &rollup, model_da);
+    let val = validator(&dir, &l1.url, &rollup, metrics_port, model_da, &seq);
     assert!(seq.reader().get_block_number().await.unwrap() >= seq_head);
     assert!(val.reader().get_block_number().await.unwrap() >= val_head);
 
     // A batch carrying a new transaction lands on L1; then L1 reorganizes it away.
-    let raw = transfer(KEYS[0], 4, 99).await;
+    let raw = transfer(KEYS[0], 5, 99).await;
     let hash = *seq.reader().send_raw_transaction(&raw).await.unwrap().tx_hash();
     sent.push(raw);
     let mut receipt = None;
@@ -633,7 +674,7 @@ async fn the_rollup_runs_end_to_end_on_anvil() {
     // A sequencer that withholds a deposit cannot batch past its bound; anyone forces it in.
     seq.kill();
     let seq = Node::spawn({
-        let mut command = sequencer_command(&dir, &l1.url, &rollup);
+        let mut command = sequencer_command(&dir, &l1.url, &rollup, model_da);
         command.arg("--withhold-deposits");
         command
     });
