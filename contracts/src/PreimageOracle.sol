@@ -50,7 +50,7 @@ import {
 ///         reads a stream byte by byte needs each chunk loaded once.
 contract PreimageOracle is IPreimageOracle {
     /// @notice The semantic version of the oracle.
-    string public constant version = "1.0.0";
+    string public constant version = "1.1.0";
 
     /// @notice The largest blob: its stream `S` must fit the 32-bit memory space.
     uint256 internal constant MAX_BLOB_LENGTH = (1 << 32) - 8;
@@ -73,10 +73,6 @@ contract PreimageOracle is IPreimageOracle {
 
     /// @notice The point-evaluation precompile (EIP-4844).
     address internal constant POINT_EVALUATION = address(0x0a);
-
-    /// @notice What the point-evaluation precompile charges (EIP-4844): all a call gets, so a
-    ///         refused opening, which burns the call's gas, burns no more.
-    uint256 internal constant POINT_EVALUATION_GAS = 50_000;
 
     /// @notice Gas kept beside a precompile's required gas for the call itself (its memory
     ///         and the 63/64 rule's rounding): see `loadPrecompilePreimagePart`.
@@ -187,14 +183,19 @@ contract PreimageOracle is IPreimageOracle {
     {
         if (_index >= FIELD_ELEMENTS_PER_BLOB) revert InvalidBlobElementIndex(_index);
         // The precompile checks the lengths, the commitment against the versioned hash, that
-        // the point and the element are field elements, and the opening.
-        // A refusal reverts: nothing is stored, so a call starved of gas stores no failure.
-        (bool ok,) = POINT_EVALUATION.staticcall{ gas: POINT_EVALUATION_GAS }(
+        // the point and the element are field elements, and the opening. A refusal reverts:
+        // nothing is stored, so a call starved of gas stores no failure. Its answer must be
+        // EIP-4844's: on a chain without the precompile, a call to the empty account would
+        // succeed with no data.
+        (bool ok, bytes memory answer) = POINT_EVALUATION.staticcall(
             abi.encodePacked(
                 _versionedHash, _evaluationPoint(_index), _element, _commitment, _proof
             )
         );
-        if (!ok) revert InvalidBlobElementProof();
+        if (!ok || keccak256(answer) != keccak256(abi.encode(FIELD_ELEMENTS_PER_BLOB, BLS_MODULUS)))
+        {
+            revert InvalidBlobElementProof();
+        }
         _storeData(
             LibPreimageKey.typed(
                 keccak256(abi.encodePacked(_versionedHash, _index)), AxonABI.KEY_TYPE_BLOB_ELEMENT

@@ -112,6 +112,9 @@ pub struct Proposed {
 /// How long a posted transaction may take to be included before the node gives up on it
 /// (and retries on its next round).
 const INCLUSION_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a request to the beacon API may take before it fails (and is retried on the
+/// next round).
+const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often a transaction's receipt is asked for.
 const RECEIPT_POLL: Duration = Duration::from_millis(200);
 
@@ -136,8 +139,6 @@ pub struct PostedBatch {
     pub l1_block: u64,
     /// That block's hash.
     pub l1_hash: B256,
-    /// The transaction that posted it.
-    pub tx_hash: B256,
 }
 
 /// A claim of an inference result as L1 logged it.
@@ -290,7 +291,9 @@ impl L1 {
             self.beacon, batch.l1_block, batch.blob_hash
         );
         let response: BeaconBlobs = self.client.block_on(async {
-            let response = reqwest::get(&url).await.map_err(|e| failed(&e))?;
+            let client =
+                reqwest::Client::builder().timeout(HTTP_TIMEOUT).build().map_err(|e| failed(&e))?;
+            let response = client.get(&url).send().await.map_err(|e| failed(&e))?;
             let status = response.status();
             if !status.is_success() {
                 let body = response.text().await.unwrap_or_default();
@@ -435,8 +438,7 @@ impl L1 {
         for log in logs {
             let event = IBatchInbox::BatchPosted::decode_log_data(log.data())
                 .map_err(decode_error("a BatchPosted log"))?;
-            let missing =
-                || NodeError::L1("a BatchPosted log without its block or transaction".into());
+            let missing = || NodeError::L1("a BatchPosted log without its block".into());
             batches.push(PostedBatch {
                 index: event.index.to(),
                 first_block: event.firstBlock,
@@ -447,7 +449,6 @@ impl L1 {
                 accumulator: event.accumulator,
                 l1_block: log.block_number.ok_or_else(missing)?,
                 l1_hash: log.block_hash.ok_or_else(missing)?,
-                tx_hash: log.transaction_hash.ok_or_else(missing)?,
             });
         }
         batches.sort_by_key(|b| b.index);

@@ -20,6 +20,9 @@ use crate::error::{NodeError, Result};
 use crate::http;
 use crate::node::Node;
 
+/// How long fetching one model may take (a hung endpoint must not hang start-up).
+const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// The path a model is served at.
 fn path(address: B256) -> String {
     format!("/models/{address}")
@@ -65,7 +68,11 @@ pub fn fetch(endpoint: &str, address: B256) -> Result<Vec<u8>> {
         .build()
         .map_err(|e| failed(format!("async runtime: {e}")))?;
     let bytes = runtime.block_on(async {
-        let response = reqwest::get(&url).await.map_err(|e| failed(e.to_string()))?;
+        let client = reqwest::Client::builder()
+            .timeout(FETCH_TIMEOUT)
+            .build()
+            .map_err(|e| failed(e.to_string()))?;
+        let response = client.get(&url).send().await.map_err(|e| failed(e.to_string()))?;
         let status = response.status();
         if status == reqwest::StatusCode::NOT_FOUND {
             return Err(failed("the endpoint does not have this model".into()));

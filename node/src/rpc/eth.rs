@@ -31,6 +31,8 @@ use axon_rollup::chain::{Head, BASE_FEE_PARAMS, BLOCKHASH_WINDOW};
 pub(super) const SUGGESTED_TIP: u64 = 1_000_000;
 /// The most blocks one `eth_feeHistory` covers (geth's bound).
 pub(super) const MAX_FEE_HISTORY: u64 = 1024;
+/// How long forwarding a transaction to the sequencer may take.
+const FORWARD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// The most storage keys one `eth_getProof` proves.
 pub(super) const MAX_PROOF_SLOTS: usize = 1024;
 
@@ -92,10 +94,12 @@ impl Eth {
 /// Sends `raw` to the sequencer and answers what it answers (its error code and message
 /// included: a wallet sees the sequencer's "nonce too low").
 fn forward(sequencer: &DynProvider, raw: &Bytes) -> RpcResult<B256> {
-    let sent = tokio::runtime::Handle::current().block_on(sequencer.send_raw_transaction(raw));
+    let sent = tokio::runtime::Handle::current()
+        .block_on(tokio::time::timeout(FORWARD_TIMEOUT, sequencer.send_raw_transaction(raw)));
     match sent {
-        Ok(pending) => Ok(*pending.tx_hash()),
-        Err(e) => Err(match e.as_error_resp() {
+        Err(_) => Err(error(code::INTERNAL, "forwarding to the sequencer: timed out")),
+        Ok(Ok(pending)) => Ok(*pending.tx_hash()),
+        Ok(Err(e)) => Err(match e.as_error_resp() {
             Some(payload) => ErrorObjectOwned::owned(
                 i32::try_from(payload.code).unwrap_or(code::SERVER),
                 payload.message.to_string(),

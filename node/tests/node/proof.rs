@@ -57,12 +57,26 @@ fn batch_of(
     deposits: u64,
     previous: B256,
 ) -> (BatchRecord, Vec<u8>) {
+    let blob = axon_rollup::blob::encode(&data).expect("fits a blob");
+    let blob_hash = axon_dispute::blob::versioned_hash(&blob).unwrap();
+    in_blob(index, (first, last), (blob_hash, blob), portal, deposits, previous)
+}
+
+/// Batch `index` of blocks `first..=last` in `blob`, named `blob_hash` (zero and no blob: a
+/// forced batch).
+fn in_blob(
+    index: u64,
+    (first, last): (u64, u64),
+    (blob_hash, blob): (B256, Vec<u8>),
+    portal: &[DepositEntry],
+    deposits: u64,
+    previous: B256,
+) -> (BatchRecord, Vec<u8>) {
     let deposit_accumulator =
         deposits.checked_sub(1).map_or(B256::ZERO, |i| portal[i as usize].accumulator());
-    let blob = axon_rollup::blob::encode(&data).expect("fits a blob");
     let entry = AccumulatorEntry {
         previous,
-        blob_hash: axon_dispute::blob::versioned_hash(&blob).unwrap(),
+        blob_hash,
         first_block: first,
         last_block: last,
         timestamp: L1_TIME,
@@ -158,10 +172,21 @@ fn the_rollup_block_guest_reaches_the_nodes_output_root_for_every_block() {
     let first = batch(0, 1, &blocks[..1], &portal, 2, B256::ZERO);
     let second = batch(1, 2, &blocks[1..], &portal, 2, first.0.accumulator);
     let garbage = batch_of(2, 4, 5, vec![0, 0xff, 0xff], &portal, 3, second.0.accumulator);
+    // A blob that carries no data (its first element's top byte is set, still a field
+    // element: read, its entry would make block 6 at time 10), and a forced batch (no blob):
+    // both derive the empty block, one second after its parent.
+    let entry = BatchBlock { timestamp: 10, deposits: 3, transactions: vec![] };
+    let mut bad = axon_rollup::blob::encode(&encode(&[entry])).unwrap();
+    bad[0] = 1;
+    let bad_hash = axon_dispute::blob::versioned_hash(&bad).unwrap();
+    let malformed = in_blob(3, (6, 6), (bad_hash, bad), &portal, 3, garbage.0.accumulator);
+    let forced = in_blob(4, (7, 7), (B256::ZERO, vec![]), &portal, 3, malformed.0.accumulator);
     let validator =
         Node::open(genesis.clone(), Role::Validator, &dir.join("validator.redb")).unwrap();
     let mut previous = B256::ZERO;
-    for ((record, data), credits) in [(&first, 0..2), (&second, 2..2), (&garbage, 2..3)] {
+    let batches =
+        [(&first, 0..2), (&second, 2..2), (&garbage, 2..3), (&malformed, 3..3), (&forced, 3..3)];
+    for ((record, data), credits) in batches {
         let credits = &portal[credits];
         validator.derive_batch(record, previous, data, credits).unwrap();
         previous = record.accumulator;
@@ -169,7 +194,14 @@ fn the_rollup_block_guest_reaches_the_nodes_output_root_for_every_block() {
     for n in 1..=3 {
         assert_eq!(output_root(&validator, n), output_root(&sequencer, n), "block {n}");
     }
-    assert_eq!(validator.head().header.number, 5);
+    assert_eq!(validator.head().header.number, 7);
+    let snapshot = validator.snapshot().unwrap();
+    for n in [6, 7] {
+        let block = snapshot.block(n).unwrap().unwrap();
+        assert!(block.transactions.is_empty(), "block {n} is the empty block");
+        assert_eq!(block.header.timestamp, n, "block {n} is one second after its parent");
+    }
+    drop(snapshot);
     let balance = |node: &Node, n: u64, who: Address| {
         let snapshot = node.snapshot().unwrap();
         let root = snapshot.block(n).unwrap().unwrap().header.state_root;
@@ -190,8 +222,8 @@ fn the_rollup_block_guest_reaches_the_nodes_output_root_for_every_block() {
         chainConfig: keccak256(genesis.config.abi_encode()),
         startingOutputRoot: output_root(&validator, 0),
         startingBlock: 0,
-        inboxAccumulator: garbage.0.accumulator,
-        proposalBlock: 5,
+        inboxAccumulator: forced.0.accumulator,
+        proposalBlock: 7,
     };
     let elf = repo().join("fixtures/programs/rollup-block.elf");
     let run = |unit: u64, disputed: B256| {
@@ -200,7 +232,7 @@ fn the_rollup_block_guest_reaches_the_nodes_output_root_for_every_block() {
         let run = run_guest(&elf, store).unwrap();
         (run.halt, run.steps, String::from_utf8_lossy(&run.stderr).into_owned())
     };
-    for unit in 0..5 {
+    for unit in 0..7 {
         let truth = output_root(&validator, unit + 1);
         let (halt, steps, stderr) = run(unit, truth);
         assert_eq!(halt, Halt::Exited(0), "unit {unit} ({steps} steps): {stderr}");
@@ -209,9 +241,9 @@ fn the_rollup_block_guest_reaches_the_nodes_output_root_for_every_block() {
         assert_eq!(halt, Halt::Exited(1), "unit {unit} accepted a wrong output root");
     }
     // Past the proposal's block the output stays the proposal's.
-    let last = output_root(&validator, 5);
-    let store = unit_preimages(&validator, &boot, 5, last, last).unwrap();
+    let last = output_root(&validator, 7);
+    let store = unit_preimages(&validator, &boot, 7, last, last).unwrap();
     assert_eq!(run_guest(&elf, store).unwrap().halt, Halt::Exited(0));
-    let store = unit_preimages(&validator, &boot, 5, last, B256::ZERO).unwrap();
+    let store = unit_preimages(&validator, &boot, 7, last, B256::ZERO).unwrap();
     assert_eq!(run_guest(&elf, store).unwrap().halt, Halt::Exited(1));
 }
