@@ -3,12 +3,10 @@
 //! docs/spec.md). c-kzg with Ethereum's trusted setup computes both, as the L1 clients do.
 
 use alloy::primitives::{B256, U256};
+use axon_vm::preimage::BLOB_FIELD_ELEMENTS as FIELD_ELEMENTS;
 use c_kzg::{ethereum_kzg_settings, Blob, Bytes32, KzgSettings};
 
 use crate::{Error, Result};
-
-/// Field elements in a blob.
-pub const FIELD_ELEMENTS: u64 = 4096;
 
 /// BLS12-381's scalar field order, EIP-4844's `BLS_MODULUS`.
 const BLS_MODULUS: U256 = U256::from_be_slice(&[

@@ -366,13 +366,10 @@ async fn main() {
             }
             let receipt =
                 l1.get_transaction_receipt(log.transaction_hash.unwrap()).await.unwrap().unwrap();
-            let url = format!(
-                "{l1_url}/eth/v1/beacon/blobs/{}?versioned_hashes={}",
-                log.block_number.unwrap(),
-                event.blobHash
-            );
-            let answer: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
-            let blob: Bytes = serde_json::from_value(answer["data"][0].clone()).unwrap();
+            let blob =
+                axon_node::l1::beacon_blob(&l1_url, log.block_number.unwrap(), event.blobHash)
+                    .await
+                    .unwrap();
             let data = axon_rollup::blob::decode_blob(&blob).unwrap();
             let blocks = axon_rollup::batch::decode(&data).unwrap();
             let mut rlp = Vec::new();

@@ -115,9 +115,10 @@ impl Genesis {
         let mut model_files = ModelFiles::default();
         let mut entries = Vec::with_capacity(file.models.len());
         for (index, model) in file.models.iter().enumerate() {
-            let bytes = match (models, &model.file, model.address) {
+            let (address, bytes) = match (models, &model.file, model.address) {
+                // `fetch` checked the bytes against the address.
                 (ModelSource::Endpoint(url), _, Some(address)) => {
-                    crate::model_da::fetch(url, address)?
+                    (address, crate::model_da::fetch(url, address)?)
                 }
                 (ModelSource::Endpoint(_), _, None) => {
                     return Err(NodeError::Genesis {
@@ -125,7 +126,21 @@ impl Genesis {
                         reason: format!("model {index} has no address to fetch it by"),
                     })
                 }
-                (ModelSource::Directory, Some(file), _) => read(&dir.join(file))?,
+                (ModelSource::Directory, Some(file), _) => {
+                    let path = dir.join(file);
+                    let bytes = read(&path)?;
+                    let address = B256::from(blob_key(&bytes));
+                    if model.address.is_some_and(|expected| expected != address) {
+                        return Err(NodeError::Genesis {
+                            path,
+                            reason: format!(
+                                "the file is model {address}, not {}: a forged or damaged copy",
+                                model.address.unwrap_or_default()
+                            ),
+                        });
+                    }
+                    (address, bytes)
+                }
                 (ModelSource::Directory, None, _) => {
                     return Err(NodeError::Genesis {
                         path: path.to_owned(),
@@ -133,19 +148,8 @@ impl Genesis {
                     })
                 }
             };
-            let address = blob_key(&bytes);
-            if model.address.is_some_and(|expected| expected.0 != address) {
-                return Err(NodeError::Genesis {
-                    path: dir.join(model.file.as_deref().unwrap_or(Path::new("?"))),
-                    reason: format!(
-                        "the file is model {}, not {}: a forged or damaged copy",
-                        B256::from(address),
-                        model.address.unwrap_or_default()
-                    ),
-                });
-            }
-            model_files.insert(address, bytes);
-            entries.push(ModelEntry { modelAddress: B256::from(address), gas: model.gas });
+            model_files.insert(address.0, bytes);
+            entries.push(ModelEntry { modelAddress: address, gas: model.gas });
         }
         let accounts: BTreeMap<Address, GenesisAccount> =
             file.alloc.into_iter().map(|(address, a)| (address, account(a))).collect();

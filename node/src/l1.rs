@@ -19,13 +19,13 @@ use axon_dispute::ai_evm::results::IInferenceOracle;
 use axon_dispute::chain::RpcClient;
 
 use crate::deployment::Deployment;
+use crate::error::{NodeError, Result};
 
 /// The beacon API's answer to `GET /eth/v1/beacon/blobs/{block_id}`.
 #[derive(Debug, serde::Deserialize)]
 struct BeaconBlobs {
     data: Vec<Bytes>,
 }
-use crate::error::{NodeError, Result};
 
 alloy::sol! {
     #![sol(all_derives)]
@@ -184,6 +184,38 @@ impl std::fmt::Debug for L1 {
     }
 }
 
+/// The blob `versioned_hash` of L1 block `l1_block`, read from the beacon node API at
+/// `beacon` and checked against the hash (its KZG commitment recomputed): the node's one way
+/// to read a batch's data.
+pub async fn beacon_blob(
+    beacon: &str,
+    l1_block: u64,
+    versioned_hash: B256,
+) -> std::result::Result<Vec<u8>, String> {
+    // The block id is the L1 block's number, as anvil's beacon API takes it (a consensus
+    // client takes the slot: docs/rollup.md).
+    let url = format!(
+        "{}/eth/v1/beacon/blobs/{l1_block}?versioned_hashes={versioned_hash}",
+        beacon.trim_end_matches('/')
+    );
+    let failed = |e: &dyn std::fmt::Display| format!("GET {url}: {e}");
+    let client =
+        reqwest::Client::builder().timeout(HTTP_TIMEOUT).build().map_err(|e| failed(&e))?;
+    let response = client.get(&url).send().await.map_err(|e| failed(&e))?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.text().await.unwrap_or_default();
+        return Err(failed(&format!("{status}: {body}")));
+    }
+    let answer: BeaconBlobs = response.json().await.map_err(|e| failed(&e))?;
+    answer
+        .data
+        .into_iter()
+        .find(|blob| axon_dispute::blob::versioned_hash(blob).ok() == Some(versioned_hash))
+        .map(|blob| blob.to_vec())
+        .ok_or_else(|| failed(&"no blob with the versioned hash"))
+}
+
 fn l1_error(what: &str) -> impl Fn(axon_dispute::Error) -> NodeError + '_ {
     move |e| NodeError::L1(format!("{what}: {e}"))
 }
@@ -202,7 +234,7 @@ impl L1 {
         let sender = key.as_ref().map(|k| k.address());
         let client =
             RpcClient::new(url, key.map(EthereumWallet::from)).map_err(l1_error("--l1-rpc"))?;
-        let l1 = Self { client, deployment, sender, beacon: url.trim_end_matches('/').to_owned() };
+        let l1 = Self { client, deployment, sender, beacon: url.to_owned() };
         let chain_id = l1.request("eth_chainId", |p| async move { p.get_chain_id().await })?;
         if chain_id != deployment.l1_chain_id {
             return Err(NodeError::L1(format!(
@@ -216,7 +248,7 @@ impl L1 {
     /// Reads blobs from the beacon node API at `url` (by default the L1 RPC's own URL, where
     /// anvil serves it).
     pub fn with_beacon(mut self, url: &str) -> Self {
-        url.trim_end_matches('/').clone_into(&mut self.beacon);
+        url.clone_into(&mut self.beacon);
         self
     }
 
@@ -281,32 +313,9 @@ impl L1 {
         if batch.blob_hash == B256::ZERO {
             return Ok(Vec::new());
         }
-        let failed = |e: &dyn std::fmt::Display| {
-            NodeError::L1(format!("batch {}: its blob from {}: {e}", batch.index, self.beacon))
-        };
-        // The block id is the L1 block's number, as anvil's beacon API takes it (a consensus
-        // client takes the slot: docs/rollup.md).
-        let url = format!(
-            "{}/eth/v1/beacon/blobs/{}?versioned_hashes={}",
-            self.beacon, batch.l1_block, batch.blob_hash
-        );
-        let response: BeaconBlobs = self.client.block_on(async {
-            let client =
-                reqwest::Client::builder().timeout(HTTP_TIMEOUT).build().map_err(|e| failed(&e))?;
-            let response = client.get(&url).send().await.map_err(|e| failed(&e))?;
-            let status = response.status();
-            if !status.is_success() {
-                let body = response.text().await.unwrap_or_default();
-                return Err(failed(&format!("{status}: {body}")));
-            }
-            response.json().await.map_err(|e| failed(&e))
-        })?;
-        for blob in response.data {
-            if axon_dispute::blob::versioned_hash(&blob).ok() == Some(batch.blob_hash) {
-                return Ok(blob.to_vec());
-            }
-        }
-        Err(failed(&"no blob with the batch's versioned hash"))
+        self.client
+            .block_on(beacon_blob(&self.beacon, batch.l1_block, batch.blob_hash))
+            .map_err(|e| NodeError::L1(format!("batch {}: its blob: {e}", batch.index)))
     }
 
     /// Sends `request` from the node's key, and waits for its inclusion: the L1 block. A

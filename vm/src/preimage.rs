@@ -97,8 +97,11 @@ fn blob_element_source(versioned_hash: &Hash, index: u64) -> Vec<u8> {
     source
 }
 
-/// Bytes in an EIP-4844 blob: 4096 field elements of 32 bytes.
-pub const BLOB_BYTES: usize = 4096 * 32;
+/// Field elements in an EIP-4844 blob.
+pub const BLOB_FIELD_ELEMENTS: u64 = 4096;
+
+/// Bytes in an EIP-4844 blob: its field elements, 32 bytes each.
+pub const BLOB_BYTES: usize = BLOB_FIELD_ELEMENTS as usize * 32;
 
 /// An in-memory preimage store keyed by typed keys.
 #[derive(Debug, Clone, Default)]

@@ -486,11 +486,11 @@ async fn demo(_args: &Args, setup: &Setup, children: &mut Children) -> Result<()
     let posted =
         l1.get_transaction_receipt(batch.1).await.map_err(err)?.ok_or("no batch receipt")?;
     println!(
-        "    batch {}: L2 blocks {}..={} in a blob ({}…), L1 block {}, {} L1 gas and {} blob gas",
+        "    batch {}: L2 blocks {}..={} in a blob ({}), L1 block {}, {} L1 gas and {} blob gas",
         batch.0.index,
         batch.0.firstBlock,
         batch.0.lastBlock,
-        &batch.0.blobHash.to_string()[..10],
+        short(batch.0.blobHash),
         posted.block_number.unwrap_or_default(),
         posted.gas_used,
         posted.blob_gas_used.unwrap_or_default()

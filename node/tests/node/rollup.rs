@@ -31,6 +31,7 @@ use alloy::sol_types::{SolCall, SolError, SolEvent, SolValue};
 use super::support::{anvil, data_dir, node_command, repo, Node, KEYS};
 
 use axon_dispute::ai_evm::results::IInferenceOracle;
+use axon_node::l1::beacon_blob;
 use axon_node::l1::IBatchInbox::{self, BatchPosted};
 use axon_node::l1::IOutputs::{anchorCall, OutputDiscarded, OutputFinalized};
 use axon_node::l1::IPortal;
@@ -438,14 +439,7 @@ async fn batched_transactions(
         }
         let tx = l1.get_transaction_by_hash(log.transaction_hash.unwrap()).await.unwrap().unwrap();
         assert_eq!(tx.inner.blob_versioned_hashes(), Some(&[event.blobHash][..]));
-        let url = format!(
-            "{url}/eth/v1/beacon/blobs/{}?versioned_hashes={}",
-            log.block_number.unwrap(),
-            event.blobHash
-        );
-        let blobs: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
-        let blob: Bytes = serde_json::from_value(blobs["data"][0].clone()).unwrap();
-        assert_eq!(axon_dispute::blob::versioned_hash(&blob).unwrap(), event.blobHash);
+        let blob = beacon_blob(url, log.block_number.unwrap(), event.blobHash).await.unwrap();
         let blocks = axon_rollup::batch::decode_blob(&blob).unwrap();
         assert_eq!(blocks.len() as u64, event.lastBlock - event.firstBlock + 1);
         transactions.extend(blocks.into_iter().flat_map(|b| b.transactions));
