@@ -7,6 +7,7 @@ pub mod elf;
 pub mod error;
 mod exec;
 pub mod host;
+mod jit;
 pub mod memory;
 pub mod merkle;
 pub mod preimage;

@@ -73,15 +73,26 @@ pub enum MemoryError {
     },
 }
 
+/// A page's bytes and dirty bits, together at a fixed heap address: compiled code
+/// ([`crate::jit`]) stores through a pointer to them and sets the dirty bits itself.
+#[derive(Clone)]
+#[repr(C)]
+pub(crate) struct PageData {
+    pub(crate) bytes: [u8; PAGE_SIZE],
+    /// Bit `j` set: leaf `j` changed since the last rehash.
+    pub(crate) dirty: u128,
+}
+
+/// Where [`PageData::dirty`] lies in the struct, for compiled stores.
+pub(crate) const DIRTY_OFFSET: i32 = std::mem::offset_of!(PageData, dirty) as i32;
+
 #[derive(Clone)]
 struct Page {
     number: u32,
-    data: Box<[u8; PAGE_SIZE]>,
+    data: Box<PageData>,
     /// The page subtree's inner nodes in heap order: `[1]` is the page root, node `i` has
     /// children `2i` and `2i + 1`, nodes `64..128` hash pairs of leaves. `[0]` is unused.
     nodes: Box<[Hash; LEAVES_PER_PAGE]>,
-    /// Bit `j` set: leaf `j` changed since the last rehash.
-    dirty: u128,
 }
 
 impl Page {
@@ -92,23 +103,23 @@ impl Page {
             let depth = usize::BITS - 1 - index.leading_zeros();
             *node = zero[PAGE_HEIGHT - depth as usize];
         }
-        Self { number, data: Box::new([0u8; PAGE_SIZE]), nodes, dirty: 0 }
+        Self { number, data: Box::new(PageData { bytes: [0u8; PAGE_SIZE], dirty: 0 }), nodes }
     }
 
     #[inline]
     fn leaf(&self, index: usize) -> &Hash {
         let start = index << LEAF_SHIFT;
-        self.data[start..start + 32].try_into().expect("a leaf is 32 bytes")
+        self.data.bytes[start..start + 32].try_into().expect("a leaf is 32 bytes")
     }
 
     #[inline(always)]
     fn mark_dirty(&mut self, offset: usize) {
-        self.dirty |= 1u128 << (offset >> LEAF_SHIFT);
+        self.data.dirty |= 1u128 << (offset >> LEAF_SHIFT);
     }
 
     /// Recomputes the inner nodes above the dirty leaves.
     fn rehash(&mut self) {
-        let mut mask = parent_mask(self.dirty);
+        let mut mask = parent_mask(self.data.dirty);
         let mut width = LEAVES_PER_PAGE / 2;
         for_each_bit(mask, |j| {
             self.nodes[width + j] = hash_pair(self.leaf(2 * j), self.leaf(2 * j + 1));
@@ -121,7 +132,7 @@ impl Page {
                 self.nodes[node] = hash_pair(&self.nodes[2 * node], &self.nodes[2 * node + 1]);
             });
         }
-        self.dirty = 0;
+        self.data.dirty = 0;
     }
 }
 
@@ -153,6 +164,9 @@ pub struct Memory {
     upper: Vec<Level>,
     /// Page numbers with dirty leaves, each listed once.
     dirty_pages: Vec<u32>,
+    /// How many rehashes have cleared dirty bits: compiled code may set a page's dirty bits
+    /// only while the page is listed in `dirty_pages`, which a rehash empties.
+    rehashes: u64,
     max_pages: usize,
 }
 
@@ -179,7 +193,30 @@ impl Memory {
             pages: Vec::new(),
             upper: (1..=UPPER_HEIGHT).map(|h| Level::new(PAGE_COUNT >> h)).collect(),
             dirty_pages: Vec::new(),
+            rehashes: 0,
             max_pages,
+        }
+    }
+
+    /// How many times [`Memory::rehash`] has emptied the dirty list.
+    pub(crate) fn rehashes(&self) -> u64 {
+        self.rehashes
+    }
+
+    /// The page at `slot` (in allocation order, from 0) as its number, its data and whether it
+    /// has dirty leaves (then it is in the dirty list until the next rehash); `None` past the
+    /// last page. The data lives at a fixed address until the memory is dropped.
+    pub(crate) fn page_slot(&mut self, slot: usize) -> Option<(u32, *mut PageData, bool)> {
+        let page = self.pages.get_mut(slot)?;
+        let dirty = page.data.dirty != 0;
+        Some((page.number, &mut *page.data as *mut PageData, dirty))
+    }
+
+    /// The page holding `addr`, as [`Memory::page_slot`] gives it.
+    pub(crate) fn page_of(&mut self, addr: u32) -> Option<(u32, *mut PageData, bool)> {
+        match self.table[(addr >> PAGE_SHIFT) as usize] {
+            NO_PAGE => None,
+            slot => self.page_slot(slot as usize - 1),
         }
     }
 
@@ -190,7 +227,7 @@ impl Memory {
 
     /// The touched pages as `(page number, bytes)`, in no particular order.
     pub fn pages(&self) -> impl Iterator<Item = (u32, &[u8; PAGE_SIZE])> {
-        self.pages.iter().map(|p| (p.number, &*p.data))
+        self.pages.iter().map(|p| (p.number, &p.data.bytes))
     }
 
     #[inline(always)]
@@ -209,7 +246,7 @@ impl Memory {
             slot = self.allocate(number)?;
         }
         let page = &mut self.pages[slot as usize - 1];
-        if page.dirty == 0 {
+        if page.data.dirty == 0 {
             self.dirty_pages.push(number);
         }
         Ok(page)
@@ -230,7 +267,7 @@ impl Memory {
     #[inline(always)]
     pub fn load_u8(&self, addr: u32) -> u8 {
         match self.page(addr) {
-            Some(p) => p.data[addr as usize & (PAGE_SIZE - 1)],
+            Some(p) => p.data.bytes[addr as usize & (PAGE_SIZE - 1)],
             None => 0,
         }
     }
@@ -242,7 +279,7 @@ impl Memory {
         match self.page(addr) {
             Some(p) => {
                 let o = addr as usize & (PAGE_SIZE - 2);
-                u16::from_le_bytes([p.data[o], p.data[o + 1]])
+                u16::from_le_bytes([p.data.bytes[o], p.data.bytes[o + 1]])
             }
             None => 0,
         }
@@ -255,7 +292,8 @@ impl Memory {
         match self.page(addr) {
             Some(p) => {
                 let o = addr as usize & (PAGE_SIZE - 4);
-                u32::from_le_bytes([p.data[o], p.data[o + 1], p.data[o + 2], p.data[o + 3]])
+                let b = &p.data.bytes;
+                u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]])
             }
             None => 0,
         }
@@ -266,7 +304,7 @@ impl Memory {
     pub fn store_u8(&mut self, addr: u32, value: u8) -> Result<(), MemoryError> {
         let page = self.page_mut(addr)?;
         let o = addr as usize & (PAGE_SIZE - 1);
-        page.data[o] = value;
+        page.data.bytes[o] = value;
         page.mark_dirty(o);
         Ok(())
     }
@@ -277,7 +315,7 @@ impl Memory {
         debug_assert_eq!(addr & 1, 0);
         let page = self.page_mut(addr)?;
         let o = addr as usize & (PAGE_SIZE - 2);
-        page.data[o..o + 2].copy_from_slice(&value.to_le_bytes());
+        page.data.bytes[o..o + 2].copy_from_slice(&value.to_le_bytes());
         page.mark_dirty(o);
         Ok(())
     }
@@ -288,7 +326,7 @@ impl Memory {
         debug_assert_eq!(addr & 3, 0);
         let page = self.page_mut(addr)?;
         let o = addr as usize & (PAGE_SIZE - 4);
-        page.data[o..o + 4].copy_from_slice(&value.to_le_bytes());
+        page.data.bytes[o..o + 4].copy_from_slice(&value.to_le_bytes());
         page.mark_dirty(o);
         Ok(())
     }
@@ -301,11 +339,11 @@ impl Memory {
             let offset = addr as usize & (PAGE_SIZE - 1);
             let n = rest.len().min(PAGE_SIZE - offset);
             let page = self.page_mut(addr)?;
-            page.data[offset..offset + n].copy_from_slice(&rest[..n]);
+            page.data.bytes[offset..offset + n].copy_from_slice(&rest[..n]);
             let first = offset >> LEAF_SHIFT;
             let last = (offset + n - 1) >> LEAF_SHIFT;
             for leaf in first..=last {
-                page.dirty |= 1u128 << leaf;
+                page.data.dirty |= 1u128 << leaf;
             }
             rest = &rest[n..];
             addr = addr.wrapping_add(n as u32);
@@ -329,8 +367,9 @@ impl Memory {
         if self.dirty_pages.is_empty() {
             return;
         }
+        self.rehashes += 1;
         if self.dirty_pages.len() >= PARALLEL_REHASH_MIN_PAGES {
-            self.pages.par_iter_mut().filter(|p| p.dirty != 0).for_each(Page::rehash);
+            self.pages.par_iter_mut().filter(|p| p.data.dirty != 0).for_each(Page::rehash);
         } else {
             for &number in &self.dirty_pages {
                 let slot = self.table[number as usize];

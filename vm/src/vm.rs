@@ -1,9 +1,10 @@
 //! The VM: state plus memory, run fast or stepped with witnesses.
 //!
-//! Fast execution decodes every instruction of the program's code once, at load time, into a
+//! Fast execution compiles hot code to host code ([`crate::jit`]) and interprets the rest.
+//! The interpreter decodes every instruction of the program's code once, at load time, into a
 //! flat table indexed by `pc` (SP1's approach); a store into that range re-decodes the word it
-//! changed, so self-modifying code stays exact. Nothing on this path hashes: memory only marks
-//! dirty leaves, and the Merkle root is computed when someone asks for it.
+//! changed, so self-modifying code stays exact. Nothing on either path hashes: memory only
+//! marks dirty leaves, and the Merkle root is computed when someone asks for it.
 
 use std::ops::Range;
 
@@ -12,6 +13,7 @@ use crate::elf::Program;
 use crate::error::{Error, Result};
 use crate::exec::{self, Machine, Width};
 use crate::host::Host;
+use crate::jit::{self, FastMode};
 use crate::memory::{Memory, PAGE_SIZE};
 use crate::merkle::{Hash, MemoryBlock};
 use crate::preimage::PreimagePart;
@@ -62,6 +64,7 @@ pub struct Vm {
     pub(crate) cpu: Cpu,
     pub(crate) memory: Memory,
     pub(crate) code: CodeCache,
+    pub(crate) fast: FastMode,
 }
 
 /// Options for loading a program.
@@ -69,11 +72,14 @@ pub struct Vm {
 pub struct VmConfig {
     /// The most pages of guest memory the host will back (a host limit, not a guest fault).
     pub max_pages: usize,
+    /// Whether [`Vm::run`] compiles hot code to host code (else it only interprets). Both
+    /// reach the same states; only the speed differs.
+    pub compile: bool,
 }
 
 impl Default for VmConfig {
     fn default() -> Self {
-        Self { max_pages: crate::memory::DEFAULT_MAX_PAGES }
+        Self { max_pages: crate::memory::DEFAULT_MAX_PAGES, compile: true }
     }
 }
 
@@ -98,13 +104,25 @@ impl Vm {
             .zip(program.code.iter().map(|r| r.end).max())
             .map_or(0..0, |(start, end)| start..end);
         let code = CodeCache::build(code_range, &memory);
-        Ok(Self { cpu: Cpu::new(program.entry), memory, code })
+        let fast = FastMode::new(config.compile);
+        Ok(Self { cpu: Cpu::new(program.entry), memory, code, fast })
     }
 
     /// Rebuilds a VM from its parts (used by snapshots).
     pub(crate) fn from_parts(cpu: Cpu, memory: Memory, code_range: Range<u32>) -> Self {
         let code = CodeCache::build(code_range, &memory);
-        Self { cpu, memory, code }
+        Self { cpu, memory, code, fast: FastMode::new(VmConfig::default().compile) }
+    }
+
+    /// Whether [`Vm::run`] compiles hot code (see [`VmConfig::compile`]).
+    pub fn set_compile(&mut self, compile: bool) {
+        self.fast = FastMode::new(compile);
+    }
+
+    /// How many regions of hot code fast mode has compiled, including regions it dropped
+    /// because their code changed (0 when it only interprets).
+    pub fn compiled_regions(&self) -> usize {
+        self.fast.jit.as_ref().map_or(0, |jit| jit.compiled_regions())
     }
 
     /// Registers, pc, step counter and halt status.
@@ -134,9 +152,26 @@ impl Vm {
 
     /// Runs fast until the guest halts or the step counter reaches `until_step`.
     ///
-    /// Equivalent to calling [`Vm::step`] in a loop; pc and the step counter live in locals
-    /// here, which keeps them off the critical path of the interpreter loop.
+    /// Equivalent to calling [`Vm::step`] in a loop, compiled or not.
     pub fn run<H: Host>(&mut self, host: &mut H, until_step: u64) -> Result<()> {
+        if self.fast.compile {
+            jit::run(self, host, until_step)
+        } else {
+            self.interpret(host, until_step, false)
+        }
+    }
+
+    /// Interprets until the guest halts or the step counter reaches `until_step`, or, with
+    /// `one_block`, until control leaves a straight line of code.
+    ///
+    /// pc and the step counter live in locals here, which keeps them off the critical path of
+    /// the interpreter loop.
+    pub(crate) fn interpret<H: Host>(
+        &mut self,
+        host: &mut H,
+        until_step: u64,
+        one_block: bool,
+    ) -> Result<()> {
         if !self.cpu.halt.is_running() || self.cpu.step >= until_step {
             return Ok(());
         }
@@ -165,6 +200,9 @@ impl Vm {
                     Ok(None) => break Ok(()),
                     Err(err) => break Err(err),
                 }
+                if one_block {
+                    break Ok(());
+                }
                 continue;
             }
             for index in first..first + budget as usize {
@@ -175,6 +213,9 @@ impl Vm {
                         let sequential = next == pc.wrapping_add(4);
                         pc = next;
                         if !sequential {
+                            if one_block {
+                                break 'run Ok(());
+                            }
                             continue 'run;
                         }
                     }
@@ -210,6 +251,9 @@ impl<H> FastMachine<'_, H> {
             vm.code.refresh(addr.wrapping_add(offset), &vm.memory);
         }
         vm.code.refresh(addr.wrapping_add(bytes.len() as u32 - 1), &vm.memory);
+        if let Some(jit) = &mut vm.fast.jit {
+            jit.written(addr, bytes.len() as u32);
+        }
         Ok(())
     }
 
@@ -253,6 +297,9 @@ impl<H: Host> Machine for FastMachine<'_, H> {
             Width::Word => vm.memory.store_u32(addr, value)?,
         }
         vm.code.refresh(addr, &vm.memory);
+        if let Some(jit) = &mut vm.fast.jit {
+            jit.written(addr, width as u32);
+        }
         Ok(())
     }
 

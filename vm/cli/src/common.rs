@@ -108,17 +108,20 @@ pub(crate) struct GuestArgs {
     pub(crate) limits: LimitArgs,
 }
 
-/// Host resource limits.
+/// Host resource limits and how fast mode runs.
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub(crate) struct LimitArgs {
     /// The most guest memory the host backs, in MiB.
     #[arg(long, default_value_t = 1024, value_name = "MIB")]
     pub(crate) max_memory: usize,
+    /// Only interpret: never compile hot code to host code (slower, same states).
+    #[arg(long)]
+    pub(crate) interpret: bool,
 }
 
 impl LimitArgs {
     pub(crate) fn config(self) -> VmConfig {
-        VmConfig { max_pages: (self.max_memory << 20) / PAGE_SIZE }
+        VmConfig { max_pages: (self.max_memory << 20) / PAGE_SIZE, compile: !self.interpret }
     }
 }
 

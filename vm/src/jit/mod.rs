@@ -1,0 +1,406 @@
+//! Fast mode's compiler: hot guest code runs as host code; the interpreter stays the reference.
+//!
+//! The proof is the step function ([`crate::exec`]). Compiled code only has to reach the same
+//! states sooner, so everything here is built to be exact by construction and cheap to check:
+//!
+//! - **Tiering.** A pc that has started a basic block [`HOT`] times is compiled, with the code
+//!   reachable from it, into one host function ([`translate`]). Cold code runs in the
+//!   interpreter, so short runs pay no compile time.
+//! - **Steps.** Compiled code is handed a step budget and runs whole basic blocks while they
+//!   fit. The block that would overshoot `run`'s bound runs in the interpreter, so a run stops
+//!   at exactly the step it was asked to.
+//! - **The interpreter takes the hard steps.** System calls, faults, misaligned accesses and
+//!   stores to pages compiled code may not write leave compiled code before the instruction;
+//!   the interpreter executes it, with its faults, host errors and bookkeeping.
+//! - **Memory.** Compiled code reaches guest memory through a flat table from page number to
+//!   the page's bytes ([`PageTable`]): a load is two host loads, with no lookup through the
+//!   sparse memory. A store may go straight to a page only while the page is listed dirty and
+//!   holds no compiled code; it then sets the leaf's dirty bit itself, so Merkle roots stay
+//!   exact and incremental.
+//! - **Code changes.** Pages holding compiled code are never writable from compiled code, so
+//!   every write to them goes through the interpreter, which drops the compiled regions of the
+//!   page ([`Jit::written`]): self-modifying code and preimages read into code stay exact.
+//!
+//! The differential tests (`vm/tests/jit.rs`) compare state hashes against the interpreter at
+//! random step counts on every fixture guest and on random programs.
+
+mod translate;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::Context;
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{default_libcall_names, Module};
+
+use crate::decode::{decode, Op};
+use crate::error::Result;
+use crate::host::Host;
+use crate::memory::{Memory, PageData, PAGE_SHIFT, PAGE_SIZE};
+use crate::vm::Vm;
+use translate::{Exit, Region};
+
+/// How many times a pc starts a basic block in the interpreter before it is compiled.
+const HOT: u32 = 256;
+/// Dropped regions after which all compiled code is freed and compiling starts over (code
+/// memory is only freed as a whole).
+const MAX_DEAD_REGIONS: usize = 4096;
+/// The tag bit of a [`PageTable`] entry whose page compiled code may store to.
+pub(crate) const WRITABLE: usize = 1;
+const PAGE_COUNT: usize = 1 << (32 - PAGE_SHIFT);
+
+/// A compiled region: `fn(regs, page table, budget) -> exit word` (see [`translate`]).
+type RegionFn = unsafe extern "C" fn(*mut u32, *const usize, *mut u64) -> u32;
+
+/// Hashes a pc (already well spread in its upper bits) with one multiplication.
+#[derive(Default)]
+struct PcHasher(u64);
+
+impl Hasher for PcHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8 | u64::from(byte)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u32(&mut self, pc: u32) {
+        self.0 = u64::from(pc).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type PcMap<V> = HashMap<u32, V, BuildHasherDefault<PcHasher>>;
+
+/// The page table compiled code reads memory through: one entry per guest page, the address
+/// of the page's [`PageData`], tagged [`WRITABLE`] when stores may go straight to it. Pages
+/// never touched point at one shared zero page, never writable, so loads need no check.
+struct PageTable {
+    entries: Vec<usize>,
+    /// The zero page untouched entries point at, owned here.
+    _zero: Box<PageData>,
+    /// Memory's pages are mapped up to this slot.
+    mapped: usize,
+    /// Pages tagged writable, to untag when memory rehashes.
+    writable: Vec<u32>,
+    /// [`Memory::rehashes`] when the writable tags were last checked.
+    rehashes: u64,
+}
+
+impl PageTable {
+    fn new() -> Self {
+        let zero = Box::new(PageData { bytes: [0; PAGE_SIZE], dirty: 0 });
+        let zero_addr = &*zero as *const PageData as usize;
+        Self {
+            entries: vec![zero_addr; PAGE_COUNT],
+            _zero: zero,
+            mapped: 0,
+            writable: Vec::new(),
+            rehashes: 0,
+        }
+    }
+
+    /// Brings the table up to date with `memory`: maps new pages, and untags every page when a
+    /// rehash has emptied the dirty list (a clean page's first store must list it again).
+    fn sync(&mut self, memory: &mut Memory, code: &CodePages) {
+        if memory.rehashes() != self.rehashes {
+            self.rehashes = memory.rehashes();
+            for page in self.writable.drain(..) {
+                self.entries[page as usize] &= !WRITABLE;
+            }
+        }
+        while let Some((page, data, dirty)) = memory.page_slot(self.mapped) {
+            self.entries[page as usize] = data as usize;
+            if dirty {
+                self.allow(page, code);
+            }
+            self.mapped += 1;
+        }
+    }
+
+    /// Tags `page` writable unless it holds compiled code.
+    fn allow(&mut self, page: u32, code: &CodePages) {
+        let entry = &mut self.entries[page as usize];
+        if *entry & WRITABLE == 0 && !code.contains(page) {
+            *entry |= WRITABLE;
+            self.writable.push(page);
+        }
+    }
+
+    /// Tags `page`, whose store the interpreter just executed, writable if it is listed dirty.
+    fn allow_after_store(&mut self, memory: &mut Memory, addr: u32, code: &CodePages) {
+        self.sync(memory, code);
+        if let Some((page, _, true)) = memory.page_of(addr) {
+            self.allow(page, code);
+        }
+    }
+
+    fn forbid(&mut self, page: u32) {
+        self.entries[page as usize] &= !WRITABLE;
+    }
+
+    #[cfg(test)]
+    fn is_zero(&self, entry: usize) -> bool {
+        entry == &*self._zero as *const PageData as usize
+    }
+}
+
+/// Which pages hold compiled code, one bit per page.
+struct CodePages(Vec<u64>);
+
+impl CodePages {
+    fn new() -> Self {
+        Self(vec![0; PAGE_COUNT / 64])
+    }
+
+    #[inline(always)]
+    fn contains(&self, page: u32) -> bool {
+        self.0[page as usize / 64] & (1 << (page % 64)) != 0
+    }
+
+    fn set(&mut self, page: u32, on: bool) {
+        let word = &mut self.0[page as usize / 64];
+        if on {
+            *word |= 1 << (page % 64);
+        } else {
+            *word &= !(1 << (page % 64));
+        }
+    }
+}
+
+/// The code generator and the code it made. Dropping it frees the code.
+struct Engine {
+    module: Option<JITModule>,
+    context: Context,
+    table: PageTable,
+}
+
+impl Engine {
+    fn new() -> Option<Self> {
+        let mut flags = settings::builder();
+        flags.set("opt_level", "speed").ok()?;
+        flags.set("use_colocated_libcalls", "false").ok()?;
+        flags.set("is_pic", "false").ok()?;
+        flags.set("enable_verifier", "false").ok()?;
+        let isa = cranelift_native::builder().ok()?.finish(settings::Flags::new(flags)).ok()?;
+        let module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+        let context = module.make_context();
+        Some(Self { module: Some(module), context, table: PageTable::new() })
+    }
+
+    /// Compiles `region`; `None` if the code generator refused it (the region then runs in
+    /// the interpreter).
+    fn compile(&mut self, region: &Region) -> Option<RegionFn> {
+        let module = self.module.as_mut()?;
+        module.clear_context(&mut self.context);
+        self.context.func.signature = translate::signature(module.make_signature());
+        translate::build(region, &mut self.context.func, module.isa().frontend_config());
+        let id = module.declare_anonymous_function(&self.context.func.signature).ok()?;
+        module.define_function(id, &mut self.context).ok()?;
+        module.finalize_definitions().ok()?;
+        let code = module.get_finalized_function(id);
+        // SAFETY: `code` was just compiled from a function with `translate::signature`, which
+        // is `RegionFn`'s, and stays valid until the module's memory is freed in `drop`.
+        Some(unsafe { std::mem::transmute::<*const u8, RegionFn>(code) })
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        if let Some(module) = self.module.take() {
+            // SAFETY: the functions are only called from `run`, which holds the engine
+            // borrowed; once it is dropped no pointer into its code is used again.
+            unsafe { module.free_memory() };
+        }
+    }
+}
+
+/// What the dispatcher knows about a pc that starts a basic block.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// Interpreted so far, this many times.
+    Cold(u32),
+    /// Compiled.
+    Hot(RegionFn),
+    /// The code generator refused it: always interpreted.
+    Never,
+}
+
+/// A VM's compiled code and what it needs to stay exact.
+pub(crate) struct Jit {
+    slots: PcMap<Slot>,
+    /// For each page with compiled code, the entry pcs of the regions over it.
+    regions_by_page: PcMap<Vec<u32>>,
+    code: CodePages,
+    /// Regions dropped since the engine started.
+    dead: usize,
+    /// Regions compiled since the VM started.
+    compiled: usize,
+    engine: Option<Engine>,
+}
+
+impl Jit {
+    fn new() -> Self {
+        Self {
+            slots: PcMap::default(),
+            regions_by_page: PcMap::default(),
+            code: CodePages::new(),
+            dead: 0,
+            compiled: 0,
+            engine: None,
+        }
+    }
+
+    /// How many regions have been compiled, dropped ones included.
+    pub(crate) fn compiled_regions(&self) -> usize {
+        self.compiled
+    }
+
+    /// Drops the compiled regions over `[addr, addr + len)`, which the interpreter just wrote.
+    #[inline(always)]
+    pub(crate) fn written(&mut self, addr: u32, len: u32) {
+        let first = addr >> PAGE_SHIFT;
+        let last = addr.wrapping_add(len.max(1) - 1) >> PAGE_SHIFT;
+        for page in [first, last] {
+            if self.code.contains(page) {
+                self.drop_page(page);
+            }
+        }
+    }
+
+    #[cold]
+    fn drop_page(&mut self, page: u32) {
+        self.code.set(page, false);
+        for entry in self.regions_by_page.remove(&page).unwrap_or_default() {
+            if let Some(Slot::Hot(_)) = self.slots.remove(&entry) {
+                self.dead += 1;
+            }
+        }
+        if self.dead > MAX_DEAD_REGIONS {
+            // Start over: no slot points into the engine's code once it is gone.
+            *self = Self { compiled: self.compiled, ..Self::new() };
+        }
+    }
+
+    /// Compiles the region entered at `pc`.
+    fn compile(&mut self, memory: &mut Memory, pc: u32) -> Slot {
+        if self.engine.is_none() {
+            self.engine = Engine::new();
+        }
+        let Some(engine) = self.engine.as_mut() else { return Slot::Never };
+        let region = Region::discover(pc, |at| decode(memory.load_u32(at)));
+        let Some(code) = engine.compile(&region) else { return Slot::Never };
+        for page in region.pages() {
+            self.code.set(page, true);
+            engine.table.forbid(page);
+            self.regions_by_page.entry(page).or_default().push(region.entry);
+        }
+        self.compiled += 1;
+        Slot::Hot(code)
+    }
+}
+
+/// Per-VM fast-mode settings and state: whether to compile, and the compiled code. A clone
+/// keeps the setting and starts without code.
+pub(crate) struct FastMode {
+    pub(crate) compile: bool,
+    pub(crate) jit: Option<Box<Jit>>,
+}
+
+impl FastMode {
+    pub(crate) fn new(compile: bool) -> Self {
+        Self { compile, jit: None }
+    }
+}
+
+impl Clone for FastMode {
+    fn clone(&self) -> Self {
+        Self::new(self.compile)
+    }
+}
+
+impl std::fmt::Debug for FastMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FastMode")
+            .field("compile", &self.compile)
+            .field("regions", &self.jit.as_ref().map_or(0, |jit| jit.slots.len()))
+            .finish()
+    }
+}
+
+/// Runs `vm` until it halts or reaches `until` steps: compiled regions where code is hot, the
+/// interpreter elsewhere. Equivalent to [`Vm::step`] in a loop.
+pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> {
+    loop {
+        if !vm.cpu.halt.is_running() || vm.cpu.step >= until {
+            return Ok(());
+        }
+        let pc = vm.cpu.pc;
+        let jit = vm.fast.jit.get_or_insert_with(|| Box::new(Jit::new()));
+        let slot = jit.slots.entry(pc).or_insert(Slot::Cold(0));
+        let code = match *slot {
+            Slot::Hot(code) => code,
+            Slot::Cold(hits) if hits + 1 >= HOT && pc & 3 == 0 => {
+                let compiled = jit.compile(&mut vm.memory, pc);
+                jit.slots.insert(pc, compiled);
+                continue;
+            }
+            Slot::Cold(hits) => {
+                *slot = Slot::Cold(hits.saturating_add(1));
+                vm.interpret(host, until, true)?;
+                continue;
+            }
+            Slot::Never => {
+                vm.interpret(host, until, true)?;
+                continue;
+            }
+        };
+        let engine = jit.engine.as_mut().expect("a hot slot has an engine");
+        // Memory may have grown, or been rehashed, since compiled code last ran.
+        engine.table.sync(&mut vm.memory, &jit.code);
+        let mut budget = until - vm.cpu.step;
+        // SAFETY: `code` is a live region of this engine (dropped regions leave `slots`, and
+        // the engine outlives them); it reads and writes the 32 registers, reads the page
+        // table's `PAGE_COUNT` entries, writes only pages tagged writable (live `PageData`
+        // owned by `vm.memory`, which is not otherwise borrowed here), and the budget.
+        let word =
+            unsafe { code(vm.cpu.regs.as_mut_ptr(), engine.table.entries.as_ptr(), &mut budget) };
+        vm.cpu.step = until - budget;
+        let (next, exit) = Exit::decode(word);
+        vm.cpu.pc = next;
+        match exit {
+            Exit::Next => {}
+            Exit::Step => {
+                let store = store_address(vm);
+                vm.step(host)?;
+                let jit = vm.fast.jit.as_mut().expect("created above");
+                if let (Some(addr), Some(engine)) = (store, jit.engine.as_mut()) {
+                    engine.table.allow_after_store(&mut vm.memory, addr, &jit.code);
+                }
+            }
+            Exit::Budget => return vm.interpret(host, until, false),
+        }
+    }
+}
+
+/// The address the instruction at pc stores to, if it is an aligned store.
+fn store_address(vm: &Vm) -> Option<u32> {
+    let instr = decode(vm.memory.load_u32(vm.cpu.pc));
+    let addr = vm.cpu.regs[(instr.rs1 & 31) as usize].wrapping_add(instr.imm);
+    matches!(instr.op, Op::Sb | Op::Sh | Op::Sw).then_some(addr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untouched_pages_read_as_zero_and_are_never_writable() {
+        let table = PageTable::new();
+        assert!(table.entries.iter().all(|&entry| table.is_zero(entry)));
+        assert!(table._zero.bytes.iter().all(|&b| b == 0));
+    }
+}
