@@ -1,11 +1,12 @@
 //! Axon VM benchmarks, each printed as a ratio against its baseline measured in the same run.
 //!
-//! Workload: `fixtures/programs/bench-keccak.elf` (a Rust guest: a keccak-256 chain and
-//! 64x64 integer matrix products, ~145.5M RV32IM instructions).
+//! Workloads: `fixtures/programs/bench-keccak.elf` (a Rust guest: a keccak-256 chain and
+//! 64x64 integer matrix products, ~145.5M RV32IM instructions) and `bench-mixed.elf` (a sieve,
+//! a SHA-256 chain and a Shell sort, ~160M). The other groups use bench-keccak.
 //!
 //! | group | measured | baseline | goal |
 //! |---|---|---|---|
-//! | `execute` | `Vm::run` to the end | rrs-lib's plain `InstructionExecutor` loop over one flat `VecMemory`, on the same ELF; and `qemu-riscv32` (QEMU's user-mode JIT), when installed, on the same program built for it | ≥ 3× rrs-lib, ≥ 0.4× qemu |
+//! | `execute-<workload>` | `Vm::run` to the end, compiling hot code (fast mode) and only interpreting | rrs-lib's plain `InstructionExecutor` loop over one flat `VecMemory`, on the same ELF; and `qemu-riscv32` (QEMU's user-mode JIT), when installed, on the same program built for it | ≥ 3× rrs-lib, ≥ 0.4× qemu |
 //! | `roots` | `Vm::run` with a memory root every 100k steps | fast mode | ≤ 1.2× its time |
 //! | `witness` | `step_with_witness` per step (from step 10M on), and its bytes | — | ≤ 1.5 µs, ≤ 1.4 KB |
 //! | `full_root` | root over 32 MiB of freshly written memory | one 64-byte keccak × the number of hashes | ≤ 1.2× |
@@ -26,7 +27,7 @@ use std::time::Duration;
 use axon_vm::abi::memory::STACK_TOP;
 use axon_vm::memory::Memory;
 use axon_vm::merkle::hash_pair;
-use axon_vm::{OutputMode, PreimageStore, Program, StdHost, StepWitness, Vm};
+use axon_vm::{OutputMode, PreimageStore, Program, StdHost, StepWitness, Vm, VmConfig};
 use criterion::{black_box, BatchSize, Criterion};
 use rrs_lib::instruction_executor::{InstructionException, InstructionExecutor};
 use rrs_lib::memories::VecMemory;
@@ -49,19 +50,24 @@ fn estimate_ns(group: &str, bench: &str) -> Option<f64> {
     json["median"]["point_estimate"].as_f64()
 }
 
-fn workload() -> Program {
-    let path = repo().join("fixtures/programs/bench-keccak.elf");
+/// The programs `execute` runs, by name (`fixtures/programs/<name>.elf`).
+const WORKLOADS: [&str; 2] = ["bench-keccak", "bench-mixed"];
+
+fn workload(name: &str) -> Program {
+    let path = repo().join(format!("fixtures/programs/{name}.elf"));
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Program::parse(&bytes).expect("bench-keccak.elf parses")
+    Program::parse(&bytes).unwrap_or_else(|e| panic!("{name}.elf: {e}"))
 }
 
 fn host() -> StdHost {
     StdHost::new(PreimageStore::new(), OutputMode::Capture)
 }
 
-/// Runs the whole workload fast; returns the step count.
-fn run_axon(program: &Program) -> u64 {
-    let mut vm = Vm::new(program).expect("load");
+/// Runs the whole workload fast, compiling hot code or only interpreting; returns the step
+/// count.
+fn run_axon(program: &Program, compile: bool) -> u64 {
+    let mut vm =
+        Vm::with_config(program, VmConfig { compile, ..VmConfig::default() }).expect("load");
     vm.run(&mut host(), u64::MAX).expect("run");
     vm.cpu().step
 }
@@ -110,9 +116,9 @@ fn run_rrs(program: &Program) -> u64 {
     }
 }
 
-/// The workload built for qemu-user, if `qemu-riscv32` is installed (`make -C program qemu`
-/// builds it); why not otherwise.
-fn qemu_workload() -> Result<PathBuf, String> {
+/// The workloads built for qemu-user, if `qemu-riscv32` is installed (`make -C program qemu`
+/// builds them); why not otherwise.
+fn qemu_workloads() -> Result<PathBuf, String> {
     let installed = Command::new("qemu-riscv32").arg("--version").output();
     if !installed.is_ok_and(|out| out.status.success()) {
         return Err("qemu-riscv32 is not installed (Debian: qemu-user)".into());
@@ -125,7 +131,7 @@ fn qemu_workload() -> Result<PathBuf, String> {
         }
         Err(e) => return Err(format!("make -C program qemu: {e}")),
     }
-    Ok(repo().join("program/target-qemu/riscv32im-axon-none-elf/release/bench-keccak"))
+    Ok(repo().join("program/target-qemu/riscv32im-axon-none-elf/release"))
 }
 
 /// Runs the workload under qemu-user; returns its stdout.
@@ -135,7 +141,7 @@ fn run_qemu(elf: &Path) -> Vec<u8> {
     out.stdout
 }
 
-/// The workload's stdout in the VM.
+/// A workload's stdout in the VM.
 fn axon_stdout(program: &Program) -> Vec<u8> {
     let mut vm = Vm::new(program).expect("load");
     let mut host = host();
@@ -161,36 +167,45 @@ fn full_root_hash_count(pages: u64) -> u64 {
 }
 
 fn main() {
-    let program = workload();
-    let steps = run_axon(&program);
-    assert_eq!(run_rrs(&program), steps, "rrs-lib and Axon disagree on the step count");
-    let qemu = qemu_workload();
-    if let Ok(elf) = &qemu {
-        assert_eq!(run_qemu(elf), axon_stdout(&program), "qemu-riscv32 and Axon disagree");
+    let programs: Vec<Program> = WORKLOADS.iter().map(|name| workload(name)).collect();
+    let qemu = qemu_workloads();
+    let mut steps = Vec::new();
+    for (name, program) in WORKLOADS.iter().zip(&programs) {
+        let count = run_axon(program, true);
+        assert_eq!(run_axon(program, false), count, "{name}: compiled and interpreted disagree");
+        assert_eq!(run_rrs(program), count, "{name}: rrs-lib and Axon disagree on the steps");
+        if let Ok(dir) = &qemu {
+            assert_eq!(run_qemu(&dir.join(name)), axon_stdout(program), "{name}: qemu disagrees");
+        }
+        steps.push(count);
     }
+    let program = &programs[0];
     let mut criterion = Criterion::default().configure_from_args();
 
-    {
-        let mut group = criterion.benchmark_group("execute");
-        group.sample_size(20).measurement_time(Duration::from_secs(25));
-        group.bench_function("axon", |b| b.iter(|| run_axon(black_box(&program))));
-        group.bench_function("rrs-lib", |b| b.iter(|| run_rrs(black_box(&program))));
-        if let Ok(elf) = &qemu {
-            group.bench_function("qemu-riscv32", |b| b.iter(|| run_qemu(black_box(elf))));
+    for (name, program) in WORKLOADS.iter().zip(&programs) {
+        let mut group = criterion.benchmark_group(format!("execute-{name}"));
+        group.sample_size(20).measurement_time(Duration::from_secs(20));
+        group.bench_function("axon", |b| b.iter(|| run_axon(black_box(program), true)));
+        group
+            .bench_function("axon-interpreter", |b| b.iter(|| run_axon(black_box(program), false)));
+        group.bench_function("rrs-lib", |b| b.iter(|| run_rrs(black_box(program))));
+        if let Ok(dir) = &qemu {
+            let elf = dir.join(name);
+            group.bench_function("qemu-riscv32", |b| b.iter(|| run_qemu(black_box(&elf))));
         }
         group.finish();
     }
     {
         let mut group = criterion.benchmark_group("roots");
         group.sample_size(10).measurement_time(Duration::from_secs(12));
-        group.bench_function("fast", |b| b.iter(|| run_axon(black_box(&program))));
+        group.bench_function("fast", |b| b.iter(|| run_axon(black_box(program), true)));
         group.bench_function("every-100k", |b| {
-            b.iter(|| run_axon_with_roots(black_box(&program), ROOT_INTERVAL))
+            b.iter(|| run_axon_with_roots(black_box(program), ROOT_INTERVAL))
         });
         group.finish();
     }
 
-    let mut start = Vm::new(&program).expect("load");
+    let mut start = Vm::new(program).expect("load");
     start.run(&mut host(), WITNESS_FROM).expect("run to the witness window");
     let mut witness_bytes = 0usize;
     {
@@ -240,31 +255,32 @@ fn main() {
 
     // The summary: ratios from criterion's own estimates of this run.
     let get = |g: &str, b: &str| estimate_ns(g, b).unwrap_or(f64::NAN);
-    let axon = get("execute", "axon");
-    let rrs = get("execute", "rrs-lib");
     let fast = get("roots", "fast");
     let roots = get("roots", "every-100k");
     let witness = get("witness", "per-step-x20000") / WITNESS_STEPS as f64;
     let root = get("full_root", "memory-root-32MiB");
     let keccaks = get("full_root", "sequential-keccak64-x-hash-count");
-    let mips = |ns: f64| steps as f64 / ns * 1e3;
-    println!("\n== Axon VM benchmark summary ({steps} instructions per run) ==");
-    println!(
-        "fast mode            {:8.1} MIPS   rrs-lib {:6.1} MIPS   speed-up {:5.2}x (goal >= 3x)",
-        mips(axon),
-        mips(rrs),
-        rrs / axon
-    );
-    match &qemu {
-        Ok(_) => {
-            let qemu = get("execute", "qemu-riscv32");
-            println!(
-                "                                     qemu    {:6.1} MIPS   ratio    {:5.2}x (goal >= 0.4x)",
-                mips(qemu),
-                qemu / axon
-            );
+    println!("\n== Axon VM benchmark summary ==");
+    for (name, &steps) in WORKLOADS.iter().zip(&steps) {
+        let group = format!("execute-{name}");
+        let mips = |bench: &str| steps as f64 / get(&group, bench) * 1e3;
+        let axon = mips("axon");
+        println!(
+            "{name} ({steps} instructions): fast mode {axon:.1} MIPS; interpreter {:.1} MIPS",
+            mips("axon-interpreter")
+        );
+        let rrs = mips("rrs-lib");
+        println!("  rrs-lib {rrs:8.1} MIPS   fast mode is {:5.2}x (goal >= 3x)", axon / rrs);
+        match &qemu {
+            Ok(_) => {
+                let qemu = mips("qemu-riscv32");
+                println!(
+                    "  qemu    {qemu:8.1} MIPS   fast mode is {:5.2}x (goal >= 0.4x)",
+                    axon / qemu
+                );
+            }
+            Err(why) => println!("  qemu baseline not run: {why}"),
         }
-        Err(why) => println!("                                     qemu baseline not run: {why}"),
     }
     println!(
         "roots every 100k     {:8.3} s      fast    {:6.3} s      ratio    {:5.2}x (goal <= 1.2x)",

@@ -291,7 +291,9 @@ impl Jit {
             self.engine = Engine::new();
         }
         let Some(engine) = self.engine.as_mut() else { return Slot::Never };
-        let region = Region::discover(pc, |at| decode(memory.load_u32(at)));
+        let slots = &self.slots;
+        let compiled = |at| matches!(slots.get(&at), Some(Slot::Hot(_)));
+        let region = Region::discover(pc, |at| decode(memory.load_u32(at)), compiled);
         let Some(code) = engine.compile(&region) else { return Slot::Never };
         for page in region.pages() {
             self.code.set(page, true);

@@ -94,8 +94,15 @@ pub(crate) struct Region {
 }
 
 impl Region {
-    /// Walks the code reachable from `entry`, decoding with `fetch`.
-    pub(crate) fn discover(entry: u32, mut fetch: impl FnMut(u32) -> Instr) -> Self {
+    /// Walks the code reachable from `entry`, decoding with `fetch`. Straight-line code
+    /// stops where it runs into the entry of another region (`compiled`), so two regions
+    /// entered at different points of one long stretch of code do not both hold the rest of
+    /// it.
+    pub(crate) fn discover(
+        entry: u32,
+        mut fetch: impl FnMut(u32) -> Instr,
+        compiled: impl Fn(u32) -> bool,
+    ) -> Self {
         let mut instrs = BTreeMap::new();
         let mut leaders = BTreeSet::from([entry]);
         let mut work = vec![entry];
@@ -117,7 +124,12 @@ impl Region {
                     }
                 };
                 match flow(pc, &instr) {
-                    Flow::Next => pc = pc.wrapping_add(4),
+                    Flow::Next => {
+                        pc = pc.wrapping_add(4);
+                        if compiled(pc) && !leaders.contains(&pc) {
+                            break;
+                        }
+                    }
                     Flow::Branch(target) => {
                         lead(target, &mut work);
                         lead(pc.wrapping_add(4), &mut work);
