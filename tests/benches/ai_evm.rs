@@ -11,6 +11,9 @@
 //! of one, halved: the block's fixed part (the input, the trie roots) cancels out, and what
 //! is left includes the signature recovery every transaction pays.
 //!
+//! The mixed block's proof also runs compiled (fast mode), only interpreted, and in the plain
+//! rrs-lib loop serving the same oracle (`axon_tests::bench::run_rrs`).
+//!
 //! Run with `cargo bench -p axon-tests --bench ai_evm` (or `make bench`); the summary comes
 //! last.
 
@@ -23,7 +26,7 @@ use axon_ai_evm::block::witness::GenesisAccount;
 use axon_dispute::ai_evm::{Block, L2Node, Model, Wallet};
 use axon_dispute::contracts::{creation_code, default_artifacts_dir};
 use axon_dispute::guest::run_guest;
-use axon_tests::bench::{estimate_ns, print_vm_vs_native};
+use axon_tests::bench::{bench_fast_mode, estimate_ns, print_fast_mode, print_vm_vs_native};
 use axon_tests::repo;
 use axon_vm::Halt;
 use axon_vm::PreimageStore;
@@ -242,6 +245,9 @@ fn main() {
         })
     });
     group.finish();
+    let program = axon_tests::program(&format!("fixtures/programs/{PROOF}"));
+    let store = chain.node.vm_store(&block);
+    let fast_steps = bench_fast_mode(&mut criterion, "execute-ai-evm-block", &program, &store);
     criterion.final_summary();
 
     println!("\n== AI-EVM block benchmark summary ==");
@@ -276,4 +282,6 @@ fn main() {
         fused / 1e6,
         fused / proof
     );
+    println!("fast mode on the mixed block's proof:");
+    print_fast_mode("execute-ai-evm-block", fast_steps);
 }

@@ -3,8 +3,10 @@
 //!
 //! | measured | how |
 //! |---|---|
-//! | instructions per MAC | steps whose pc lies in `axon_ml::int8::Dense::run` (`conv2d`) during one digits inference, over the layers' MACs (`Sequential::macs`); `Dense::run` calls nothing; `conv2d` calls `memcpy` for its patches, which this leaves out (`axon-vm profile` shows its inclusive count) |
+//! | instructions per MAC | steps whose pc lies in `<axon_ml::int8::Dense>::run` (`conv2d`) during one digits inference, over the layers' MACs (`Sequential::macs`); `Dense::run` calls nothing; `conv2d` calls `memcpy` for its patches, which this leaves out (`axon-vm profile` shows its inclusive count) |
 //! | wall time per inference | `Vm::run` of the whole guest (request parsing, model parsing, inference, per-operator commitments) against `Model::parse` + `Model::infer` natively with the same keccak commitments |
+//!
+//! | fast mode | `Vm::run` of the stories260K run, compiling hot code and only interpreting, against the plain rrs-lib loop serving the same oracle (`axon_tests::bench::run_rrs`); qemu-user cannot serve the oracle |
 //!
 //! Models: `fixtures/models/digits.axml` (one classification), `tiny-llama.bin` (16 greedy
 //! tokens) and, when the shared test data is present, stories260K (12 tokens). Run with
@@ -16,7 +18,7 @@ use std::time::Duration;
 use axon_ml::axml::Sequential;
 use axon_ml::model::Request;
 use axon_ml::{Model, Output, Probe};
-use axon_tests::bench::print_vm_vs_native;
+use axon_tests::bench::{bench_fast_mode, print_fast_mode, print_vm_vs_native};
 use axon_tests::repo;
 use axon_vm::abi::local;
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
@@ -136,7 +138,7 @@ fn main() {
     let digits = &workloads[0];
     let store = digits.store();
     let kernel_steps =
-        steps_in(&program, &store, &["axon_ml::int8::Dense::run", "axon_ml::int8::conv2d"]);
+        steps_in(&program, &store, &["<axon_ml::int8::Dense>::run", "axon_ml::int8::conv2d"]);
     let model = Sequential::parse(&digits.model).expect("digits parses");
     let macs_of =
         |op: &str| model.macs().iter().filter(|(name, _)| *name == op).map(|(_, m)| m).sum::<u64>();
@@ -153,6 +155,12 @@ fn main() {
         group.bench_function("native", |b| b.iter(|| workload.run_native()));
         group.finish();
     }
+    // Fast mode against its baselines on the largest model.
+    let fast_mode = workloads.iter().find(|w| w.name.starts_with("stories260K")).map(|w| {
+        let group = format!("execute-{}", w.name);
+        let steps = bench_fast_mode(&mut criterion, &group, &program, &w.store());
+        (group, steps)
+    });
     criterion.final_summary();
 
     println!("\n== Axon inference benchmark summary ==");
@@ -168,5 +176,9 @@ fn main() {
     );
     for (workload, steps) in workloads.iter().zip(steps) {
         print_vm_vs_native(workload.name, steps);
+    }
+    match fast_mode {
+        Some((group, steps)) => print_fast_mode(&group, steps),
+        None => println!("fast mode on stories260K not run: the shared model is absent"),
     }
 }

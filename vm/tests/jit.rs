@@ -294,7 +294,7 @@ fn random_looping_programs_agree_at_random_steps() {
     let strategy = (
         prop::collection::vec(gen(), 4..48),
         prop::collection::vec(any::<u8>(), 4096),
-        300u32..3000,
+        5_000u32..40_000,
         prop::collection::vec(0u64..1 << 16, 1..8),
     );
     runner
@@ -313,17 +313,18 @@ fn random_looping_programs_agree_at_random_steps() {
 
 #[test]
 fn a_loop_of_one_block_stops_at_every_step_count() {
-    // Every stop from 1 to 3,000 lands inside or at the end of a compiled block.
+    // Compiled by step 200,000 (fast mode compiles code after 100,000 interpreted steps);
+    // every stop from there to 3,000 steps on lands inside or at the end of a compiled block.
     let body = [
         Gen::AluImm { funct3: 0, imm: 7, rd: 5, rs1: 5, shift_arith: false },
         Gen::Store { funct3: 2, imm: 0, rs2: 5, into_code: false, misaligned: false },
         Gen::Load { funct3: 2, imm: 0, rd: 6, misaligned: false },
     ];
-    let program = looping_program(&body, None, &[0; 4096], 1000);
+    let program = looping_program(&body, None, &[0; 4096], 100_000);
     let mut compiled = vm(&program, true);
     let mut interpreted = vm(&program, false);
     let mut host = quiet_host();
-    for stop in 1..3_000u64 {
+    for stop in (200_000..203_000u64).chain([u64::MAX]) {
         compiled.run(&mut host, stop).expect("compiled");
         interpreted.run(&mut host, stop).expect("interpreted");
         assert_eq!(compiled.cpu(), interpreted.cpu(), "at step {stop}");
@@ -334,7 +335,7 @@ fn a_loop_of_one_block_stops_at_every_step_count() {
 
 #[test]
 fn code_changed_after_compiling_runs_changed() {
-    // The first loop instruction, `addi x5, x5, 7`, compiled by iteration 256.
+    // The first loop instruction, `addi x5, x5, 7`, compiled within 20,000 iterations.
     let body = [Gen::AluImm { funct3: 0, imm: 7, rd: 5, rs1: 5, shift_arith: false }];
     let patched = i_type(9, 5, 0, 5, 0x13);
     // The loop starts 24 bytes into the code block `CODE_BASE` points at.
@@ -342,8 +343,8 @@ fn code_changed_after_compiling_runs_changed() {
     store.push(s_type(24, SCRATCH, CODE_BASE, 2));
     let permute = emit(&Gen::Permute);
     for (what, once) in [("a guest store", store), ("a keccak permutation", permute)] {
-        let program = looping_program(&body, Some((1000, once)), &[0; 4096], 2000);
-        let stops: Vec<u64> = (1..=40).map(|i| i * 1000).collect();
+        let program = looping_program(&body, Some((20_000, once)), &[0; 4096], 60_000);
+        let stops: Vec<u64> = (1..=50).map(|i| i * 10_000).collect();
         assert!(agree(&program, &quiet_host(), &stops) > 0, "{what}: the loop was compiled");
     }
 }
