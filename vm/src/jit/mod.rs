@@ -41,12 +41,18 @@ use crate::memory::{Memory, PageData, PAGE_SHIFT, PAGE_SIZE};
 use crate::vm::Vm;
 use translate::{Exit, Region};
 
-/// How many steps the interpreter takes from a pc (in the basic blocks it starts) before the
-/// code there is compiled. Compiling a region costs about as much as interpreting 100k
-/// instructions (0.1 ms plus 20 µs per instruction, measured), so code is compiled once it
-/// has shown it runs that long: a short run, such as a block proof of half a million steps,
-/// stays in the interpreter instead of paying for code it would barely use.
+/// Steps the interpreter takes from a pc (in the basic blocks it starts) before the code there
+/// is considered for compiling: [`HOT_STEPS`] plus [`HOT_STEPS_PER_INSTRUCTION`] for each
+/// instruction of the region it would compile.
+///
+/// Compiling a region costs about 0.1 ms plus 20 µs per instruction here (measured), as much
+/// as interpreting 30k plus 7k instructions per instruction; code is compiled once its past
+/// steps, taken as a forecast of its future ones, repay a good part of that. A short run, such
+/// as a digits inference (322k steps, whose unrolled keccak-f would take 18 ms to compile) or
+/// a block proof of half a million steps, stays in the interpreter.
 const HOT_STEPS: u64 = 100_000;
+/// See [`HOT_STEPS`].
+const HOT_STEPS_PER_INSTRUCTION: u64 = 200;
 /// Dropped regions after which all compiled code is freed and compiling starts over (code
 /// memory is only freed as a whole).
 const MAX_DEAD_REGIONS: usize = 4096;
@@ -80,12 +86,14 @@ impl Hasher for PcHasher {
 type PcMap<V> = HashMap<u32, V, BuildHasherDefault<PcHasher>>;
 
 /// The page table compiled code reads memory through: one entry per guest page, the address
-/// of the page's [`PageData`], tagged [`WRITABLE`] when stores may go straight to it. Pages
-/// never touched point at one shared zero page, never writable, so loads need no check.
+/// of the page's [`PageData`] relative to a shared zero page, tagged [`WRITABLE`] when stores
+/// may go straight to it. A page never touched has entry 0, the zero page itself (never
+/// writable), so loads need no check, and the table starts as zeroed memory, which the OS
+/// maps lazily: a VM pays for the entries it touches, not for filling 8 MiB.
 struct PageTable {
     entries: Vec<usize>,
-    /// The zero page untouched entries point at, owned here.
-    _zero: Box<PageData>,
+    /// The zero page, which entries are relative to.
+    zero: Box<PageData>,
     /// Memory's pages are mapped up to this slot.
     mapped: usize,
     /// Pages tagged writable, to untag when memory rehashes.
@@ -97,14 +105,7 @@ struct PageTable {
 impl PageTable {
     fn new() -> Self {
         let zero = Box::new(PageData { bytes: [0; PAGE_SIZE], dirty: 0 });
-        let zero_addr = &*zero as *const PageData as usize;
-        Self {
-            entries: vec![zero_addr; PAGE_COUNT],
-            _zero: zero,
-            mapped: 0,
-            writable: Vec::new(),
-            rehashes: 0,
-        }
+        Self { entries: vec![0; PAGE_COUNT], zero, mapped: 0, writable: Vec::new(), rehashes: 0 }
     }
 
     /// Brings the table up to date with `memory`: maps new pages, and untags every page when a
@@ -117,7 +118,9 @@ impl PageTable {
             }
         }
         while let Some((page, data, dirty)) = memory.page_slot(self.mapped) {
-            self.entries[page as usize] = data as usize;
+            let entry = (data as usize).wrapping_sub(self.zero_page());
+            debug_assert_eq!(entry & WRITABLE, 0, "page data is 16-byte aligned");
+            self.entries[page as usize] = entry;
             if dirty {
                 self.allow(page, code);
             }
@@ -146,9 +149,9 @@ impl PageTable {
         self.entries[page as usize] &= !WRITABLE;
     }
 
-    #[cfg(test)]
-    fn is_zero(&self, entry: usize) -> bool {
-        entry == &*self._zero as *const PageData as usize
+    /// The address entries are relative to.
+    fn zero_page(&self) -> usize {
+        &*self.zero as *const PageData as usize
     }
 }
 
@@ -201,7 +204,8 @@ impl Engine {
         let module = self.module.as_mut()?;
         module.clear_context(&mut self.context);
         self.context.func.signature = translate::signature(module.make_signature());
-        translate::build(region, &mut self.context.func, module.isa().frontend_config());
+        let zero_page = self.table.zero_page() as i64;
+        translate::build(region, &mut self.context.func, module.isa().frontend_config(), zero_page);
         let id = module.declare_anonymous_function(&self.context.func.signature).ok()?;
         module.define_function(id, &mut self.context).ok()?;
         module.finalize_definitions().ok()?;
@@ -225,8 +229,8 @@ impl Drop for Engine {
 /// What the dispatcher knows about a pc that starts a basic block.
 #[derive(Clone, Copy)]
 enum Slot {
-    /// Interpreted so far, this many steps.
-    Cold(u64),
+    /// Interpreted so far: `spent` steps; compiled once they reach `needed`.
+    Cold { spent: u64, needed: u64 },
     /// Compiled.
     Hot(RegionFn),
     /// The code generator refused it: always interpreted.
@@ -289,15 +293,20 @@ impl Jit {
         }
     }
 
-    /// Compiles the region entered at `pc`.
-    fn compile(&mut self, memory: &mut Memory, pc: u32) -> Slot {
+    /// The slot of `pc`, which has reached the `needed` steps it was given after `spent`:
+    /// the compiled region entered there, or a larger need once the region's size is known.
+    fn consider(&mut self, memory: &mut Memory, pc: u32, spent: u64, needed: u64) -> Slot {
+        let slots = &self.slots;
+        let compiled = |at| matches!(slots.get(&at), Some(Slot::Hot(_)));
+        let region = Region::discover(pc, |at| decode(memory.load_u32(at)), compiled);
+        let worth = HOT_STEPS + HOT_STEPS_PER_INSTRUCTION * region.instrs.len() as u64;
+        if spent < worth && needed < worth {
+            return Slot::Cold { spent, needed: worth };
+        }
         if self.engine.is_none() {
             self.engine = Engine::new();
         }
         let Some(engine) = self.engine.as_mut() else { return Slot::Never };
-        let slots = &self.slots;
-        let compiled = |at| matches!(slots.get(&at), Some(Slot::Hot(_)));
-        let region = Region::discover(pc, |at| decode(memory.load_u32(at)), compiled);
         let Some(code) = engine.compile(&region) else { return Slot::Never };
         for page in region.pages() {
             self.code.set(page, true);
@@ -346,20 +355,20 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
         }
         let pc = vm.cpu.pc;
         let jit = vm.fast.jit.get_or_insert_with(|| Box::new(Jit::new()));
-        let slot = jit.slots.entry(pc).or_insert(Slot::Cold(0));
+        let slot = jit.slots.entry(pc).or_insert(Slot::Cold { spent: 0, needed: HOT_STEPS });
         let code = match *slot {
             Slot::Hot(code) => code,
-            Slot::Cold(spent) if spent >= HOT_STEPS && pc & 3 == 0 => {
-                let compiled = jit.compile(&mut vm.memory, pc);
-                jit.slots.insert(pc, compiled);
+            Slot::Cold { spent, needed } if spent >= needed && pc & 3 == 0 => {
+                let next = jit.consider(&mut vm.memory, pc, spent, needed);
+                jit.slots.insert(pc, next);
                 continue;
             }
-            Slot::Cold(_) => {
+            Slot::Cold { .. } => {
                 let before = vm.cpu.step;
                 vm.interpret(host, until, true)?;
                 let ran = vm.cpu.step - before;
                 let jit = vm.fast.jit.as_mut().expect("created above");
-                if let Some(Slot::Cold(spent)) = jit.slots.get_mut(&pc) {
+                if let Some(Slot::Cold { spent, .. }) = jit.slots.get_mut(&pc) {
                     *spent += ran;
                 }
                 continue;
@@ -411,7 +420,7 @@ mod tests {
     #[test]
     fn untouched_pages_read_as_zero_and_are_never_writable() {
         let table = PageTable::new();
-        assert!(table.entries.iter().all(|&entry| table.is_zero(entry)));
-        assert!(table._zero.bytes.iter().all(|&b| b == 0));
+        assert!(table.entries.iter().all(|&entry| entry == 0));
+        assert!(table.zero.bytes.iter().all(|&b| b == 0));
     }
 }

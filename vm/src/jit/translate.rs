@@ -184,7 +184,12 @@ pub(crate) fn signature(mut sig: Signature) -> Signature {
 /// values to later reads and drops repeated loads. Keeping all 31 registers in SSA variables
 /// instead made register allocation superlinear in the region's size (over 100 ms for a
 /// region of 800 instructions), for code only slightly faster.
-pub(crate) fn build(region: &Region, func: &mut Function, config: TargetFrontendConfig) {
+pub(crate) fn build(
+    region: &Region,
+    func: &mut Function,
+    config: TargetFrontendConfig,
+    zero_page: i64,
+) {
     let mut alias = |user_id, description: &'static str| {
         let region = func
             .dfg
@@ -219,6 +224,7 @@ pub(crate) fn build(region: &Region, func: &mut Function, config: TargetFrontend
         regs,
         budget_ptr,
         table,
+        zero_page,
         blocks: &blocks,
         step_outs: Vec::new(),
     };
@@ -244,6 +250,8 @@ struct Translator<'a, 'f> {
     regs: Value,
     budget_ptr: Value,
     table: Value,
+    /// The address page-table entries are relative to (see [`super::PageTable`]).
+    zero_page: i64,
     blocks: &'a BTreeMap<u32, Block>,
     /// Step-out blocks to fill: (block, pc, steps not run).
     step_outs: Vec<(Block, u32, u64)>,
@@ -520,6 +528,7 @@ impl Translator<'_, '_> {
         let (entry, offset) = self.entry(addr);
         let ins = &mut self.b;
         let data = ins.ins().band_imm_s(entry, !super::WRITABLE as i64);
+        let data = ins.ins().iadd_imm_s(data, self.zero_page);
         let at = ins.ins().iadd(data, offset);
         let flags = self.flags.memory;
         match op {
@@ -543,7 +552,7 @@ impl Translator<'_, '_> {
         let readonly = self.b.ins().icmp_imm_s(IntCC::Equal, readonly, 0);
         self.step_out_if(readonly, pc, unrun);
         let ins = &mut self.b;
-        let data = ins.ins().iadd_imm_s(entry, -(super::WRITABLE as i64));
+        let data = ins.ins().iadd_imm_s(entry, self.zero_page - super::WRITABLE as i64);
         let at = ins.ins().iadd(data, offset);
         let flags = self.flags.memory;
         match op {
