@@ -350,6 +350,39 @@ fn code_changed_after_compiling_runs_changed() {
 }
 
 #[test]
+fn compiled_stores_into_code_that_was_never_compiled_are_seen() {
+    // A hot loop rewrites the first instruction of a function one page further on, which only
+    // the interpreter ever runs (once, after the loop), with `addi x6, x0, counter`.
+    const FUNCTION: u32 = CODE_AT + 4096;
+    let mut words = Vec::new();
+    words.extend(li(CODE_BASE, FUNCTION));
+    words.extend(li(COUNTER, 60_000));
+    let loop_at = words.len() as i32;
+    words.push(i_type(20, COUNTER, 1, SCRATCH, 0x13)); // slli x28, x30, 20
+    words.push(i_type(0x313, SCRATCH, 6, SCRATCH, 0x13)); // ori x28, x28, 0x313
+    words.push(s_type(0, SCRATCH, CODE_BASE, 2)); // sw x28, 0(x29)
+    words.push(i_type(-1, COUNTER, 0, COUNTER, 0x13));
+    words.push(b_type(-4 * (words.len() as i32 - loop_at), 0, COUNTER, 1));
+    words.push(j_type(4096 - 4 * words.len() as i32, 1)); // jal ra, FUNCTION
+    words.extend(li(17, syscall::EXIT));
+    words.push(0x73);
+    words.resize(1024, 0x0000_0013);
+    words.push(i_type(0, 0, 0, 6, 0x13)); // FUNCTION: addi x6, x0, 0 (rewritten)
+    words.push(i_type(0, 1, 0, 0, 0x67)); // jalr x0, 0(ra)
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let len = bytes.len() as u32;
+    let program = Program {
+        entry: CODE_AT,
+        segments: vec![Segment { vaddr: CODE_AT, mem_size: len, data: bytes, executable: true }],
+        code: std::iter::once(CODE_AT..CODE_AT + len).collect(),
+        symbols: Vec::new(),
+    };
+    // Few stops: each one rehashes memory, after which the next store is the interpreter's.
+    let stops = [150_000, u64::MAX];
+    assert!(agree(&program, &quiet_host(), &stops) > 0, "the loop was compiled");
+}
+
+#[test]
 fn fixture_guests_agree_at_random_steps() {
     // (guest, input, the most steps to compare)
     let guests: [(&str, &[u8], u64); 5] = [

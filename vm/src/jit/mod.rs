@@ -17,9 +17,10 @@
 //!   sparse memory. A store may go straight to a page only while the page is listed dirty and
 //!   holds no compiled code; it then sets the leaf's dirty bit itself, so Merkle roots stay
 //!   exact and incremental.
-//! - **Code changes.** Pages holding compiled code are never writable from compiled code, so
-//!   every write to them goes through the interpreter, which drops the compiled regions of the
-//!   page ([`Jit::written`]): self-modifying code and preimages read into code stay exact.
+//! - **Code changes.** Pages holding compiled code, and the pages of the interpreter's
+//!   pre-decoded code, are never writable from compiled code, so every write to them goes
+//!   through the interpreter, which re-decodes the words and drops the compiled regions of
+//!   the page ([`Jit::written`]): self-modifying code and preimages read into code stay exact.
 //!
 //! The differential tests (`vm/tests/jit.rs`) compare state hashes against the interpreter at
 //! random step counts on every fixture guest and on random programs.
@@ -155,21 +156,32 @@ impl PageTable {
     }
 }
 
-/// Which pages hold compiled code, one bit per page.
-struct CodePages(Vec<u64>);
+/// The pages compiled code must not store to, because code read from them is kept elsewhere:
+/// pages holding compiled code (one bit per page), and the pages of the interpreter's
+/// pre-decoded range (`CodeCache`), which only the interpreter's writes keep up to date.
+struct CodePages {
+    compiled: Vec<u64>,
+    /// Page numbers the pre-decoded range touches.
+    predecoded: std::ops::Range<u32>,
+}
 
 impl CodePages {
-    fn new() -> Self {
-        Self(vec![0; PAGE_COUNT / 64])
+    fn new(predecoded: std::ops::Range<u32>) -> Self {
+        let pages = match predecoded.is_empty() {
+            true => 0..0,
+            false => predecoded.start >> PAGE_SHIFT..((predecoded.end - 1) >> PAGE_SHIFT) + 1,
+        };
+        Self { compiled: vec![0; PAGE_COUNT / 64], predecoded: pages }
     }
 
     #[inline(always)]
     fn contains(&self, page: u32) -> bool {
-        self.0[page as usize / 64] & (1 << (page % 64)) != 0
+        self.compiled[page as usize / 64] & (1 << (page % 64)) != 0
+            || self.predecoded.contains(&page)
     }
 
     fn set(&mut self, page: u32, on: bool) {
-        let word = &mut self.0[page as usize / 64];
+        let word = &mut self.compiled[page as usize / 64];
         if on {
             *word |= 1 << (page % 64);
         } else {
@@ -191,7 +203,9 @@ impl Engine {
         flags.set("opt_level", "speed").ok()?;
         flags.set("use_colocated_libcalls", "false").ok()?;
         flags.set("is_pic", "false").ok()?;
-        flags.set("enable_verifier", "false").ok()?;
+        // The IR verifier costs compile time; debug builds (the tests) keep it.
+        let verify = if cfg!(debug_assertions) { "true" } else { "false" };
+        flags.set("enable_verifier", verify).ok()?;
         let isa = cranelift_native::builder().ok()?.finish(settings::Flags::new(flags)).ok()?;
         let module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
         let context = module.make_context();
@@ -251,11 +265,12 @@ pub(crate) struct Jit {
 }
 
 impl Jit {
-    fn new() -> Self {
+    /// A VM's compiler; `predecoded` is the range of the interpreter's pre-decoded code.
+    fn new(predecoded: std::ops::Range<u32>) -> Self {
         Self {
             slots: PcMap::default(),
             regions_by_page: PcMap::default(),
-            code: CodePages::new(),
+            code: CodePages::new(predecoded),
             dead: 0,
             compiled: 0,
             engine: None,
@@ -289,7 +304,9 @@ impl Jit {
         }
         if self.dead > MAX_DEAD_REGIONS {
             // Start over: no slot points into the engine's code once it is gone.
-            *self = Self { compiled: self.compiled, ..Self::new() };
+            let predecoded = self.code.predecoded.clone();
+            *self = Self { compiled: self.compiled, ..Self::new(0..0) };
+            self.code.predecoded = predecoded;
         }
     }
 
@@ -349,12 +366,18 @@ impl std::fmt::Debug for FastMode {
 /// Runs `vm` until it halts or reaches `until` steps: compiled regions where code is hot, the
 /// interpreter elsewhere. Equivalent to [`Vm::step`] in a loop.
 pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> {
+    if vm.cpu.regs[0] != 0 {
+        // Only a patched state gets here. Compiled code reads x0 as zero; the interpreter
+        // reads what is stored (and clears it at its first register write), so it runs this.
+        return vm.interpret(host, until, false);
+    }
     loop {
         if !vm.cpu.halt.is_running() || vm.cpu.step >= until {
             return Ok(());
         }
         let pc = vm.cpu.pc;
-        let jit = vm.fast.jit.get_or_insert_with(|| Box::new(Jit::new()));
+        let predecoded = vm.code.range();
+        let jit = vm.fast.jit.get_or_insert_with(|| Box::new(Jit::new(predecoded)));
         let slot = jit.slots.entry(pc).or_insert(Slot::Cold { spent: 0, needed: HOT_STEPS });
         let code = match *slot {
             Slot::Hot(code) => code,
