@@ -59,7 +59,7 @@ test: setup ## Run every test: Rust workspace, guest reproducibility, lockfiles,
 
 .PHONY: bench
 bench: ## Run the benchmarks (criterion), printing ratios against the baselines.
-	$(CARGO) bench -p axon-vm --bench vm
+	$(CARGO) bench -p axon-tests --bench vm
 	$(CARGO) bench -p axon-tests --bench inference
 	$(CARGO) bench -p axon-tests --bench axiom
 	$(CARGO) bench -p axon-tests --bench ai_evm

@@ -26,7 +26,9 @@ use axon_ai_evm::block::witness::GenesisAccount;
 use axon_dispute::ai_evm::{Block, L2Node, Model, Wallet};
 use axon_dispute::contracts::{creation_code, default_artifacts_dir};
 use axon_dispute::guest::run_guest;
-use axon_tests::bench::{bench_fast_mode, estimate_ns, print_fast_mode, print_vm_vs_native};
+use axon_tests::bench::{
+    bench_fast_mode, estimate_ns, print_fast_mode, print_vm_vs_native, QEMU_HAS_NO_ORACLE,
+};
 use axon_tests::repo;
 use axon_vm::Halt;
 use axon_vm::PreimageStore;
@@ -283,5 +285,5 @@ fn main() {
         fused / proof
     );
     println!("fast mode on the mixed block's proof:");
-    print_fast_mode("execute-ai-evm-block", fast_steps);
+    print_fast_mode("execute-ai-evm-block", fast_steps, Err(QEMU_HAS_NO_ORACLE));
 }

@@ -18,7 +18,7 @@ use std::time::Duration;
 use axon_ml::axml::Sequential;
 use axon_ml::model::Request;
 use axon_ml::{Model, Output, Probe};
-use axon_tests::bench::{bench_fast_mode, print_fast_mode, print_vm_vs_native};
+use axon_tests::bench::{bench_fast_mode, print_fast_mode, print_vm_vs_native, QEMU_HAS_NO_ORACLE};
 use axon_tests::repo;
 use axon_vm::abi::local;
 use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
@@ -178,7 +178,7 @@ fn main() {
         print_vm_vs_native(workload.name, steps);
     }
     match fast_mode {
-        Some((group, steps)) => print_fast_mode(&group, steps),
+        Some((group, steps)) => print_fast_mode(&group, steps, Err(QEMU_HAS_NO_ORACLE)),
         None => println!("fast mode on stories260K not run: the shared model is absent"),
     }
 }

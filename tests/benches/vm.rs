@@ -11,7 +11,7 @@
 //! | `witness` | `step_with_witness` per step (from step 10M on), and its bytes | — | ≤ 1.5 µs, ≤ 1.4 KB |
 //! | `full_root` | root over 32 MiB of freshly written memory | one 64-byte keccak × the number of hashes | ≤ 1.2× |
 //!
-//! Run with `cargo bench -p axon-vm --bench vm` (or `make bench`); the summary comes last and
+//! Run with `cargo bench -p axon-tests --bench vm` (or `make bench`); the summary comes last and
 //! uses criterion's median estimates (the machine is a shared VM: medians resist its noise).
 //!
 //! QEMU runs as its authors intend: `qemu-riscv32 ELF`, one process per run (its start-up,
@@ -24,52 +24,27 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use axon_vm::abi::memory::STACK_TOP;
+use axon_tests::bench::{estimate_ns, print_fast_mode, run_rrs, run_vm};
+use axon_tests::repo;
 use axon_vm::memory::Memory;
 use axon_vm::merkle::hash_pair;
-use axon_vm::{OutputMode, PreimageStore, Program, StdHost, StepWitness, Vm, VmConfig};
+use axon_vm::{OutputMode, PreimageStore, Program, StdHost, StepWitness, Vm};
 use criterion::{black_box, BatchSize, Criterion};
-use rrs_lib::instruction_executor::{InstructionException, InstructionExecutor};
-use rrs_lib::memories::VecMemory;
-use rrs_lib::{HartState, MemAccessSize, Memory as _};
 
 const ROOT_INTERVAL: u64 = 100_000;
 const WITNESS_FROM: u64 = 10_000_000;
 const WITNESS_STEPS: u64 = 20_000;
 const FULL_ROOT_BYTES: usize = 32 << 20;
 
-/// The repository root.
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Criterion's median estimate, in ns, of `group/bench` in this run.
-fn estimate_ns(group: &str, bench: &str) -> Option<f64> {
-    let path = repo().join("target/criterion").join(group).join(bench).join("new/estimates.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
-
 /// The programs `execute` runs, by name (`fixtures/programs/<name>.elf`).
 const WORKLOADS: [&str; 2] = ["bench-keccak", "bench-mixed"];
 
 fn workload(name: &str) -> Program {
-    let path = repo().join(format!("fixtures/programs/{name}.elf"));
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Program::parse(&bytes).unwrap_or_else(|e| panic!("{name}.elf: {e}"))
+    axon_tests::program(&format!("fixtures/programs/{name}.elf"))
 }
 
 fn host() -> StdHost {
     StdHost::new(PreimageStore::new(), OutputMode::Capture)
-}
-
-/// Runs the whole workload fast, compiling hot code or only interpreting; returns the step
-/// count.
-fn run_axon(program: &Program, compile: bool) -> u64 {
-    let mut vm =
-        Vm::with_config(program, VmConfig { compile, ..VmConfig::default() }).expect("load");
-    vm.run(&mut host(), u64::MAX).expect("run");
-    vm.cpu().step
 }
 
 /// Runs the whole workload, computing the memory root every `interval` steps.
@@ -82,38 +57,6 @@ fn run_axon_with_roots(program: &Program, interval: u64) -> u64 {
         black_box(vm.state_hash());
     }
     vm.cpu().step
-}
-
-/// The same workload on rrs-lib the way a user would write it (its authors' own test loop):
-/// `InstructionExecutor` over one flat `VecMemory` from address 0 to the stack top, which
-/// the OS zeroes lazily, and `ecall` handled here (rrs-lib does not decode it). No
-/// `MemorySpace`: its dynamic dispatch per access made an earlier baseline 3× slower.
-fn run_rrs(program: &Program) -> u64 {
-    let mut memory = VecMemory::new(vec![0; (STACK_TOP / 4) as usize]);
-    for segment in &program.segments {
-        for (i, byte) in segment.data.iter().enumerate() {
-            memory.write_mem(segment.vaddr + i as u32, MemAccessSize::Byte, u32::from(*byte));
-        }
-    }
-    let mut hart = HartState::new();
-    hart.pc = program.entry;
-    let mut steps = 0u64;
-    loop {
-        let mut executor = InstructionExecutor { hart_state: &mut hart, mem: &mut memory };
-        match executor.step() {
-            Ok(()) => steps += 1,
-            Err(InstructionException::IllegalInstruction(_, 0x0000_0073)) => {
-                steps += 1;
-                match hart.registers[17] {
-                    93 => return steps,
-                    64 => hart.registers[10] = hart.registers[12],
-                    n => panic!("syscall {n} not expected in the workload"),
-                }
-                hart.pc += 4;
-            }
-            Err(e) => panic!("rrs-lib stopped: {e:?}"),
-        }
-    }
 }
 
 /// The workloads built for qemu-user, if `qemu-riscv32` is installed (`make -C program qemu`
@@ -169,11 +112,20 @@ fn full_root_hash_count(pages: u64) -> u64 {
 fn main() {
     let programs: Vec<Program> = WORKLOADS.iter().map(|name| workload(name)).collect();
     let qemu = qemu_workloads();
+    let no_preimages = PreimageStore::new();
     let mut steps = Vec::new();
     for (name, program) in WORKLOADS.iter().zip(&programs) {
-        let count = run_axon(program, true);
-        assert_eq!(run_axon(program, false), count, "{name}: compiled and interpreted disagree");
-        assert_eq!(run_rrs(program), count, "{name}: rrs-lib and Axon disagree on the steps");
+        let count = run_vm(program, &no_preimages, true);
+        assert_eq!(
+            run_vm(program, &no_preimages, false),
+            count,
+            "{name}: compiled and interpreted disagree"
+        );
+        assert_eq!(
+            run_rrs(program, &no_preimages),
+            count,
+            "{name}: rrs-lib and Axon disagree on the steps"
+        );
         if let Ok(dir) = &qemu {
             assert_eq!(run_qemu(&dir.join(name)), axon_stdout(program), "{name}: qemu disagrees");
         }
@@ -185,10 +137,12 @@ fn main() {
     for (name, program) in WORKLOADS.iter().zip(&programs) {
         let mut group = criterion.benchmark_group(format!("execute-{name}"));
         group.sample_size(20).measurement_time(Duration::from_secs(20));
-        group.bench_function("axon", |b| b.iter(|| run_axon(black_box(program), true)));
         group
-            .bench_function("axon-interpreter", |b| b.iter(|| run_axon(black_box(program), false)));
-        group.bench_function("rrs-lib", |b| b.iter(|| run_rrs(black_box(program))));
+            .bench_function("axon", |b| b.iter(|| run_vm(black_box(program), &no_preimages, true)));
+        group.bench_function("axon-interpreter", |b| {
+            b.iter(|| run_vm(black_box(program), &no_preimages, false))
+        });
+        group.bench_function("rrs-lib", |b| b.iter(|| run_rrs(black_box(program), &no_preimages)));
         if let Ok(dir) = &qemu {
             let elf = dir.join(name);
             group.bench_function("qemu-riscv32", |b| b.iter(|| run_qemu(black_box(&elf))));
@@ -198,7 +152,8 @@ fn main() {
     {
         let mut group = criterion.benchmark_group("roots");
         group.sample_size(10).measurement_time(Duration::from_secs(12));
-        group.bench_function("fast", |b| b.iter(|| run_axon(black_box(program), true)));
+        group
+            .bench_function("fast", |b| b.iter(|| run_vm(black_box(program), &no_preimages, true)));
         group.bench_function("every-100k", |b| {
             b.iter(|| run_axon_with_roots(black_box(program), ROOT_INTERVAL))
         });
@@ -262,25 +217,8 @@ fn main() {
     let keccaks = get("full_root", "sequential-keccak64-x-hash-count");
     println!("\n== Axon VM benchmark summary ==");
     for (name, &steps) in WORKLOADS.iter().zip(&steps) {
-        let group = format!("execute-{name}");
-        let mips = |bench: &str| steps as f64 / get(&group, bench) * 1e3;
-        let axon = mips("axon");
-        println!(
-            "{name} ({steps} instructions): fast mode {axon:.1} MIPS; interpreter {:.1} MIPS",
-            mips("axon-interpreter")
-        );
-        let rrs = mips("rrs-lib");
-        println!("  rrs-lib {rrs:8.1} MIPS   fast mode is {:5.2}x (goal >= 3x)", axon / rrs);
-        match &qemu {
-            Ok(_) => {
-                let qemu = mips("qemu-riscv32");
-                println!(
-                    "  qemu    {qemu:8.1} MIPS   fast mode is {:5.2}x (goal >= 0.4x)",
-                    axon / qemu
-                );
-            }
-            Err(why) => println!("  qemu baseline not run: {why}"),
-        }
+        let qemu = qemu.as_ref().map(|_| ()).map_err(String::as_str);
+        print_fast_mode(&format!("execute-{name}"), steps, qemu);
     }
     println!(
         "roots every 100k     {:8.3} s      fast    {:6.3} s      ratio    {:5.2}x (goal <= 1.2x)",
