@@ -1,8 +1,8 @@
 //! The VM: state plus memory, run fast or stepped with witnesses.
 //!
 //! Fast execution compiles hot code to host code ([`crate::jit`]) and interprets the rest.
-//! The interpreter decodes every instruction of the program's code once, at load time, into a
-//! flat table indexed by `pc` (SP1's approach); a store into that range re-decodes the word it
+//! The interpreter decodes the program's code once into a flat table indexed by `pc` (SP1's
+//! approach), a page the first time it runs; a store into that range re-decodes the word it
 //! changed, so self-modifying code stays exact. Nothing on either path hashes: memory only
 //! marks dirty leaves, and the Merkle root is computed when someone asks for it.
 
@@ -19,23 +19,33 @@ use crate::merkle::{Hash, MemoryBlock};
 use crate::preimage::PreimagePart;
 use crate::state::{Cpu, EncodedState};
 
+/// Instructions in one page of the decode cache.
+const PAGE_INSTRS: usize = PAGE_SIZE / 4;
+
 /// Pre-decoded instructions for one address range; always equal to decoding memory.
+///
+/// A page of it is decoded the first time it executes: a large program (the AI-EVM block
+/// guest is 2.4 MB) runs a small part of its code, and decoding all of it at load time cost
+/// more than running a block.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CodeCache {
     base: u32,
     instrs: Vec<Instr>,
+    /// Per page of `instrs` (from `base`): whether its entries are decoded.
+    decoded: Vec<bool>,
 }
 
 impl CodeCache {
-    /// Decodes `range` (rounded out to whole words) from `memory`.
-    pub(crate) fn build(range: Range<u32>, memory: &Memory) -> Self {
+    /// The cache for `range` (rounded out to whole words); nothing is decoded yet.
+    pub(crate) fn new(range: Range<u32>) -> Self {
         let base = range.start & !3;
         let end = (u64::from(range.end) + 3) & !3;
-        let instrs = (u64::from(base)..end)
-            .step_by(4)
-            .map(|addr| decode(memory.load_u32(addr as u32)))
-            .collect();
-        Self { base, instrs }
+        let len = ((end - u64::from(base)) / 4) as usize;
+        Self {
+            base,
+            instrs: vec![Instr::ILLEGAL; len],
+            decoded: vec![false; len.div_ceil(PAGE_INSTRS)],
+        }
     }
 
     /// The range the cache covers.
@@ -43,17 +53,48 @@ impl CodeCache {
         self.base..self.base.wrapping_add(4 * self.instrs.len() as u32)
     }
 
+    /// The index of `pc` in `instrs` (past the end when the cache does not cover it).
     #[inline(always)]
-    fn get(&self, pc: u32) -> Option<Instr> {
-        self.instrs.get((pc.wrapping_sub(self.base) >> 2) as usize).copied()
+    fn index(&self, pc: u32) -> usize {
+        (pc.wrapping_sub(self.base) >> 2) as usize
     }
 
-    /// Re-decodes the word at `addr` if the cache covers it.
+    /// Decodes the page of `instrs` holding `index` if it is not yet; returns the number of
+    /// entries from `index` to the end of that page (0 when the cache does not cover `index`).
+    #[inline(always)]
+    fn ensure(&mut self, index: usize, memory: &Memory) -> usize {
+        if index >= self.instrs.len() {
+            return 0;
+        }
+        let page = index / PAGE_INSTRS;
+        let start = page * PAGE_INSTRS;
+        let end = (start + PAGE_INSTRS).min(self.instrs.len());
+        if !self.decoded[page] {
+            self.decode_page(start..end, memory);
+            self.decoded[page] = true;
+        }
+        end - index
+    }
+
+    #[cold]
+    fn decode_page(&mut self, indices: Range<usize>, memory: &Memory) {
+        for index in indices {
+            self.instrs[index] = decode(memory.load_u32(self.base.wrapping_add(4 * index as u32)));
+        }
+    }
+
+    #[inline(always)]
+    fn get(&mut self, pc: u32, memory: &Memory) -> Option<Instr> {
+        let index = self.index(pc);
+        (self.ensure(index, memory) > 0).then(|| self.instrs[index])
+    }
+
+    /// Re-decodes the word at `addr` if the cache holds it decoded.
     #[inline(always)]
     fn refresh(&mut self, addr: u32, memory: &Memory) {
-        let index = (addr.wrapping_sub(self.base) >> 2) as usize;
-        if let Some(slot) = self.instrs.get_mut(index) {
-            *slot = decode(memory.load_u32(addr & !3));
+        let index = self.index(addr);
+        if index < self.instrs.len() && self.decoded[index / PAGE_INSTRS] {
+            self.instrs[index] = decode(memory.load_u32(addr & !3));
         }
     }
 }
@@ -75,11 +116,19 @@ pub struct VmConfig {
     /// Whether [`Vm::run`] compiles hot code to host code (else it only interprets). Both
     /// reach the same states; only the speed differs.
     pub compile: bool,
+    /// Whether hot code is compiled on another thread while the interpreter goes on running
+    /// it (else the run waits for each compiled region). Both reach the same states; waiting
+    /// makes which steps ran compiled reproducible, which tests of the compiler need.
+    pub background_compile: bool,
 }
 
 impl Default for VmConfig {
     fn default() -> Self {
-        Self { max_pages: crate::memory::DEFAULT_MAX_PAGES, compile: true }
+        Self {
+            max_pages: crate::memory::DEFAULT_MAX_PAGES,
+            compile: true,
+            background_compile: true,
+        }
     }
 }
 
@@ -103,20 +152,21 @@ impl Vm {
             .min()
             .zip(program.code.iter().map(|r| r.end).max())
             .map_or(0..0, |(start, end)| start..end);
-        let code = CodeCache::build(code_range, &memory);
-        let fast = FastMode::new(config.compile);
+        let code = CodeCache::new(code_range);
+        let fast = FastMode::new(config.compile, config.background_compile);
         Ok(Self { cpu: Cpu::new(program.entry), memory, code, fast })
     }
 
     /// Rebuilds a VM from its parts (used by snapshots).
     pub(crate) fn from_parts(cpu: Cpu, memory: Memory, code_range: Range<u32>) -> Self {
-        let code = CodeCache::build(code_range, &memory);
-        Self { cpu, memory, code, fast: FastMode::new(VmConfig::default().compile) }
+        let code = CodeCache::new(code_range);
+        let config = VmConfig::default();
+        Self { cpu, memory, code, fast: FastMode::new(config.compile, config.background_compile) }
     }
 
     /// Whether [`Vm::run`] compiles hot code (see [`VmConfig::compile`]).
     pub fn set_compile(&mut self, compile: bool) {
-        self.fast = FastMode::new(compile);
+        self.fast = FastMode::new(compile, self.fast.background);
     }
 
     /// How many regions of hot code fast mode has compiled, including regions it dropped
@@ -157,12 +207,13 @@ impl Vm {
         if self.fast.compile {
             jit::run(self, host, until_step)
         } else {
-            self.interpret(host, until_step, false)
+            self.interpret(host, until_step, |_, _, _| true)
         }
     }
 
-    /// Interprets until the guest halts or the step counter reaches `until_step`, or, with
-    /// `one_block`, until control leaves a straight line of code.
+    /// Interprets until the guest halts, the step counter reaches `until_step`, or `go_on`
+    /// says to stop. `go_on(start, steps, next)` is asked after each straight-line run: it
+    /// took `steps` steps from `start`, and `next` is the pc it leads to.
     ///
     /// pc and the step counter live in locals here, which keeps them off the critical path of
     /// the interpreter loop.
@@ -170,7 +221,7 @@ impl Vm {
         &mut self,
         host: &mut H,
         until_step: u64,
-        one_block: bool,
+        mut go_on: impl FnMut(u32, u64, u32) -> bool,
     ) -> Result<()> {
         if !self.cpu.halt.is_running() || self.cpu.step >= until_step {
             return Ok(());
@@ -183,27 +234,24 @@ impl Vm {
         let mut step = self.cpu.step;
         let mut machine = FastMachine { vm: self, host };
         // Straight-line runs: inside the pre-decoded range the loop walks the table by index
-        // and checks the step budget once per run; a run ends at any non-sequential pc.
+        // and checks the step budget once per run; a run ends at any non-sequential pc and at
+        // the end of a page of the table. Outside the range, a run is one instruction.
         let result = 'run: loop {
             if step >= until_step {
                 break Ok(());
             }
-            let code = &machine.vm.code;
-            let first = (pc.wrapping_sub(code.base) >> 2) as usize;
-            let budget = (until_step - step).min(code.instrs.len().saturating_sub(first) as u64);
+            let (start, before) = (pc, step);
+            let vm = &mut *machine.vm;
+            let first = vm.code.index(pc);
+            let budget = (until_step - step).min(vm.code.ensure(first, &vm.memory) as u64);
             if budget == 0 {
-                // Outside the pre-decoded range: one instruction from memory.
-                let instr = machine.fetch_aligned(pc);
+                let instr = decode(machine.vm.memory.load_u32(pc));
                 step += 1;
                 match exec::execute(&mut machine, pc, instr) {
                     Ok(Some(next)) => pc = next,
                     Ok(None) => break Ok(()),
                     Err(err) => break Err(err),
                 }
-                if one_block {
-                    break Ok(());
-                }
-                continue;
             }
             for index in first..first + budget as usize {
                 let instr = machine.vm.code.instrs[index];
@@ -213,15 +261,15 @@ impl Vm {
                         let sequential = next == pc.wrapping_add(4);
                         pc = next;
                         if !sequential {
-                            if one_block {
-                                break 'run Ok(());
-                            }
-                            continue 'run;
+                            break;
                         }
                     }
                     Ok(None) => break 'run Ok(()),
                     Err(err) => break 'run Err(err),
                 }
+            }
+            if !go_on(start, step - before, pc) {
+                break Ok(());
             }
         };
         self.cpu.pc = pc;
@@ -259,8 +307,9 @@ impl<H> FastMachine<'_, H> {
 
     /// The instruction at the aligned `pc`: from the pre-decoded table, else from memory.
     #[inline(always)]
-    fn fetch_aligned(&self, pc: u32) -> Instr {
-        match self.vm.code.get(pc) {
+    fn fetch_aligned(&mut self, pc: u32) -> Instr {
+        let vm = &mut *self.vm;
+        match vm.code.get(pc, &vm.memory) {
             Some(instr) => instr,
             None => decode(self.vm.memory.load_u32(pc)),
         }

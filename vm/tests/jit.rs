@@ -28,8 +28,11 @@ const CODE_BASE: u32 = 29;
 const COUNTER: u32 = 30;
 const SCRATCH: u32 = 28;
 
+/// A VM that compiles (waiting for each region, so which steps run compiled is reproducible)
+/// or only interprets.
 fn vm(program: &Program, compile: bool) -> Vm {
-    Vm::with_config(program, VmConfig { compile, ..VmConfig::default() }).expect("load")
+    let config = VmConfig { compile, background_compile: false, ..VmConfig::default() };
+    Vm::with_config(program, config).expect("load")
 }
 
 /// Runs `program` compiled and interpreted, stopping both at each of `stops` (ascending),
@@ -331,6 +334,36 @@ fn a_loop_of_one_block_stops_at_every_step_count() {
     }
     assert_eq!(compiled.state_hash(), interpreted.state_hash());
     assert!(compiled.compiled_regions() > 0, "the loop was compiled");
+}
+
+#[test]
+fn regions_compiled_in_the_background_take_over_where_they_arrive() {
+    // The interpreter runs the loop until its region arrives from the compiler thread, at a
+    // step nobody chose; the state must be the interpreter's at every stop either way.
+    let body = [
+        Gen::AluImm { funct3: 0, imm: 7, rd: 5, rs1: 5, shift_arith: false },
+        Gen::Store { funct3: 2, imm: 0, rs2: 5, into_code: false, misaligned: false },
+    ];
+    let program = looping_program(&body, None, &[0; 4096], u32::MAX);
+    let config = VmConfig { background_compile: true, ..VmConfig::default() };
+    let mut compiled = Vm::with_config(&program, config).expect("load");
+    let mut interpreted = vm(&program, false);
+    let mut host = quiet_host();
+    let mut stop = 0;
+    // Well past the steps that make the loop hot, until its region has run for a while.
+    while stop < 1_000_000 || (compiled.compiled_regions() == 0 && stop < 2_000_000_000) {
+        stop += 100_003;
+        compiled.run(&mut host, stop).expect("compiled");
+        interpreted.run(&mut host, stop).expect("interpreted");
+        assert_eq!(compiled.cpu(), interpreted.cpu(), "at step {stop}");
+    }
+    for _ in 0..20 {
+        stop += 100_003;
+        compiled.run(&mut host, stop).expect("compiled");
+        interpreted.run(&mut host, stop).expect("interpreted");
+    }
+    assert_eq!(compiled.state_hash(), interpreted.state_hash(), "at step {stop}");
+    assert!(compiled.compiled_regions() > 0, "the region arrived");
 }
 
 #[test]

@@ -121,7 +121,11 @@ pub(crate) struct LimitArgs {
 
 impl LimitArgs {
     pub(crate) fn config(self) -> VmConfig {
-        VmConfig { max_pages: (self.max_memory << 20) / PAGE_SIZE, compile: !self.interpret }
+        VmConfig {
+            max_pages: (self.max_memory << 20) / PAGE_SIZE,
+            compile: !self.interpret,
+            ..VmConfig::default()
+        }
     }
 }
 

@@ -25,22 +25,21 @@
 //! The differential tests (`vm/tests/jit.rs`) compare state hashes against the interpreter at
 //! random step counts on every fixture guest and on random programs.
 
+mod compiler;
 mod translate;
+mod zeroed;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-
-use cranelift_codegen::settings::{self, Configurable};
-use cranelift_codegen::Context;
-use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{default_libcall_names, Module};
 
 use crate::decode::{decode, Op};
 use crate::error::Result;
 use crate::host::Host;
 use crate::memory::{Memory, PageData, PAGE_SHIFT, PAGE_SIZE};
 use crate::vm::Vm;
+use compiler::{Compiled, Compiler};
 use translate::{Exit, Region};
+use zeroed::Zeroed;
 
 /// Steps the interpreter takes from a pc (in the basic blocks it starts) before the code there
 /// is considered for compiling: [`HOT_STEPS`] plus [`HOT_STEPS_PER_INSTRUCTION`] for each
@@ -92,7 +91,7 @@ type PcMap<V> = HashMap<u32, V, BuildHasherDefault<PcHasher>>;
 /// writable), so loads need no check, and the table starts as zeroed memory, which the OS
 /// maps lazily: a VM pays for the entries it touches, not for filling 8 MiB.
 struct PageTable {
-    entries: Vec<usize>,
+    entries: Zeroed<usize>,
     /// The zero page, which entries are relative to.
     zero: Box<PageData>,
     /// Memory's pages are mapped up to this slot.
@@ -104,9 +103,10 @@ struct PageTable {
 }
 
 impl PageTable {
-    fn new() -> Self {
+    fn new() -> std::io::Result<Self> {
         let zero = Box::new(PageData { bytes: [0; PAGE_SIZE], dirty: 0 });
-        Self { entries: vec![0; PAGE_COUNT], zero, mapped: 0, writable: Vec::new(), rehashes: 0 }
+        let entries = Zeroed::new(PAGE_COUNT)?;
+        Ok(Self { entries, zero, mapped: 0, writable: Vec::new(), rehashes: 0 })
     }
 
     /// Brings the table up to date with `memory`: maps new pages, and untags every page when a
@@ -190,52 +190,42 @@ impl CodePages {
     }
 }
 
-/// The code generator and the code it made. Dropping it frees the code.
-struct Engine {
-    module: Option<JITModule>,
-    context: Context,
-    table: PageTable,
+/// The steps interpreted from each word of the pre-decoded code, counted up to [`HOT_STEPS`];
+/// from there on the pc has a [`Slot`]. The interpreter counts them itself, block by block,
+/// and only returns to the dispatcher at a pc that is no longer counting: a hash-map lookup
+/// per interpreted block made fast mode run a half-million-step block proof a fifth slower
+/// than the interpreter alone.
+#[derive(Default)]
+struct ColdSteps {
+    base: u32,
+    steps: Zeroed<u32>,
 }
 
-impl Engine {
-    fn new() -> Option<Self> {
-        let mut flags = settings::builder();
-        flags.set("opt_level", "speed").ok()?;
-        flags.set("use_colocated_libcalls", "false").ok()?;
-        flags.set("is_pic", "false").ok()?;
-        // The IR verifier costs compile time; debug builds (the tests) keep it.
-        let verify = if cfg!(debug_assertions) { "true" } else { "false" };
-        flags.set("enable_verifier", verify).ok()?;
-        let isa = cranelift_native::builder().ok()?.finish(settings::Flags::new(flags)).ok()?;
-        let module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-        let context = module.make_context();
-        Some(Self { module: Some(module), context, table: PageTable::new() })
+impl ColdSteps {
+    fn new(predecoded: &std::ops::Range<u32>) -> std::io::Result<Self> {
+        let words = predecoded.end.wrapping_sub(predecoded.start) as usize / 4;
+        Ok(Self { base: predecoded.start, steps: Zeroed::new(words)? })
     }
 
-    /// Compiles `region`; `None` if the code generator refused it (the region then runs in
-    /// the interpreter).
-    fn compile(&mut self, region: &Region) -> Option<RegionFn> {
-        let module = self.module.as_mut()?;
-        module.clear_context(&mut self.context);
-        self.context.func.signature = translate::signature(module.make_signature());
-        let zero_page = self.table.zero_page() as i64;
-        translate::build(region, &mut self.context.func, module.isa().frontend_config(), zero_page);
-        let id = module.declare_anonymous_function(&self.context.func.signature).ok()?;
-        module.define_function(id, &mut self.context).ok()?;
-        module.finalize_definitions().ok()?;
-        let code = module.get_finalized_function(id);
-        // SAFETY: `code` was just compiled from a function with `translate::signature`, which
-        // is `RegionFn`'s, and stays valid until the module's memory is freed in `drop`.
-        Some(unsafe { std::mem::transmute::<*const u8, RegionFn>(code) })
+    /// Whether `pc` has a counter (counting or not).
+    fn covers(&self, pc: u32) -> bool {
+        pc & 3 == 0 && ((pc.wrapping_sub(self.base) >> 2) as usize) < self.steps.len()
     }
-}
 
-impl Drop for Engine {
-    fn drop(&mut self) {
-        if let Some(module) = self.module.take() {
-            // SAFETY: the functions are only called from `run`, which holds the engine
-            // borrowed; once it is dropped no pointer into its code is used again.
-            unsafe { module.free_memory() };
+    /// The counter of `pc` while it is still counting.
+    #[inline(always)]
+    fn index(&self, pc: u32) -> Option<usize> {
+        let index = (pc.wrapping_sub(self.base) >> 2) as usize;
+        let counting =
+            pc & 3 == 0 && self.steps.get(index).is_some_and(|&n| u64::from(n) < HOT_STEPS);
+        counting.then_some(index)
+    }
+
+    /// Counts `ran` more steps at `pc`, if it is counting.
+    #[inline(always)]
+    fn add(&mut self, pc: u32, ran: u64) {
+        if let Some(index) = self.index(pc) {
+            self.steps[index] = (u64::from(self.steps[index]) + ran).min(HOT_STEPS) as u32;
         }
     }
 }
@@ -245,6 +235,8 @@ impl Drop for Engine {
 enum Slot {
     /// Interpreted so far: `spent` steps; compiled once they reach `needed`.
     Cold { spent: u64, needed: u64 },
+    /// Being compiled (request `ticket`); interpreted meanwhile.
+    Compiling { ticket: u64 },
     /// Compiled.
     Hot(RegionFn),
     /// The code generator refused it: always interpreted.
@@ -253,6 +245,10 @@ enum Slot {
 
 /// A VM's compiled code and what it needs to stay exact.
 pub(crate) struct Jit {
+    /// The interpreter's pre-decoded code.
+    predecoded: std::ops::Range<u32>,
+    cold: ColdSteps,
+    /// Pcs past their cold count, and pcs outside the pre-decoded code.
     slots: PcMap<Slot>,
     /// For each page with compiled code, the entry pcs of the regions over it.
     regions_by_page: PcMap<Vec<u32>>,
@@ -261,20 +257,29 @@ pub(crate) struct Jit {
     dead: usize,
     /// Regions compiled since the VM started.
     compiled: usize,
-    engine: Option<Engine>,
+    /// Whether to wait for each region to be compiled rather than interpret it meanwhile.
+    wait: bool,
+    table: PageTable,
+    /// Started with the first hot region; `None` until then, or if it could not start.
+    compiler: Option<Compiler>,
 }
 
 impl Jit {
     /// A VM's compiler; `predecoded` is the range of the interpreter's pre-decoded code.
-    fn new(predecoded: std::ops::Range<u32>) -> Self {
-        Self {
+    /// Fails if the OS will not map its tables.
+    fn new(predecoded: std::ops::Range<u32>, wait: bool) -> std::io::Result<Self> {
+        Ok(Self {
+            cold: ColdSteps::new(&predecoded)?,
+            predecoded: predecoded.clone(),
             slots: PcMap::default(),
             regions_by_page: PcMap::default(),
             code: CodePages::new(predecoded),
             dead: 0,
             compiled: 0,
-            engine: None,
-        }
+            wait,
+            table: PageTable::new()?,
+            compiler: None,
+        })
     }
 
     /// How many regions have been compiled, dropped ones included.
@@ -298,40 +303,64 @@ impl Jit {
     fn drop_page(&mut self, page: u32) {
         self.code.set(page, false);
         for entry in self.regions_by_page.remove(&page).unwrap_or_default() {
-            if let Some(Slot::Hot(_)) = self.slots.remove(&entry) {
+            // Counted anew, so code rewritten again and again is not compiled again and again.
+            let cold = Slot::Cold { spent: 0, needed: HOT_STEPS };
+            if let Some(Slot::Hot(_) | Slot::Compiling { .. }) = self.slots.insert(entry, cold) {
                 self.dead += 1;
             }
         }
         if self.dead > MAX_DEAD_REGIONS {
-            // Start over: no slot points into the engine's code once it is gone.
-            let predecoded = self.code.predecoded.clone();
-            *self = Self { compiled: self.compiled, ..Self::new(0..0) };
-            self.code.predecoded = predecoded;
+            // Start over: no slot points into the old code when the compiler thread frees it.
+            // The tables stay: pages of code no longer compiled are tagged writable again at
+            // their next store, and the cold counts only route pcs to `slots`.
+            self.slots.clear();
+            self.regions_by_page.clear();
+            self.code = CodePages::new(self.predecoded.clone());
+            self.dead = 0;
+            self.compiler = None;
         }
     }
 
     /// The slot of `pc`, which has reached the `needed` steps it was given after `spent`:
-    /// the compiled region entered there, or a larger need once the region's size is known.
+    /// its region sent to the compiler, or a larger need once the region's size is known.
+    ///
+    /// The region's pages count as code from now on, so a write to them before the compiled
+    /// region arrives drops it ([`Jit::drop_page`]) and its result is discarded.
     fn consider(&mut self, memory: &mut Memory, pc: u32, spent: u64, needed: u64) -> Slot {
         let slots = &self.slots;
-        let compiled = |at| matches!(slots.get(&at), Some(Slot::Hot(_)));
+        let compiled = |at| matches!(slots.get(&at), Some(Slot::Hot(_) | Slot::Compiling { .. }));
         let region = Region::discover(pc, |at| decode(memory.load_u32(at)), compiled);
         let worth = HOT_STEPS + HOT_STEPS_PER_INSTRUCTION * region.instrs.len() as u64;
         if spent < worth && needed < worth {
             return Slot::Cold { spent, needed: worth };
         }
-        if self.engine.is_none() {
-            self.engine = Engine::new();
+        if self.compiler.is_none() {
+            self.compiler = Compiler::start();
         }
-        let Some(engine) = self.engine.as_mut() else { return Slot::Never };
-        let Some(code) = engine.compile(&region) else { return Slot::Never };
-        for page in region.pages() {
+        let Some(compiler) = self.compiler.as_mut() else { return Slot::Never };
+        let pages = region.pages();
+        let zero_page = self.table.zero_page();
+        let Some(ticket) = compiler.submit(region, zero_page) else { return Slot::Never };
+        for page in pages {
             self.code.set(page, true);
-            engine.table.forbid(page);
-            self.regions_by_page.entry(page).or_default().push(region.entry);
+            self.table.forbid(page);
+            self.regions_by_page.entry(page).or_default().push(pc);
         }
-        self.compiled += 1;
-        Slot::Hot(code)
+        Slot::Compiling { ticket }
+    }
+
+    /// Installs the regions the compiler has finished (waiting for them in `wait` mode).
+    fn collect(&mut self) {
+        let Some(compiler) = self.compiler.as_mut() else { return };
+        let next = if self.wait { Compiler::wait } else { Compiler::poll };
+        while let Some(Compiled { ticket, entry, code }) = next(compiler) {
+            let Some(slot) = self.slots.get_mut(&entry) else { continue };
+            // Else its code changed while it was being compiled: the result is dead code.
+            if matches!(*slot, Slot::Compiling { ticket: sent } if sent == ticket) {
+                *slot = code.map_or(Slot::Never, Slot::Hot);
+                self.compiled += usize::from(code.is_some());
+            }
+        }
     }
 }
 
@@ -339,18 +368,21 @@ impl Jit {
 /// keeps the setting and starts without code.
 pub(crate) struct FastMode {
     pub(crate) compile: bool,
+    /// Whether the interpreter runs a region's code while it is being compiled (see
+    /// [`crate::VmConfig::background_compile`]).
+    pub(crate) background: bool,
     pub(crate) jit: Option<Box<Jit>>,
 }
 
 impl FastMode {
-    pub(crate) fn new(compile: bool) -> Self {
-        Self { compile, jit: None }
+    pub(crate) fn new(compile: bool, background: bool) -> Self {
+        Self { compile, background, jit: None }
     }
 }
 
 impl Clone for FastMode {
     fn clone(&self) -> Self {
-        Self::new(self.compile)
+        Self::new(self.compile, self.background)
     }
 }
 
@@ -369,16 +401,33 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
     if vm.cpu.regs[0] != 0 {
         // Only a patched state gets here. Compiled code reads x0 as zero; the interpreter
         // reads what is stored (and clears it at its first register write), so it runs this.
-        return vm.interpret(host, until, false);
+        return vm.interpret(host, until, |_, _, _| true);
     }
     loop {
         if !vm.cpu.halt.is_running() || vm.cpu.step >= until {
             return Ok(());
         }
         let pc = vm.cpu.pc;
-        let predecoded = vm.code.range();
-        let jit = vm.fast.jit.get_or_insert_with(|| Box::new(Jit::new(predecoded)));
-        let slot = jit.slots.entry(pc).or_insert(Slot::Cold { spent: 0, needed: HOT_STEPS });
+        let jit = match &mut vm.fast.jit {
+            Some(jit) => jit,
+            None => match Jit::new(vm.code.range(), !vm.fast.background) {
+                Ok(jit) => vm.fast.jit.insert(Box::new(jit)),
+                Err(_) => {
+                    // The OS would not map the compiler's tables: interpret, which reaches the
+                    // same states.
+                    vm.fast.compile = false;
+                    return vm.interpret(host, until, |_, _, _| true);
+                }
+            },
+        };
+        jit.collect();
+        if jit.cold.index(pc).is_some() {
+            interpret_cold(vm, host, until)?;
+            continue;
+        }
+        // A pc of the pre-decoded code gets here once it has counted all its cold steps.
+        let spent = if jit.cold.covers(pc) { HOT_STEPS } else { 0 };
+        let slot = jit.slots.entry(pc).or_insert(Slot::Cold { spent, needed: HOT_STEPS });
         let code = match *slot {
             Slot::Hot(code) => code,
             Slot::Cold { spent, needed } if spent >= needed && pc & 3 == 0 => {
@@ -388,7 +437,7 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
             }
             Slot::Cold { .. } => {
                 let before = vm.cpu.step;
-                vm.interpret(host, until, true)?;
+                vm.interpret(host, until, |_, _, _| false)?;
                 let ran = vm.cpu.step - before;
                 let jit = vm.fast.jit.as_mut().expect("created above");
                 if let Some(Slot::Cold { spent, .. }) = jit.slots.get_mut(&pc) {
@@ -396,21 +445,20 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
                 }
                 continue;
             }
-            Slot::Never => {
-                vm.interpret(host, until, true)?;
+            Slot::Never | Slot::Compiling { .. } => {
+                interpret_cold(vm, host, until)?;
                 continue;
             }
         };
-        let engine = jit.engine.as_mut().expect("a hot slot has an engine");
         // Memory may have grown, or been rehashed, since compiled code last ran.
-        engine.table.sync(&mut vm.memory, &jit.code);
+        jit.table.sync(&mut vm.memory, &jit.code);
         let mut budget = until - vm.cpu.step;
-        // SAFETY: `code` is a live region of this engine (dropped regions leave `slots`, and
-        // the engine outlives them); it reads and writes the 32 registers, reads the page
+        // SAFETY: `code` is a live region of this VM's compiler (dropped regions leave
+        // `slots`, and the compiler's code memory outlives them); it reads and writes the 32 registers, reads the page
         // table's `PAGE_COUNT` entries, writes only pages tagged writable (live `PageData`
         // owned by `vm.memory`, which is not otherwise borrowed here), and the budget.
         let word =
-            unsafe { code(vm.cpu.regs.as_mut_ptr(), engine.table.entries.as_ptr(), &mut budget) };
+            unsafe { code(vm.cpu.regs.as_mut_ptr(), jit.table.entries.as_ptr(), &mut budget) };
         vm.cpu.step = until - budget;
         let (next, exit) = Exit::decode(word);
         vm.cpu.pc = next;
@@ -420,13 +468,27 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
                 let store = store_address(vm);
                 vm.step(host)?;
                 let jit = vm.fast.jit.as_mut().expect("created above");
-                if let (Some(addr), Some(engine)) = (store, jit.engine.as_mut()) {
-                    engine.table.allow_after_store(&mut vm.memory, addr, &jit.code);
+                if let Some(addr) = store {
+                    jit.table.allow_after_store(&mut vm.memory, addr, &jit.code);
                 }
             }
-            Exit::Budget => return vm.interpret(host, until, false),
+            Exit::Budget => return vm.interpret(host, until, |_, _, _| true),
         }
     }
+}
+
+/// Interprets from `vm`'s pc, counting the steps of each block run, up to a pc that no longer
+/// counts: one with a slot, or outside the pre-decoded code.
+fn interpret_cold<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> {
+    let jit = vm.fast.jit.as_mut().expect("created by run");
+    // The interpreter borrows the whole VM; the counts are lent to it meanwhile.
+    let mut cold = std::mem::take(&mut jit.cold);
+    let result = vm.interpret(host, until, |start, ran, next| {
+        cold.add(start, ran);
+        cold.index(next).is_some()
+    });
+    vm.fast.jit.as_mut().expect("created by run").cold = cold;
+    result
 }
 
 /// The address the instruction at pc stores to, if it is an aligned store.
@@ -442,7 +504,7 @@ mod tests {
 
     #[test]
     fn untouched_pages_read_as_zero_and_are_never_writable() {
-        let table = PageTable::new();
+        let table = PageTable::new().expect("map");
         assert!(table.entries.iter().all(|&entry| entry == 0));
         assert!(table.zero.bytes.iter().all(|&b| b == 0));
     }
