@@ -10,7 +10,9 @@
 //! made it) and frees it when the VM drops its [`Compiler`]: the functions it sent are only
 //! called by that VM's dispatcher, which drops them with it.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
+use std::sync::Arc;
 
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
@@ -41,6 +43,10 @@ pub(super) struct Compiler {
     results: Receiver<Compiled>,
     /// Requests sent whose results have not been taken.
     pending: usize,
+    /// Results sent by the thread, and taken here: the dispatcher polls on every exit from
+    /// compiled code, and one load of a counter is far cheaper than a channel receive.
+    sent: Arc<AtomicU64>,
+    taken: u64,
     next_ticket: u64,
 }
 
@@ -49,6 +55,8 @@ impl Compiler {
     pub(super) fn start() -> Option<Self> {
         let (requests, inbox) = channel::<Request>();
         let (outbox, results) = channel();
+        let sent = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&sent);
         std::thread::Builder::new()
             .name("axon-vm-compiler".into())
             .spawn(move || {
@@ -61,11 +69,12 @@ impl Compiler {
                     if outbox.send(compiled).is_err() {
                         break;
                     }
+                    counter.fetch_add(1, Ordering::Release);
                 }
                 // The VM is gone, and with it every pointer into the code: `engine` frees it.
             })
             .ok()?;
-        Some(Self { requests, results, pending: 0, next_ticket: 0 })
+        Some(Self { requests, results, pending: 0, sent, taken: 0, next_ticket: 0 })
     }
 
     /// Queues `region` for compiling; returns its ticket, or `None` if the thread is gone.
@@ -77,19 +86,30 @@ impl Compiler {
         Some(ticket)
     }
 
+    /// Whether [`Compiler::poll`] has a result to take (or, with `wait`, whether
+    /// [`Compiler::wait`] has a request to wait for): one load of a counter, for the
+    /// dispatcher to ask on every exit from compiled code.
+    #[inline(always)]
+    pub(super) fn ready(&self, wait: bool) -> bool {
+        self.pending > 0 && (wait || self.sent.load(Ordering::Acquire) != self.taken)
+    }
+
     /// A finished region if one is ready, without waiting.
     #[inline(always)]
     pub(super) fn poll(&mut self) -> Option<Compiled> {
-        if self.pending == 0 {
+        if !self.ready(false) {
             return None;
         }
         match self.results.try_recv() {
-            Ok(compiled) => {
-                self.pending -= 1;
-                Some(compiled)
-            }
+            Ok(compiled) => Some(self.took(compiled)),
             Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
         }
+    }
+
+    fn took(&mut self, compiled: Compiled) -> Compiled {
+        self.pending -= 1;
+        self.taken += 1;
+        compiled
     }
 
     /// Waits for the next finished region (`None` when nothing is pending or the thread is
@@ -99,8 +119,7 @@ impl Compiler {
             return None;
         }
         let compiled = self.results.recv().ok()?;
-        self.pending -= 1;
-        Some(compiled)
+        Some(self.took(compiled))
     }
 }
 

@@ -111,7 +111,11 @@ impl PageTable {
 
     /// Brings the table up to date with `memory`: maps new pages, and untags every page when a
     /// rehash has emptied the dirty list (a clean page's first store must list it again).
+    #[inline]
     fn sync(&mut self, memory: &mut Memory, code: &CodePages) {
+        if memory.rehashes() == self.rehashes && memory.page_count() == self.mapped {
+            return;
+        }
         if memory.rehashes() != self.rehashes {
             self.rehashes = memory.rehashes();
             for page in self.writable.drain(..) {
@@ -420,7 +424,9 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
                 }
             },
         };
-        jit.collect();
+        if jit.compiler.as_ref().is_some_and(|c| c.ready(jit.wait)) {
+            jit.collect();
+        }
         if jit.cold.index(pc).is_some() {
             interpret_cold(vm, host, until)?;
             continue;
