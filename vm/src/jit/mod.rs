@@ -3,9 +3,10 @@
 //! The proof is the step function ([`crate::exec`]). Compiled code only has to reach the same
 //! states sooner, so everything here is built to be exact by construction and cheap to check:
 //!
-//! - **Tiering.** Once the interpreter has taken [`HOT_STEPS`] steps from a pc, the code
-//!   reachable from it is compiled into one host function ([`translate`]). Cold code runs in
-//!   the interpreter, so short runs pay no compile time.
+//! - **Tiering.** Once the interpreter has taken [`HOT_STEPS`] steps from a pc (it counts
+//!   them itself, [`ColdSteps`]), the code reachable from it is compiled into one host
+//!   function ([`translate`]) on a thread of its own ([`compiler`]), while the interpreter
+//!   goes on running it. Cold code runs in the interpreter.
 //! - **Steps.** Compiled code is handed a step budget and runs whole basic blocks while they
 //!   fit. The block that would overshoot `run`'s bound runs in the interpreter, so a run stops
 //!   at exactly the step it was asked to.
@@ -46,10 +47,11 @@ use zeroed::Zeroed;
 /// instruction of the region it would compile.
 ///
 /// Compiling a region costs about 0.1 ms plus 20 µs per instruction here (measured), as much
-/// as interpreting 30k plus 7k instructions per instruction; code is compiled once its past
-/// steps, taken as a forecast of its future ones, repay a good part of that. A short run, such
-/// as a digits inference (322k steps, whose unrolled keccak-f would take 18 ms to compile) or
-/// a block proof of half a million steps, stays in the interpreter.
+/// as interpreting 30k plus 7k instructions per instruction. It happens on another core, but
+/// that core is not free on a small machine, so only code whose past steps, taken as a
+/// forecast of its future ones, promise to repay a good part of it is compiled: a short run,
+/// such as a digits inference (322k steps, whose unrolled keccak-f would take 18 ms to
+/// compile), mostly stays in the interpreter.
 const HOT_STEPS: u64 = 100_000;
 /// See [`HOT_STEPS`].
 const HOT_STEPS_PER_INSTRUCTION: u64 = 200;
