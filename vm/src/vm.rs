@@ -234,16 +234,19 @@ impl Vm {
         let mut step = self.cpu.step;
         let mut machine = FastMachine { vm: self, host };
         // Straight-line runs: inside the pre-decoded range the loop walks the table by index
-        // and checks the step budget once per run; a run ends at any non-sequential pc and at
-        // the end of a page of the table. Outside the range, a run is one instruction.
+        // and checks the step budget once per run; a run ends at any non-sequential pc (a
+        // page of the table ends a run too, but not the straight line `go_on` is told of).
+        // Outside the range, a run is one instruction.
+        let mut line: Option<(u32, u64)> = None;
         let result = 'run: loop {
             if step >= until_step {
                 break Ok(());
             }
-            let (start, before) = (pc, step);
+            let (start, before) = line.take().unwrap_or((pc, step));
             let vm = &mut *machine.vm;
             let first = vm.code.index(pc);
             let budget = (until_step - step).min(vm.code.ensure(first, &vm.memory) as u64);
+            let mut line_ends = budget == 0;
             if budget == 0 {
                 let instr = decode(machine.vm.memory.load_u32(pc));
                 step += 1;
@@ -261,12 +264,18 @@ impl Vm {
                         let sequential = next == pc.wrapping_add(4);
                         pc = next;
                         if !sequential {
+                            line_ends = true;
                             break;
                         }
                     }
                     Ok(None) => break 'run Ok(()),
                     Err(err) => break 'run Err(err),
                 }
+            }
+            if !line_ends && step < until_step {
+                // The end of a page of the table, not of the straight line: it goes on.
+                line = Some((start, before));
+                continue;
             }
             if !go_on(start, step - before, pc) {
                 break Ok(());

@@ -367,6 +367,57 @@ fn regions_compiled_in_the_background_take_over_where_they_arrive() {
 }
 
 #[test]
+fn code_rewritten_while_its_region_compiles_in_the_background_runs_rewritten() {
+    // A hot loop rewrites its own first instruction every 16,384 iterations (~80k steps),
+    // about as often as a dropped region is compiled again (100k steps, then a compile that
+    // takes tens of thousands of interpreted steps or more): some regions arrive and run,
+    // others are rewritten while being compiled and must be discarded when they arrive. The
+    // last million iterations rewrite nothing, so a region arrives whatever the timing.
+    const LOOP: u32 = 8;
+    const TEMPLATE: u32 = 26;
+    const QUIET: u32 = 27;
+    let mut words = Vec::new();
+    words.extend(li(CODE_BASE, CODE_AT));
+    words.extend(li(COUNTER, 3_000_000));
+    words.extend(li(TEMPLATE, i_type(0, 5, 0, 5, 0x13))); // `addi x5, x5, 0`, to give an imm
+    words.extend(li(QUIET, 1_000_000));
+    assert_eq!(words.len() as u32, LOOP);
+    words.push(i_type(7, 5, 0, 5, 0x13)); // LOOP: addi x5, x5, 7 (rewritten)
+    words.push(i_type(18, COUNTER, 1, SCRATCH, 0x13)); // slli x28, x30, 18
+    words.push(b_type(20, 0, SCRATCH, 1)); // bne x28, x0, skip
+    words.push(b_type(16, QUIET, COUNTER, 6)); // bltu x30, x27, skip
+    words.push(i_type(20, COUNTER, 1, SCRATCH, 0x13)); // slli x28, x30, 20: a new imm
+    words.push(r_type(0, TEMPLATE, SCRATCH, 6, SCRATCH, 0x33)); // or x28, x28, x26
+    words.push(s_type(4 * LOOP as i32, SCRATCH, CODE_BASE, 2)); // sw x28, LOOP(x29)
+    words.push(i_type(-1, COUNTER, 0, COUNTER, 0x13)); // skip: addi x30, x30, -1
+    let back = 4 * (LOOP as i32 - words.len() as i32);
+    words.push(b_type(back, 0, COUNTER, 1)); // bne x30, x0, LOOP
+    words.extend(li(17, syscall::EXIT));
+    words.push(0x73);
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let len = bytes.len() as u32;
+    let program = Program {
+        entry: CODE_AT,
+        segments: vec![Segment { vaddr: CODE_AT, mem_size: len, data: bytes, executable: true }],
+        code: std::iter::once(CODE_AT..CODE_AT + len).collect(),
+        symbols: Vec::new(),
+    };
+    let config = VmConfig { background_compile: true, ..VmConfig::default() };
+    let mut compiled = Vm::with_config(&program, config).expect("load");
+    let mut interpreted = vm(&program, false);
+    let mut host = quiet_host();
+    let mut stop = 0;
+    while interpreted.cpu().halt.is_running() {
+        stop += 1_000_003;
+        compiled.run(&mut host, stop).expect("compiled");
+        interpreted.run(&mut host, stop).expect("interpreted");
+        assert_eq!(compiled.cpu(), interpreted.cpu(), "at step {stop}");
+    }
+    assert_eq!(compiled.state_hash(), interpreted.state_hash());
+    assert!(compiled.compiled_regions() > 0, "some regions arrived in time");
+}
+
+#[test]
 fn code_changed_after_compiling_runs_changed() {
     // The first loop instruction, `addi x5, x5, 7`, compiled within 20,000 iterations.
     let body = [Gen::AluImm { funct3: 0, imm: 7, rd: 5, rs1: 5, shift_arith: false }];

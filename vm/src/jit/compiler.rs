@@ -102,8 +102,17 @@ impl Compiler {
         }
         match self.results.try_recv() {
             Ok(compiled) => Some(self.took(compiled)),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => self.gone(),
         }
+    }
+
+    /// The thread ended without answering (it panicked): nothing more will come, and the
+    /// regions it held stay interpreted.
+    #[cold]
+    fn gone(&mut self) -> Option<Compiled> {
+        self.pending = 0;
+        None
     }
 
     fn took(&mut self, compiled: Compiled) -> Compiled {
@@ -118,8 +127,10 @@ impl Compiler {
         if self.pending == 0 {
             return None;
         }
-        let compiled = self.results.recv().ok()?;
-        Some(self.took(compiled))
+        match self.results.recv() {
+            Ok(compiled) => Some(self.took(compiled)),
+            Err(_) => self.gone(),
+        }
     }
 }
 
@@ -165,10 +176,14 @@ impl Engine {
 
 impl Drop for Engine {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            // The VM may still call functions the thread sent before it panicked: leak them.
+            return;
+        }
         if let Some(module) = self.module.take() {
-            // SAFETY: the engine is dropped when its thread ends, which is when the VM that
-            // calls its functions has dropped its `Compiler` and, with it, every pointer into
-            // the code (see the module docs).
+            // SAFETY: the engine is dropped when its thread ends without a panic, which is
+            // when the VM that calls its functions has dropped its `Compiler` and, with it,
+            // every pointer into the code (see the module docs).
             unsafe { module.free_memory() };
         }
     }

@@ -317,9 +317,12 @@ impl Jit {
         }
         if self.dead > MAX_DEAD_REGIONS {
             // Start over: no slot points into the old code when the compiler thread frees it.
-            // The tables stay: pages of code no longer compiled are tagged writable again at
-            // their next store, and the cold counts only route pcs to `slots`.
-            self.slots.clear();
+            // Every slot is counted anew, as a dropped one is. The tables stay: pages of code
+            // no longer compiled are tagged writable again at their next store, and the cold
+            // counts (which may be lent to the interpreter right now) only route pcs here.
+            for slot in self.slots.values_mut() {
+                *slot = Slot::Cold { spent: 0, needed: HOT_STEPS };
+            }
             self.regions_by_page.clear();
             self.code = CodePages::new(self.predecoded.clone());
             self.dead = 0;
@@ -461,8 +464,8 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
         // Memory may have grown, or been rehashed, since compiled code last ran.
         jit.table.sync(&mut vm.memory, &jit.code);
         let mut budget = until - vm.cpu.step;
-        // SAFETY: `code` is a live region of this VM's compiler (dropped regions leave
-        // `slots`, and the compiler's code memory outlives them); it reads and writes the 32 registers, reads the page
+        // SAFETY: `code` is a live region of this VM's compiler (a dropped region's slot is
+        // reset, and the compiler's code memory outlives the slots); it reads and writes the 32 registers, reads the page
         // table's `PAGE_COUNT` entries, writes only pages tagged writable (live `PageData`
         // owned by `vm.memory`, which is not otherwise borrowed here), and the budget.
         let word =
