@@ -285,6 +285,18 @@ fn looping_program(
     }
 }
 
+/// A program of `words` at `CODE_AT`, entered at its first word.
+fn code_program(words: &[u32]) -> Program {
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let len = bytes.len() as u32;
+    Program {
+        entry: CODE_AT,
+        segments: vec![Segment { vaddr: CODE_AT, mem_size: len, data: bytes, executable: true }],
+        code: std::iter::once(CODE_AT..CODE_AT + len).collect(),
+        symbols: Vec::new(),
+    }
+}
+
 fn quiet_host() -> StdHost {
     StdHost::new(PreimageStore::new(), OutputMode::Capture)
 }
@@ -394,14 +406,7 @@ fn code_rewritten_while_its_region_compiles_in_the_background_runs_rewritten() {
     words.push(b_type(back, 0, COUNTER, 1)); // bne x30, x0, LOOP
     words.extend(li(17, syscall::EXIT));
     words.push(0x73);
-    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-    let len = bytes.len() as u32;
-    let program = Program {
-        entry: CODE_AT,
-        segments: vec![Segment { vaddr: CODE_AT, mem_size: len, data: bytes, executable: true }],
-        code: std::iter::once(CODE_AT..CODE_AT + len).collect(),
-        symbols: Vec::new(),
-    };
+    let program = code_program(&words);
     let config = VmConfig { background_compile: true, ..VmConfig::default() };
     let mut compiled = Vm::with_config(&program, config).expect("load");
     let mut interpreted = vm(&program, false);
@@ -453,14 +458,7 @@ fn compiled_stores_into_code_that_was_never_compiled_are_seen() {
     words.resize(1024, 0x0000_0013);
     words.push(i_type(0, 0, 0, 6, 0x13)); // FUNCTION: addi x6, x0, 0 (rewritten)
     words.push(i_type(0, 1, 0, 0, 0x67)); // jalr x0, 0(ra)
-    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-    let len = bytes.len() as u32;
-    let program = Program {
-        entry: CODE_AT,
-        segments: vec![Segment { vaddr: CODE_AT, mem_size: len, data: bytes, executable: true }],
-        code: std::iter::once(CODE_AT..CODE_AT + len).collect(),
-        symbols: Vec::new(),
-    };
+    let program = code_program(&words);
     // Few stops: each one rehashes memory, after which the next store is the interpreter's.
     let stops = [150_000, u64::MAX];
     assert!(agree(&program, &quiet_host(), &stops) > 0, "the loop was compiled");
