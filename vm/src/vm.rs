@@ -313,16 +313,6 @@ impl<H> FastMachine<'_, H> {
         }
         Ok(())
     }
-
-    /// The instruction at the aligned `pc`: from the pre-decoded table, else from memory.
-    #[inline(always)]
-    fn fetch_aligned(&mut self, pc: u32) -> Instr {
-        let vm = &mut *self.vm;
-        match vm.code.get(pc, &vm.memory) {
-            Some(instr) => instr,
-            None => decode(self.vm.memory.load_u32(pc)),
-        }
-    }
 }
 
 impl<H: Host> Machine for FastMachine<'_, H> {
@@ -331,9 +321,11 @@ impl<H: Host> Machine for FastMachine<'_, H> {
         &mut self.vm.cpu
     }
 
+    /// The instruction at the aligned `pc`: from the pre-decoded table, else from memory.
     #[inline(always)]
     fn fetch(&mut self, pc: u32) -> Result<Instr> {
-        Ok(self.fetch_aligned(pc))
+        let vm = &mut *self.vm;
+        Ok(vm.code.get(pc, &vm.memory).unwrap_or_else(|| decode(vm.memory.load_u32(pc))))
     }
 
     #[inline(always)]
