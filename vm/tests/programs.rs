@@ -3,7 +3,10 @@
 
 mod common;
 
-use axon_vm::{CheckpointStore, Checkpoints, Halt, Vm, VmConfig};
+use axon_vm::witness::MIN_STRETCH;
+use axon_vm::{
+    CheckpointStore, Checkpoints, Halt, OutputMode, PreimageStore, StdHost, Vm, VmConfig,
+};
 
 const HELLO: &str = "fixtures/programs/hello.elf";
 const BENCH: &str = "fixtures/programs/bench-keccak.elf";
@@ -191,4 +194,59 @@ fn a_complete_checkpoint_directory_is_reused_and_anything_else_recorded_afresh()
     std::fs::write(&manifest, text.replacen(&current, "axon-checkpoints 1\n", 1)).unwrap();
     assert!(open(300).1 > 0, "another snapshot format records again");
     std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+/// `Vm::witnesses` on a pool of `threads` against `count` calls to `step_with_witness`: the
+/// same witnesses (or error), the same final state, and the host sees the output once.
+fn witnesses_match_stepping(relative: &str, host: &StdHost, count: u64, threads: usize) {
+    let program = common::program(relative);
+    let mut stepped = Vm::new(&program).expect("load");
+    let mut stepped_host = host.clone();
+    let mut expected = Vec::new();
+    let mut expected_error = None;
+    for _ in 0..count {
+        match stepped.step_with_witness(&mut stepped_host) {
+            Ok(witness) => expected.push(witness),
+            Err(e) => {
+                expected_error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+    let mut vm = Vm::new(&program).expect("load");
+    let mut vm_host = host.clone();
+    match pool.install(|| vm.witnesses(&mut vm_host, count, |witness| witness)) {
+        Ok(witnesses) => {
+            assert_eq!(expected_error, None, "{relative}: stepping failed, the window did not");
+            assert_eq!(witnesses.len(), expected.len(), "{relative}: witness count");
+            for (i, (got, want)) in witnesses.iter().zip(&expected).enumerate() {
+                assert_eq!(got, want, "{relative}: witness {i} of {count} on {threads} threads");
+            }
+        }
+        Err(e) => assert_eq!(Some(e.to_string()), expected_error, "{relative}: the error"),
+    }
+    assert_eq!(vm.cpu(), stepped.cpu(), "{relative}: the window ends where stepping does");
+    assert_eq!(vm.state_hash(), stepped.state_hash(), "{relative}: final state");
+    assert_eq!(vm_host.stdout, stepped_host.stdout, "{relative}: output, once");
+    assert_eq!(vm_host.stderr, stepped_host.stderr, "{relative}: errors, once");
+}
+
+#[test]
+fn witnesses_on_all_cores_are_those_of_one_step_after_another() {
+    let hello = common::capturing_host((0..4000u32).map(|i| (i * 7) as u8).collect());
+    let halt = {
+        let mut vm = Vm::new(&common::program(HELLO)).expect("load");
+        vm.run(&mut hello.clone(), u64::MAX).expect("run");
+        vm.cpu().step
+    };
+    assert!(halt > 2 * MIN_STRETCH, "hello spans several stretches ({halt} steps)");
+    // Past the halt: the last stretches witness the halted state.
+    witnesses_match_stepping(HELLO, &hello, halt + MIN_STRETCH + 5, 4);
+    // Stretches of unequal length, and the one-stretch path.
+    witnesses_match_stepping(BENCH, &common::capturing_host(Vec::new()), 3 * MIN_STRETCH + 7, 3);
+    witnesses_match_stepping(BENCH, &common::capturing_host(Vec::new()), MIN_STRETCH - 1, 4);
+    // A host error (no program input) mid-window: the same error at the same step.
+    let no_input = StdHost::new(PreimageStore::new(), OutputMode::Capture);
+    witnesses_match_stepping(HELLO, &no_input, halt, 4);
 }
