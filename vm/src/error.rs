@@ -35,6 +35,9 @@ pub enum Error {
     /// The guest asked for a preimage the host does not have.
     #[error("the host has no preimage for key 0x{}", hex::encode(.0))]
     MissingPreimage(Hash),
+    /// The host could not start a thread.
+    #[error("cannot start a thread: {0}")]
+    Thread(#[source] std::io::Error),
     /// Reading or writing a host file failed.
     #[error("{path}: {source}")]
     Io {

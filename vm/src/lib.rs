@@ -11,9 +11,11 @@ mod jit;
 pub mod memory;
 pub mod merkle;
 pub mod preimage;
+mod roots;
 pub mod snapshot;
 pub mod state;
 pub mod stateless;
+mod tree;
 mod vm;
 pub mod witness;
 

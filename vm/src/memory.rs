@@ -1,62 +1,21 @@
 //! Sparse guest memory with a lazily maintained keccak Merkle tree.
 //!
 //! Fast execution must not hash, so loads and stores only touch page bytes and set a dirty bit
-//! per 32-byte leaf. The tree is brought up to date when a root or a proof is asked for: dirty
-//! pages rehash only the paths above their dirty leaves (in parallel across pages when many are
-//! dirty), then the 20 levels above the pages are rehashed along the dirty paths. Every inner
-//! node is cached, so a proof is a copy, never a computation.
-
-use rayon::prelude::*;
+//! per 32-byte leaf. The tree (`tree.rs`) is brought up to date when a root or a proof is
+//! asked for: the leaf pairs above the dirty leaves are copied out, and the tree
+//! rehashes only the paths above them.
 
 use crate::merkle::{
-    hash_pair, zero_hashes, BlockProof, Hash, MemoryBlock, Proof, BLOCK_BYTES, BLOCK_HEIGHT, DEPTH,
-    LEAF_SHIFT,
+    zero_hashes, BlockProof, Hash, MemoryBlock, Proof, BLOCK_BYTES, BLOCK_HEIGHT, DEPTH, LEAF_SHIFT,
 };
-
-/// Nodes per chunk of an upper tree level.
-const CHUNK_NODES: usize = 256;
-
-/// One level of the tree above the pages, in chunks of [`CHUNK_NODES`] nodes allocated on
-/// first write: a VM that touches a few pages holds a few chunks, not the level's full 2^k
-/// nodes (which would cost tens of MiB per VM).
-#[derive(Clone)]
-struct Level {
-    chunks: Vec<Option<Box<[Hash; CHUNK_NODES]>>>,
-}
-
-impl Level {
-    fn new(nodes: usize) -> Self {
-        Self { chunks: vec![None; nodes.div_ceil(CHUNK_NODES)] }
-    }
-
-    /// The stored node, or `None` for an empty subtree.
-    #[inline]
-    fn get(&self, index: u32) -> Option<&Hash> {
-        let index = index as usize;
-        let node = &self.chunks[index / CHUNK_NODES].as_ref()?[index % CHUNK_NODES];
-        (*node != [0u8; 32]).then_some(node)
-    }
-
-    fn set(&mut self, index: u32, node: Hash) {
-        let index = index as usize;
-        let chunk = self.chunks[index / CHUNK_NODES]
-            .get_or_insert_with(|| Box::new([[0u8; 32]; CHUNK_NODES]));
-        chunk[index % CHUNK_NODES] = node;
-    }
-}
+use crate::tree::{
+    for_each_bit, parent_mask, Changes, PageChanges, Tree, LEAVES_PER_PAGE, PAGE_COUNT, PAGE_HEIGHT,
+};
 
 /// `log2` of the page size.
 pub const PAGE_SHIFT: u32 = 12;
 /// Bytes in one page.
 pub const PAGE_SIZE: usize = 1 << PAGE_SHIFT;
-const LEAVES_PER_PAGE: usize = PAGE_SIZE >> LEAF_SHIFT;
-/// Tree levels inside one page (128 leaves).
-const PAGE_HEIGHT: usize = (PAGE_SHIFT - LEAF_SHIFT) as usize;
-/// Tree levels above the page roots.
-const UPPER_HEIGHT: usize = DEPTH - PAGE_HEIGHT;
-const PAGE_COUNT: usize = 1 << UPPER_HEIGHT;
-/// Dirty pages from which rehashing is spread over the rayon pool.
-const PARALLEL_REHASH_MIN_PAGES: usize = 16;
 /// The default bound on touched guest memory: 1 GiB.
 pub const DEFAULT_MAX_PAGES: usize = 1 << 18;
 /// A `table` entry for an untouched page (entries are slot + 1, so the table starts zeroed).
@@ -90,20 +49,11 @@ pub(crate) const DIRTY_OFFSET: i32 = std::mem::offset_of!(PageData, dirty) as i3
 struct Page {
     number: u32,
     data: Box<PageData>,
-    /// The page subtree's inner nodes in heap order: `[1]` is the page root, node `i` has
-    /// children `2i` and `2i + 1`, nodes `64..128` hash pairs of leaves. `[0]` is unused.
-    nodes: Box<[Hash; LEAVES_PER_PAGE]>,
 }
 
 impl Page {
     fn new(number: u32) -> Self {
-        let zero = zero_hashes();
-        let mut nodes = Box::new([[0u8; 32]; LEAVES_PER_PAGE]);
-        for (index, node) in nodes.iter_mut().enumerate().skip(1) {
-            let depth = usize::BITS - 1 - index.leading_zeros();
-            *node = zero[PAGE_HEIGHT - depth as usize];
-        }
-        Self { number, data: Box::new(PageData { bytes: [0u8; PAGE_SIZE], dirty: 0 }), nodes }
+        Self { number, data: Box::new(PageData { bytes: [0u8; PAGE_SIZE], dirty: 0 }) }
     }
 
     #[inline]
@@ -116,41 +66,6 @@ impl Page {
     fn mark_dirty(&mut self, offset: usize) {
         self.data.dirty |= 1u128 << (offset >> LEAF_SHIFT);
     }
-
-    /// Recomputes the inner nodes above the dirty leaves.
-    fn rehash(&mut self) {
-        let mut mask = parent_mask(self.data.dirty);
-        let mut width = LEAVES_PER_PAGE / 2;
-        for_each_bit(mask, |j| {
-            self.nodes[width + j] = hash_pair(self.leaf(2 * j), self.leaf(2 * j + 1));
-        });
-        while width > 1 {
-            width /= 2;
-            mask = parent_mask(mask);
-            for_each_bit(mask, |j| {
-                let node = width + j;
-                self.nodes[node] = hash_pair(&self.nodes[2 * node], &self.nodes[2 * node + 1]);
-            });
-        }
-        self.data.dirty = 0;
-    }
-}
-
-/// Bit `j` of the result is set when bit `2j` or `2j + 1` of `mask` is.
-fn parent_mask(mut mask: u128) -> u128 {
-    let mut parents = 0;
-    while mask != 0 {
-        parents |= 1u128 << (mask.trailing_zeros() / 2);
-        mask &= mask - 1;
-    }
-    parents
-}
-
-fn for_each_bit(mut mask: u128, mut f: impl FnMut(usize)) {
-    while mask != 0 {
-        f(mask.trailing_zeros() as usize);
-        mask &= mask - 1;
-    }
 }
 
 /// The whole 32-bit guest address space, sparse, with its Merkle tree.
@@ -159,9 +74,8 @@ pub struct Memory {
     /// Page number → index into `pages` plus one, or [`NO_PAGE`].
     table: Vec<u32>,
     pages: Vec<Page>,
-    /// `upper[h - 1]`: the nodes at height `h` above the page roots; an absent or all-zero
-    /// node stands for the empty subtree of that height.
-    upper: Vec<Level>,
+    /// The inner nodes, as of the last rehash.
+    tree: Tree,
     /// Page numbers with dirty leaves, each listed once.
     dirty_pages: Vec<u32>,
     /// How many rehashes have cleared dirty bits: compiled code may set a page's dirty bits
@@ -191,14 +105,14 @@ impl Memory {
         Self {
             table: vec![NO_PAGE; PAGE_COUNT],
             pages: Vec::new(),
-            upper: (1..=UPPER_HEIGHT).map(|h| Level::new(PAGE_COUNT >> h)).collect(),
+            tree: Tree::default(),
             dirty_pages: Vec::new(),
             rehashes: 0,
             max_pages,
         }
     }
 
-    /// How many times [`Memory::rehash`] has emptied the dirty list.
+    /// How many times [`Memory::take_changes`] has emptied the dirty list.
     pub(crate) fn rehashes(&self) -> u64 {
         self.rehashes
     }
@@ -364,51 +278,50 @@ impl Memory {
 
     /// Brings every cached node up to date.
     fn rehash(&mut self) {
-        if self.dirty_pages.is_empty() {
-            return;
-        }
-        self.rehashes += 1;
-        if self.dirty_pages.len() >= PARALLEL_REHASH_MIN_PAGES {
-            self.pages.par_iter_mut().filter(|p| p.data.dirty != 0).for_each(Page::rehash);
-        } else {
-            for &number in &self.dirty_pages {
-                let slot = self.table[number as usize];
-                self.pages[slot as usize - 1].rehash();
-            }
-        }
-        let mut indices: Vec<u32> = std::mem::take(&mut self.dirty_pages);
-        indices.sort_unstable();
-        for height in 1..=UPPER_HEIGHT {
-            for index in indices.iter_mut() {
-                *index >>= 1;
-            }
-            indices.dedup();
-            for &index in &indices {
-                let left = self.node(height - 1, 2 * index);
-                let right = self.node(height - 1, 2 * index + 1);
-                self.upper[height - 1].set(index, hash_pair(&left, &right));
-            }
-        }
-        indices.clear();
-        self.dirty_pages = indices;
+        let changes = self.take_changes();
+        self.tree.apply(&changes);
     }
 
-    /// The cached node `index` at `height` levels above the page roots (0 = a page root).
-    fn node(&self, height: usize, index: u32) -> Hash {
-        let zero = zero_hashes();
-        if height == 0 {
-            return match self.table[index as usize] {
-                NO_PAGE => zero[PAGE_HEIGHT],
-                slot => self.pages[slot as usize - 1].nodes[1],
-            };
+    /// Copies out the leaf pairs above the dirty leaves and clears the dirty bits: what the
+    /// tree needs to catch up with the bytes.
+    pub(crate) fn take_changes(&mut self) -> Changes {
+        if self.dirty_pages.is_empty() {
+            return Changes::default();
         }
-        self.upper[height - 1].get(index).copied().unwrap_or(zero[PAGE_HEIGHT + height])
+        self.rehashes += 1;
+        let pages = self
+            .dirty_pages
+            .drain(..)
+            .map(|number| {
+                let slot = self.table[number as usize] - 1;
+                let page = &mut self.pages[slot as usize];
+                let pairs = parent_mask(page.data.dirty);
+                page.data.dirty = 0;
+                let mut bytes = Vec::with_capacity(pairs.count_ones() as usize);
+                for_each_bit(pairs, |j| {
+                    bytes.push(page.data.bytes[64 * j..64 * j + 64].try_into().expect("64 bytes"));
+                });
+                PageChanges { slot, number, pairs: pairs as u64, bytes }
+            })
+            .collect();
+        Changes { pages }
+    }
+
+    /// Lends the tree out (to be updated with [`Memory::take_changes`] elsewhere) until
+    /// [`Memory::return_tree`]; meanwhile roots and proofs must not be asked for.
+    pub(crate) fn lend_tree(&mut self) -> Tree {
+        std::mem::take(&mut self.tree)
+    }
+
+    /// Takes back a lent tree, updated with every change taken since it was lent.
+    pub(crate) fn return_tree(&mut self, tree: Tree) {
+        self.tree = tree;
     }
 
     /// The Merkle root of all memory.
     pub fn root(&mut self) -> Hash {
         self.rehash();
-        self.node(UPPER_HEIGHT, 0)
+        self.tree.root()
     }
 
     /// The [`BLOCK_BYTES`] bytes of the block holding `addr`.
@@ -434,20 +347,21 @@ impl Memory {
         let zero = zero_hashes();
         let mut siblings = [[0u8; 32]; DEPTH];
         let leaf_index = (addr as usize & (PAGE_SIZE - 1)) >> LEAF_SHIFT;
-        match self.page(addr) {
-            Some(page) => {
-                siblings[0] = *page.leaf(leaf_index ^ 1);
+        let page_number = addr >> PAGE_SHIFT;
+        match self.table[page_number as usize] {
+            NO_PAGE => siblings[..PAGE_HEIGHT].copy_from_slice(&zero[..PAGE_HEIGHT]),
+            slot => {
+                let slot = slot as usize - 1;
+                siblings[0] = *self.pages[slot].leaf(leaf_index ^ 1);
                 let mut node = (LEAVES_PER_PAGE + leaf_index) >> 1;
                 for sibling in siblings.iter_mut().take(PAGE_HEIGHT).skip(1) {
-                    *sibling = page.nodes[node ^ 1];
+                    *sibling = self.tree.page_node(slot, node ^ 1);
                     node >>= 1;
                 }
             }
-            None => siblings[..PAGE_HEIGHT].copy_from_slice(&zero[..PAGE_HEIGHT]),
         }
-        let page_number = addr >> PAGE_SHIFT;
-        for height in 0..UPPER_HEIGHT {
-            siblings[PAGE_HEIGHT + height] = self.node(height, (page_number >> height) ^ 1);
+        for (height, sibling) in siblings[PAGE_HEIGHT..].iter_mut().enumerate() {
+            *sibling = self.tree.node(height, (page_number >> height) ^ 1);
         }
         Proof { leaf: self.leaf(addr), siblings }
     }
@@ -458,7 +372,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::merkle::root_of_bytes;
+    use crate::merkle::{hash_pair, root_of_bytes};
 
     /// From-scratch root of a sparse memory: hashes every touched page fully, then the tree.
     fn reference_root(memory: &Memory) -> Hash {

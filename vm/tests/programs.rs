@@ -5,7 +5,7 @@ mod common;
 
 use axon_vm::witness::MIN_STRETCH;
 use axon_vm::{
-    CheckpointStore, Checkpoints, Halt, OutputMode, PreimageStore, StdHost, Vm, VmConfig,
+    CheckpointStore, Checkpoints, Halt, Hash, OutputMode, PreimageStore, StdHost, Vm, VmConfig,
 };
 
 const HELLO: &str = "fixtures/programs/hello.elf";
@@ -198,7 +198,13 @@ fn a_complete_checkpoint_directory_is_reused_and_anything_else_recorded_afresh()
 
 /// `Vm::witnesses` on a pool of `threads` against `count` calls to `step_with_witness`: the
 /// same witnesses (or error), the same final state, and the host sees the output once.
-fn witnesses_match_stepping(relative: &str, host: &StdHost, count: u64, threads: usize) {
+/// Returns the error stepping met, if any.
+fn witnesses_match_stepping(
+    relative: &str,
+    host: &StdHost,
+    count: u64,
+    threads: usize,
+) -> Option<String> {
     let program = common::program(relative);
     let mut stepped = Vm::new(&program).expect("load");
     let mut stepped_host = host.clone();
@@ -230,6 +236,7 @@ fn witnesses_match_stepping(relative: &str, host: &StdHost, count: u64, threads:
     assert_eq!(vm.state_hash(), stepped.state_hash(), "{relative}: final state");
     assert_eq!(vm_host.stdout, stepped_host.stdout, "{relative}: output, once");
     assert_eq!(vm_host.stderr, stepped_host.stderr, "{relative}: errors, once");
+    expected_error
 }
 
 #[test]
@@ -248,5 +255,59 @@ fn witnesses_on_all_cores_are_those_of_one_step_after_another() {
     witnesses_match_stepping(BENCH, &common::capturing_host(Vec::new()), MIN_STRETCH - 1, 4);
     // A host error (no program input) mid-window: the same error at the same step.
     let no_input = StdHost::new(PreimageStore::new(), OutputMode::Capture);
-    witnesses_match_stepping(HELLO, &no_input, halt, 4);
+    assert!(witnesses_match_stepping(HELLO, &no_input, halt, 4).is_some(), "hello needs input");
+}
+
+/// `Vm::run_with_roots` against `Vm::run` to each interval and `Vm::state_hash`: the same
+/// hashes (or error), and a VM that goes on as the plain one does. Returns the hashes.
+fn roots_match_runs(
+    relative: &str,
+    host: &StdHost,
+    interval: u64,
+    until: u64,
+) -> Result<Vec<(u64, Hash)>, String> {
+    let program = common::program(relative);
+    let mut plain = Vm::new(&program).expect("load");
+    let mut plain_host = host.clone();
+    let mut expected = Vec::new();
+    let expected = loop {
+        let next = plain.cpu().step.saturating_add(interval).min(until);
+        if let Err(e) = plain.run(&mut plain_host, next) {
+            break Err(e.to_string());
+        }
+        expected.push((plain.cpu().step, plain.state_hash()));
+        if !plain.cpu().halt.is_running() || plain.cpu().step >= until {
+            break Ok(expected);
+        }
+    };
+    let mut vm = Vm::new(&program).expect("load");
+    let mut vm_host = host.clone();
+    let got = vm.run_with_roots(&mut vm_host, interval, until).map_err(|e| e.to_string());
+    assert!(got == expected, "{relative}: every {interval} steps to {until}: {got:x?}");
+    assert_eq!(vm.cpu(), plain.cpu(), "{relative}: where the run ends");
+    assert_eq!(vm_host.stdout, plain_host.stdout, "{relative}: output");
+    // The tree came back whole: the VM hashes and witnesses on as the plain one does.
+    assert_eq!(vm.state_hash(), plain.state_hash(), "{relative}: the state after");
+    for _ in 0..50 {
+        let witness = vm.step_with_witness(&mut vm_host).map_err(|e| e.to_string());
+        assert_eq!(witness, plain.step_with_witness(&mut plain_host).map_err(|e| e.to_string()));
+    }
+    expected
+}
+
+#[test]
+fn roots_hashed_beside_the_run_are_those_of_stopping_to_hash() {
+    let empty = common::capturing_host(Vec::new());
+    // Compiled code and the interpreter, intervals that do and do not divide the end.
+    assert_eq!(roots_match_runs(BENCH, &empty, 100_000, 2_000_000).map(|h| h.len()), Ok(20));
+    assert_eq!(roots_match_runs(BENCH, &empty, 77_777, 1_000_000).map(|h| h.len()), Ok(13));
+    // Past the halt, with a last stretch shorter than the interval.
+    let input = common::capturing_host(b"roots on the side".to_vec());
+    let hashes = roots_match_runs(HELLO, &input, 500, u64::MAX).expect("hello runs");
+    assert_ne!(hashes.last().map(|(step, _)| step % 500), Some(0), "a short last stretch");
+    // A host error (no program input): the same error, the VM where the plain run stopped.
+    let no_input = StdHost::new(PreimageStore::new(), OutputMode::Capture);
+    assert!(roots_match_runs(HELLO, &no_input, 500, u64::MAX).is_err(), "hello needs input");
+    // Already at the end: the one hash of the state as it is.
+    assert_eq!(roots_match_runs(HELLO, &empty, 1000, 0).map(|h| h.len()), Ok(1));
 }
