@@ -30,8 +30,9 @@ enum Command {
     Run(run::Args),
     /// Print the state hash at a step.
     Hash(common::AtStepArgs),
-    /// Print the witness of one step (pre-state, proofs, preimage part) as JSON.
-    Witness(common::AtStepArgs),
+    /// Print the witness of one step, or of consecutive steps (`--count`), as JSON: pre-state,
+    /// proofs, preimage part, each checked by the stateless verifier.
+    Witness(witness::WitnessArgs),
     /// Create, inspect or resume snapshots.
     #[command(subcommand)]
     Snapshot(snapshot::Command),

@@ -65,6 +65,30 @@ fn hash_and_witness_agree() {
 }
 
 #[test]
+fn a_window_of_witnesses_links_step_to_step_past_the_halt() {
+    let single = axon_vm(&["witness", "fixtures/programs/hello.elf", "--step", "10"]);
+    let window =
+        axon_vm(&["witness", "fixtures/programs/hello.elf", "--step", "10", "--count", "6000"]);
+    assert!(window.status.success(), "{}", String::from_utf8_lossy(&window.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&window.stdout).expect("JSON");
+    let steps = json.as_array().expect("an array for more than one step");
+    assert_eq!(steps.len(), 6000);
+    let single: serde_json::Value = serde_json::from_slice(&single.stdout).expect("JSON");
+    assert_eq!(steps[0], single, "the first of the window is the one-step witness");
+    for (i, pair) in steps.windows(2).enumerate() {
+        assert_eq!(pair[0]["post_state_hash"], pair[1]["pre_state_hash"], "link after {i}");
+        assert_eq!(pair[1]["step"], 11 + i as u64);
+    }
+    let last = &steps[5999];
+    assert_eq!(last["pre_state_hash"], last["post_state_hash"], "hello halted before the end");
+    assert_eq!(last["proof"], "0x", "a halted step needs no proof");
+
+    let none = axon_vm(&["witness", "fixtures/programs/hello.elf", "--step", "10", "--count", "0"]);
+    assert_eq!(none.status.code(), Some(2), "a usage error");
+    assert!(String::from_utf8_lossy(&none.stderr).contains("--count"));
+}
+
+#[test]
 fn bad_input_files_are_clear_errors_not_panics() {
     let dir = std::env::temp_dir().join(format!("axon-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
