@@ -31,7 +31,8 @@ const SCRATCH: u32 = 28;
 /// A VM that compiles (waiting for each region, so which steps run compiled is reproducible)
 /// or only interprets.
 fn vm(program: &Program, compile: bool) -> Vm {
-    let config = VmConfig { compile, background_compile: false, ..VmConfig::default() };
+    let config =
+        VmConfig { compile, background_compile: false, warm_up_steps: 0, ..VmConfig::default() };
     Vm::with_config(program, config).expect("load")
 }
 
@@ -349,6 +350,28 @@ fn a_loop_of_one_block_stops_at_every_step_count() {
 }
 
 #[test]
+fn a_run_warms_up_in_the_interpreter_before_compiling() {
+    let body = [Gen::AluImm { funct3: 0, imm: 3, rd: 5, rs1: 5, shift_arith: false }];
+    let program = looping_program(&body, None, &[0; 64], 1_000_000);
+    let config =
+        VmConfig { background_compile: false, warm_up_steps: 400_000, ..VmConfig::default() };
+    let mut compiled = Vm::with_config(&program, config).expect("load");
+    let mut interpreted = vm(&program, false);
+    let mut host = quiet_host();
+    // Hot long before: nothing compiled during the warm-up, however the run is cut.
+    for stop in [150_000, 399_999, 400_000] {
+        compiled.run(&mut host, stop).expect("compiled");
+        assert_eq!(compiled.compiled_regions(), 0, "still warming up at step {stop}");
+    }
+    for stop in [700_000, u64::MAX] {
+        compiled.run(&mut host, stop).expect("compiled");
+        interpreted.run(&mut host, stop).expect("interpreted");
+        assert_eq!(compiled.state_hash(), interpreted.state_hash(), "at step {stop}");
+    }
+    assert!(compiled.compiled_regions() > 0, "compiled once warm");
+}
+
+#[test]
 fn regions_compiled_in_the_background_take_over_where_they_arrive() {
     // The interpreter runs the loop until its region arrives from the compiler thread, at a
     // step nobody chose; the state must be the interpreter's at every stop either way.
@@ -357,7 +380,7 @@ fn regions_compiled_in_the_background_take_over_where_they_arrive() {
         Gen::Store { funct3: 2, imm: 0, rs2: 5, into_code: false, misaligned: false },
     ];
     let program = looping_program(&body, None, &[0; 4096], u32::MAX);
-    let config = VmConfig { background_compile: true, ..VmConfig::default() };
+    let config = VmConfig { warm_up_steps: 0, ..VmConfig::default() };
     let mut compiled = Vm::with_config(&program, config).expect("load");
     let mut interpreted = vm(&program, false);
     let mut host = quiet_host();
@@ -407,7 +430,7 @@ fn code_rewritten_while_its_region_compiles_in_the_background_runs_rewritten() {
     words.extend(li(17, syscall::EXIT));
     words.push(0x73);
     let program = code_program(&words);
-    let config = VmConfig { background_compile: true, ..VmConfig::default() };
+    let config = VmConfig { warm_up_steps: 0, ..VmConfig::default() };
     let mut compiled = Vm::with_config(&program, config).expect("load");
     let mut interpreted = vm(&program, false);
     let mut host = quiet_host();

@@ -55,6 +55,10 @@ use zeroed::Zeroed;
 const HOT_STEPS: u64 = 100_000;
 /// See [`HOT_STEPS`].
 const HOT_STEPS_PER_INSTRUCTION: u64 = 200;
+/// The default [`crate::VmConfig::warm_up_steps`]: about a block proof (the AI-EVM block
+/// guest runs 0.6M steps, which the compiler's set-up and counting slowed by a fifth), and
+/// a few milliseconds of a long run.
+pub(crate) const WARM_UP_STEPS: u64 = 1_000_000;
 /// Dropped regions after which all compiled code is freed and compiling starts over (code
 /// memory is only freed as a whole).
 const MAX_DEAD_REGIONS: usize = 4096;
@@ -376,24 +380,34 @@ impl Jit {
 }
 
 /// Per-VM fast-mode settings and state: whether to compile, and the compiled code. A clone
-/// keeps the setting and starts without code.
+/// keeps the settings and how far the warm-up went, and starts without code.
 pub(crate) struct FastMode {
     pub(crate) compile: bool,
     /// Whether the interpreter runs a region's code while it is being compiled (see
     /// [`crate::VmConfig::background_compile`]).
     pub(crate) background: bool,
     pub(crate) jit: Option<Box<Jit>>,
+    /// Steps to interpret before setting up the compiler (see
+    /// [`crate::VmConfig::warm_up_steps`]), and how many have been.
+    warm_up: u64,
+    warmed: u64,
 }
 
 impl FastMode {
-    pub(crate) fn new(compile: bool, background: bool) -> Self {
-        Self { compile, background, jit: None }
+    pub(crate) fn new(config: &crate::VmConfig) -> Self {
+        Self {
+            compile: config.compile,
+            background: config.background_compile,
+            jit: None,
+            warm_up: config.warm_up_steps,
+            warmed: 0,
+        }
     }
 }
 
 impl Clone for FastMode {
     fn clone(&self) -> Self {
-        Self::new(self.compile, self.background)
+        Self { jit: None, ..*self }
     }
 }
 
@@ -412,7 +426,7 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
     if vm.cpu.regs[0] != 0 {
         // Only a patched state gets here. Compiled code reads x0 as zero; the interpreter
         // reads what is stored (and clears it at its first register write), so it runs this.
-        return vm.interpret(host, until, |_, _, _| true);
+        return vm.interpret_to(host, until);
     }
     loop {
         if !vm.cpu.halt.is_running() || vm.cpu.step >= until {
@@ -421,13 +435,20 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
         let pc = vm.cpu.pc;
         let jit = match &mut vm.fast.jit {
             Some(jit) => jit,
+            None if vm.fast.warmed < vm.fast.warm_up => {
+                let before = vm.cpu.step;
+                let stop = until.min(before.saturating_add(vm.fast.warm_up - vm.fast.warmed));
+                vm.interpret_to(host, stop)?;
+                vm.fast.warmed += vm.cpu.step - before;
+                continue;
+            }
             None => match Jit::new(vm.code.range(), !vm.fast.background) {
                 Ok(jit) => vm.fast.jit.insert(Box::new(jit)),
                 Err(_) => {
                     // The OS would not map the compiler's tables: interpret, which reaches the
                     // same states.
                     vm.fast.compile = false;
-                    return vm.interpret(host, until, |_, _, _| true);
+                    return vm.interpret_to(host, until);
                 }
             },
         };
@@ -485,7 +506,7 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
                     jit.table.allow_after_store(&mut vm.memory, addr, &jit.code);
                 }
             }
-            Exit::Budget => return vm.interpret(host, until, |_, _, _| true),
+            Exit::Budget => return vm.interpret_to(host, until),
         }
     }
 }
