@@ -128,9 +128,15 @@ impl Memory {
 
     /// The page holding `addr`, as [`Memory::page_slot`] gives it.
     pub(crate) fn page_of(&mut self, addr: u32) -> Option<(u32, *mut PageData, bool)> {
+        self.page_slot(self.slot(addr)?)
+    }
+
+    /// The slot of the page holding `addr`, if it was touched.
+    #[inline(always)]
+    fn slot(&self, addr: u32) -> Option<usize> {
         match self.table[(addr >> PAGE_SHIFT) as usize] {
             NO_PAGE => None,
-            slot => self.page_slot(slot as usize - 1),
+            slot => Some(slot as usize - 1),
         }
     }
 
@@ -146,10 +152,7 @@ impl Memory {
 
     #[inline(always)]
     fn page(&self, addr: u32) -> Option<&Page> {
-        match self.table[(addr >> PAGE_SHIFT) as usize] {
-            NO_PAGE => None,
-            slot => Some(&self.pages[slot as usize - 1]),
-        }
+        Some(&self.pages[self.slot(addr)?])
     }
 
     #[inline(always)]
@@ -347,11 +350,9 @@ impl Memory {
         let zero = zero_hashes();
         let mut siblings = [[0u8; 32]; DEPTH];
         let leaf_index = (addr as usize & (PAGE_SIZE - 1)) >> LEAF_SHIFT;
-        let page_number = addr >> PAGE_SHIFT;
-        match self.table[page_number as usize] {
-            NO_PAGE => siblings[..PAGE_HEIGHT].copy_from_slice(&zero[..PAGE_HEIGHT]),
-            slot => {
-                let slot = slot as usize - 1;
+        match self.slot(addr) {
+            None => siblings[..PAGE_HEIGHT].copy_from_slice(&zero[..PAGE_HEIGHT]),
+            Some(slot) => {
                 siblings[0] = *self.pages[slot].leaf(leaf_index ^ 1);
                 let mut node = (LEAVES_PER_PAGE + leaf_index) >> 1;
                 for sibling in siblings.iter_mut().take(PAGE_HEIGHT).skip(1) {
@@ -360,6 +361,7 @@ impl Memory {
                 }
             }
         }
+        let page_number = addr >> PAGE_SHIFT;
         for (height, sibling) in siblings[PAGE_HEIGHT..].iter_mut().enumerate() {
             *sibling = self.tree.node(height, (page_number >> height) ^ 1);
         }

@@ -111,7 +111,7 @@ impl Tree {
     pub(crate) fn page_node(&self, slot: usize, node: usize) -> Hash {
         match self.pages.get(slot) {
             Some(nodes) => nodes[node],
-            None => zero_hashes()[PAGE_HEIGHT - node.ilog2() as usize],
+            None => empty_node(node),
         }
     }
 
@@ -162,12 +162,16 @@ impl Tree {
 
 /// The subtree of an all-zero page.
 fn empty_page() -> Box<PageNodes> {
-    let zero = zero_hashes();
     let mut nodes = Box::new([[0u8; 32]; LEAVES_PER_PAGE]);
     for (index, node) in nodes.iter_mut().enumerate().skip(1) {
-        *node = zero[PAGE_HEIGHT - index.ilog2() as usize];
+        *node = empty_node(index);
     }
     nodes
+}
+
+/// Node `node` (heap order, see [`PageNodes`]) of an all-zero page.
+fn empty_node(node: usize) -> Hash {
+    zero_hashes()[PAGE_HEIGHT - node.ilog2() as usize]
 }
 
 /// Recomputes the inner nodes of one page above its changed pairs.
