@@ -2,7 +2,7 @@
 //!
 //! [`step`] is the whole semantics of `docs/spec.md`: fetch, decode, execute, faults and
 //! syscalls. It talks to the world only through [`Machine`]: the fast path implements it over
-//! full memory with a pre-decoded instruction cache, the witness recorder wraps that to capture
+//! full memory with a decoded-instruction cache, the witness recorder wraps that to capture
 //! memory proofs, and the stateless verifier implements it over proofs alone. One function,
 //! several backends, compared on every step in the tests.
 

@@ -18,6 +18,7 @@ pub mod stateless;
 mod tree;
 mod vm;
 pub mod witness;
+mod zeroed;
 
 pub use axon_abi as abi;
 pub use checkpoint::{CheckpointStore, Checkpoints};

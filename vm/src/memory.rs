@@ -11,6 +11,7 @@ use crate::merkle::{
 use crate::tree::{
     for_each_bit, parent_mask, Changes, PageChanges, Tree, LEAVES_PER_PAGE, PAGE_COUNT, PAGE_HEIGHT,
 };
+use crate::zeroed::Zeroed;
 
 /// `log2` of the page size.
 pub const PAGE_SHIFT: u32 = 12;
@@ -69,10 +70,10 @@ impl Page {
 }
 
 /// The whole 32-bit guest address space, sparse, with its Merkle tree.
-#[derive(Clone)]
 pub struct Memory {
-    /// Page number → index into `pages` plus one, or [`NO_PAGE`].
-    table: Vec<u32>,
+    /// Page number → index into `pages` plus one, or [`NO_PAGE`]: 4 MiB, of which a run
+    /// touches a few pages, so it is mapped zeroed rather than cleared.
+    table: Zeroed<u32>,
     pages: Vec<Page>,
     /// The inner nodes, as of the last rehash.
     tree: Tree,
@@ -90,6 +91,25 @@ impl Default for Memory {
     }
 }
 
+impl Clone for Memory {
+    /// A copy of the pages and the tree; the page table is rebuilt from the pages, which
+    /// touches only the entries in use.
+    fn clone(&self) -> Self {
+        let mut table = Zeroed::mapped_or_cleared(PAGE_COUNT);
+        for (slot, page) in self.pages.iter().enumerate() {
+            table[page.number as usize] = slot as u32 + 1;
+        }
+        Self {
+            table,
+            pages: self.pages.clone(),
+            tree: self.tree.clone(),
+            dirty_pages: self.dirty_pages.clone(),
+            rehashes: self.rehashes,
+            max_pages: self.max_pages,
+        }
+    }
+}
+
 impl std::fmt::Debug for Memory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Memory")
@@ -103,7 +123,7 @@ impl Memory {
     /// Empty (all-zero) memory that may grow to `max_pages` pages.
     pub fn new(max_pages: usize) -> Self {
         Self {
-            table: vec![NO_PAGE; PAGE_COUNT],
+            table: Zeroed::mapped_or_cleared(PAGE_COUNT),
             pages: Vec::new(),
             tree: Tree::default(),
             dirty_pages: Vec::new(),

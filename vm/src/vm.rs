@@ -1,14 +1,14 @@
 //! The VM: state plus memory, run fast or stepped with witnesses.
 //!
 //! Fast execution compiles hot code to host code ([`crate::jit`]) and interprets the rest.
-//! The interpreter decodes the program's code once into a flat table indexed by `pc` (SP1's
-//! approach), a page the first time it runs; a store into that range re-decodes the word it
-//! changed, so self-modifying code stays exact. Nothing on either path hashes: memory only
+//! The interpreter keeps the program's code decoded in a table indexed by `pc` (SP1's
+//! approach), an instruction the first time it runs; a store into that range forgets the word
+//! it changed, so self-modifying code stays exact. Nothing on either path hashes: memory only
 //! marks dirty leaves, and the Merkle root is computed when someone asks for it.
 
 use std::ops::Range;
 
-use crate::decode::{decode, Instr};
+use crate::decode::{decode, Instr, Op};
 use crate::elf::Program;
 use crate::error::{Error, Result};
 use crate::exec::{self, Machine, Width};
@@ -19,20 +19,25 @@ use crate::merkle::{Hash, MemoryBlock};
 use crate::preimage::PreimagePart;
 use crate::state::{Cpu, EncodedState};
 
-/// Instructions in one page of the decode cache.
+/// Entries in one page of the decode cache.
 const PAGE_INSTRS: usize = PAGE_SIZE / 4;
 
-/// Pre-decoded instructions for one address range; always equal to decoding memory.
+/// Decoded instructions of one address range; always equal to decoding memory.
 ///
-/// A page of it is decoded the first time it executes: a large program (the AI-EVM block
-/// guest is 2.4 MB) runs a small part of its code, and decoding all of it at load time cost
-/// more than running a block.
+/// An entry is decoded the first time it executes, and a store into the range forgets the
+/// word it changed, so self-modifying code stays exact. A large program (the AI-EVM block
+/// guest is 2.4 MB) runs a small part of its code, most of it a few times: decoding ahead,
+/// all the code at load or a whole page when it first ran, cost more than running a block.
+/// Pages of entries are allocated when they are first used, for the same reason.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CodeCache {
     base: u32,
-    instrs: Vec<Instr>,
-    /// Per page of `instrs` (from `base`): whether its entries are decoded.
-    decoded: Vec<bool>,
+    /// Entries in the range.
+    len: usize,
+    /// Per page of entries (from `base`): its entries, once one of them ran. An entry of
+    /// [`Instr::ILLEGAL`] is not decoded yet, or is an illegal word, which decodes to it
+    /// again each time it runs.
+    pages: Vec<Option<Box<[Instr; PAGE_INSTRS]>>>,
 }
 
 impl CodeCache {
@@ -41,62 +46,69 @@ impl CodeCache {
         let base = range.start & !3;
         let end = (u64::from(range.end) + 3) & !3;
         let len = ((end - u64::from(base)) / 4) as usize;
-        Self {
-            base,
-            instrs: vec![Instr::ILLEGAL; len],
-            decoded: vec![false; len.div_ceil(PAGE_INSTRS)],
-        }
+        Self { base, len, pages: vec![None; len.div_ceil(PAGE_INSTRS)] }
     }
 
     /// The range the cache covers.
     pub(crate) fn range(&self) -> Range<u32> {
-        self.base..self.base.wrapping_add(4 * self.instrs.len() as u32)
+        self.base..self.base.wrapping_add(4 * self.len as u32)
     }
 
-    /// The index of `pc` in `instrs` (past the end when the cache does not cover it).
+    /// The index of `pc`'s entry (past the end when the cache does not cover it).
     #[inline(always)]
     fn index(&self, pc: u32) -> usize {
         (pc.wrapping_sub(self.base) >> 2) as usize
     }
 
-    /// Decodes the page of `instrs` holding `index` if it is not yet; returns the number of
+    /// Allocates the page of entries holding `index` if it is not yet; returns the number of
     /// entries from `index` to the end of that page (0 when the cache does not cover `index`).
     #[inline(always)]
-    fn ensure(&mut self, index: usize, memory: &Memory) -> usize {
-        if index >= self.instrs.len() {
+    fn ensure(&mut self, index: usize) -> usize {
+        if index >= self.len {
             return 0;
         }
         let page = index / PAGE_INSTRS;
-        let start = page * PAGE_INSTRS;
-        let end = (start + PAGE_INSTRS).min(self.instrs.len());
-        if !self.decoded[page] {
-            self.decode_page(start..end, memory);
-            self.decoded[page] = true;
+        if self.pages[page].is_none() {
+            self.pages[page] = Some(Box::new([Instr::ILLEGAL; PAGE_INSTRS]));
         }
-        end - index
+        ((page + 1) * PAGE_INSTRS).min(self.len) - index
     }
 
-    #[cold]
-    fn decode_page(&mut self, indices: Range<usize>, memory: &Memory) {
-        for index in indices {
-            self.instrs[index] = decode(memory.load_u32(self.base.wrapping_add(4 * index as u32)));
+    /// The instruction at `index`, decoding it if it is not yet; its page must be allocated
+    /// ([`CodeCache::ensure`]).
+    #[inline(always)]
+    fn decoded(&mut self, index: usize, memory: &Memory) -> Instr {
+        let pc = self.base.wrapping_add(4 * index as u32);
+        let page = self.pages[index / PAGE_INSTRS].as_mut().expect("ensured by the caller");
+        let entry = &mut page[index % PAGE_INSTRS];
+        if entry.op == Op::Illegal {
+            *entry = decode_word(memory, pc);
         }
+        *entry
     }
 
     #[inline(always)]
     fn get(&mut self, pc: u32, memory: &Memory) -> Option<Instr> {
         let index = self.index(pc);
-        (self.ensure(index, memory) > 0).then(|| self.instrs[index])
+        (self.ensure(index) > 0).then(|| self.decoded(index, memory))
     }
 
-    /// Re-decodes the word at `addr` if the cache holds it decoded.
+    /// Forgets the decoded word at `addr`, if the cache holds it.
     #[inline(always)]
-    fn refresh(&mut self, addr: u32, memory: &Memory) {
+    fn forget(&mut self, addr: u32) {
         let index = self.index(addr);
-        if index < self.instrs.len() && self.decoded[index / PAGE_INSTRS] {
-            self.instrs[index] = decode(memory.load_u32(addr & !3));
+        if let Some(Some(page)) = self.pages.get_mut(index / PAGE_INSTRS) {
+            page[index % PAGE_INSTRS] = Instr::ILLEGAL;
         }
     }
+}
+
+/// Decodes the word at the aligned `pc`: the interpreter's one way from memory to an
+/// instruction, kept out of its loop.
+#[cold]
+#[inline(never)]
+fn decode_word(memory: &Memory, pc: u32) -> Instr {
+    decode(memory.load_u32(pc))
 }
 
 /// A loaded guest: its state, memory and decoded code.
@@ -245,7 +257,7 @@ impl Vm {
         let mut pc = self.cpu.pc;
         let mut step = self.cpu.step;
         let mut machine = FastMachine { vm: self, host };
-        // Straight-line runs: inside the pre-decoded range the loop walks the table by index
+        // Straight-line runs: inside the decode cache's range the loop walks the table by index
         // and checks the step budget once per run; a run ends at any non-sequential pc (a
         // page of the table ends a run too, but not the straight line `go_on` is told of).
         // Outside the range, a run is one instruction.
@@ -257,10 +269,10 @@ impl Vm {
             let (start, before) = line.take().unwrap_or((pc, step));
             let vm = &mut *machine.vm;
             let first = vm.code.index(pc);
-            let budget = (until_step - step).min(vm.code.ensure(first, &vm.memory) as u64);
+            let budget = (until_step - step).min(vm.code.ensure(first) as u64);
             let mut line_ends = budget == 0;
             if budget == 0 {
-                let instr = decode(machine.vm.memory.load_u32(pc));
+                let instr = decode_word(&machine.vm.memory, pc);
                 step += 1;
                 match exec::execute(&mut machine, pc, instr) {
                     Ok(Some(next)) => pc = next,
@@ -269,7 +281,8 @@ impl Vm {
                 }
             }
             for index in first..first + budget as usize {
-                let instr = machine.vm.code.instrs[index];
+                let vm = &mut *machine.vm;
+                let instr = vm.code.decoded(index, &vm.memory);
                 step += 1;
                 match exec::execute(&mut machine, pc, instr) {
                     Ok(Some(next)) => {
@@ -304,22 +317,22 @@ impl Vm {
     }
 }
 
-/// [`Machine`] over a whole [`Vm`]: direct memory access and the pre-decoded code.
+/// [`Machine`] over a whole [`Vm`]: direct memory access and the decode cache.
 pub(crate) struct FastMachine<'a, H> {
     pub(crate) vm: &'a mut Vm,
     pub(crate) host: &'a mut H,
 }
 
 impl<H> FastMachine<'_, H> {
-    /// Writes `bytes` (a few in a leaf, or a whole block) at `addr` and re-decodes every
-    /// code word they touch.
+    /// Writes `bytes` (a few in a leaf, or a whole block) at `addr` and forgets every
+    /// decoded code word they touch.
     fn write_bytes(&mut self, addr: u32, bytes: &[u8]) -> Result<()> {
         let vm = &mut *self.vm;
         vm.memory.store_bytes(addr, bytes)?;
         for offset in (0..bytes.len() as u32).step_by(4) {
-            vm.code.refresh(addr.wrapping_add(offset), &vm.memory);
+            vm.code.forget(addr.wrapping_add(offset));
         }
-        vm.code.refresh(addr.wrapping_add(bytes.len() as u32 - 1), &vm.memory);
+        vm.code.forget(addr.wrapping_add(bytes.len() as u32 - 1));
         if let Some(jit) = &mut vm.fast.jit {
             jit.written(addr, bytes.len() as u32);
         }
@@ -333,11 +346,11 @@ impl<H: Host> Machine for FastMachine<'_, H> {
         &mut self.vm.cpu
     }
 
-    /// The instruction at the aligned `pc`: from the pre-decoded table, else from memory.
+    /// The instruction at the aligned `pc`: from the decode cache, else from memory.
     #[inline(always)]
     fn fetch(&mut self, pc: u32) -> Result<Instr> {
         let vm = &mut *self.vm;
-        Ok(vm.code.get(pc, &vm.memory).unwrap_or_else(|| decode(vm.memory.load_u32(pc))))
+        Ok(vm.code.get(pc, &vm.memory).unwrap_or_else(|| decode_word(&vm.memory, pc)))
     }
 
     #[inline(always)]
@@ -358,7 +371,7 @@ impl<H: Host> Machine for FastMachine<'_, H> {
             Width::Half => vm.memory.store_u16(addr, value as u16)?,
             Width::Word => vm.memory.store_u32(addr, value)?,
         }
-        vm.code.refresh(addr, &vm.memory);
+        vm.code.forget(addr);
         if let Some(jit) = &mut vm.fast.jit {
             jit.written(addr, width as u32);
         }

@@ -7,7 +7,9 @@
 //!
 //! The random programs loop long enough for their code to be compiled, store into their own
 //! code (self-modifying code), permute it with the keccak system call (a host write into
-//! code pages), access memory misaligned and fault.
+//! code pages), access memory misaligned and fault. A word rewritten after it ran is also
+//! stepped three ways (`common::three_way`), against the stateless verifier, which decodes
+//! from memory and keeps no decoded code.
 
 mod common;
 
@@ -459,6 +461,26 @@ fn code_changed_after_compiling_runs_changed() {
         let stops: Vec<u64> = (1..=50).map(|i| i * 10_000).collect();
         assert!(agree(&program, &quiet_host(), &stops) > 0, "{what}: the loop was compiled");
     }
+}
+
+#[test]
+fn a_word_rewritten_after_it_ran_runs_rewritten_stepped_and_interpreted() {
+    // `addi x5, x5, 1` runs, is rewritten to `addi x5, x5, 100`, and runs again.
+    let mut words = vec![
+        i_type(1, 5, 0, 5, 0x13), // TARGET: addi x5, x5, 1 (rewritten)
+        i_type(1, 8, 0, 8, 0x13), // addi x8, x8, 1
+        i_type(2, 0, 0, 9, 0x13), // addi x9, x0, 2
+        b_type(28, 9, 8, 0),      // beq x8, x9, EXIT
+    ];
+    words.extend(li(6, i_type(100, 5, 0, 5, 0x13)));
+    words.extend(li(7, CODE_AT));
+    words.push(s_type(0, 6, 7, 2)); // sw x6, 0(x7)
+    words.push(j_type(-36, 0)); // j TARGET
+    words.extend(li(17, syscall::EXIT)); // EXIT:
+    words.push(0x73);
+    let vm = common::three_way(&code_program(&words), &quiet_host(), u64::MAX);
+    assert_eq!(vm.cpu().halt, axon_vm::Halt::Exited(0));
+    assert_eq!(vm.cpu().regs[5], 101, "the first run added 1, the rewritten one 100");
 }
 
 #[test]

@@ -19,7 +19,7 @@
 //!   holds no compiled code; it then sets the leaf's dirty bit itself, so Merkle roots stay
 //!   exact and incremental.
 //! - **Code changes.** Pages holding compiled code, and the pages of the interpreter's
-//!   pre-decoded code, are never writable from compiled code, so every write to them goes
+//!   decode cache's code, are never writable from compiled code, so every write to them goes
 //!   through the interpreter, which re-decodes the words and drops the compiled regions of
 //!   the page ([`Jit::written`]): self-modifying code and preimages read into code stay exact.
 //!
@@ -28,7 +28,6 @@
 
 mod compiler;
 mod translate;
-mod zeroed;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -38,9 +37,9 @@ use crate::error::Result;
 use crate::host::Host;
 use crate::memory::{Memory, PageData, PAGE_SHIFT, PAGE_SIZE};
 use crate::vm::Vm;
+use crate::zeroed::Zeroed;
 use compiler::{Compiled, Compiler};
 use translate::{Exit, Region};
-use zeroed::Zeroed;
 
 /// Steps the interpreter takes from a pc (in the basic blocks it starts) before the code there
 /// is considered for compiling: [`HOT_STEPS`] plus [`HOT_STEPS_PER_INSTRUCTION`] for each
@@ -168,26 +167,25 @@ impl PageTable {
 
 /// The pages compiled code must not store to, because code read from them is kept elsewhere:
 /// pages holding compiled code (one bit per page), and the pages of the interpreter's
-/// pre-decoded range (`CodeCache`), which only the interpreter's writes keep up to date.
+/// decode cache's range (`CodeCache`), which only the interpreter's writes keep up to date.
 struct CodePages {
     compiled: Vec<u64>,
-    /// Page numbers the pre-decoded range touches.
-    predecoded: std::ops::Range<u32>,
+    /// Page numbers the decode cache's range touches.
+    cached: std::ops::Range<u32>,
 }
 
 impl CodePages {
-    fn new(predecoded: std::ops::Range<u32>) -> Self {
-        let pages = match predecoded.is_empty() {
+    fn new(cached: std::ops::Range<u32>) -> Self {
+        let pages = match cached.is_empty() {
             true => 0..0,
-            false => predecoded.start >> PAGE_SHIFT..((predecoded.end - 1) >> PAGE_SHIFT) + 1,
+            false => cached.start >> PAGE_SHIFT..((cached.end - 1) >> PAGE_SHIFT) + 1,
         };
-        Self { compiled: vec![0; PAGE_COUNT / 64], predecoded: pages }
+        Self { compiled: vec![0; PAGE_COUNT / 64], cached: pages }
     }
 
     #[inline(always)]
     fn contains(&self, page: u32) -> bool {
-        self.compiled[page as usize / 64] & (1 << (page % 64)) != 0
-            || self.predecoded.contains(&page)
+        self.compiled[page as usize / 64] & (1 << (page % 64)) != 0 || self.cached.contains(&page)
     }
 
     fn set(&mut self, page: u32, on: bool) {
@@ -200,7 +198,7 @@ impl CodePages {
     }
 }
 
-/// The steps interpreted from each word of the pre-decoded code, counted up to [`HOT_STEPS`];
+/// The steps interpreted from each word of the decode cache's code, counted up to [`HOT_STEPS`];
 /// from there on the pc has a [`Slot`]. The interpreter counts them itself, line by line,
 /// and only returns to the dispatcher at a pc that is no longer counting, so cold code costs
 /// an array index per straight line rather than a dispatch and two hash-map lookups per block.
@@ -213,9 +211,9 @@ struct ColdSteps {
 }
 
 impl ColdSteps {
-    fn new(predecoded: &std::ops::Range<u32>) -> std::io::Result<Self> {
-        let words = predecoded.end.wrapping_sub(predecoded.start) as usize / 4;
-        Ok(Self { base: predecoded.start, steps: Zeroed::new(words)? })
+    fn new(cached: &std::ops::Range<u32>) -> std::io::Result<Self> {
+        let words = cached.end.wrapping_sub(cached.start) as usize / 4;
+        Ok(Self { base: cached.start, steps: Zeroed::new(words)? })
     }
 
     /// The counter of `pc`, counting or not.
@@ -261,7 +259,7 @@ enum Slot {
 /// A VM's compiled code and what it needs to stay exact.
 pub(crate) struct Jit {
     cold: ColdSteps,
-    /// Pcs past their cold count, and pcs outside the pre-decoded code.
+    /// Pcs past their cold count, and pcs outside the decode cache's code.
     slots: PcMap<Slot>,
     /// For each page with compiled code, the entry pcs of the regions over it.
     regions_by_page: PcMap<Vec<u32>>,
@@ -278,14 +276,14 @@ pub(crate) struct Jit {
 }
 
 impl Jit {
-    /// A VM's compiler; `predecoded` is the range of the interpreter's pre-decoded code.
+    /// A VM's compiler; `cached` is the range of the interpreter's decode cache.
     /// Fails if the OS will not map its tables.
-    fn new(predecoded: std::ops::Range<u32>, wait: bool) -> std::io::Result<Self> {
+    fn new(cached: std::ops::Range<u32>, wait: bool) -> std::io::Result<Self> {
         Ok(Self {
-            cold: ColdSteps::new(&predecoded)?,
+            cold: ColdSteps::new(&cached)?,
             slots: PcMap::default(),
             regions_by_page: PcMap::default(),
-            code: CodePages::new(predecoded),
+            code: CodePages::new(cached),
             dead: 0,
             compiled: 0,
             wait,
@@ -459,7 +457,7 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
             interpret_cold(vm, host, until)?;
             continue;
         }
-        // A pc of the pre-decoded code gets here once it has counted all its cold steps.
+        // A pc of the decode cache's code gets here once it has counted all its cold steps.
         let spent = if jit.cold.covers(pc) { HOT_STEPS } else { 0 };
         let slot = jit.slots.entry(pc).or_insert(Slot::Cold { spent, needed: HOT_STEPS });
         let code = match *slot {
@@ -512,7 +510,7 @@ pub(crate) fn run<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> 
 }
 
 /// Interprets from `vm`'s pc, counting the steps of each block run, up to a pc that no longer
-/// counts: one with a slot, or outside the pre-decoded code.
+/// counts: one with a slot, or outside the decode cache's code.
 fn interpret_cold<H: Host>(vm: &mut Vm, host: &mut H, until: u64) -> Result<()> {
     let jit = vm.fast.jit.as_mut().expect("created by run");
     // The interpreter borrows the whole VM; the counts are lent to it meanwhile.
