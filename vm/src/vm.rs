@@ -19,25 +19,19 @@ use crate::merkle::{Hash, MemoryBlock};
 use crate::preimage::PreimagePart;
 use crate::state::{Cpu, EncodedState};
 
-/// Entries in one page of the decode cache.
-const PAGE_INSTRS: usize = PAGE_SIZE / 4;
-
 /// Decoded instructions of one address range; always equal to decoding memory.
 ///
 /// An entry is decoded the first time it executes, and a store into the range forgets the
 /// word it changed, so self-modifying code stays exact. A large program (the AI-EVM block
 /// guest is 2.4 MB) runs a small part of its code, most of it a few times: decoding ahead,
 /// all the code at load or a whole page when it first ran, cost more than running a block.
-/// Pages of entries are allocated when they are first used, for the same reason.
+/// The table is one flat array, so the interpreter reaches an entry with one index.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CodeCache {
     base: u32,
-    /// Entries in the range.
-    len: usize,
-    /// Per page of entries (from `base`): its entries, once one of them ran. An entry of
-    /// [`Instr::ILLEGAL`] is not decoded yet, or is an illegal word, which decodes to it
-    /// again each time it runs.
-    pages: Vec<Option<Box<[Instr; PAGE_INSTRS]>>>,
+    /// One entry per word from `base`. An entry of [`Instr::ILLEGAL`] is not decoded yet,
+    /// or is an illegal word, which decodes to it again each time it runs.
+    instrs: Vec<Instr>,
 }
 
 impl CodeCache {
@@ -46,12 +40,12 @@ impl CodeCache {
         let base = range.start & !3;
         let end = (u64::from(range.end) + 3) & !3;
         let len = ((end - u64::from(base)) / 4) as usize;
-        Self { base, len, pages: vec![None; len.div_ceil(PAGE_INSTRS)] }
+        Self { base, instrs: vec![Instr::ILLEGAL; len] }
     }
 
     /// The range the cache covers.
     pub(crate) fn range(&self) -> Range<u32> {
-        self.base..self.base.wrapping_add(4 * self.len as u32)
+        self.base..self.base.wrapping_add(4 * self.instrs.len() as u32)
     }
 
     /// The index of `pc`'s entry (past the end when the cache does not cover it).
@@ -60,27 +54,17 @@ impl CodeCache {
         (pc.wrapping_sub(self.base) >> 2) as usize
     }
 
-    /// Allocates the page of entries holding `index` if it is not yet; returns the number of
-    /// entries from `index` to the end of that page (0 when the cache does not cover `index`).
+    /// The number of entries from `index` to the end of the table (0 past it).
     #[inline(always)]
-    fn ensure(&mut self, index: usize) -> usize {
-        if index >= self.len {
-            return 0;
-        }
-        let page = index / PAGE_INSTRS;
-        if self.pages[page].is_none() {
-            self.pages[page] = Some(Box::new([Instr::ILLEGAL; PAGE_INSTRS]));
-        }
-        ((page + 1) * PAGE_INSTRS).min(self.len) - index
+    fn entries_from(&self, index: usize) -> usize {
+        self.instrs.len().saturating_sub(index)
     }
 
-    /// The instruction at `index`, decoding it if it is not yet; its page must be allocated
-    /// ([`CodeCache::ensure`]).
+    /// The instruction at `index`, which must be in the table, decoding it if it is not yet.
     #[inline(always)]
     fn decoded(&mut self, index: usize, memory: &Memory) -> Instr {
         let pc = self.base.wrapping_add(4 * index as u32);
-        let page = self.pages[index / PAGE_INSTRS].as_mut().expect("ensured by the caller");
-        let entry = &mut page[index % PAGE_INSTRS];
+        let entry = &mut self.instrs[index];
         if entry.op == Op::Illegal {
             *entry = decode_word(memory, pc);
         }
@@ -90,15 +74,15 @@ impl CodeCache {
     #[inline(always)]
     fn get(&mut self, pc: u32, memory: &Memory) -> Option<Instr> {
         let index = self.index(pc);
-        (self.ensure(index) > 0).then(|| self.decoded(index, memory))
+        (index < self.instrs.len()).then(|| self.decoded(index, memory))
     }
 
     /// Forgets the decoded word at `addr`, if the cache holds it.
     #[inline(always)]
     fn forget(&mut self, addr: u32) {
         let index = self.index(addr);
-        if let Some(Some(page)) = self.pages.get_mut(index / PAGE_INSTRS) {
-            page[index % PAGE_INSTRS] = Instr::ILLEGAL;
+        if let Some(entry) = self.instrs.get_mut(index) {
+            *entry = Instr::ILLEGAL;
         }
     }
 }
@@ -258,8 +242,8 @@ impl Vm {
         let mut step = self.cpu.step;
         let mut machine = FastMachine { vm: self, host };
         // Straight-line runs: inside the decode cache's range the loop walks the table by index
-        // and checks the step budget once per run; a run ends at any non-sequential pc (a
-        // page of the table ends a run too, but not the straight line `go_on` is told of).
+        // and checks the step budget once per run; a run ends at any non-sequential pc (the
+        // table's end ends a run too, but not the straight line `go_on` is told of).
         // Outside the range, a run is one instruction.
         let mut line: Option<(u32, u64)> = None;
         let result = 'run: loop {
@@ -269,7 +253,7 @@ impl Vm {
             let (start, before) = line.take().unwrap_or((pc, step));
             let vm = &mut *machine.vm;
             let first = vm.code.index(pc);
-            let budget = (until_step - step).min(vm.code.ensure(first) as u64);
+            let budget = (until_step - step).min(vm.code.entries_from(first) as u64);
             let mut line_ends = budget == 0;
             if budget == 0 {
                 let instr = decode_word(&machine.vm.memory, pc);
@@ -298,7 +282,7 @@ impl Vm {
                 }
             }
             if !line_ends && step < until_step {
-                // The end of a page of the table, not of the straight line: it goes on.
+                // The end of the table, not of the straight line: it goes on.
                 line = Some((start, before));
                 continue;
             }
