@@ -101,16 +101,7 @@ impl Vm {
             .collect();
         pages.sort_unstable_by_key(|p| p.number);
         let (code_start, code_end) = (code.start, code.end);
-        let body = Body { meta, cpu: self.cpu.clone(), code_start, code_end, pages };
-        let body = bincode::serde::encode_to_vec(&body, bincode::config::standard())
-            .expect("encoding plain data into a Vec cannot fail");
-        let mut out = Vec::with_capacity(HEADER_BYTES + body.len() + CHECKSUM_BYTES);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
-        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        out.extend_from_slice(&body);
-        out.extend_from_slice(&keccak256(&body));
-        out
+        framed(&Body { meta, cpu: self.cpu.clone(), code_start, code_end, pages })
     }
 
     /// Restores a VM from snapshot bytes, verifying them first.
@@ -130,6 +121,10 @@ impl Vm {
                 return Err(SnapshotError::Body(format!("malformed page {}", page.number)).into());
             }
             memory.store_bytes(page.number << PAGE_SHIFT, &page.data)?;
+        }
+        if body.code_start > body.code_end {
+            let (start, end) = (body.code_start, body.code_end);
+            return Err(SnapshotError::Body(format!("code range {start:#x}..{end:#x}")).into());
         }
         let code: Range<u32> = body.code_start..body.code_end;
         Ok((Vm::from_parts(body.cpu, memory, code), body.meta))
@@ -157,6 +152,19 @@ impl Vm {
     }
 }
 
+/// `body` encoded, between the header and the checksum.
+fn framed(body: &Body) -> Vec<u8> {
+    let body = bincode::serde::encode_to_vec(body, bincode::config::standard())
+        .expect("encoding plain data into a Vec cannot fail");
+    let mut out = Vec::with_capacity(HEADER_BYTES + body.len() + CHECKSUM_BYTES);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&keccak256(&body));
+    out
+}
+
 fn checked_body(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
     if bytes.len() < HEADER_BYTES + CHECKSUM_BYTES {
         return Err(SnapshotError::TooShort(bytes.len()));
@@ -178,4 +186,32 @@ fn checked_body(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
         return Err(SnapshotError::Checksum);
     }
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_range_that_ends_before_it_starts_is_a_clear_error() {
+        let body = Body {
+            meta: SnapshotMeta::default(),
+            cpu: Cpu::new(0x1000),
+            code_start: 0x2000,
+            code_end: 0x1000,
+            pages: Vec::new(),
+        };
+        let err = Vm::restore(&framed(&body), VmConfig::default()).expect_err("reversed range");
+        assert!(err.to_string().contains("code range 0x2000..0x1000"), "{err}");
+    }
+
+    #[test]
+    fn code_up_to_the_top_of_memory_survives_a_snapshot() {
+        let vm = Vm::from_parts(Cpu::new(0x1000), Memory::default(), 0xffff_f000..u32::MAX);
+        let code = vm.code.range();
+        assert!(code.start <= code.end, "{code:x?} wraps");
+        let restored = Vm::restore(&vm.snapshot(), VmConfig::default()).expect("restore");
+        assert_eq!(restored.code.range(), code);
+        assert_eq!(restored.cpu, vm.cpu);
+    }
 }

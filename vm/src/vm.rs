@@ -19,7 +19,11 @@ use crate::merkle::{Hash, MemoryBlock};
 use crate::preimage::PreimagePart;
 use crate::state::{Cpu, EncodedState};
 
-/// Decoded instructions of one address range; always equal to decoding memory.
+/// The address of the last word of the address space.
+const LAST_WORD: u32 = 0xffff_fffc;
+
+/// Decoded instructions of one address range: each entry is [`Instr::ILLEGAL`] or equals
+/// decoding memory.
 ///
 /// An entry is decoded the first time it executes, and a store into the range forgets the
 /// word it changed, so self-modifying code stays exact. A large program (the AI-EVM block
@@ -35,11 +39,13 @@ pub(crate) struct CodeCache {
 }
 
 impl CodeCache {
-    /// The cache for `range` (rounded out to whole words); nothing is decoded yet.
+    /// The cache for `range` (rounded out to whole words, short of the last word of the
+    /// address space, whose end a `u32` range cannot hold); nothing is decoded yet. Words
+    /// outside it are decoded each time they run.
     pub(crate) fn new(range: Range<u32>) -> Self {
         let base = range.start & !3;
-        let end = (u64::from(range.end) + 3) & !3;
-        let len = ((end - u64::from(base)) / 4) as usize;
+        let end = ((u64::from(range.end) + 3) & !3).min(u64::from(LAST_WORD));
+        let len = (end.saturating_sub(u64::from(base)) / 4) as usize;
         Self { base, instrs: vec![Instr::ILLEGAL; len] }
     }
 
