@@ -864,7 +864,7 @@ fn fuzz_batch(checker: &mut Checker, seed: u64, batch: u64, cases: u64) {
         batch_cases.push((index, case, rng));
     }
     segments.sort_by_key(|s| s.vaddr);
-    // Slot 2's word also goes through the fast path's pre-decoded table.
+    // Slot 2's word also goes through the fast path's decode cache.
     let code = batch_cases.get(2).map(|(_, c, _)| c.cpu.pc..c.cpu.pc + 4).into_iter().collect();
     let program = Program { entry: 0, segments, code, symbols: Vec::new() };
     let mut vm = Vm::new(&program).expect("load");

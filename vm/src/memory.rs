@@ -93,7 +93,7 @@ impl Default for Memory {
 
 impl Clone for Memory {
     /// A copy of the pages and the tree; the page table is rebuilt from the pages, which
-    /// touches only the entries in use.
+    /// touches only the entries in use (where the table is mapped).
     fn clone(&self) -> Self {
         let mut table = Zeroed::mapped_or_cleared(PAGE_COUNT);
         for (slot, page) in self.pages.iter().enumerate() {

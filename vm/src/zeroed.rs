@@ -1,4 +1,5 @@
-//! Large tables that start zeroed, mapped straight from the OS.
+//! Large tables that start zeroed, mapped straight from the OS (or, where it will not map
+//! them, allocated and cleared).
 //!
 //! Guest memory's page table is 4 MiB, the compiler's 8 MiB and its cold-step counters as
 //! large as the program's code, yet a run touches a small part of each. Memory mapped
@@ -34,7 +35,8 @@ impl<T: Integer> Zeroed<T> {
         if len == 0 {
             return Ok(Self::default());
         }
-        let map = MmapMut::map_anon(len * size_of::<T>())?;
+        let bytes = len.checked_mul(size_of::<T>()).ok_or(std::io::ErrorKind::OutOfMemory)?;
+        let map = MmapMut::map_anon(bytes)?;
         Ok(Self { items: Items::Mapped { map, len, _items: std::marker::PhantomData } })
     }
 

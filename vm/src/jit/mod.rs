@@ -19,8 +19,8 @@
 //!   holds no compiled code; it then sets the leaf's dirty bit itself, so Merkle roots stay
 //!   exact and incremental.
 //! - **Code changes.** Pages holding compiled code, and the pages of the interpreter's
-//!   decode cache's code, are never writable from compiled code, so every write to them goes
-//!   through the interpreter, which re-decodes the words and drops the compiled regions of
+//!   decode cache, are never writable from compiled code, so every write to them goes
+//!   through the interpreter, which forgets the decoded words and drops the compiled regions of
 //!   the page ([`Jit::written`]): self-modifying code and preimages read into code stay exact.
 //!
 //! The differential tests (`vm/tests/jit.rs`) compare state hashes against the interpreter at
