@@ -115,16 +115,16 @@ impl Vm {
         let (body, _): (Body, usize) =
             bincode::serde::decode_from_slice(body, bincode::config::standard())
                 .map_err(|e| SnapshotError::Body(e.to_string()))?;
+        if body.code_start > body.code_end {
+            let (start, end) = (body.code_start, body.code_end);
+            return Err(SnapshotError::Body(format!("code range {start:#x}..{end:#x}")).into());
+        }
         let mut memory = Memory::new(config.max_pages);
         for page in &body.pages {
             if page.data.len() != PAGE_SIZE || page.number >= 1 << (32 - PAGE_SHIFT) {
                 return Err(SnapshotError::Body(format!("malformed page {}", page.number)).into());
             }
             memory.store_bytes(page.number << PAGE_SHIFT, &page.data)?;
-        }
-        if body.code_start > body.code_end {
-            let (start, end) = (body.code_start, body.code_end);
-            return Err(SnapshotError::Body(format!("code range {start:#x}..{end:#x}")).into());
         }
         let code: Range<u32> = body.code_start..body.code_end;
         Ok((Vm::from_parts(body.cpu, memory, code), body.meta))
