@@ -10,6 +10,7 @@
 //! was started with goes wrong in ways the guest cannot explain. A snapshot can therefore
 //! record the input's keccak-256 ([`SnapshotMeta`]); whoever resumes it compares.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -69,20 +70,23 @@ impl SnapshotMeta {
     }
 }
 
+/// A snapshot's body. Its pages are borrowed: from memory to encode, from the snapshot's
+/// bytes when decoded.
 #[derive(Serialize, Deserialize)]
-struct Body {
+struct Body<'a> {
     meta: SnapshotMeta,
     cpu: Cpu,
     code_start: u32,
     code_end: u32,
-    pages: Vec<PageImage>,
+    #[serde(borrow)]
+    pages: Vec<PageImage<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct PageImage {
+struct PageImage<'a> {
     number: u32,
-    #[serde(with = "serde_bytes")]
-    data: Vec<u8>,
+    #[serde(borrow, with = "serde_bytes")]
+    data: Cow<'a, [u8]>,
 }
 
 impl Vm {
@@ -93,15 +97,7 @@ impl Vm {
 
     /// The VM as snapshot bytes, with `meta`.
     pub fn snapshot_with(&self, meta: SnapshotMeta) -> Vec<u8> {
-        let code = self.code.range();
-        let mut pages: Vec<PageImage> = self
-            .memory
-            .pages()
-            .map(|(number, data)| PageImage { number, data: data.to_vec() })
-            .collect();
-        pages.sort_unstable_by_key(|p| p.number);
-        let (code_start, code_end) = (code.start, code.end);
-        framed(&Body { meta, cpu: self.cpu.clone(), code_start, code_end, pages })
+        encode(meta, &self.cpu, self.code.range(), self.memory.pages())
     }
 
     /// Restores a VM from snapshot bytes, verifying them first.
@@ -112,22 +108,34 @@ impl Vm {
     /// Restores a VM and what the snapshot records besides it.
     pub fn restore_with_meta(bytes: &[u8], config: VmConfig) -> Result<(Self, SnapshotMeta)> {
         let body = checked_body(bytes)?;
-        let (body, _): (Body, usize) =
-            bincode::serde::decode_from_slice(body, bincode::config::standard())
+        let (body, _): (Body<'_>, usize) =
+            bincode::serde::borrow_decode_from_slice(body, bincode::config::standard())
                 .map_err(|e| SnapshotError::Body(e.to_string()))?;
         if body.code_start > body.code_end {
             let (start, end) = (body.code_start, body.code_end);
             return Err(SnapshotError::Body(format!("code range {start:#x}..{end:#x}")).into());
         }
-        let mut memory = Memory::new(config.max_pages);
-        for page in &body.pages {
-            if page.data.len() != PAGE_SIZE || page.number >= 1 << (32 - PAGE_SHIFT) {
-                return Err(SnapshotError::Body(format!("malformed page {}", page.number)).into());
-            }
-            memory.store_bytes(page.number << PAGE_SHIFT, &page.data)?;
-        }
+        let pages = body.pages.iter().map(|page| (page.number, &page.data[..]));
         let code: Range<u32> = body.code_start..body.code_end;
-        Ok((Vm::from_parts(body.cpu, memory, code), body.meta))
+        Ok((Vm::from_pages(body.cpu, pages, code, config)?, body.meta))
+    }
+
+    /// A VM in state `cpu` whose memory holds `pages` (`(page number, bytes)`, each page whole,
+    /// the rest zero), with its code cache over `code`.
+    pub(crate) fn from_pages<'a>(
+        cpu: Cpu,
+        pages: impl Iterator<Item = (u32, &'a [u8])>,
+        code: Range<u32>,
+        config: VmConfig,
+    ) -> Result<Self> {
+        let mut memory = Memory::new(config.max_pages);
+        for (number, data) in pages {
+            if data.len() != PAGE_SIZE || number >= 1 << (32 - PAGE_SHIFT) {
+                return Err(SnapshotError::Body(format!("malformed page {number}")).into());
+            }
+            memory.store_bytes(number << PAGE_SHIFT, data)?;
+        }
+        Ok(Vm::from_parts(cpu, memory, code, config))
     }
 
     /// Writes a snapshot file.
@@ -152,16 +160,36 @@ impl Vm {
     }
 }
 
+/// The snapshot bytes of a VM in state `cpu`, with its code cache over `code` and `pages`
+/// (`(page number, bytes)`, in any order) in memory.
+pub(crate) fn encode<'a>(
+    meta: SnapshotMeta,
+    cpu: &Cpu,
+    code: Range<u32>,
+    pages: impl Iterator<Item = (u32, &'a [u8; PAGE_SIZE])>,
+) -> Vec<u8> {
+    let mut pages: Vec<PageImage<'_>> =
+        pages.map(|(number, data)| PageImage { number, data: Cow::Borrowed(data) }).collect();
+    pages.sort_unstable_by_key(|p| p.number);
+    let (code_start, code_end) = (code.start, code.end);
+    framed(&Body { meta, cpu: cpu.clone(), code_start, code_end, pages })
+}
+
 /// `body` encoded, between the header and the checksum.
-fn framed(body: &Body) -> Vec<u8> {
-    let body = bincode::serde::encode_to_vec(body, bincode::config::standard())
-        .expect("encoding plain data into a Vec cannot fail");
-    let mut out = Vec::with_capacity(HEADER_BYTES + body.len() + CHECKSUM_BYTES);
+fn framed(body: &Body<'_>) -> Vec<u8> {
+    // Room for the pages, their numbers and lengths (at most 16 bytes each), and the rest of
+    // the body (the CPU state is about 200): encoding then never reallocates.
+    let pages: usize = body.pages.iter().map(|page| page.data.len() + 16).sum();
+    let mut out = Vec::with_capacity(HEADER_BYTES + 512 + pages + CHECKSUM_BYTES);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(&body);
-    out.extend_from_slice(&keccak256(&body));
+    out.extend_from_slice(&[0; 8]); // the body's length, once known
+    bincode::serde::encode_into_std_write(body, &mut out, bincode::config::standard())
+        .expect("encoding plain data into a Vec cannot fail");
+    let len = out.len() - HEADER_BYTES;
+    out[HEADER_BYTES - 8..HEADER_BYTES].copy_from_slice(&(len as u64).to_le_bytes());
+    let checksum = keccak256(&out[HEADER_BYTES..]);
+    out.extend_from_slice(&checksum);
     out
 }
 
@@ -207,7 +235,8 @@ mod tests {
 
     #[test]
     fn code_up_to_the_top_of_memory_survives_a_snapshot() {
-        let vm = Vm::from_parts(Cpu::new(0x1000), Memory::default(), 0xffff_f000..u32::MAX);
+        let config = VmConfig::default();
+        let vm = Vm::from_parts(Cpu::new(0x1000), Memory::default(), 0xffff_f000..u32::MAX, config);
         let code = vm.code.range();
         assert!(code.start <= code.end, "{code:x?} wraps");
         let restored = Vm::restore(&vm.snapshot(), VmConfig::default()).expect("restore");

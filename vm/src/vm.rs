@@ -164,10 +164,15 @@ impl Vm {
         Ok(Self { cpu: Cpu::new(program.entry), memory, code, fast })
     }
 
-    /// Rebuilds a VM from its parts (used by snapshots).
-    pub(crate) fn from_parts(cpu: Cpu, memory: Memory, code_range: Range<u32>) -> Self {
+    /// Rebuilds a VM from its parts (used by snapshots and checkpoints).
+    pub(crate) fn from_parts(
+        cpu: Cpu,
+        memory: Memory,
+        code_range: Range<u32>,
+        config: VmConfig,
+    ) -> Self {
         let code = CodeCache::new(code_range);
-        Self { cpu, memory, code, fast: FastMode::new(&VmConfig::default()) }
+        Self { cpu, memory, code, fast: FastMode::new(&config) }
     }
 
     /// Whether [`Vm::run`] compiles hot code (see [`VmConfig::compile`]).
