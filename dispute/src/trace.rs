@@ -123,7 +123,7 @@ impl TraceProvider for VmTraceProvider {
         if let Some(hash) = self.hashes.get(&steps) {
             return Ok(*hash);
         }
-        let hash = self.vm_after(steps)?.state_hash();
+        let hash = self.checkpoints.state_hash_at(&mut self.host, steps)?;
         self.hashes.insert(steps, hash);
         Ok(hash)
     }

@@ -170,6 +170,11 @@ impl Memory {
         self.pages.iter().map(|p| (p.number, &p.data.bytes))
     }
 
+    /// The bytes of page `number`, if it has been touched.
+    pub(crate) fn page_bytes(&self, number: u32) -> Option<&[u8; PAGE_SIZE]> {
+        Some(&self.page(number << PAGE_SHIFT)?.data.bytes)
+    }
+
     #[inline(always)]
     fn page(&self, addr: u32) -> Option<&Page> {
         Some(&self.pages[self.slot(addr)?])

@@ -32,6 +32,19 @@ impl Vm {
         until_step: u64,
     ) -> Result<Vec<(u64, Hash)>> {
         assert!(interval > 0, "roots need a nonzero interval");
+        self.hashing_beside(|vm, hasher| vm.run_sending_changes(host, interval, until_step, hasher))
+    }
+
+    /// Calls `run` with the memory tree lent to a hasher thread, and returns the state hash of
+    /// every `(state, changes)` that `run` sent it (taken with [`Memory::take_changes`]), in
+    /// order. `run` must send the changes of every rehash it causes, and no one may ask the
+    /// memory for a root or a proof meanwhile.
+    ///
+    /// [`Memory::take_changes`]: crate::memory::Memory::take_changes
+    pub(crate) fn hashing_beside<F>(&mut self, run: F) -> Result<Vec<(u64, Hash)>>
+    where
+        F: FnOnce(&mut Vm, &mpsc::Sender<(Cpu, Changes)>) -> Result<()>,
+    {
         let (lend, lent) = mpsc::channel::<Tree>();
         let (sender, receiver) = mpsc::channel::<(Cpu, Changes)>();
         std::thread::scope(|scope| {
@@ -50,7 +63,7 @@ impl Vm {
                 .map_err(Error::Thread)?;
             // The tree is lent only once the hasher runs, so a failed start loses nothing.
             let ran = match lend.send(self.memory.lend_tree()) {
-                Ok(()) => self.run_sending_changes(host, interval, until_step, &sender),
+                Ok(()) => run(self, &sender),
                 Err(mpsc::SendError(tree)) => {
                     self.memory.return_tree(tree);
                     Ok(())

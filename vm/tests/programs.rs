@@ -12,6 +12,7 @@ const HELLO: &str = "fixtures/programs/hello.elf";
 const BENCH: &str = "fixtures/programs/bench-keccak.elf";
 const ATOMICS: &str = "fixtures/programs/atomics.elf";
 const KECCAK_SPONGE: &str = "fixtures/programs/keccak-sponge.elf";
+const MIXED: &str = "fixtures/programs/bench-mixed.elf";
 
 #[test]
 fn hello_reads_its_input_through_the_oracle() {
@@ -144,7 +145,9 @@ fn checkpoints_give_the_hash_at_any_step_and_pad_after_halt() {
             Checkpoints::record(vm, &mut h, 250, u64::MAX, store, VmConfig::default())
                 .expect("record");
         assert_eq!(checkpoints.final_step(), final_step);
-        for step in (0..final_step).step_by(97).chain([final_step - 1, final_step]) {
+        let checkpoints_steps = (0..final_step).step_by(250);
+        let steps = (0..final_step).step_by(97).chain(checkpoints_steps);
+        for step in steps.chain([final_step - 1, final_step]) {
             let got = checkpoints.state_hash_at(&mut h, step).expect("hash");
             assert_eq!(got, hashes[step as usize], "step {step}");
         }
@@ -152,6 +155,62 @@ fn checkpoints_give_the_hash_at_any_step_and_pad_after_halt() {
         let padded = checkpoints.state_hash_at(&mut h, final_step + 1_000).expect("hash");
         assert_eq!(padded, hashes[final_step as usize]);
     }
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn checkpoints_share_unchanged_pages_and_keep_each_one_as_it_was() {
+    // bench-mixed sieves, sorts and hashes: its checkpoints share some pages and not others.
+    const LAST: u64 = 2_000_000;
+    const INTERVAL: u64 = 150_000;
+    let program = common::program(MIXED);
+    let host = common::capturing_host(Vec::new());
+    let mut steps: Vec<u64> = (0..=LAST / INTERVAL).map(|n| n * INTERVAL).collect();
+    steps.extend(steps.clone().iter().map(|step| step + 1));
+    steps.extend([7, 299_999, 1_234_567, LAST - 1, LAST]);
+    steps.sort_unstable();
+    steps.dedup();
+    steps.retain(|&step| step <= LAST);
+    let mut reference = Vm::new(&program).expect("load");
+    let expected: Vec<Hash> = steps
+        .iter()
+        .map(|&step| {
+            reference.run(&mut host.clone(), step).expect("run");
+            reference.state_hash()
+        })
+        .collect();
+    let dir = std::env::temp_dir().join(format!("axon-shared-pages-{}", std::process::id()));
+    for store in [CheckpointStore::Memory, CheckpointStore::Directory(dir.clone())] {
+        let mut h = host.clone();
+        let vm = Vm::new(&program).expect("load");
+        let config = VmConfig::default();
+        let checkpoints =
+            Checkpoints::record(vm, &mut h, INTERVAL, LAST, store, config).expect("record");
+        assert_eq!(checkpoints.len() as u64, LAST / INTERVAL + 2, "every interval and the end");
+        for (&step, want) in steps.iter().zip(&expected) {
+            // The hash the recording computed (at checkpoints), and the kept state's own.
+            let recorded = checkpoints.state_hash_at(&mut h, step).expect("hash");
+            let kept = checkpoints.vm_at(&mut h, step).expect("vm").state_hash();
+            assert_eq!((recorded, kept), (*want, *want), "step {step}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn a_checkpoint_file_that_cannot_be_written_is_an_error_and_leaves_no_manifest() {
+    let program = common::program(HELLO);
+    let dir = std::env::temp_dir().join(format!("axon-unwritable-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // A directory where the second checkpoint's file should go.
+    std::fs::create_dir_all(dir.join("step-250.snap")).expect("blocker");
+    let vm = Vm::new(&program).expect("load");
+    let mut h = common::capturing_host(b"checkpoints".to_vec());
+    let store = CheckpointStore::Directory(dir.clone());
+    let err = Checkpoints::record(vm, &mut h, 250, u64::MAX, store, VmConfig::default())
+        .expect_err("the file cannot be written");
+    assert!(err.to_string().contains("step-250.snap"), "{err}");
+    assert!(!dir.join(axon_vm::checkpoint::MANIFEST).exists(), "no manifest");
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
 
