@@ -7,6 +7,7 @@
 //! | wall time per inference | `Vm::run` of the whole guest (request parsing, model parsing, inference, per-operator commitments) against `Model::parse` + `Model::infer` natively with the same keccak commitments |
 //!
 //! | fast mode | `Vm::run` of the stories260K run, compiling hot code and only interpreting, against the plain rrs-lib loop serving the same oracle (`axon_tests::bench::run_rrs`); qemu-user cannot serve the oracle |
+//! | trace recording | `Checkpoints::record` of the stories260K run with a checkpoint every 2^22 steps (the `dispute` CLI's default), kept in memory and written to files, state hash at each included, against fast mode's `Vm::run` |
 //!
 //! Models: `fixtures/models/digits.axml` (one classification), `tiny-llama.bin` (16 greedy
 //! tokens) and, when the shared test data is present, stories260K (12 tokens). Run with
@@ -18,11 +19,15 @@ use std::time::Duration;
 use axon_ml::axml::Sequential;
 use axon_ml::model::Request;
 use axon_ml::{Model, Output, Probe};
-use axon_tests::bench::{bench_fast_mode, print_fast_mode, print_vm_vs_native, QEMU_HAS_NO_ORACLE};
+use axon_tests::bench::{
+    bench_fast_mode, estimate_ns, print_fast_mode, print_vm_vs_native, QEMU_HAS_NO_ORACLE,
+};
 use axon_tests::repo;
 use axon_vm::abi::local;
-use axon_vm::{Halt, OutputMode, PreimageStore, Program, StdHost, Vm};
-use criterion::{black_box, Criterion};
+use axon_vm::{
+    CheckpointStore, Checkpoints, Halt, OutputMode, PreimageStore, Program, StdHost, Vm, VmConfig,
+};
+use criterion::{black_box, BatchSize, Criterion};
 use sha3::{Digest, Keccak256};
 
 /// One model and the request the benchmarks run it on.
@@ -159,6 +164,7 @@ fn main() {
     let fast_mode = workloads.iter().find(|w| w.name.starts_with("stories260K")).map(|w| {
         let group = format!("execute-{}", w.name);
         let steps = bench_fast_mode(&mut criterion, &group, &program, &w.store());
+        bench_recording(&mut criterion, &program, &w.store());
         (group, steps)
     });
     criterion.final_summary();
@@ -178,7 +184,50 @@ fn main() {
         print_vm_vs_native(workload.name, steps);
     }
     match fast_mode {
-        Some((group, steps)) => print_fast_mode(&group, steps, Err(QEMU_HAS_NO_ORACLE)),
+        Some((group, steps)) => {
+            print_fast_mode(&group, steps, Err(QEMU_HAS_NO_ORACLE));
+            print_recording(&group);
+        }
         None => println!("fast mode on stories260K not run: the shared model is absent"),
+    }
+}
+
+/// The checkpoint interval of the recording benchmark: the `dispute` CLI's default.
+const CHECKPOINT_INTERVAL: u64 = 1 << 22;
+const RECORDING: &str = "record-stories260K-12";
+
+/// Records the trace of `program` on `store` as a dispute player does: the prestate hash,
+/// then a checkpoint every [`CHECKPOINT_INTERVAL`] steps, in memory and as files.
+fn bench_recording(criterion: &mut Criterion, program: &Program, store: &PreimageStore) {
+    let dir = std::env::temp_dir().join(format!("axon-bench-checkpoints-{}", std::process::id()));
+    let record = |store_in: CheckpointStore| {
+        let mut vm = Vm::new(program).expect("load");
+        black_box(vm.state_hash());
+        let mut host = StdHost::new(store.clone(), OutputMode::Capture);
+        let config = VmConfig::default();
+        let checkpoints =
+            Checkpoints::record(vm, &mut host, CHECKPOINT_INTERVAL, u64::MAX, store_in, config)
+                .expect("record");
+        black_box(checkpoints.final_step())
+    };
+    let mut group = criterion.benchmark_group(RECORDING);
+    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group.bench_function("memory", |b| b.iter(|| record(CheckpointStore::Memory)));
+    group.bench_function("files", |b| {
+        // Each run starts without the last one's files: a complete directory is reused.
+        let clear = || drop(std::fs::remove_dir_all(&dir));
+        let files = |()| record(CheckpointStore::Directory(dir.clone()));
+        b.iter_batched(clear, files, BatchSize::PerIteration)
+    });
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn print_recording(fast_group: &str) {
+    let fast = estimate_ns(fast_group, "axon").unwrap_or(f64::NAN);
+    println!("trace recording, a checkpoint every {CHECKPOINT_INTERVAL} steps and its state hash:");
+    for (bench, what) in [("memory", "in memory"), ("files", "to files ")] {
+        let ns = estimate_ns(RECORDING, bench).unwrap_or(f64::NAN);
+        println!("  {what} {:8.1} ms   {:5.2}x fast mode's run", ns / 1e6, ns / fast);
     }
 }
