@@ -322,6 +322,7 @@ fn record_files<H: Host>(
     let (files, to_write) = mpsc::sync_channel::<(PathBuf, Image)>(WRITE_QUEUE);
     let to_write = Mutex::new(to_write);
     let write = || -> Result<()> {
+        crate::background::yield_to_the_run();
         loop {
             let next = to_write.lock().unwrap_or_else(PoisonError::into_inner).recv();
             let Ok((path, image)) = next else { return Ok(()) };

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod background;
 pub mod check;
 pub mod checkpoint;
 pub mod decode;

@@ -51,6 +51,7 @@ impl Vm {
             let hasher = std::thread::Builder::new()
                 .name("axon-vm-roots".into())
                 .spawn_scoped(scope, move || {
+                    crate::background::yield_to_the_run();
                     let mut tree = lent.recv().ok()?;
                     let mut hashes = Vec::new();
                     for (cpu, changes) in receiver {
