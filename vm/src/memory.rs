@@ -132,6 +132,29 @@ impl Memory {
         }
     }
 
+    /// Memory holding `pages` (`(page number, bytes)`, in the slot order [`Memory::pages`]
+    /// lists them in) with `tree` as its tree, which must be the tree of exactly those pages in
+    /// that order (a clone taken when they were current): nothing is dirty, so the next root
+    /// rehashes only what changes from here.
+    pub(crate) fn with_tree<'a>(
+        max_pages: usize,
+        pages: impl Iterator<Item = (u32, &'a [u8; PAGE_SIZE])>,
+        tree: Tree,
+    ) -> Result<Self, MemoryError> {
+        let mut memory = Self::new(max_pages);
+        for (number, bytes) in pages {
+            let slot = memory.allocate(number)?;
+            memory.pages[slot as usize - 1].data.bytes = *bytes;
+        }
+        memory.tree = tree;
+        Ok(memory)
+    }
+
+    /// The tree as of the last rehash.
+    pub(crate) fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
     /// How many times [`Memory::take_changes`] has emptied the dirty list.
     pub(crate) fn rehashes(&self) -> u64 {
         self.rehashes

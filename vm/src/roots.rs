@@ -32,19 +32,33 @@ impl Vm {
         until_step: u64,
     ) -> Result<Vec<(u64, Hash)>> {
         assert!(interval > 0, "roots need a nonzero interval");
-        self.hashing_beside(|vm, hasher| vm.run_sending_changes(host, interval, until_step, hasher))
+        let roots = self.hashing_beside(
+            |_| (),
+            |vm, hasher| vm.run_sending_changes(host, interval, until_step, hasher),
+        )?;
+        Ok(roots.into_iter().map(|(step, hash, ())| (step, hash)).collect())
     }
 
-    /// Calls `run` with the memory tree lent to a hasher thread, and returns the state hash of
-    /// every `(state, changes)` that `run` sent it (taken with [`Memory::take_changes`]), in
-    /// order. `run` must send the changes of every rehash it causes, and no one may ask the
-    /// memory for a root or a proof meanwhile.
+    /// Calls `run` with the memory tree lent to a hasher thread, and returns, for every
+    /// `(state, changes)` that `run` sent it (taken with [`Memory::take_changes`]), in order,
+    /// the step, the state hash and what `keep` takes of the tree then. `run` must send the
+    /// changes of every rehash it causes, and no one may ask the memory for a root or a proof
+    /// meanwhile.
     ///
     /// [`Memory::take_changes`]: crate::memory::Memory::take_changes
-    pub(crate) fn hashing_beside<F>(&mut self, run: F) -> Result<Vec<(u64, Hash)>>
+    pub(crate) fn hashing_beside<T, F>(
+        &mut self,
+        keep: impl Fn(&Tree) -> T + Send,
+        run: F,
+    ) -> Result<Vec<(u64, Hash, T)>>
     where
+        T: Send,
         F: FnOnce(&mut Vm, &mpsc::Sender<(Cpu, Changes)>) -> Result<()>,
     {
+        // The hasher rehashes on rayon's global pool when many pages changed. Threads inherit
+        // their creator's priority, and the hasher lowers its own: the pool must not be
+        // started by it, or every later parallel job (witnesses) would run below the run.
+        rayon::current_num_threads();
         let (lend, lent) = mpsc::channel::<Tree>();
         let (sender, receiver) = mpsc::channel::<(Cpu, Changes)>();
         std::thread::scope(|scope| {
@@ -57,7 +71,9 @@ impl Vm {
                     for (cpu, changes) in receiver {
                         tree.apply(&changes);
                         let root = tree.root();
-                        hashes.push((cpu.step, EncodedState { cpu, memory_root: root }.hash()));
+                        let step = cpu.step;
+                        let hash = EncodedState { cpu, memory_root: root }.hash();
+                        hashes.push((step, hash, keep(&tree)));
                     }
                     Some((tree, hashes))
                 })

@@ -233,6 +233,26 @@ mod tests {
         assert!(err.to_string().contains("code range 0x2000..0x1000"), "{err}");
     }
 
+    /// The format is what other builds read: a change to these bytes needs a new version.
+    /// (The length and hash are those the encoder before borrowed pages wrote, at b2b71c0.)
+    #[test]
+    fn the_snapshot_bytes_are_those_of_format_version_2() {
+        let mut memory = Memory::default();
+        memory.store_bytes(0x1_0ffc, b"spans two pages").expect("store");
+        memory.store_u32(0x8000_0000, 0xdead_beef).expect("store");
+        let mut cpu = Cpu::new(0x1000);
+        cpu.regs[5] = 7;
+        cpu.step = 42;
+        let vm = Vm::from_parts(cpu, memory, 0x1000..0x2000, VmConfig::default());
+        let meta = SnapshotMeta::with_input(b"input");
+        let bytes = vm.snapshot_with(meta);
+        assert_eq!(bytes.len(), 12_466);
+        assert_eq!(
+            hex::encode(keccak256(&bytes)),
+            "136894abe8361963bfda5a081b9677828dc9e5a0e08404164f68ebe4aa99205c"
+        );
+    }
+
     #[test]
     fn code_up_to_the_top_of_memory_survives_a_snapshot() {
         let config = VmConfig::default();

@@ -6,6 +6,8 @@
 //! nothing but those copies, it can also be updated on another thread while the guest runs on
 //! (see [`crate::Vm::run_with_roots`]): hashing then overlaps execution.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::memory::{PAGE_SHIFT, PAGE_SIZE};
@@ -27,10 +29,11 @@ const CHUNK_NODES: usize = 256;
 
 /// One level of the tree above the pages, in chunks of [`CHUNK_NODES`] nodes allocated on
 /// first write: a VM that touches a few pages holds a few chunks, not the level's full 2^k
-/// nodes (which would cost tens of MiB per VM).
+/// nodes (which would cost tens of MiB per VM). Chunks, like page subtrees, are shared by a
+/// tree's clones until one of them changes the chunk (checkpoints keep clones).
 #[derive(Clone)]
 struct Level {
-    chunks: Vec<Option<Box<[Hash; CHUNK_NODES]>>>,
+    chunks: Vec<Option<Arc<[Hash; CHUNK_NODES]>>>,
 }
 
 impl Level {
@@ -49,8 +52,8 @@ impl Level {
     fn set(&mut self, index: u32, node: Hash) {
         let index = index as usize;
         let chunk = self.chunks[index / CHUNK_NODES]
-            .get_or_insert_with(|| Box::new([[0u8; 32]; CHUNK_NODES]));
-        chunk[index % CHUNK_NODES] = node;
+            .get_or_insert_with(|| Arc::new([[0u8; 32]; CHUNK_NODES]));
+        Arc::make_mut(chunk)[index % CHUNK_NODES] = node;
     }
 }
 
@@ -76,12 +79,13 @@ pub(crate) struct Changes {
 }
 
 /// The inner nodes of the memory tree, every one cached: a proof is a copy, never a
-/// computation.
+/// computation. A clone shares every page subtree and chunk of nodes with the original until
+/// one of the two changes it, so it costs a few pointers per page.
 #[derive(Clone)]
 pub(crate) struct Tree {
     /// By page slot, the page subtrees (absent past the last slot the tree has seen
     /// change: such a page is all zeros).
-    pages: Vec<Box<PageNodes>>,
+    pages: Vec<Arc<PageNodes>>,
     /// `upper[h]`: the nodes `h` levels above the page roots (`upper[0]`, the page roots, by
     /// page number). An absent or all-zero node stands for the empty subtree of its height.
     upper: Vec<Level>,
@@ -135,10 +139,10 @@ impl Tree {
                 .par_iter_mut()
                 .zip(change_of_slot)
                 .filter_map(|(nodes, change)| Some((nodes, change?)))
-                .for_each(|(nodes, change)| rehash_page(nodes, change));
+                .for_each(|(nodes, change)| rehash_page(Arc::make_mut(nodes), change));
         } else {
             for page in &changes.pages {
-                rehash_page(&mut self.pages[page.slot as usize], page);
+                rehash_page(Arc::make_mut(&mut self.pages[page.slot as usize]), page);
             }
         }
         let mut indices: Vec<u32> = changes.pages.iter().map(|p| p.number).collect();
@@ -161,9 +165,9 @@ impl Tree {
 }
 
 /// The subtree of an all-zero page.
-fn empty_page() -> Box<PageNodes> {
-    let mut nodes = Box::new([[0u8; 32]; LEAVES_PER_PAGE]);
-    for (index, node) in nodes.iter_mut().enumerate().skip(1) {
+fn empty_page() -> Arc<PageNodes> {
+    let mut nodes = Arc::new([[0u8; 32]; LEAVES_PER_PAGE]);
+    for (index, node) in Arc::make_mut(&mut nodes).iter_mut().enumerate().skip(1) {
         *node = empty_node(index);
     }
     nodes

@@ -180,10 +180,14 @@ fn checkpoints_share_unchanged_pages_and_keep_each_one_as_it_was() {
         })
         .collect();
     let dir = std::env::temp_dir().join(format!("axon-shared-pages-{}", std::process::id()));
-    for store in [CheckpointStore::Memory, CheckpointStore::Directory(dir.clone())] {
+    // Compiled code stores straight to pages, so it is recorded compiling from the start too.
+    let eager = VmConfig { warm_up_steps: 0, background_compile: false, ..VmConfig::default() };
+    let stores = [CheckpointStore::Memory, CheckpointStore::Directory(dir.clone())];
+    for (store, config) in
+        stores.into_iter().flat_map(|s| [(s.clone(), VmConfig::default()), (s, eager)])
+    {
         let mut h = host.clone();
-        let vm = Vm::new(&program).expect("load");
-        let config = VmConfig::default();
+        let vm = Vm::with_config(&program, config).expect("load");
         let checkpoints =
             Checkpoints::record(vm, &mut h, INTERVAL, LAST, store, config).expect("record");
         assert_eq!(checkpoints.len() as u64, LAST / INTERVAL + 2, "every interval and the end");
@@ -201,17 +205,39 @@ fn checkpoints_share_unchanged_pages_and_keep_each_one_as_it_was() {
 fn a_checkpoint_file_that_cannot_be_written_is_an_error_and_leaves_no_manifest() {
     let program = common::program(HELLO);
     let dir = std::env::temp_dir().join(format!("axon-unwritable-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    // A directory where the second checkpoint's file should go.
-    std::fs::create_dir_all(dir.join("step-250.snap")).expect("blocker");
-    let vm = Vm::new(&program).expect("load");
-    let mut h = common::capturing_host(b"checkpoints".to_vec());
-    let store = CheckpointStore::Directory(dir.clone());
-    let err = Checkpoints::record(vm, &mut h, 250, u64::MAX, store, VmConfig::default())
-        .expect_err("the file cannot be written");
-    assert!(err.to_string().contains("step-250.snap"), "{err}");
-    assert!(!dir.join(axon_vm::checkpoint::MANIFEST).exists(), "no manifest");
+    // Directories where the files should go: the second checkpoint's, then every one's (when
+    // every writer fails, the run must still end, not wait on a queue nobody empties).
+    let blocked: [&[u64]; 2] = [&[250], &(0..40).map(|n| n * 250).collect::<Vec<_>>()];
+    for steps in blocked {
+        let _ = std::fs::remove_dir_all(&dir);
+        for step in steps {
+            std::fs::create_dir_all(dir.join(format!("step-{step}.snap"))).expect("blocker");
+        }
+        let vm = Vm::new(&program).expect("load");
+        let mut h = common::capturing_host(b"checkpoints".to_vec());
+        let store = CheckpointStore::Directory(dir.clone());
+        let err = Checkpoints::record(vm, &mut h, 250, u64::MAX, store, VmConfig::default())
+            .expect_err("a file cannot be written");
+        let first = format!("step-{}.snap", steps[0]);
+        assert!(err.to_string().contains(&first), "{err}");
+        assert!(!dir.join(axon_vm::checkpoint::MANIFEST).exists(), "no manifest");
+    }
     std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn a_restored_vm_runs_as_its_config_says() {
+    let program = common::program(BENCH);
+    let mut vm = Vm::new(&program).expect("load");
+    vm.run(&mut common::capturing_host(Vec::new()), 1000).expect("run");
+    let snapshot = vm.snapshot();
+    let eager = VmConfig { warm_up_steps: 0, background_compile: false, ..VmConfig::default() };
+    let interpreted = VmConfig { compile: false, ..eager };
+    for (config, compiles) in [(eager, true), (interpreted, false)] {
+        let mut restored = Vm::restore(&snapshot, config).expect("restore");
+        restored.run(&mut common::capturing_host(Vec::new()), 2_000_000).expect("run");
+        assert_eq!(restored.compiled_regions() > 0, compiles, "compile: {}", config.compile);
+    }
 }
 
 #[test]
