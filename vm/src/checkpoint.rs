@@ -10,10 +10,11 @@
 //! copies the pages written since the one before and shares the rest with it, which the
 //! memory's dirty tracking tells (the changes it hands its Merkle tree at each checkpoint).
 //! Those changes go to a hasher thread ([`Vm::run_with_roots`]'s), so the state hash at every
-//! checkpoint comes free of a rehash, and so does its tree (a clone shares all it did not
-//! change), which a VM restored from the checkpoint starts with; a directory's snapshot files
-//! are encoded and written by a thread per core. Before this design, keeping a 2.9 MB snapshot every 2^22 steps of a
-//! stories260K inference made recording 3.7x slower than the run; now it is about 1.1x.
+//! checkpoint comes free of a rehash, and so do the tree's page subtrees (shared, a pointer
+//! each), which a VM restored from the checkpoint starts with; a directory's snapshot files
+//! are encoded and written by a thread per core. Before this design, keeping a 2.9 MB
+//! snapshot every 2^22 steps of a stories260K inference made recording 3.7x slower than the
+//! run; now it is about 1.1x.
 //!
 //! A directory of checkpoints ends with a manifest ([`MANIFEST`]), written last, that names
 //! the initial state, the interval, the step limit and every checkpoint:
@@ -33,7 +34,7 @@ use crate::memory::{Memory, PAGE_SIZE};
 use crate::merkle::Hash;
 use crate::snapshot::{self, SnapshotMeta, SNAPSHOT_VERSION};
 use crate::state::Cpu;
-use crate::tree::{Changes, Tree};
+use crate::tree::{Changes, PageSubtrees, Tree};
 use crate::vm::{Vm, VmConfig};
 
 /// Where checkpoint snapshots are kept.
@@ -76,12 +77,12 @@ enum Kept {
 type SharedPage = Arc<[u8; PAGE_SIZE]>;
 
 /// The state at a checkpoint: the CPU, every touched page (with its number, in slot order)
-/// and, once the hasher has been there, the memory tree, so a VM restored from it rehashes
-/// only what it changes.
+/// and, once the hasher has been there, the memory tree's page subtrees, so that a VM
+/// restored from it rehashes only what it changes.
 struct Image {
     cpu: Cpu,
     pages: Vec<(u32, SharedPage)>,
-    tree: Option<Tree>,
+    tree: Option<PageSubtrees>,
 }
 
 impl Image {
@@ -195,8 +196,8 @@ impl Checkpoints {
         let recorder = Recorder { interval, max_steps };
         let roots = match &this.store {
             CheckpointStore::Memory => {
-                let start = (vm.cpu.step, vm.memory.tree().clone());
-                let roots = vm.hashing_beside(Tree::clone, |vm, hasher| {
+                let start = (vm.cpu.step, vm.memory.tree().page_subtrees());
+                let roots = vm.hashing_beside(Tree::page_subtrees, |vm, hasher| {
                     recorder.run(vm, host, hasher, |image| {
                         this.taken.insert(image.cpu.step, Kept::Image(Box::new(image)));
                         Ok(())
@@ -235,8 +236,8 @@ impl Checkpoints {
         Ok(this)
     }
 
-    /// Gives the checkpoint in memory at `step` its memory tree.
-    fn attach_tree(&mut self, step: u64, tree: Tree) {
+    /// Gives the checkpoint in memory at `step` its memory tree's page subtrees.
+    fn attach_tree(&mut self, step: u64, tree: PageSubtrees) {
         if let Some(Kept::Image(image)) = self.taken.get_mut(&step) {
             image.tree = Some(tree);
         }
@@ -279,9 +280,10 @@ impl Checkpoints {
         let (_, kept) = self.taken.range(..=target).next_back().expect("the start is always kept");
         let mut vm = match kept {
             Kept::Image(image) => match &image.tree {
-                Some(tree) => {
-                    let (max, tree) = (self.config.max_pages, tree.clone());
-                    let memory = Memory::with_tree(max, image.pages(), tree)?;
+                Some(subtrees) => {
+                    let numbers: Vec<u32> = image.pages.iter().map(|(number, _)| *number).collect();
+                    let tree = Tree::over_pages(subtrees.clone(), &numbers);
+                    let memory = Memory::with_tree(self.config.max_pages, image.pages(), tree)?;
                     Vm::from_parts(image.cpu.clone(), memory, self.code.clone(), self.config)
                 }
                 None => {
@@ -343,9 +345,10 @@ fn snapshot_file(dir: &Path, step: u64) -> PathBuf {
 /// The recording run of a directory: its snapshot files are encoded and written by a thread
 /// per core, at most [`WRITE_QUEUE`] behind the run. Returns the state hashes.
 ///
-/// A file that cannot be written stops the run at its next checkpoint, and is the error
-/// returned. The writers never stop receiving before the run ends (after a failure they drop
-/// what they receive), so the run can never wait on a queue nobody empties.
+/// A file that cannot be written stops the run at its next checkpoint; the earliest
+/// checkpoint's failed write is the error returned. The writers never stop receiving before
+/// the run ends (after a failure they drop what they receive), so the run can never wait on
+/// a queue nobody empties.
 fn record_files<H: Host>(
     vm: &mut Vm,
     host: &mut H,
@@ -357,21 +360,28 @@ fn record_files<H: Host>(
     let (to_writers, from_run) = mpsc::sync_channel::<(PathBuf, Image)>(WRITE_QUEUE);
     // Shared by the writers alone: should they all panic, the run's next send fails.
     let from_run = Arc::new(Mutex::new(from_run));
-    let failure: Mutex<Option<Error>> = Mutex::new(None);
-    let failed = || failure.lock().unwrap_or_else(PoisonError::into_inner).is_some();
+    // The failed write of the earliest checkpoint, whichever writer met it first.
+    let failure: Mutex<Option<(u64, Error)>> = Mutex::new(None);
+    let failed_before = |step: u64| {
+        let failure = failure.lock().unwrap_or_else(PoisonError::into_inner);
+        failure.as_ref().is_some_and(|(failed, _)| *failed < step)
+    };
     let write = |from_run: Arc<Mutex<mpsc::Receiver<(PathBuf, Image)>>>| {
         crate::background::yield_to_the_run();
         loop {
             let next = from_run.lock().unwrap_or_else(PoisonError::into_inner).recv();
             let Ok((path, image)) = next else { return };
-            if failed() {
+            let step = image.cpu.step;
+            if failed_before(step) {
                 continue;
             }
             let meta = SnapshotMeta::default();
             let bytes = snapshot::encode(meta, &image.cpu, code.clone(), image.pages());
             if let Err(e) = std::fs::write(&path, bytes) {
                 let mut failure = failure.lock().unwrap_or_else(PoisonError::into_inner);
-                failure.get_or_insert(Error::io(&path, e));
+                if failure.as_ref().is_none_or(|(failed, _)| step < *failed) {
+                    *failure = Some((step, Error::io(&path, e)));
+                }
             }
         }
     };
@@ -388,7 +398,7 @@ fn record_files<H: Host>(
             |_| (),
             |vm, hasher| {
                 recorder.run(vm, host, hasher, |image| {
-                    if failed() {
+                    if failed_before(u64::MAX) {
                         // Stops the run; the writer's error is returned instead.
                         return Err(Error::io(dir, std::io::Error::other("a write failed")));
                     }
@@ -402,7 +412,46 @@ fn record_files<H: Host>(
         )
     });
     match failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
-        Some(error) => Err(error),
+        Some((_, error)) => Err(error),
         None => Ok(ran?.into_iter().map(|(step, hash, ())| (step, hash)).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::{OutputMode, StdHost};
+    use crate::preimage::PreimageStore;
+
+    /// A loop that stores a counter to consecutive words from 0x10_0000 (a new page every
+    /// 4,096 steps): `addi x1, x1, 1; sw x1, 0(x2); addi x2, x2, 4; jal x0, -12`.
+    fn marching_stores() -> Vm {
+        let mut memory = Memory::default();
+        let code = [0x0010_8093, 0x0011_2023, 0x0041_0113, 0xff5f_f06f];
+        for (address, word) in (0x1000..).step_by(4).zip(code) {
+            memory.store_u32(address, word).expect("store");
+        }
+        let mut cpu = Cpu::new(0x1000);
+        cpu.regs[2] = 0x10_0000;
+        Vm::from_parts(cpu, memory, 0x1000..0x1010, VmConfig::default())
+    }
+
+    #[test]
+    fn every_checkpoint_in_memory_keeps_its_tree_and_restores_to_its_state() {
+        let mut host = StdHost::new(PreimageStore::new(), OutputMode::Capture);
+        let config = VmConfig::default();
+        let store = CheckpointStore::Memory;
+        let checkpoints =
+            Checkpoints::record(marching_stores(), &mut host, 3_000, 20_000, store, config)
+                .expect("record");
+        assert_eq!(checkpoints.len(), 8, "0, 3,000, ..., 18,000 and the last step");
+        let mut reference = marching_stores();
+        for (&step, kept) in &checkpoints.taken {
+            let Kept::Image(image) = kept else { panic!("kept in memory") };
+            assert!(image.tree.is_some(), "step {step} keeps its tree");
+            reference.run(&mut host, step).expect("run");
+            let restored = checkpoints.vm_at(&mut host, step).expect("restore").state_hash();
+            assert_eq!(restored, reference.state_hash(), "step {step}");
+        }
     }
 }

@@ -188,7 +188,8 @@ impl Memory {
         self.pages.len()
     }
 
-    /// The touched pages as `(page number, bytes)`, in no particular order.
+    /// The touched pages as `(page number, bytes)`, in slot order: the order they were first
+    /// written in, which the tree's page subtrees follow.
     pub fn pages(&self) -> impl Iterator<Item = (u32, &[u8; PAGE_SIZE])> {
         self.pages.iter().map(|p| (p.number, &p.data.bytes))
     }

@@ -58,6 +58,7 @@ impl Vm {
         // The hasher rehashes on rayon's global pool when many pages changed. Threads inherit
         // their creator's priority, and the hasher lowers its own: the pool must not be
         // started by it, or every later parallel job (witnesses) would run below the run.
+        // (Such a parallel rehash runs at the pool's priority, the run's.)
         rayon::current_num_threads();
         let (lend, lent) = mpsc::channel::<Tree>();
         let (sender, receiver) = mpsc::channel::<(Cpu, Changes)>();

@@ -29,11 +29,10 @@ const CHUNK_NODES: usize = 256;
 
 /// One level of the tree above the pages, in chunks of [`CHUNK_NODES`] nodes allocated on
 /// first write: a VM that touches a few pages holds a few chunks, not the level's full 2^k
-/// nodes (which would cost tens of MiB per VM). Chunks, like page subtrees, are shared by a
-/// tree's clones until one of them changes the chunk (checkpoints keep clones).
+/// nodes (which would cost tens of MiB per VM).
 #[derive(Clone)]
 struct Level {
-    chunks: Vec<Option<Arc<[Hash; CHUNK_NODES]>>>,
+    chunks: Vec<Option<Box<[Hash; CHUNK_NODES]>>>,
 }
 
 impl Level {
@@ -52,14 +51,19 @@ impl Level {
     fn set(&mut self, index: u32, node: Hash) {
         let index = index as usize;
         let chunk = self.chunks[index / CHUNK_NODES]
-            .get_or_insert_with(|| Arc::new([[0u8; 32]; CHUNK_NODES]));
-        Arc::make_mut(chunk)[index % CHUNK_NODES] = node;
+            .get_or_insert_with(|| Box::new([[0u8; 32]; CHUNK_NODES]));
+        chunk[index % CHUNK_NODES] = node;
     }
 }
 
 /// A page subtree's inner nodes in heap order: `[1]` is the page root, node `i` has children
 /// `2i` and `2i + 1`, nodes `64..128` hash pairs of leaves. `[0]` is unused.
 type PageNodes = [Hash; LEAVES_PER_PAGE];
+
+/// The page subtrees of a tree, by page slot: all of the tree but the few nodes above the
+/// pages, which [`Tree::over_pages`] recomputes. Each is shared, a pointer to keep.
+#[derive(Clone)]
+pub(crate) struct PageSubtrees(Vec<Arc<PageNodes>>);
 
 /// What changed in one page since the tree last saw it.
 pub(crate) struct PageChanges {
@@ -79,8 +83,8 @@ pub(crate) struct Changes {
 }
 
 /// The inner nodes of the memory tree, every one cached: a proof is a copy, never a
-/// computation. A clone shares every page subtree and chunk of nodes with the original until
-/// one of the two changes it, so it costs a few pointers per page.
+/// computation. Page subtrees are shared with whoever keeps them ([`Tree::page_subtrees`])
+/// until the tree changes them.
 #[derive(Clone)]
 pub(crate) struct Tree {
     /// By page slot, the page subtrees (absent past the last slot the tree has seen
@@ -119,6 +123,24 @@ impl Tree {
         }
     }
 
+    /// The page subtrees, shared with this tree until it changes them.
+    pub(crate) fn page_subtrees(&self) -> PageSubtrees {
+        PageSubtrees(self.pages.clone())
+    }
+
+    /// The tree of memory whose page at slot `i` is numbered `numbers[i]` and has the subtree
+    /// `pages[i]` (or is all zeros, past the subtrees' end): the nodes above the pages are
+    /// hashed again, a few per page.
+    pub(crate) fn over_pages(pages: PageSubtrees, numbers: &[u32]) -> Self {
+        let mut tree = Self { pages: pages.0, ..Self::default() };
+        let numbers = &numbers[..tree.pages.len().min(numbers.len())];
+        for (nodes, &number) in tree.pages.iter().zip(numbers) {
+            tree.upper[0].set(number, nodes[1]);
+        }
+        tree.rehash_upper(numbers.to_vec());
+        tree
+    }
+
     /// Rehashes the paths above `changes`.
     pub(crate) fn apply(&mut self, changes: &Changes) {
         if changes.pages.is_empty() {
@@ -145,10 +167,14 @@ impl Tree {
                 rehash_page(Arc::make_mut(&mut self.pages[page.slot as usize]), page);
             }
         }
-        let mut indices: Vec<u32> = changes.pages.iter().map(|p| p.number).collect();
         for page in &changes.pages {
             self.upper[0].set(page.number, self.pages[page.slot as usize][1]);
         }
+        self.rehash_upper(changes.pages.iter().map(|p| p.number).collect());
+    }
+
+    /// Rehashes the nodes above the page roots of `pages` (page numbers).
+    fn rehash_upper(&mut self, mut indices: Vec<u32>) {
         indices.sort_unstable();
         for height in 1..=UPPER_HEIGHT {
             for index in indices.iter_mut() {
