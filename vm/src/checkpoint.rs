@@ -82,7 +82,7 @@ type SharedPage = Arc<[u8; PAGE_SIZE]>;
 struct Image {
     cpu: Cpu,
     pages: Vec<(u32, SharedPage)>,
-    tree: Option<PageSubtrees>,
+    subtrees: Option<PageSubtrees>,
 }
 
 impl Image {
@@ -122,7 +122,7 @@ impl Pages {
 
     fn image(&self, cpu: Cpu) -> Image {
         let pages = self.0.iter().map(|(number, bytes)| (*number, Arc::clone(bytes))).collect();
-        Image { cpu, pages, tree: None }
+        Image { cpu, pages, subtrees: None }
     }
 }
 
@@ -196,17 +196,17 @@ impl Checkpoints {
         let recorder = Recorder { interval, max_steps };
         let roots = match &this.store {
             CheckpointStore::Memory => {
-                let start = (vm.cpu.step, vm.memory.tree().page_subtrees());
+                let (start, start_subtrees) = (vm.cpu.step, vm.memory.tree().page_subtrees());
                 let roots = vm.hashing_beside(Tree::page_subtrees, |vm, hasher| {
                     recorder.run(vm, host, hasher, |image| {
                         this.taken.insert(image.cpu.step, Kept::Image(Box::new(image)));
                         Ok(())
                     })
                 })?;
-                this.attach_tree(start.0, start.1);
+                this.attach_subtrees(start, start_subtrees);
                 let mut hashes = Vec::with_capacity(roots.len());
-                for (step, hash, tree) in roots {
-                    this.attach_tree(step, tree);
+                for (step, hash, subtrees) in roots {
+                    this.attach_subtrees(step, subtrees);
                     hashes.push((step, hash));
                 }
                 hashes
@@ -237,9 +237,9 @@ impl Checkpoints {
     }
 
     /// Gives the checkpoint in memory at `step` its memory tree's page subtrees.
-    fn attach_tree(&mut self, step: u64, tree: PageSubtrees) {
+    fn attach_subtrees(&mut self, step: u64, subtrees: PageSubtrees) {
         if let Some(Kept::Image(image)) = self.taken.get_mut(&step) {
-            image.tree = Some(tree);
+            image.subtrees = Some(subtrees);
         }
     }
 
@@ -279,7 +279,7 @@ impl Checkpoints {
         let target = step.min(self.final_step);
         let (_, kept) = self.taken.range(..=target).next_back().expect("the start is always kept");
         let mut vm = match kept {
-            Kept::Image(image) => match &image.tree {
+            Kept::Image(image) => match &image.subtrees {
                 Some(subtrees) => {
                     let numbers: Vec<u32> = image.pages.iter().map(|(number, _)| *number).collect();
                     let tree = Tree::over_pages(subtrees.clone(), &numbers);
@@ -448,7 +448,7 @@ mod tests {
         let mut reference = marching_stores();
         for (&step, kept) in &checkpoints.taken {
             let Kept::Image(image) = kept else { panic!("kept in memory") };
-            assert!(image.tree.is_some(), "step {step} keeps its tree");
+            assert!(image.subtrees.is_some(), "step {step} keeps its tree's page subtrees");
             reference.run(&mut host, step).expect("run");
             let restored = checkpoints.vm_at(&mut host, step).expect("restore").state_hash();
             assert_eq!(restored, reference.state_hash(), "step {step}");

@@ -134,8 +134,7 @@ impl Memory {
 
     /// Memory holding `pages` (`(page number, bytes)`, in the slot order [`Memory::pages`]
     /// lists them in) with `tree` as its tree, which must be the tree of exactly those pages in
-    /// that order (a clone taken when they were current): nothing is dirty, so the next root
-    /// rehashes only what changes from here.
+    /// that order: nothing is dirty, so the next root rehashes only what changes from here.
     pub(crate) fn with_tree<'a>(
         max_pages: usize,
         pages: impl Iterator<Item = (u32, &'a [u8; PAGE_SIZE])>,
