@@ -167,9 +167,9 @@ impl Checkpoints {
     /// limit): that is opened, and neither `vm` nor `host` runs.
     ///
     /// The run goes on while other threads do the rest: one hashes the state at every
-    /// checkpoint (kept for [`Checkpoints::state_hash_at`]), one writes a directory's
-    /// snapshot files. A checkpoint kept in memory copies only the pages written since the
-    /// one before.
+    /// checkpoint (kept for [`Checkpoints::state_hash_at`]), and one per core writes a
+    /// directory's snapshot files. A checkpoint kept in memory copies only the pages written
+    /// since the one before.
     ///
     /// # Panics
     /// If `interval` is zero.
