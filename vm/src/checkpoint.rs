@@ -66,23 +66,23 @@ pub struct Checkpoints {
     final_step: u64,
 }
 
-/// One checkpoint: its state in memory ([`CheckpointStore::Memory`]), or a snapshot file.
+/// One checkpoint: its state in memory ([`CheckpointStore::Memory`]) with the memory tree's
+/// page subtrees at it, so that a VM restored from it rehashes only what it changes; or a
+/// snapshot file.
 #[derive(Debug)]
 enum Kept {
-    Image(Box<Image>),
+    Image { image: Box<Image>, subtrees: PageSubtrees },
     File(PathBuf),
 }
 
 /// The bytes of one page, shared by the checkpoints between which it did not change.
 type SharedPage = Arc<[u8; PAGE_SIZE]>;
 
-/// The state at a checkpoint: the CPU, every touched page (with its number, in slot order)
-/// and, once the hasher has been there, the memory tree's page subtrees, so that a VM
-/// restored from it rehashes only what it changes.
+/// The state at a checkpoint: the CPU and every touched page (with its number, in slot
+/// order).
 struct Image {
     cpu: Cpu,
     pages: Vec<(u32, SharedPage)>,
-    subtrees: Option<PageSubtrees>,
 }
 
 impl Image {
@@ -122,7 +122,7 @@ impl Pages {
 
     fn image(&self, cpu: Cpu) -> Image {
         let pages = self.0.iter().map(|(number, bytes)| (*number, Arc::clone(bytes))).collect();
-        Image { cpu, pages, subtrees: None }
+        Image { cpu, pages }
     }
 }
 
@@ -196,18 +196,23 @@ impl Checkpoints {
         let recorder = Recorder { interval, max_steps };
         let roots = match &this.store {
             CheckpointStore::Memory => {
-                let (start, start_subtrees) = (vm.cpu.step, vm.memory.tree().page_subtrees());
+                let mut subtrees = vec![vm.memory.tree().page_subtrees()];
+                let mut images = Vec::new();
                 let roots = vm.hashing_beside(Tree::page_subtrees, |vm, hasher| {
                     recorder.run(vm, host, hasher, |image| {
-                        this.taken.insert(image.cpu.step, Kept::Image(Box::new(image)));
+                        images.push(image);
                         Ok(())
                     })
                 })?;
-                this.attach_subtrees(start, start_subtrees);
+                // The first image is the start; each later one, the state hashed next.
                 let mut hashes = Vec::with_capacity(roots.len());
-                for (step, hash, subtrees) in roots {
-                    this.attach_subtrees(step, subtrees);
+                for (step, hash, pages) in roots {
+                    subtrees.push(pages);
                     hashes.push((step, hash));
+                }
+                for (image, subtrees) in images.into_iter().zip(subtrees) {
+                    let step = image.cpu.step;
+                    this.taken.insert(step, Kept::Image { image: Box::new(image), subtrees });
                 }
                 hashes
             }
@@ -234,13 +239,6 @@ impl Checkpoints {
             this.write_manifest(dir, &header)?;
         }
         Ok(this)
-    }
-
-    /// Gives the checkpoint in memory at `step` its memory tree's page subtrees.
-    fn attach_subtrees(&mut self, step: u64, subtrees: PageSubtrees) {
-        if let Some(Kept::Image(image)) = self.taken.get_mut(&step) {
-            image.subtrees = Some(subtrees);
-        }
     }
 
     /// Writes the manifest of a directory recording (after its last snapshot), through a
@@ -279,18 +277,12 @@ impl Checkpoints {
         let target = step.min(self.final_step);
         let (_, kept) = self.taken.range(..=target).next_back().expect("the start is always kept");
         let mut vm = match kept {
-            Kept::Image(image) => match &image.subtrees {
-                Some(subtrees) => {
-                    let numbers: Vec<u32> = image.pages.iter().map(|(number, _)| *number).collect();
-                    let tree = Tree::over_pages(subtrees.clone(), &numbers);
-                    let memory = Memory::with_tree(self.config.max_pages, image.pages(), tree)?;
-                    Vm::from_parts(image.cpu.clone(), memory, self.code.clone(), self.config)
-                }
-                None => {
-                    let pages = image.pages().map(|(number, bytes)| (number, &bytes[..]));
-                    Vm::from_pages(image.cpu.clone(), pages, self.code.clone(), self.config)?
-                }
-            },
+            Kept::Image { image, subtrees } => {
+                let numbers: Vec<u32> = image.pages.iter().map(|(number, _)| *number).collect();
+                let tree = Tree::over_pages(subtrees.clone(), &numbers);
+                let memory = Memory::with_tree(self.config.max_pages, image.pages(), tree)?;
+                Vm::from_parts(image.cpu.clone(), memory, self.code.clone(), self.config)
+            }
             Kept::File(path) => Vm::load_snapshot(path, self.config)?,
         };
         vm.run(host, target)?;
@@ -447,8 +439,8 @@ mod tests {
         assert_eq!(checkpoints.len(), 8, "0, 3,000, ..., 18,000 and the last step");
         let mut reference = marching_stores();
         for (&step, kept) in &checkpoints.taken {
-            let Kept::Image(image) = kept else { panic!("kept in memory") };
-            assert!(image.subtrees.is_some(), "step {step} keeps its tree's page subtrees");
+            let kept_with_subtrees = matches!(kept, Kept::Image { .. });
+            assert!(kept_with_subtrees, "step {step} is kept in memory with its page subtrees");
             reference.run(&mut host, step).expect("run");
             let restored = checkpoints.vm_at(&mut host, step).expect("restore").state_hash();
             assert_eq!(restored, reference.state_hash(), "step {step}");

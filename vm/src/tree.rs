@@ -65,6 +65,12 @@ type PageNodes = [Hash; LEAVES_PER_PAGE];
 #[derive(Clone)]
 pub(crate) struct PageSubtrees(Vec<Arc<PageNodes>>);
 
+impl std::fmt::Debug for PageSubtrees {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PageSubtrees({} pages)", self.0.len())
+    }
+}
+
 /// What changed in one page since the tree last saw it.
 pub(crate) struct PageChanges {
     /// The page's slot in memory (allocation order, from 0).
